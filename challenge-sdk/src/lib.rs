@@ -106,6 +106,9 @@ macro_rules! export {
             }
         }
 
+        // The component's exported symbols exist only in the Wasm build, so several
+        // validators can be linked into one native test or tool without clashing.
+        #[cfg(target_arch = "wasm32")]
         $crate::bindings::__export_validator!($ty with_types_in $crate::bindings);
     };
 }

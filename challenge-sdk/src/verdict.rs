@@ -257,8 +257,9 @@ fn default_feedback(passed: bool, failed: usize, check_count: usize) -> String {
 /// ```
 ///
 /// On an error the verdict fails; it keeps the checks recorded before the error and adds a
-/// failed `submission` check carrying the error's message, and the score is what was earned
-/// before the error (0 if nothing was scored).
+/// failed `submission` check carrying the error's message (whose first line also becomes the
+/// feedback, unless feedback was given), and the score is what was earned before the error (0
+/// if nothing was scored).
 pub fn judge(max_score: u32, f: impl FnOnce(&mut VerdictBuilder) -> Result<()>) -> Verdict {
     let mut builder = Verdict::builder(max_score);
     match f(&mut builder) {
@@ -273,7 +274,10 @@ fn fail_with(builder: &mut VerdictBuilder, error: &Error) -> Verdict {
         .check("submission", false, error.message())
         .passed(false);
     if builder.feedback.is_empty() {
-        builder.feedback(error.message());
+        // The first line only: the check below carries the whole message (e.g. a TOML
+        // error's quoted source line).
+        let first_line = error.message().lines().next().unwrap_or_default();
+        builder.feedback(first_line);
     }
     builder.finish()
 }

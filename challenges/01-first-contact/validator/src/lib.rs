@@ -22,27 +22,50 @@ impl Validator for FirstContact {
         judge(POINTS, |v| {
             v.note(format!(
                 "expected {} (error lines {}, lines containing ERROR {}, WARN-or-ERROR devices {})",
-                facts.error_devices, facts.error_lines, facts.grep_error_lines, facts.warn_or_error_devices
+                facts.error_devices,
+                facts.error_lines,
+                facts.grep_error_lines,
+                facts.warn_or_error_devices
             ));
             let answer = s.answer();
             if answer.is_empty() {
-                return Err(Error::new("The answer is empty: submit the number of devices as a short answer."));
+                return Err(Error::new(
+                    "The answer is empty: submit the number of devices as a short answer.",
+                ));
             }
             let Ok(n) = answer.parse::<usize>() else {
-                v.fail_check("format", format!("`{answer}` is not a whole number: submit digits only, like `12`."));
+                v.fail_check(
+                    "format",
+                    format!("`{answer}` is not a whole number: submit digits only, like `12`."),
+                );
                 return Ok(());
             };
             v.pass_check("format", "A whole number.");
             let (ok, message) = if n == facts.error_devices {
-                (true, "Correct: that is how many devices reported at least one ERROR.")
+                (
+                    true,
+                    "Correct: that is how many devices reported at least one ERROR.",
+                )
             } else if n == facts.error_lines {
-                (false, "That is the number of ERROR lines, but some devices failed more than once: count each device once.")
+                (
+                    false,
+                    "That is the number of ERROR lines, but some devices failed more than once: count each device once.",
+                )
             } else if n == facts.grep_error_lines {
-                (false, "Careful: some INFO lines mention ERROR in their message. Look at the level column, and count devices, not lines.")
+                (
+                    false,
+                    "Careful: some INFO lines mention ERROR in their message. Look at the level column, and count devices, not lines.",
+                )
             } else if n == facts.warn_or_error_devices {
-                (false, "That count includes devices that only logged WARN lines: count ERROR-level lines only.")
+                (
+                    false,
+                    "That count includes devices that only logged WARN lines: count ERROR-level lines only.",
+                )
             } else {
-                (false, "Not quite. Look at the level of each line, and count each device once.")
+                (
+                    false,
+                    "Not quite. Look at the level of each line, and count each device once.",
+                )
             };
             v.check("answer", ok, message);
             Ok(())
@@ -50,7 +73,10 @@ impl Validator for FirstContact {
     }
 
     fn materials(team: &str) -> Vec<File> {
-        vec![File::new("gateway.log", GatewayLog::generate(team).render())]
+        vec![File::new(
+            "gateway.log",
+            GatewayLog::generate(team).render(),
+        )]
     }
 }
 
@@ -93,11 +119,24 @@ pub struct Facts {
     pub warn_or_error_devices: usize,
 }
 
-const INFO_MESSAGES: [&str; 5] =
-    ["reading accepted", "reading accepted", "batch flushed", "heartbeat", "config reloaded"];
+const INFO_MESSAGES: [&str; 5] = [
+    "reading accepted",
+    "reading accepted",
+    "batch flushed",
+    "heartbeat",
+    "config reloaded",
+];
 const DECOY_MESSAGE: &str = "recovered from ERROR state";
-const WARN_MESSAGES: [&str; 3] = ["clock drift above 200ms", "retrying publish", "battery below 20%"];
-const ERROR_MESSAGES: [&str; 3] = ["sensor read failed", "publish rejected: bad checksum", "watchdog reset"];
+const WARN_MESSAGES: [&str; 3] = [
+    "clock drift above 200ms",
+    "retrying publish",
+    "battery below 20%",
+];
+const ERROR_MESSAGES: [&str; 3] = [
+    "sensor read failed",
+    "publish rejected: bad checksum",
+    "watchdog reset",
+];
 
 impl GatewayLog {
     /// The log of `team`.
@@ -116,21 +155,37 @@ impl GatewayLog {
         let mut events: Vec<(Level, String, &'static str)> = Vec::new();
         for _ in 0..130 {
             let device = rng.pick(&devices).cloned().unwrap_or_default();
-            let message = if rng.chance(0.05) { DECOY_MESSAGE } else { *rng.pick(&INFO_MESSAGES).unwrap_or(&"heartbeat") };
+            let message = if rng.chance(0.05) {
+                DECOY_MESSAGE
+            } else {
+                *rng.pick(&INFO_MESSAGES).unwrap_or(&"heartbeat")
+            };
             events.push((Level::Info, device, message));
         }
         for device in healthy.iter().take(3) {
-            events.push((Level::Warn, device.clone(), *rng.pick(&WARN_MESSAGES).unwrap_or(&"retrying publish")));
+            events.push((
+                Level::Warn,
+                device.clone(),
+                *rng.pick(&WARN_MESSAGES).unwrap_or(&"retrying publish"),
+            ));
         }
         // Every faulty device errs at least once, the first one several times.
         for (i, device) in faulty.iter().enumerate() {
             let times = if i == 0 { 3 } else { rng.range(1, 2) };
             for _ in 0..times {
-                events.push((Level::Error, device.clone(), *rng.pick(&ERROR_MESSAGES).unwrap_or(&"watchdog reset")));
+                events.push((
+                    Level::Error,
+                    device.clone(),
+                    *rng.pick(&ERROR_MESSAGES).unwrap_or(&"watchdog reset"),
+                ));
             }
         }
         // A decoy line always exists, so `grep ERROR` is always wrong.
-        events.push((Level::Info, healthy[healthy.len() - 1].clone(), DECOY_MESSAGE));
+        events.push((
+            Level::Info,
+            healthy[healthy.len() - 1].clone(),
+            DECOY_MESSAGE,
+        ));
         rng.shuffle(&mut events);
 
         let mut seconds = 0;
@@ -139,7 +194,13 @@ impl GatewayLog {
             .map(|(level, device, message)| {
                 seconds += u32::try_from(rng.range(1, 19)).unwrap_or(1);
                 let latency_ms = u32::try_from(rng.range(4, 90)).unwrap_or(10);
-                Line { seconds, level, device, message, latency_ms }
+                Line {
+                    seconds,
+                    level,
+                    device,
+                    message,
+                    latency_ms,
+                }
             })
             .collect();
         Self { lines }
@@ -149,7 +210,11 @@ impl GatewayLog {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for line in &self.lines {
-            let (h, m, s) = (8 + line.seconds / 3600, line.seconds / 60 % 60, line.seconds % 60);
+            let (h, m, s) = (
+                8 + line.seconds / 3600,
+                line.seconds / 60 % 60,
+                line.seconds % 60,
+            );
             let level = match line.level {
                 Level::Info => "INFO ",
                 Level::Warn => "WARN ",
@@ -166,12 +231,25 @@ impl GatewayLog {
     /// The right answer and the wrong ones.
     pub fn facts(&self) -> Facts {
         let devices_with = |pred: &dyn Fn(Level) -> bool| {
-            self.lines.iter().filter(|l| pred(l.level)).map(|l| l.device.as_str()).collect::<BTreeSet<_>>().len()
+            self.lines
+                .iter()
+                .filter(|l| pred(l.level))
+                .map(|l| l.device.as_str())
+                .collect::<BTreeSet<_>>()
+                .len()
         };
         Facts {
             error_devices: devices_with(&|l| l == Level::Error),
-            error_lines: self.lines.iter().filter(|l| l.level == Level::Error).count(),
-            grep_error_lines: self.render().lines().filter(|l| l.contains("ERROR")).count(),
+            error_lines: self
+                .lines
+                .iter()
+                .filter(|l| l.level == Level::Error)
+                .count(),
+            grep_error_lines: self
+                .render()
+                .lines()
+                .filter(|l| l.contains("ERROR"))
+                .count(),
             warn_or_error_devices: devices_with(&|l| l != Level::Info),
         }
     }
@@ -189,7 +267,12 @@ mod tests {
     fn the_usual_mistakes_are_all_different_numbers() {
         for team in ["sample-team", "team-blue", "a", "b", "c", "d", "e", "f"] {
             let f = GatewayLog::generate(team).facts();
-            let all = [f.error_devices, f.error_lines, f.grep_error_lines, f.warn_or_error_devices];
+            let all = [
+                f.error_devices,
+                f.error_lines,
+                f.grep_error_lines,
+                f.warn_or_error_devices,
+            ];
             let distinct: BTreeSet<usize> = all.into_iter().collect();
             assert_eq!(distinct.len(), 4, "team {team}: {f:?}");
         }
