@@ -1,0 +1,151 @@
+//! Publish-time checks: is this binary a validator the sandbox can run? Each refusal is a
+//! typed [`RuntimeError`] naming what is wrong, so that an author gets "imports
+//! `wasi:http/outgoing-handler@0.2.0`", not a linker error.
+
+use wasmtime::Engine;
+use wasmtime::component::Component;
+use wasmtime::component::types::ComponentItem;
+
+use crate::RuntimeError;
+
+/// The Wasm magic number.
+const MAGIC: &[u8; 4] = b"\0asm";
+/// Version field of a core module.
+const CORE_VERSION: [u8; 4] = [1, 0, 0, 0];
+/// Version and layer fields of a component (component-model binary format 0x0d, layer 1).
+const COMPONENT_VERSION: [u8; 4] = [0x0d, 0, 1, 0];
+
+/// The WASI 0.2 interfaces the sandbox links (all stubbed to grant nothing), by package.
+const WASI_INTERFACES: &[(&str, &[&str])] = &[
+    (
+        "wasi:cli",
+        &[
+            "environment",
+            "exit",
+            "stdin",
+            "stdout",
+            "stderr",
+            "terminal-input",
+            "terminal-output",
+            "terminal-stdin",
+            "terminal-stdout",
+            "terminal-stderr",
+        ],
+    ),
+    ("wasi:clocks", &["monotonic-clock", "wall-clock"]),
+    ("wasi:filesystem", &["types", "preopens"]),
+    ("wasi:io", &["error", "poll", "streams"]),
+    ("wasi:random", &["random", "insecure", "insecure-seed"]),
+    (
+        "wasi:sockets",
+        &[
+            "network",
+            "instance-network",
+            "udp",
+            "udp-create-socket",
+            "tcp",
+            "tcp-create-socket",
+            "ip-name-lookup",
+        ],
+    ),
+];
+
+/// Interfaces of our own contract a validator may import.
+const CONTRACT_INTERFACES: &[&str] = &["host", "types"];
+
+/// Cheap checks on the raw bytes, before spending a compile on them.
+pub(crate) fn check_binary(wasm: &[u8], max_module_bytes: usize) -> Result<(), RuntimeError> {
+    if wasm.len() > max_module_bytes {
+        return Err(RuntimeError::ModuleTooLarge {
+            size: wasm.len(),
+            max: max_module_bytes,
+        });
+    }
+    if wasm.len() < 8 || &wasm[..4] != MAGIC {
+        return Err(RuntimeError::NotWasm(
+            "the file does not start with the WebAssembly magic number".into(),
+        ));
+    }
+    let version = &wasm[4..8];
+    if version == COMPONENT_VERSION {
+        Ok(())
+    } else if version == CORE_VERSION {
+        Err(RuntimeError::CoreModule)
+    } else {
+        Err(RuntimeError::NotWasm(format!(
+            "unknown WebAssembly version/layer {version:02x?}"
+        )))
+    }
+}
+
+/// Whether an import name is one the sandbox provides.
+fn import_allowed(name: &str) -> bool {
+    let Some((path, version)) = name.split_once('@') else {
+        return false;
+    };
+    let Some((package, interface)) = path.split_once('/') else {
+        return false;
+    };
+    if package == "cohack:validator" {
+        return version.starts_with("0.1.") && CONTRACT_INTERFACES.contains(&interface);
+    }
+    version.starts_with("0.2.")
+        && WASI_INTERFACES
+            .iter()
+            .any(|(p, interfaces)| *p == package && interfaces.contains(&interface))
+}
+
+/// Checks a compiled component's imports and exports against the world.
+pub(crate) fn check_world(engine: &Engine, component: &Component) -> Result<(), RuntimeError> {
+    let ty = component.component_type();
+    if let Some((name, _)) = ty.imports(engine).find(|(name, _)| !import_allowed(name)) {
+        return Err(RuntimeError::ForeignImport {
+            name: name.to_owned(),
+        });
+    }
+    for wanted in ["validate", "materials"] {
+        let found = ty.exports(engine).any(|(name, item)| {
+            name == wanted && matches!(item.ty, ComponentItem::ComponentFunc(_))
+        });
+        if !found {
+            return Err(RuntimeError::MissingExport {
+                name: wanted.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_are_checked_by_package_interface_and_version() {
+        assert!(import_allowed("wasi:cli/environment@0.2.0"));
+        assert!(import_allowed("wasi:io/streams@0.2.6"));
+        assert!(import_allowed("cohack:validator/host@0.1.0"));
+        assert!(!import_allowed("cohack:validator/host@0.2.0"));
+        assert!(!import_allowed("wasi:http/outgoing-handler@0.2.0"));
+        assert!(!import_allowed("wasi:cli/environment@0.3.0"));
+        assert!(!import_allowed("wasi:io/streams"));
+        assert!(!import_allowed("evil"));
+    }
+
+    #[test]
+    fn raw_bytes_are_classified() {
+        assert!(matches!(
+            check_binary(b"hello world", 100),
+            Err(RuntimeError::NotWasm(_))
+        ));
+        assert!(matches!(
+            check_binary(b"\0asm\x01\0\0\0", 100),
+            Err(RuntimeError::CoreModule)
+        ));
+        assert!(check_binary(b"\0asm\x0d\0\x01\0", 100).is_ok());
+        assert!(matches!(
+            check_binary(b"\0asm\x0d\0\x01\0", 4),
+            Err(RuntimeError::ModuleTooLarge { size: 8, max: 4 })
+        ));
+    }
+}

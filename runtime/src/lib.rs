@@ -1,0 +1,56 @@
+//! `cohack-runtime`: the validator sandbox.
+//!
+//! Every submission to a cohack challenge is judged by the challenge's *validator*, a
+//! WebAssembly component for the `cohack:validator` world (`challenge-sdk/wit`), written by
+//! the challenge's authors and therefore untrusted. This crate runs validators in wasmtime
+//! with nothing granted and every resource bounded, and turns whatever happens into a
+//! [`RunReport`]: a [`Verdict`], or a [`ValidatorError`] of a known kind.
+//!
+//! ```no_run
+//! # use cohack_runtime::*;
+//! # fn demo(wasm: &[u8]) -> Result<(), RuntimeError> {
+//! let runtime = Runtime::new(RuntimeConfig::default())?;
+//! let validator = runtime.load(wasm)?; // publish-time checks, compile or cache
+//! let context = RunContext { limits: *runtime.default_limits(), ..RunContext::default() };
+//! let report = validator.validate(
+//!     &Submission { answer: "42".into(), ..Submission::default() },
+//!     &context,
+//! );
+//! # Ok(()) }
+//! ```
+//!
+//! The path of a run: [`Runtime::judge`] (async) waits for a worker permit, a worker thread
+//! creates a fresh store from the validator's pre-instance with fuel, an epoch deadline and
+//! a memory limiter, calls `validate`, checks the verdict against the contract, and drops the
+//! store. Modules, one job each:
+//! - `engine` — the wasmtime engine and the epoch thread;
+//! - `limits` — limits, overrides, the server maximum;
+//! - `sandbox` — WASI with nothing granted, deterministic clocks and randomness;
+//! - `host` — the `log`/`config` imports, the bounded log, the memory limiter;
+//! - `checks` — publish-time checks of a binary;
+//! - `cache` — compiled artifacts on disk;
+//! - `run` — one run and the classification of its failures;
+//! - `pool` — bounded concurrency off the async executor;
+//! - `runtime` — the public [`Runtime`] and [`Validator`].
+
+mod bindings;
+mod cache;
+mod checks;
+mod engine;
+mod error;
+mod host;
+mod limits;
+mod pool;
+mod run;
+mod runtime;
+mod sandbox;
+mod types;
+
+pub use error::RuntimeError;
+pub use limits::{LimitOverrides, Limits};
+pub use runtime::{ArtifactSource, Runtime, RuntimeConfig, Validator};
+pub use sandbox::VIRTUAL_EPOCH_SECS;
+pub use types::{
+    Check, File, LogLevel, LogLine, RunContext, RunReport, Submission, ValidatorError,
+    ValidatorErrorKind, Verdict,
+};

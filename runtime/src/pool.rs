@@ -1,0 +1,122 @@
+//! Bounded concurrency for runs, off the async executor.
+//!
+//! One semaphore with a permit per worker gates every run, blocking or async, so the
+//! instance pool never has more live stores than it has slots and the machine never runs
+//! more validators than it has cores. Async runs ([`WorkerPool::run`]) wait for a permit
+//! without holding a thread, then execute on one of the pool's own threads — never on the
+//! executor, so a slow validator cannot stall the HTTP server — whose native stacks are sized
+//! for the largest Wasm stack the runtime allows (tokio's blocking threads would be too
+//! small). Blocking runs execute on the caller's thread when its stack is surely deep
+//! enough, saving two thread hand-offs per run.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::Thread;
+
+use tokio::sync::Semaphore;
+
+use crate::RuntimeError;
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Worker threads and the permits that bound all runs.
+pub(crate) struct WorkerPool {
+    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
+}
+
+impl WorkerPool {
+    /// Starts `workers` threads with `stack_bytes` of native stack each.
+    pub(crate) fn start(workers: usize, stack_bytes: usize) -> Result<Self, RuntimeError> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..workers {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("cohack-validator-{i}"))
+                .stack_size(stack_bytes)
+                .spawn(move || work(&queue))
+                .map_err(|e| RuntimeError::Setup(format!("worker thread: {e}")))?;
+        }
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(workers)),
+            jobs,
+        })
+    }
+
+    /// Runs `job` on a worker thread once a permit is free; the future waits without
+    /// blocking the executor. `None` if the pool is gone (the runtime is shutting down).
+    pub(crate) async fn run<R: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> R + Send + 'static,
+    ) -> Option<R> {
+        let permit = Arc::clone(&self.permits).acquire_owned().await.ok()?;
+        let (done, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let result = job();
+                // The permit goes back only after the job (and its store) is finished.
+                drop(permit);
+                // The caller may have stopped waiting: the result is then simply dropped.
+                let _ = done.send(result);
+            }))
+            .ok()?;
+        answer.await.ok()
+    }
+
+    /// Runs `job` on the calling thread once a permit is free, blocking until then.
+    pub(crate) fn run_here<R>(&self, job: impl FnOnce() -> R) -> R {
+        let _permit = match self.permits.try_acquire() {
+            Ok(permit) => Some(permit),
+            // The semaphore is never closed, so waiting always ends with a permit.
+            Err(_) => block_on(self.permits.acquire()).ok(),
+        };
+        job()
+    }
+
+    /// Runs `job` on a worker thread, blocking the caller until it is done: for runs whose
+    /// Wasm stack may not fit on the caller's thread.
+    pub(crate) fn run_on_worker<R: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> R + Send + 'static,
+    ) -> Option<R> {
+        block_on(self.run(job))
+    }
+}
+
+fn work(queue: &Mutex<mpsc::Receiver<Job>>) {
+    loop {
+        // The lock is held only while waiting for the next job, never while running it.
+        let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok(job) = job else { return };
+        // Runs catch their own panics; this keeps the thread alive should anything else.
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+            tracing::error!("a validator job panicked outside its run");
+        }
+    }
+}
+
+struct ThreadWaker(Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Drives a future to completion on the current thread (which must not be an async
+/// executor's), parking between polls.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park();
+    }
+}

@@ -1,0 +1,480 @@
+//! The public face of the sandbox: [`Runtime`] (one per process: engines, epoch thread,
+//! worker pool, artifact cache) and [`Validator`] (a loaded validator version, cheap to
+//! clone, one pre-instance per engine).
+//!
+//! wasmtime fixes the Wasm stack limit per engine, so a challenge that overrides it runs on
+//! a second engine ("tier") with that stack size, created on first use and kept; its
+//! validator is compiled (or loaded from the cache) for that engine once, on first use too.
+//! Almost every run uses the primary tier, whose stack is the default limit.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use sha2::{Digest, Sha256};
+use wasmtime::Engine;
+use wasmtime::component::{Component, Linker};
+
+use crate::bindings::ValidatorPre;
+use crate::cache::{ArtifactCache, engine_key};
+use crate::engine::{EpochTicker, build_engine};
+use crate::host::State;
+use crate::pool::WorkerPool;
+use crate::run::{Answer, Call, RunResult, run};
+use crate::{
+    File, LimitOverrides, Limits, RunContext, RunReport, RuntimeError, Submission, ValidatorError,
+    ValidatorErrorKind, checks, sandbox,
+};
+
+/// Stack limits are rounded up to this, so that near-identical overrides share an engine.
+const STACK_GRANULE: usize = 64 << 10;
+/// Runs whose Wasm stack is at most this execute on the caller's thread in the blocking API:
+/// any thread with Rust's default 2 MiB native stack has room for it and the host frames.
+const INLINE_STACK_MAX: usize = 1 << 20;
+/// Native stack of a worker thread beyond its largest Wasm stack, for host frames (WASI,
+/// the canonical ABI, the run's own code).
+const WORKER_STACK_HEADROOM: usize = 2 << 20;
+
+/// How the runtime is set up.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// Where compiled validators are cached; `None` compiles on every load.
+    pub cache_dir: Option<PathBuf>,
+    /// Limits of a challenge that overrides nothing.
+    pub default_limits: Limits,
+    /// The server maximum: no override, and no [`RunContext`], goes above it.
+    pub max_limits: Limits,
+    /// Validator runs at once (and threads of the worker pool); defaults to the cores.
+    pub workers: usize,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            cache_dir: None,
+            default_limits: Limits::default(),
+            max_limits: Limits::server_max(),
+            workers: std::thread::available_parallelism().map_or(2, usize::from),
+        }
+    }
+}
+
+/// Where a loaded validator's compiled code came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtifactSource {
+    /// Compiled from the Wasm bytes by this load.
+    Compiled,
+    /// Loaded from the on-disk artifact cache.
+    Cached,
+}
+
+/// The validator sandbox. One per process; cheap to clone (all clones share it).
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Shared>,
+}
+
+/// An engine with one Wasm stack size, and its linker.
+struct Tier {
+    stack_bytes: usize,
+    engine: Engine,
+    engine_key: String,
+    linker: Linker<State>,
+}
+
+struct Shared {
+    config: RuntimeConfig,
+    primary: Arc<Tier>,
+    others: Mutex<Vec<Arc<Tier>>>,
+    cache: Option<ArtifactCache>,
+    pool: WorkerPool,
+    ticker: EpochTicker,
+}
+
+impl Runtime {
+    /// Sets up engines, the epoch thread, the worker pool and the cache directory.
+    pub fn new(config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
+        if config.workers == 0 {
+            return Err(RuntimeError::Config("workers must be at least 1".into()));
+        }
+        if config.default_limits.exceeds(&config.max_limits) {
+            return Err(RuntimeError::Config(
+                "a default limit is above its maximum".into(),
+            ));
+        }
+        let ticker = EpochTicker::start()?;
+        let primary = Arc::new(new_tier(
+            &config,
+            round_stack(config.default_limits.max_stack_bytes),
+            &ticker,
+        )?);
+        let cache = config
+            .cache_dir
+            .as_deref()
+            .map(ArtifactCache::open)
+            .transpose()?;
+        let worker_stack = round_stack(config.max_limits.max_stack_bytes) + WORKER_STACK_HEADROOM;
+        let pool = WorkerPool::start(config.workers, worker_stack)?;
+        Ok(Runtime {
+            inner: Arc::new(Shared {
+                config,
+                primary,
+                others: Mutex::new(Vec::new()),
+                cache,
+                pool,
+                ticker,
+            }),
+        })
+    }
+
+    /// The limits of a challenge that overrides nothing.
+    pub fn default_limits(&self) -> &Limits {
+        &self.inner.config.default_limits
+    }
+
+    /// The server maximum.
+    pub fn max_limits(&self) -> &Limits {
+        &self.inner.config.max_limits
+    }
+
+    /// A challenge's limits: the defaults with its overrides, capped at the maximum.
+    pub fn limits_for(&self, overrides: &LimitOverrides) -> Limits {
+        let config = &self.inner.config;
+        config
+            .default_limits
+            .with_overrides(overrides, &config.max_limits)
+    }
+
+    /// Checks a validator binary as publishing does, under the default limits.
+    pub fn check(&self, wasm: &[u8]) -> Result<(), RuntimeError> {
+        self.load(wasm).map(drop)
+    }
+
+    /// Checks a validator, compiles it (or loads its cached artifact) and prepares its
+    /// pre-instance, under the default limits. Blocking: tens of milliseconds when it
+    /// compiles, call it off the async executor.
+    pub fn load(&self, wasm: &[u8]) -> Result<Validator, RuntimeError> {
+        self.load_with_limits(wasm, &self.inner.config.default_limits)
+    }
+
+    /// [`Runtime::load`] with a challenge's own limits (only the module size matters here).
+    pub fn load_with_limits(
+        &self,
+        wasm: &[u8],
+        limits: &Limits,
+    ) -> Result<Validator, RuntimeError> {
+        let shared = &self.inner;
+        let limits = limits.capped_at(&shared.config.max_limits);
+        checks::check_binary(wasm, limits.max_module_bytes)?;
+        let hash: [u8; 32] = Sha256::digest(wasm).into();
+        let hash_hex = hex::encode(hash);
+        let (pre, source) = shared.prepare(&shared.primary, wasm, &hash_hex)?;
+        Ok(Validator {
+            inner: Arc::new(Loaded {
+                runtime: Arc::clone(shared),
+                hash,
+                hash_hex,
+                wasm: wasm.into(),
+                source,
+                primary: pre,
+                others: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Judges a submission on the worker pool, off the async executor, waiting for a free
+    /// worker without holding a thread. The future owns everything it needs (`'static`), so
+    /// it can be spawned.
+    pub fn judge(
+        &self,
+        validator: &Validator,
+        submission: Submission,
+        context: RunContext,
+    ) -> impl Future<Output = RunReport> + Send + 'static {
+        let validator = validator.clone();
+        let runtime = Arc::clone(&self.inner);
+        async move {
+            runtime
+                .pool
+                .run(move || validator.validate_here(&submission, &context))
+                .await
+                .unwrap_or_else(shutting_down)
+        }
+    }
+
+    /// The async twin of [`Validator::materials`].
+    pub fn materials(
+        &self,
+        validator: &Validator,
+        team: String,
+        context: RunContext,
+    ) -> impl Future<Output = Result<Vec<File>, ValidatorError>> + Send + 'static {
+        let validator = validator.clone();
+        let runtime = Arc::clone(&self.inner);
+        async move {
+            runtime
+                .pool
+                .run(move || validator.materials_here(&team, &context))
+                .await
+                .unwrap_or_else(|| {
+                    Err(shutting_down().outcome.err().unwrap_or_else(|| {
+                        ValidatorError::new(ValidatorErrorKind::Internal, "runtime shut down")
+                    }))
+                })
+        }
+    }
+}
+
+fn shutting_down() -> RunReport {
+    RunReport {
+        outcome: Err(ValidatorError::new(
+            ValidatorErrorKind::Internal,
+            "the runtime is shutting down",
+        )),
+        logs: Vec::new(),
+        fuel_used: 0,
+        duration: std::time::Duration::ZERO,
+    }
+}
+
+fn round_stack(bytes: usize) -> usize {
+    bytes.max(1).div_ceil(STACK_GRANULE) * STACK_GRANULE
+}
+
+fn new_tier(
+    config: &RuntimeConfig,
+    stack_bytes: usize,
+    ticker: &EpochTicker,
+) -> Result<Tier, RuntimeError> {
+    let engine = build_engine(stack_bytes, config.max_limits.memory_bytes, config.workers)?;
+    ticker.add(&engine);
+    Ok(Tier {
+        stack_bytes,
+        engine_key: engine_key(&engine),
+        linker: sandbox::linker(&engine)?,
+        engine,
+    })
+}
+
+impl Shared {
+    /// The tier for a (capped) stack limit, created on first use.
+    fn tier(&self, stack_bytes: usize) -> Result<Arc<Tier>, RuntimeError> {
+        let stack_bytes = round_stack(stack_bytes);
+        if stack_bytes == self.primary.stack_bytes {
+            return Ok(Arc::clone(&self.primary));
+        }
+        let mut others = self.others.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(tier) = others.iter().find(|t| t.stack_bytes == stack_bytes) {
+            return Ok(Arc::clone(tier));
+        }
+        let tier = Arc::new(new_tier(&self.config, stack_bytes, &self.ticker)?);
+        others.push(Arc::clone(&tier));
+        Ok(tier)
+    }
+
+    /// Compiles or loads a component for `tier`, checks it against the world, and builds
+    /// its pre-instance. Only checked components reach the cache.
+    fn prepare(
+        &self,
+        tier: &Tier,
+        wasm: &[u8],
+        hash_hex: &str,
+    ) -> Result<(ValidatorPre<State>, ArtifactSource), RuntimeError> {
+        let cached = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.load(&tier.engine, &tier.engine_key, hash_hex));
+        let (component, source) = match cached {
+            Some(component) => (component, ArtifactSource::Cached),
+            None => (
+                Component::new(&tier.engine, wasm)
+                    .map_err(|e| RuntimeError::InvalidComponent(format!("{e:#}")))?,
+                ArtifactSource::Compiled,
+            ),
+        };
+        checks::check_world(&tier.engine, &component)?;
+        let pre = tier
+            .linker
+            .instantiate_pre(&component)
+            .and_then(ValidatorPre::new)
+            .map_err(|e| RuntimeError::WorldMismatch(format!("{e:#}")))?;
+        if let (Some(cache), ArtifactSource::Compiled) = (&self.cache, source) {
+            cache.store(&tier.engine_key, hash_hex, &component);
+        }
+        Ok((pre, source))
+    }
+}
+
+/// A loaded validator version, ready to run. Cheap to clone; all clones share the compiled
+/// code and pre-instances.
+#[derive(Clone)]
+pub struct Validator {
+    inner: Arc<Loaded>,
+}
+
+struct Loaded {
+    runtime: Arc<Shared>,
+    hash: [u8; 32],
+    hash_hex: String,
+    /// Kept to compile for another stack tier on demand.
+    wasm: Arc<[u8]>,
+    source: ArtifactSource,
+    primary: ValidatorPre<State>,
+    others: Mutex<Vec<(usize, ValidatorPre<State>)>>,
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validator")
+            .field("hash", &self.inner.hash_hex)
+            .field("source", &self.inner.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Validator {
+    /// Hex sha256 of the validator's Wasm bytes: its version's identity.
+    pub fn hash(&self) -> &str {
+        &self.inner.hash_hex
+    }
+
+    /// Whether this load compiled the validator or found it in the artifact cache.
+    pub fn source(&self) -> ArtifactSource {
+        self.inner.source
+    }
+
+    /// Judges a submission, blocking the calling thread (use [`Runtime::judge`] from async
+    /// code). Waits for a free worker permit first, so it respects the runtime's concurrency
+    /// bound.
+    pub fn validate(&self, submission: &Submission, context: &RunContext) -> RunReport {
+        let runtime = &self.inner.runtime;
+        let limits = context.limits.capped_at(&runtime.config.max_limits);
+        if limits.max_stack_bytes <= INLINE_STACK_MAX {
+            runtime
+                .pool
+                .run_here(|| self.validate_here(submission, context))
+        } else {
+            let (this, submission, context) = (self.clone(), submission.clone(), context.clone());
+            runtime
+                .pool
+                .run_on_worker(move || this.validate_here(&submission, &context))
+                .unwrap_or_else(shutting_down)
+        }
+    }
+
+    /// The team's starting material, blocking (use [`Runtime::materials`] from async code).
+    pub fn materials(&self, team: &str, context: &RunContext) -> Result<Vec<File>, ValidatorError> {
+        let runtime = &self.inner.runtime;
+        let limits = context.limits.capped_at(&runtime.config.max_limits);
+        if limits.max_stack_bytes <= INLINE_STACK_MAX {
+            runtime.pool.run_here(|| self.materials_here(team, context))
+        } else {
+            let (this, team, context) = (self.clone(), team.to_owned(), context.clone());
+            runtime
+                .pool
+                .run_on_worker(move || this.materials_here(&team, &context))
+                .unwrap_or_else(|| {
+                    Err(ValidatorError::new(
+                        ValidatorErrorKind::Internal,
+                        "runtime shut down",
+                    ))
+                })
+        }
+    }
+
+    /// A validation on the current thread, holding a permit already.
+    fn validate_here(&self, submission: &Submission, context: &RunContext) -> RunReport {
+        let limits = context
+            .limits
+            .capped_at(&self.inner.runtime.config.max_limits);
+        if let Err(e) = limits.check_submission(submission) {
+            return RunReport {
+                outcome: Err(ValidatorError::new(
+                    ValidatorErrorKind::Internal,
+                    e.to_string(),
+                )),
+                logs: Vec::new(),
+                fuel_used: 0,
+                duration: std::time::Duration::ZERO,
+            };
+        }
+        let result = self.run(&limits, context, Call::Validate(submission));
+        RunReport {
+            outcome: result.outcome.and_then(|answer| match answer {
+                Answer::Verdict(verdict) => Ok(verdict),
+                Answer::Materials(_) => Err(mixed_up()),
+            }),
+            logs: result.logs,
+            fuel_used: result.fuel_used,
+            duration: result.duration,
+        }
+    }
+
+    fn materials_here(
+        &self,
+        team: &str,
+        context: &RunContext,
+    ) -> Result<Vec<File>, ValidatorError> {
+        let limits = context
+            .limits
+            .capped_at(&self.inner.runtime.config.max_limits);
+        let result = self.run(&limits, context, Call::Materials(team));
+        if let Err(e) = &result.outcome {
+            tracing::info!(validator = %self.hash(), error = %e, "materials failed");
+        }
+        result.outcome.and_then(|answer| match answer {
+            Answer::Materials(files) => Ok(files),
+            Answer::Verdict(_) => Err(mixed_up()),
+        })
+    }
+
+    fn run(&self, limits: &Limits, context: &RunContext, call: Call<'_>) -> RunResult<Answer> {
+        let inner = &self.inner;
+        let runtime = &inner.runtime;
+        if round_stack(limits.max_stack_bytes) == runtime.primary.stack_bytes {
+            return run(
+                &runtime.primary.engine,
+                &inner.primary,
+                &inner.hash,
+                limits,
+                &context.config,
+                call,
+            );
+        }
+        match self.tier_pre(limits.max_stack_bytes) {
+            Ok((engine, pre)) => run(&engine, &pre, &inner.hash, limits, &context.config, call),
+            Err(e) => RunResult {
+                outcome: Err(ValidatorError::new(
+                    ValidatorErrorKind::Internal,
+                    format!(
+                        "preparing the validator for a {} KiB stack: {e}",
+                        limits.max_stack_bytes >> 10
+                    ),
+                )),
+                logs: Vec::new(),
+                fuel_used: 0,
+                duration: std::time::Duration::ZERO,
+            },
+        }
+    }
+
+    /// The engine and pre-instance for a non-default stack limit, prepared on first use.
+    fn tier_pre(&self, stack_bytes: usize) -> Result<(Engine, ValidatorPre<State>), RuntimeError> {
+        let inner = &self.inner;
+        let tier = inner.runtime.tier(stack_bytes)?;
+        let mut others = inner.others.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, pre)) = others.iter().find(|(s, _)| *s == tier.stack_bytes) {
+            return Ok((tier.engine.clone(), pre.clone()));
+        }
+        let (pre, _) = inner.runtime.prepare(&tier, &inner.wasm, &inner.hash_hex)?;
+        others.push((tier.stack_bytes, pre.clone()));
+        Ok((tier.engine.clone(), pre))
+    }
+}
+
+fn mixed_up() -> ValidatorError {
+    ValidatorError::new(
+        ValidatorErrorKind::Internal,
+        "the sandbox mixed up a call's answer",
+    )
+}
