@@ -1,0 +1,13 @@
+DROP TABLE verdicts;
+DROP TABLE submission_files;
+DROP TABLE submissions;
+DROP TABLE validator_versions;
+DROP TABLE validator_blobs;
+DROP TABLE challenges;
+DROP TABLE team_coaches;
+DROP TABLE team_members;
+DROP TABLE teams;
+DROP TABLE event_roles;
+DROP TABLE events;
+DROP TABLE users;
+DROP TABLE organizations;

@@ -1,0 +1,3 @@
+//! Authentication: password hashing (and, with the portal's accounts, tokens).
+
+pub mod password;

@@ -1,0 +1,277 @@
+//! Typed configuration, loaded once at start-up.
+//!
+//! Layers, highest first: command-line flags, `COHACK_*` environment variables (and
+//! `DATABASE_URL`), an optional `cohack.toml`, built-in defaults. A missing or bad value fails
+//! fast with one line that names the variable and where it came from.
+
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// The configuration file read when `--config` is not given (only if it exists).
+pub const DEFAULT_CONFIG_FILE: &str = "cohack.toml";
+
+/// Keys that may be set through `COHACK_<KEY>` environment variables.
+const ENV_KEYS: &[&str] = &[
+    "bind",
+    "data_dir",
+    "database_url",
+    "database_pool_size",
+    "log_format",
+    "workers",
+    "max_body_bytes",
+];
+
+/// Everything the portal needs to start.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// Where the embedded database, compiled validators and other state live.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://…`; empty means SQLite at `<data_dir>/cohack.db`.
+    #[serde(default)]
+    pub database_url: String,
+    /// Maximum number of pooled database connections.
+    pub database_pool_size: u32,
+    /// `text` for people, `json` for log collectors.
+    pub log_format: LogFormat,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            database_pool_size: 16,
+            log_format: LogFormat::Text,
+            workers: 0,
+            max_body_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// How request and application logs are written to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Values given on the command line; `None` leaves the lower layers in charge.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Overrides {
+    /// `--bind`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    /// `--data-dir`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+/// A configuration that could not be loaded; its message is the one line the user sees.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A value is missing, of the wrong type or unparsable.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    /// The file named by `--config`/`COHACK_CONFIG` does not exist.
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    /// The database URL is not one cohack understands.
+    #[error("malformed database URL {url:?}: {reason}")]
+    DatabaseUrl {
+        /// The URL, with any password masked.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl Config {
+    /// Loads the layered configuration. `file` is `--config`/`COHACK_CONFIG`; when it is
+    /// `None`, `cohack.toml` in the working directory is read if present.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        Self::figment(file, overrides)?
+            .extract::<Config>()
+            .map_err(|e| ConfigError::Invalid(one_line(&e)))
+    }
+
+    fn figment(file: Option<&Path>, overrides: &Overrides) -> Result<Figment, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path.into())),
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_FILE));
+            }
+            None => {}
+        }
+        Ok(figment
+            .merge(Env::prefixed("COHACK_").only(ENV_KEYS))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Serialized::defaults(overrides)))
+    }
+
+    /// The database to use, parsed from `database_url` (or the SQLite default).
+    pub fn database(&self) -> Result<DatabaseUrl, ConfigError> {
+        if self.database_url.trim().is_empty() {
+            return Ok(DatabaseUrl::Sqlite(self.data_dir.join("cohack.db")));
+        }
+        DatabaseUrl::parse(&self.database_url)
+    }
+
+    /// The effective configuration as TOML, with secrets masked, for `--print-config`.
+    pub fn to_masked_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = match self.database() {
+            Ok(url) => url.to_string(),
+            Err(_) => mask_password(&self.database_url),
+        };
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+    }
+}
+
+/// The two supported databases, chosen by the URL scheme (never by trying each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (`postgres://` or `postgresql://`).
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite://PATH`, `sqlite:PATH`, `postgres://…` or `postgresql://…`.
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        let bad = |reason: &str| ConfigError::DatabaseUrl {
+            url: mask_password(raw),
+            reason: reason.to_owned(),
+        };
+        let raw = raw.trim();
+        if let Some(path) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(bad("expected sqlite://PATH with a file path"));
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            let parsed = url::Url::parse(raw).map_err(|e| bad(&e.to_string()))?;
+            if parsed.host_str().is_none_or(str::is_empty) {
+                return Err(bad("no host"));
+            }
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        Err(bad(
+            "expected sqlite://PATH, postgres://USER@HOST/DB or postgresql://…",
+        ))
+    }
+
+    /// The string diesel's connection for this backend expects.
+    pub fn connection_string(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.to_string_lossy().into_owned(),
+            Self::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Self::Postgres(url) => f.write_str(&mask_password(url)),
+        }
+    }
+}
+
+/// Replaces the password of a URL with `***`, leaving anything unparsable untouched but for
+/// the part between `:` and `@`.
+pub fn mask_password(raw: &str) -> String {
+    if let Ok(mut url) = url::Url::parse(raw)
+        && url.password().is_some()
+    {
+        let _ = url.set_password(Some("***"));
+        return url.to_string();
+    }
+    raw.to_owned()
+}
+
+/// figment errors can span lines (one per source) and name environment variables by their
+/// prefix only; the user gets one line naming the exact variable, flag or file.
+fn one_line(error: &figment::Error) -> String {
+    error
+        .clone()
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".").to_lowercase();
+            let origin = e.metadata.as_ref().map(|m| (m.name.as_ref(), m.source.as_ref()));
+            let place = match origin {
+                Some((_, Some(figment::Source::Code(_)))) => {
+                    format!("in flag --{}", key.replace('_', "-"))
+                }
+                Some((_, Some(source))) => format!("in {source}"),
+                Some((name, None)) if name.contains("`COHACK_`") => {
+                    format!("in environment variable COHACK_{}", key.to_uppercase())
+                }
+                Some((name, None)) if name.contains("environment") => {
+                    format!("in environment variable {}", key.to_uppercase())
+                }
+                _ => String::new(),
+            };
+            format!("{key}: {} {place}", e.kind).trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_schemes() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/x.db").ok(),
+            Some(DatabaseUrl::Sqlite("data/x.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u:pw@localhost/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        for bad in ["mysql://x", "sqlite://", "postgres://", "nonsense", ""] {
+            assert!(DatabaseUrl::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords_are_masked() {
+        let url = DatabaseUrl::parse("postgres://u:secret@localhost/db").expect("valid url");
+        assert!(!url.to_string().contains("secret"));
+        assert!(url.to_string().contains("***"));
+    }
+}

@@ -1,0 +1,88 @@
+//! The HTTP surface: routing, middleware, the OpenAPI document, and how actix's own
+//! extractor failures (bad JSON, bodies too large, unknown routes) become cohack errors.
+//!
+//! Handlers are thin: they parse the request into domain types, call one domain function and
+//! map the result to a response. Every handler is registered through `utoipa_actix_web`, so
+//! `/api/openapi.json` always lists every endpoint.
+
+pub mod health;
+pub mod metrics;
+pub mod openapi;
+
+use actix_web::{
+    App, Error as ActixError, HttpRequest, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceFactory, ServiceRequest, ServiceResponse},
+    error::{JsonPayloadError, PathError, QueryPayloadError},
+    middleware::from_fn,
+    web,
+};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::{error::Error, state::AppState};
+
+/// Builds the application for one worker: routes, limits, middleware and error mapping.
+pub fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = ActixError,
+        InitError = (),
+    >,
+> {
+    let limit = state.config.max_body_bytes;
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .app_data(state)
+        .app_data(json_config(limit))
+        .app_data(web::PayloadConfig::new(limit))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(metrics::metrics)
+        .split_for_parts();
+    app.app_data(web::Data::new(openapi::Document(api)))
+        .service(openapi::openapi_json)
+        .default_service(web::to(not_found))
+        .wrap(from_fn(metrics::observe))
+        .wrap(TracingLogger::default())
+}
+
+fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |error, _req| json_error(error, limit).into())
+}
+
+fn json_error(error: JsonPayloadError, limit: usize) -> Error {
+    match error {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            Error::PayloadTooLarge { limit }
+        }
+        JsonPayloadError::ContentType => {
+            Error::UnsupportedMediaType("expected Content-Type: application/json".into())
+        }
+        JsonPayloadError::Deserialize(e) => Error::bad_request("invalid_json", e.to_string()),
+        other => Error::bad_request("invalid_body", other.to_string()),
+    }
+}
+
+fn path_error(error: PathError, _req: &HttpRequest) -> ActixError {
+    Error::bad_request("invalid_path", error.to_string()).into()
+}
+
+fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> ActixError {
+    Error::bad_request("invalid_query", error.to_string()).into()
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, Error> {
+    tracing::debug!(path = req.path(), "no route");
+    Err(Error::NotFound("route"))
+}

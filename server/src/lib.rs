@@ -1,0 +1,16 @@
+//! cohack's portal: configuration, persistence, the HTTP API, and the `cohack` CLI.
+//!
+//! The path of a request: [`http`] (routing, extractors, error mapping) → a domain function
+//! ([`models`]) → [`db`] (a pooled connection on the blocking pool) → back as JSON, with
+//! [`error::Error`] mapped to a status and a stable code in one place.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod models;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

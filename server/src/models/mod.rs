@@ -1,0 +1,6 @@
+//! The domain's records and their queries, as associated functions taking a
+//! `&mut DbConnection`. Nothing here knows about HTTP: handlers call these through
+//! [`crate::db::Database::run`] / [`crate::db::Database::write`].
+
+pub mod organization;
+pub mod user;

@@ -1,0 +1,94 @@
+//! Building and running the server: check the data dir, open and migrate the database, bind
+//! the listener, start the workers. Every failure here is a one-line, non-panicking error.
+
+use std::{net::TcpListener, path::Path, sync::Arc};
+
+use actix_web::{HttpServer, dev::Server, web};
+use anyhow::Context;
+
+use crate::{config::Config, db::Database, http, http::metrics::Metrics, state::AppState};
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Prepares everything and binds the listener; nothing is served until
+    /// [`Application::run_until_stopped`].
+    pub fn build(config: Config) -> anyhow::Result<Self> {
+        ensure_writable_dir(&config.data_dir)?;
+        let db = open_database(&config)?;
+        let listener = TcpListener::bind(config.bind)
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        let port = listener.local_addr().context("listener has no address")?.port();
+        let state = web::Data::new(AppState {
+            metrics: Metrics::new().context("cannot register metrics")?,
+            config: Arc::new(config),
+            db,
+        });
+        let workers = match state.config.workers {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => n,
+        };
+        let app_state = state.clone();
+        let server = HttpServer::new(move || http::app(app_state.clone()))
+            .workers(workers)
+            .shutdown_timeout(30)
+            .listen(listener)
+            .context("cannot start the HTTP server")?
+            .run();
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server from elsewhere.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Shared state, for in-process tests and background tasks.
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the database and applies pending migrations, failing fast if it is unreachable.
+pub fn open_database(config: &Config) -> anyhow::Result<Database> {
+    let url = config.database()?;
+    let db = Database::open(&url, config.database_pool_size)
+        .with_context(|| format!("cannot open database {url}"))?;
+    let applied = db
+        .migrate()
+        .with_context(|| format!("cannot use database {url}"))?;
+    if applied > 0 {
+        tracing::info!(applied, database = %url, "applied migrations");
+    }
+    Ok(db)
+}
+
+/// The data dir must exist (it is created) and accept files: checked by writing one.
+fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("data dir {} cannot be created", dir.display()))?;
+    let probe = dir.join(".cohack-write-test");
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("data dir {} is not writable", dir.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}

@@ -1,0 +1,352 @@
+//! The `cohack` binary as an operator uses it: help, configuration errors, serving, stopping
+//! and starting again, migrations, and readiness while the database comes and goes.
+
+use std::{
+    net::SocketAddr,
+    process::{Child, Stdio},
+    time::{Duration, Instant},
+};
+
+use crate::{
+    harness::{PgDatabase, TestApp, cohack, data_dir, free_port, path_str, run_cohack},
+    pg_proxy::PgProxy,
+};
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().expect("dir");
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["admin", "--help"],
+        vec!["admin", "create-organizer", "--help"],
+    ] {
+        let out = run_cohack(dir.path(), &args, &[]);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage:"), "{args:?}: {text}");
+    }
+    let serve = run_cohack(dir.path(), &["serve", "--help"], &[]);
+    let text = String::from_utf8_lossy(&serve.stdout);
+    for flag in ["--bind", "--data-dir", "--database-url", "--print-config"] {
+        assert!(text.contains(flag), "serve --help lacks {flag}");
+    }
+}
+
+/// Runs a command expected to fail, and checks it says so in one line without a panic.
+fn assert_one_line_failure(args: &[&str], env: &[(&str, &str)], expected: &str) {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = run_cohack(dir.path(), args, env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{args:?} should fail: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{args:?}: one line expected, got: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(
+        lines[0].to_lowercase().contains(&expected.to_lowercase()),
+        "{args:?}: {stderr} should mention {expected:?}"
+    );
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+}
+
+#[test]
+fn bad_configuration_fails_in_one_line() {
+    assert_one_line_failure(
+        &["serve", "--database-url", "mysql://localhost/x"],
+        &[],
+        "malformed database url",
+    );
+    assert_one_line_failure(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://")],
+        "malformed database url",
+    );
+    assert_one_line_failure(
+        &["serve", "--database-url", "postgres://postgres@127.0.0.1:1/nothing"],
+        &[],
+        "cannot use database",
+    );
+    assert_one_line_failure(&["serve", "--bind", "not-an-address"], &[], "bind");
+    assert_one_line_failure(&["serve"], &[("COHACK_BIND", "999.1.1.1:80")], "COHACK_BIND");
+    assert_one_line_failure(
+        &["serve"],
+        &[("COHACK_DATABASE_POOL_SIZE", "many")],
+        "COHACK_DATABASE_POOL_SIZE",
+    );
+    assert_one_line_failure(
+        &["serve", "--data-dir", "/proc/cohack-cannot-be-here"],
+        &[],
+        "data dir",
+    );
+    assert_one_line_failure(
+        &["serve", "--config", "/nonexistent/cohack.toml"],
+        &[],
+        "does not exist",
+    );
+}
+
+#[test]
+fn bad_config_files_fail_in_one_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("cohack.toml"), "bind = \"127.0.0.1:0\"\nbnid = 3\n")
+        .expect("write");
+    let out = run_cohack(dir.path(), &["serve", "--print-config"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("bnid"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+
+    std::fs::write(dir.path().join("cohack.toml"), "bind = [").expect("write");
+    let out = run_cohack(dir.path(), &["serve", "--print-config"], &[]);
+    assert!(!out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr).trim().lines().count(), 1);
+}
+
+#[test]
+fn port_in_use_fails_in_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let dir = tempfile::tempdir().expect("dir");
+    let out = run_cohack(dir.path(), &["serve", "--bind", &addr], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+    assert!(stderr.to_lowercase().contains("in use"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn configuration_layers_in_order_and_masks_secrets() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("cohack.toml"),
+        "bind = \"127.0.0.1:7000\"\ndatabase_pool_size = 3\nworkers = 5\n",
+    )
+    .expect("write");
+    let out = run_cohack(
+        dir.path(),
+        &["serve", "--print-config", "--bind", "127.0.0.1:9000"],
+        &[
+            ("COHACK_BIND", "127.0.0.1:8000"),
+            ("COHACK_WORKERS", "7"),
+            ("DATABASE_URL", "postgres://app:hunter2@db.example/cohack"),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("bind = \"127.0.0.1:9000\""), "flag wins: {stdout}");
+    assert!(stdout.contains("workers = 7"), "env beats file: {stdout}");
+    assert!(stdout.contains("database_pool_size = 3"), "file beats default: {stdout}");
+    assert!(!stdout.contains("hunter2"), "password shown: {stdout}");
+    assert!(stdout.contains("app:***@db.example"), "{stdout}");
+}
+
+struct Served {
+    child: Child,
+    address: String,
+}
+
+impl Served {
+    fn start(dir: &std::path::Path) -> Served {
+        let port = free_port();
+        let child = cohack()
+            .current_dir(dir)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve starts");
+        let served = Served {
+            child,
+            address: format!("127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(&served.address).is_err() {
+            assert!(Instant::now() < deadline, "server did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        served
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .expect("write");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        let status = response
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
+        (status, response)
+    }
+
+    /// SIGTERM, then wait: a graceful stop exits 0.
+    fn terminate(mut self) {
+        let pid = self.child.id().to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let exit = self.child.wait().expect("wait");
+        assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn serve_on_sqlite_keeps_data_across_restarts() {
+    let dir = tempfile::tempdir().expect("dir");
+    let served = Served::start(dir.path());
+    let (status, body) = served.get("/healthz");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(served.get("/readyz").0, 200);
+    assert!(data_dir(&dir).join("cohack.db").exists(), "SQLite file under ./data");
+
+    let created = run_cohack(
+        dir.path(),
+        &["admin", "create-organizer", "--email", "Org@Example.com"],
+        &[("COHACK_ADMIN_PASSWORD", "a long enough password")],
+    );
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(String::from_utf8_lossy(&created.stdout).contains("created portal organizer org@example.com"));
+    served.terminate();
+
+    let served = Served::start(dir.path());
+    assert_eq!(served.get("/healthz").0, 200);
+    served.terminate();
+    let again = run_cohack(
+        dir.path(),
+        &["admin", "create-organizer", "--email", "org@example.com"],
+        &[("COHACK_ADMIN_PASSWORD", "another long password")],
+    );
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("existing account"),
+        "the account survived the restarts"
+    );
+}
+
+#[test]
+fn create_organizer_reads_the_password_from_stdin_never_argv() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = cohack()
+        .current_dir(dir.path())
+        .args(["admin", "create-organizer", "--email", "a@example.com"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"piped password 123\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A short password, an empty stdin and a bad email are refused in one line.
+    let short = run_cohack(
+        dir.path(),
+        &["admin", "create-organizer", "--email", "b@example.com"],
+        &[("COHACK_ADMIN_PASSWORD", "short")],
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least"));
+    let empty = run_cohack(
+        dir.path(),
+        &["admin", "create-organizer", "--email", "c@example.com"],
+        &[],
+    );
+    assert!(!empty.status.success());
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("COHACK_ADMIN_PASSWORD"));
+    let bad_email = run_cohack(
+        dir.path(),
+        &["admin", "create-organizer", "--email", "not-an-email"],
+        &[("COHACK_ADMIN_PASSWORD", "a long enough password")],
+    );
+    assert!(!bad_email.status.success());
+    assert!(String::from_utf8_lossy(&bad_email.stderr).contains("email"));
+}
+
+#[test]
+fn migrate_applies_from_empty_on_sqlite() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("fresh.db");
+    let url = format!("sqlite://{}", path_str(&db));
+    let out = run_cohack(dir.path(), &["migrate", "--database-url", &url], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+    assert!(db.exists());
+    // Twice is fine: nothing pending.
+    let out = run_cohack(dir.path(), &["migrate", "--database-url", &url], &[]);
+    assert!(out.status.success());
+}
+
+#[test]
+fn migrate_applies_from_empty_on_postgres() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let out = run_cohack(dir.path(), &["migrate"], &[("DATABASE_URL", pg.url.as_str())]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_follows_the_database_without_a_restart() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let upstream: SocketAddr = url_host_port(&PgDatabase::server_url());
+    let mut proxy = PgProxy::start(upstream).await;
+    let database = pg.url.rsplit('/').next().expect("db name").to_owned();
+    let user = "postgres";
+    let app = TestApp::spawn_on(format!(
+        "postgres://{user}@127.0.0.1:{}/{database}",
+        proxy.port
+    ))
+    .await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+
+    proxy.cut();
+    let down = app.get("/readyz").await;
+    assert_eq!(down.status(), 503);
+    let body: serde_json::Value = down.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "unavailable");
+    assert_eq!(app.get("/healthz").await.status(), 200, "alive while the db is down");
+
+    proxy.restore().await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if app.get("/readyz").await.status() == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "readyz did not recover");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.stop().await;
+    drop(pg);
+}
+
+fn url_host_port(url: &str) -> SocketAddr {
+    let parsed = url::Url::parse(url).expect("postgres url");
+    let host = parsed.host_str().unwrap_or("127.0.0.1");
+    let port = parsed.port().unwrap_or(5432);
+    format!("{host}:{port}").parse().expect("host:port")
+}

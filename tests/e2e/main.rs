@@ -1,0 +1,8 @@
+//! cohack's end-to-end suite: the real server on a random port, the real binary, a real
+//! SQLite file, and — when `COHACK_TEST_POSTGRES` is set — a real PostgreSQL database.
+
+mod harness;
+mod pg_proxy;
+
+mod basics;
+mod cli;
