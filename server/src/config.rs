@@ -28,6 +28,11 @@ const ENV_KEYS: &[&str] = &[
     "log_format",
     "workers",
     "max_body_bytes",
+    "jwt_secret",
+    "access_token_ttl_secs",
+    "refresh_token_ttl_secs",
+    "login_attempts_per_minute",
+    "submissions_per_minute",
 ];
 
 /// Everything the portal needs to start.
@@ -49,6 +54,18 @@ pub struct Config {
     pub workers: usize,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Secret for signing access tokens (at least 32 bytes); empty means one is generated on
+    /// first start and stored in the database, shared by every instance.
+    #[serde(default)]
+    pub jwt_secret: String,
+    /// Lifetime of access tokens, in seconds.
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of refresh tokens, in seconds.
+    pub refresh_token_ttl_secs: u64,
+    /// Log-in attempts allowed per account (and per client address) per minute.
+    pub login_attempts_per_minute: u32,
+    /// Submissions allowed per team and challenge per minute.
+    pub submissions_per_minute: u32,
 }
 
 impl Default for Config {
@@ -61,6 +78,11 @@ impl Default for Config {
             log_format: LogFormat::Text,
             workers: 0,
             max_body_bytes: 8 * 1024 * 1024,
+            jwt_secret: String::new(),
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 60 * 60,
+            login_attempts_per_minute: 10,
+            submissions_per_minute: 12,
         }
     }
 }
@@ -144,6 +166,9 @@ impl Config {
     /// The effective configuration as TOML, with secrets masked, for `--print-config`.
     pub fn to_masked_toml(&self) -> String {
         let mut shown = self.clone();
+        if !shown.jwt_secret.is_empty() {
+            shown.jwt_secret = "***".into();
+        }
         shown.database_url = match self.database() {
             Ok(url) => url.to_string(),
             Err(_) => mask_password(&self.database_url),
@@ -228,7 +253,10 @@ fn one_line(error: &figment::Error) -> String {
         .into_iter()
         .map(|e| {
             let key = e.path.join(".").to_lowercase();
-            let origin = e.metadata.as_ref().map(|m| (m.name.as_ref(), m.source.as_ref()));
+            let origin = e
+                .metadata
+                .as_ref()
+                .map(|m| (m.name.as_ref(), m.source.as_ref()));
             let place = match origin {
                 Some((_, Some(figment::Source::Code(_)))) => {
                     format!("in flag --{}", key.replace('_', "-"))

@@ -158,7 +158,9 @@ impl ResponseError for Error {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::Internal(cause) => tracing::error!(error = %format!("{cause:#}"), "internal error"),
+            Self::Internal(cause) => {
+                tracing::error!(error = %format!("{cause:#}"), "internal error")
+            }
             Self::Unavailable(cause) => tracing::warn!(%cause, "dependency unavailable"),
             _ => {}
         }

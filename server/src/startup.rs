@@ -1,12 +1,23 @@
 //! Building and running the server: check the data dir, open and migrate the database, bind
 //! the listener, start the workers. Every failure here is a one-line, non-panicking error.
 
-use std::{net::TcpListener, path::Path, sync::Arc};
+use std::{net::TcpListener, path::Path, sync::Arc, time::Duration};
 
 use actix_web::{HttpServer, dev::Server, web};
 use anyhow::Context;
 
-use crate::{config::Config, db::Database, http, http::metrics::Metrics, state::AppState};
+use crate::{
+    auth::{
+        sessions::SessionPolicy,
+        throttle::Throttles,
+        tokens::{TokenKeys, load_or_create_secret},
+    },
+    config::Config,
+    db::Database,
+    http,
+    http::metrics::Metrics,
+    state::AppState,
+};
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -23,8 +34,24 @@ impl Application {
         let db = open_database(&config)?;
         let listener = TcpListener::bind(config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        let port = listener.local_addr().context("listener has no address")?.port();
+        let port = listener
+            .local_addr()
+            .context("listener has no address")?
+            .port();
+        let secret = {
+            let mut conn = db.checkout(Duration::from_secs(10))?;
+            load_or_create_secret(&mut conn, &config.jwt_secret)
+                .map_err(|e| anyhow::anyhow!("cannot load the token signing secret: {e}"))?
+        };
         let state = web::Data::new(AppState {
+            tokens: TokenKeys::new(&secret, Duration::from_secs(config.access_token_ttl_secs)),
+            session_policy: SessionPolicy {
+                refresh_ttl: Duration::from_secs(config.refresh_token_ttl_secs),
+            },
+            throttles: Throttles::new(
+                config.login_attempts_per_minute,
+                config.submissions_per_minute,
+            ),
             metrics: Metrics::new().context("cannot register metrics")?,
             config: Arc::new(config),
             db,

@@ -1,8 +1,13 @@
-//! What every request handler shares: configuration, the database, metrics.
+//! What every request handler shares: configuration, the database, keys, throttles, metrics.
 
 use std::sync::Arc;
 
-use crate::{config::Config, db::Database, http::metrics::Metrics};
+use crate::{
+    auth::{sessions::SessionPolicy, throttle::Throttles, tokens::TokenKeys},
+    config::Config,
+    db::Database,
+    http::metrics::Metrics,
+};
 
 /// Shared application state, wrapped in `web::Data` (an `Arc`) once per server.
 pub struct AppState {
@@ -10,6 +15,12 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The database pool.
     pub db: Database,
+    /// Access-token signing and verification.
+    pub tokens: TokenKeys,
+    /// Refresh-token lifetimes.
+    pub session_policy: SessionPolicy,
+    /// Rate limits.
+    pub throttles: Throttles,
     /// Prometheus metrics.
     pub metrics: Metrics,
 }

@@ -35,7 +35,9 @@ async fn metrics_count_requests_by_route(app: TestApp) {
     );
     let text = response.text().await.expect("text");
     assert!(
-        text.contains(r#"cohack_http_requests_total{method="GET",route="/healthz",status="200"} 3"#),
+        text.contains(
+            r#"cohack_http_requests_total{method="GET",route="/healthz",status="200"} 3"#
+        ),
         "{text}"
     );
     // Unknown paths are counted under one label, not one series per path.
@@ -53,7 +55,10 @@ async fn openapi_lists_every_endpoint(app: TestApp) {
         "{doc}"
     );
     for path in ["/healthz", "/readyz", "/metrics"] {
-        assert!(doc["paths"][path]["get"].is_object(), "{path} missing: {doc}");
+        assert!(
+            doc["paths"][path]["get"].is_object(),
+            "{path} missing: {doc}"
+        );
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
 }

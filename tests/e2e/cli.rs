@@ -63,12 +63,20 @@ fn bad_configuration_fails_in_one_line() {
         "malformed database url",
     );
     assert_one_line_failure(
-        &["serve", "--database-url", "postgres://postgres@127.0.0.1:1/nothing"],
+        &[
+            "serve",
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/nothing",
+        ],
         &[],
         "cannot use database",
     );
     assert_one_line_failure(&["serve", "--bind", "not-an-address"], &[], "bind");
-    assert_one_line_failure(&["serve"], &[("COHACK_BIND", "999.1.1.1:80")], "COHACK_BIND");
+    assert_one_line_failure(
+        &["serve"],
+        &[("COHACK_BIND", "999.1.1.1:80")],
+        "COHACK_BIND",
+    );
     assert_one_line_failure(
         &["serve"],
         &[("COHACK_DATABASE_POOL_SIZE", "many")],
@@ -89,8 +97,11 @@ fn bad_configuration_fails_in_one_line() {
 #[test]
 fn bad_config_files_fail_in_one_line() {
     let dir = tempfile::tempdir().expect("dir");
-    std::fs::write(dir.path().join("cohack.toml"), "bind = \"127.0.0.1:0\"\nbnid = 3\n")
-        .expect("write");
+    std::fs::write(
+        dir.path().join("cohack.toml"),
+        "bind = \"127.0.0.1:0\"\nbnid = 3\n",
+    )
+    .expect("write");
     let out = run_cohack(dir.path(), &["serve", "--print-config"], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
@@ -100,7 +111,10 @@ fn bad_config_files_fail_in_one_line() {
     std::fs::write(dir.path().join("cohack.toml"), "bind = [").expect("write");
     let out = run_cohack(dir.path(), &["serve", "--print-config"], &[]);
     assert!(!out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stderr).trim().lines().count(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim().lines().count(),
+        1
+    );
 }
 
 #[test]
@@ -134,10 +148,20 @@ fn configuration_layers_in_order_and_masks_secrets() {
         ],
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("bind = \"127.0.0.1:9000\""), "flag wins: {stdout}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("bind = \"127.0.0.1:9000\""),
+        "flag wins: {stdout}"
+    );
     assert!(stdout.contains("workers = 7"), "env beats file: {stdout}");
-    assert!(stdout.contains("database_pool_size = 3"), "file beats default: {stdout}");
+    assert!(
+        stdout.contains("database_pool_size = 3"),
+        "file beats default: {stdout}"
+    );
     assert!(!stdout.contains("hunter2"), "password shown: {stdout}");
     assert!(stdout.contains("app:***@db.example"), "{stdout}");
 }
@@ -213,15 +237,25 @@ fn serve_on_sqlite_keeps_data_across_restarts() {
     let (status, body) = served.get("/healthz");
     assert_eq!(status, 200, "{body}");
     assert_eq!(served.get("/readyz").0, 200);
-    assert!(data_dir(&dir).join("cohack.db").exists(), "SQLite file under ./data");
+    assert!(
+        data_dir(&dir).join("cohack.db").exists(),
+        "SQLite file under ./data"
+    );
 
     let created = run_cohack(
         dir.path(),
         &["admin", "create-organizer", "--email", "Org@Example.com"],
         &[("COHACK_ADMIN_PASSWORD", "a long enough password")],
     );
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
-    assert!(String::from_utf8_lossy(&created.stdout).contains("created portal organizer org@example.com"));
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&created.stdout)
+            .contains("created portal organizer org@example.com")
+    );
     served.terminate();
 
     let served = Served::start(dir.path());
@@ -258,7 +292,11 @@ fn create_organizer_reads_the_password_from_stdin_never_argv() {
         .write_all(b"piped password 123\n")
         .expect("write");
     let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // A short password, an empty stdin and a bad email are refused in one line.
     let short = run_cohack(
@@ -290,7 +328,11 @@ fn migrate_applies_from_empty_on_sqlite() {
     let db = dir.path().join("fresh.db");
     let url = format!("sqlite://{}", path_str(&db));
     let out = run_cohack(dir.path(), &["migrate", "--database-url", &url], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
     assert!(db.exists());
     // Twice is fine: nothing pending.
@@ -304,8 +346,16 @@ fn migrate_applies_from_empty_on_postgres() {
         return;
     };
     let dir = tempfile::tempdir().expect("dir");
-    let out = run_cohack(dir.path(), &["migrate"], &[("DATABASE_URL", pg.url.as_str())]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run_cohack(
+        dir.path(),
+        &["migrate"],
+        &[("DATABASE_URL", pg.url.as_str())],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -329,7 +379,11 @@ async fn readyz_follows_the_database_without_a_restart() {
     assert_eq!(down.status(), 503);
     let body: serde_json::Value = down.json().await.expect("json");
     assert_eq!(body["error"]["code"], "unavailable");
-    assert_eq!(app.get("/healthz").await.status(), 200, "alive while the db is down");
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "alive while the db is down"
+    );
 
     proxy.restore().await;
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -11,8 +11,16 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-use cohack_server::{config::Config, startup::Application};
+use cohack_server::{
+    config::Config,
+    models::{
+        organization::Organization,
+        user::{NewUser, User},
+    },
+    startup::Application,
+};
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 /// Which database a test runs against.
@@ -26,6 +34,7 @@ pub enum Backend {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub state: actix_web::web::Data<cohack_server::state::AppState>,
     _dir: TempDir,
     handle: actix_web::dev::ServerHandle,
     _pg: Option<PgDatabase>,
@@ -65,10 +74,12 @@ impl TestApp {
         let app = Application::build(config).expect("server builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
+        let state = app.state();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
             client: reqwest::Client::new(),
+            state,
             _dir: dir,
             handle,
             _pg: pg,
@@ -84,9 +95,129 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// `GET` a path as `token`'s user.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST` JSON, optionally as `token`'s user.
+    pub async fn post(&self, token: Option<&str>, path: &str, body: &Value) -> reqwest::Response {
+        self.send(reqwest::Method::POST, token, path, body).await
+    }
+
+    /// Any method with a JSON body, optionally as `token`'s user.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        token: Option<&str>,
+        path: &str,
+        body: &Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Registers a participant account in `organization` and returns its tokens.
+    pub async fn register(&self, email: &str, organization: &str) -> Account {
+        let response = self
+            .post(
+                None,
+                "/api/v1/auth/register",
+                &json!({
+                    "email": email,
+                    "password": PASSWORD,
+                    "display_name": email.split('@').next().unwrap_or(email),
+                    "organization": organization,
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "register {email}");
+        Account::from_auth(response.json().await.expect("auth json"))
+    }
+
+    /// Logs in with the test password.
+    pub async fn login(&self, email: &str) -> Account {
+        let response = self
+            .post(
+                None,
+                "/api/v1/auth/login",
+                &json!({ "email": email, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login {email}");
+        Account::from_auth(response.json().await.expect("auth json"))
+    }
+
+    /// A portal organizer (as `cohack admin create-organizer` makes), logged in.
+    pub async fn portal_organizer(&self, email: &str) -> Account {
+        let hash = cohack_server::auth::password::hash(PASSWORD).expect("hash");
+        let email_owned = email.to_owned();
+        self.state
+            .db
+            .write(move |conn| {
+                let org = Organization::find_or_create(conn, "Vendor")?;
+                User::create(
+                    conn,
+                    NewUser {
+                        email: &email_owned,
+                        password_hash: hash,
+                        display_name: "Organizer",
+                        organization_id: &org.id,
+                        is_portal_organizer: true,
+                    },
+                )
+                .map(|_| ())
+            })
+            .await
+            .expect("organizer created");
+        self.login(email).await
+    }
+
     /// Stops the server (in-flight requests finish first).
     pub async fn stop(&self) {
         self.handle.stop(true).await;
+    }
+}
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A logged-in test user.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub organization_id: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl Account {
+    fn from_auth(body: Value) -> Account {
+        let text = |v: &Value| v.as_str().expect("string field").to_owned();
+        Account {
+            id: text(&body["user"]["id"]),
+            email: text(&body["user"]["email"]),
+            organization_id: text(&body["user"]["organization"]["id"]),
+            access_token: text(&body["access_token"]),
+            refresh_token: text(&body["refresh_token"]),
+        }
+    }
+
+    /// The bearer token.
+    pub fn token(&self) -> Option<&str> {
+        Some(&self.access_token)
     }
 }
 
@@ -125,7 +256,8 @@ impl PgDatabase {
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&format!("{}/postgres", Self::server_url())) {
+        if let Ok(mut admin) = PgConnection::establish(&format!("{}/postgres", Self::server_url()))
+        {
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
                 self.name

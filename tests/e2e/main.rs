@@ -4,5 +4,6 @@
 mod harness;
 mod pg_proxy;
 
+mod auth;
 mod basics;
 mod cli;

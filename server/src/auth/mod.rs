@@ -1,3 +1,17 @@
-//! Authentication: password hashing (and, with the portal's accounts, tokens).
+//! Authentication and throttling: who is calling, and whether they may try again yet.
+//!
+//! - [`password`]: argon2id hashing.
+//! - [`tokens`]: short-lived access tokens (JWT, HS256 pinned, issuer/audience/expiry checked).
+//! - [`sessions`]: log-in sessions and their rotating refresh tokens (stored hashed; reusing a
+//!   rotated one revokes the whole session).
+//! - [`extract`]: the [`AuthUser`] extractor every protected handler takes.
+//! - [`throttle`]: per-key rate limits answering 429 with `Retry-After`.
 
+pub mod accounts;
+pub mod extract;
 pub mod password;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+
+pub use extract::{AuthUser, MaybeUser};

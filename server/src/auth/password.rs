@@ -26,10 +26,26 @@ pub fn hash(password: &str) -> Result<String, Error> {
         .map_err(|e| Error::internal(anyhow::anyhow!("hashing failed: {e}")))
 }
 
+/// A valid hash of a password nobody has, to verify against when an email is unknown: a miss
+/// then costs the same time as a wrong password and does not reveal which emails exist.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(b"no account has this password", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
 /// Whether `password` matches the stored PHC string.
 pub fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]
@@ -47,6 +63,12 @@ mod tests {
 
     #[test]
     fn short_passwords_are_refused() {
-        assert!(matches!(hash("short"), Err(Error::BadRequest { code: "weak_password", .. })));
+        assert!(matches!(
+            hash("short"),
+            Err(Error::BadRequest {
+                code: "weak_password",
+                ..
+            })
+        ));
     }
 }

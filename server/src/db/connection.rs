@@ -11,4 +11,3 @@ pub enum DbConnection {
     /// For several instances behind a load balancer.
     Postgres(PgConnection),
 }
-

@@ -116,9 +116,9 @@ impl Database {
         let mut conn = self.checkout(CHECKOUT_TIMEOUT)?;
         let applied = match &mut *conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConnection::Postgres(c) => {
-                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len())
-            }
+            DbConnection::Postgres(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
         };
         applied.map_err(|e| DbError::Migration(e.to_string()))
     }

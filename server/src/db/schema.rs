@@ -178,6 +178,36 @@ diesel::joinable!(submissions -> challenges (challenge_id));
 diesel::joinable!(submission_files -> submissions (submission_id));
 diesel::joinable!(verdicts -> submissions (submission_id));
 
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        expires_at -> Timestamp,
+        rotated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -192,4 +222,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     submission_files,
     verdicts,
+    settings,
+    sessions,
+    refresh_tokens,
 );

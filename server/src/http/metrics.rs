@@ -9,8 +9,8 @@ use actix_web::{
     Error as ActixError, HttpMessage, HttpResponse,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
-    http::header::{CONTENT_TYPE, HeaderName, HeaderValue},
     get,
+    http::header::{CONTENT_TYPE, HeaderName, HeaderValue},
     middleware::Next,
     web,
 };

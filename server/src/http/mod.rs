@@ -47,6 +47,7 @@ pub fn app(
         .service(health::healthz)
         .service(health::readyz)
         .service(metrics::metrics)
+        .configure(crate::api::configure)
         .split_for_parts();
     app.app_data(web::Data::new(openapi::Document(api)))
         .service(openapi::openapi_json)

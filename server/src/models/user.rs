@@ -82,7 +82,10 @@ impl User {
             is_portal_organizer: new.is_portal_organizer,
             created_at: now(),
         };
-        match diesel::insert_into(users::table).values(&user).execute(conn) {
+        match diesel::insert_into(users::table)
+            .values(&user)
+            .execute(conn)
+        {
             Ok(_) => Ok(user),
             Err(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,

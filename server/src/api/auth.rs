@@ -1,0 +1,285 @@
+//! Accounts: register, log in, refresh, log out, and who am I.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    auth::{
+        AuthUser,
+        accounts::{self, Registration},
+        password, sessions,
+    },
+    error::{Error, Result},
+    models::{organization::Organization, user::User},
+    state::AppState,
+};
+
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(register)
+        .service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me);
+}
+
+/// `POST /auth/register`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// The login; normalised to lower case.
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// Name shown to teammates and on the leaderboard's team pages.
+    pub display_name: String,
+    /// The company the user belongs to (created on first use).
+    pub organization: String,
+}
+
+/// `POST /auth/login`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The login.
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// `POST /auth/refresh`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// A refresh token not used before.
+    pub refresh_token: String,
+}
+
+/// An organization as others see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationView {
+    /// Identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The caller's own account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    /// Identifier.
+    pub id: String,
+    /// Login.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// The user's organization.
+    pub organization: OrganizationView,
+    /// May create events.
+    pub is_portal_organizer: bool,
+}
+
+/// Tokens and the account they belong to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthResponse {
+    /// The account.
+    pub user: UserView,
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// One-time token for `POST /auth/refresh`.
+    pub refresh_token: String,
+}
+
+fn user_view(user: User, organization: Organization) -> UserView {
+    UserView {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        organization: OrganizationView {
+            id: organization.id,
+            name: organization.name,
+        },
+        is_portal_organizer: user.is_portal_organizer,
+    }
+}
+
+fn auth_response(
+    user: User,
+    organization: Organization,
+    tokens: sessions::IssuedTokens,
+) -> AuthResponse {
+    AuthResponse {
+        user: user_view(user, organization),
+        access_token: tokens.access_token,
+        token_type: "Bearer",
+        expires_in: tokens.expires_in,
+        refresh_token: tokens.refresh_token,
+    }
+}
+
+fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+}
+
+/// Creates an account in the given organization and logs it in.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, body = AuthResponse),
+        (status = 400, body = crate::error::ErrorBody),
+        (status = 409, description = "email taken", body = crate::error::ErrorBody),
+        (status = 429, body = crate::error::ErrorBody),
+    )
+)]
+#[post("/auth/register")]
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RegisterRequest>,
+) -> Result<HttpResponse> {
+    state.throttles.register.check(&client_address(&req))?;
+    let body = body.into_inner();
+    let password_hash = web::block(move || password::hash(&body.password))
+        .await
+        .map_err(Error::internal)??;
+    let app = state.clone();
+    let (user, organization, tokens) = state
+        .db
+        .write(move |conn| {
+            accounts::register(
+                conn,
+                &app.tokens,
+                app.session_policy,
+                Registration {
+                    email: &body.email,
+                    password_hash,
+                    display_name: &body.display_name,
+                    organization: &body.organization,
+                },
+            )
+        })
+        .await?;
+    let response = auth_response(user, organization, tokens);
+    Ok(HttpResponse::Created().json(response))
+}
+
+/// Logs in with email and password.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = AuthResponse),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 429, description = "too many attempts", body = crate::error::ErrorBody),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse> {
+    let body = body.into_inner();
+    let email = body.email.trim().to_lowercase();
+    state.throttles.login.check(&format!("email:{email}"))?;
+    state
+        .throttles
+        .login
+        .check(&format!("ip:{}", client_address(&req)))?;
+    let lookup = email.clone();
+    let found = state
+        .db
+        .run(move |conn| match User::find_by_email(conn, &lookup) {
+            Ok(Some(user)) => {
+                let organization = Organization::find(conn, &user.organization_id)?;
+                Ok(Some((user, organization)))
+            }
+            Ok(None) | Err(Error::BadRequest { .. }) => Ok(None),
+            Err(e) => Err(e),
+        })
+        .await?;
+    let stored = found.as_ref().map_or_else(
+        || password::dummy_hash().to_owned(),
+        |(u, _)| u.password_hash.clone(),
+    );
+    let secret = body.password;
+    let matches = web::block(move || password::verify(&secret, &stored))
+        .await
+        .map_err(Error::internal)?;
+    let (user, organization) = match found {
+        Some(found) if matches => found,
+        _ => return Err(Error::Unauthorized("invalid email or password".into())),
+    };
+    let app = state.clone();
+    let user_id = user.id.clone();
+    let tokens = state
+        .db
+        .write(move |conn| sessions::start(conn, &app.tokens, app.session_policy, &user_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(auth_response(user, organization, tokens)))
+}
+
+/// Trades a refresh token for new tokens. Each refresh token works once; presenting a used
+/// one again revokes the session it belongs to.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses((status = 200, body = AuthResponse), (status = 401, body = crate::error::ErrorBody))
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse> {
+    let presented = body.into_inner().refresh_token;
+    let app = state.clone();
+    let response = state
+        .db
+        .write(move |conn| {
+            let (user, tokens) =
+                sessions::refresh(conn, &app.tokens, app.session_policy, &presented)?;
+            let organization = Organization::find(conn, &user.organization_id)?;
+            Ok::<_, Error>(auth_response(user, organization, tokens))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// Ends the caller's session: its access and refresh tokens stop working.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody))
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, caller: AuthUser) -> Result<HttpResponse> {
+    state
+        .db
+        .write(move |conn| sessions::revoke(conn, &caller.session_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's account.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401, body = crate::error::ErrorBody))
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> Result<HttpResponse> {
+    let user = caller.user;
+    let organization_id = user.organization_id.clone();
+    let organization = state
+        .db
+        .run(move |conn| Organization::find(conn, &organization_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(user_view(user, organization)))
+}

@@ -1,0 +1,11 @@
+//! The JSON API under `/api/v1`, one module per domain area. Handlers are thin: parse, call
+//! one domain function, shape the response.
+
+pub mod auth;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// Registers every `/api/v1` endpoint (and so its OpenAPI description).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(scope("/api/v1").configure(auth::configure));
+}
