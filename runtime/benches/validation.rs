@@ -5,7 +5,8 @@
 //!
 //! `cargo bench -p cohack-runtime --bench validation` prints a summary table (the figures in
 //! `BENCHMARKS.md`) followed by criterion's own measurements. `COHACK_BENCH_RUNS` sets the
-//! timed iterations per thread (default 20,000).
+//! timed iterations per thread (default 20,000); `COHACK_BENCH_PROFILE=1` does nothing but
+//! that many warm runs, for `perf record`.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -64,9 +65,60 @@ struct Stats {
     p99: Duration,
     mean: Duration,
     per_second: f64,
+    /// Runs per second of CPU time the measuring threads got: what the machine would do
+    /// per core without the other processes sharing it.
+    per_cpu_second: f64,
+    /// CPU time the measuring threads used.
+    cpu: Duration,
 }
 
-fn stats(mut samples: Vec<Duration>, wall: Duration, count: usize) -> Stats {
+/// CPU time of this process's waited-for children (`/proc/self/stat`, in clock ticks of
+/// 10 ms on Linux).
+fn children_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let ticks = fields.get(13).copied().unwrap_or(0) + fields.get(14).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Adds the CPU time of child processes spent during `measure` to its figures.
+fn with_children(measure: impl FnOnce() -> Stats, count: usize) -> Stats {
+    let before = children_cpu();
+    let mut stats = measure();
+    stats.cpu += children_cpu().saturating_sub(before);
+    stats.per_cpu_second = count as f64 / stats.cpu.as_secs_f64();
+    stats
+}
+
+/// CPU time of the calling thread so far (Linux: `/proc/thread-self/schedstat`).
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .map_or(Duration::ZERO, Duration::from_nanos)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn stats(samples: Vec<Duration>, wall: Duration, count: usize) -> Stats {
+    stats_with_cpu(samples, wall, count, Duration::ZERO)
+}
+
+fn stats_with_cpu(
+    mut samples: Vec<Duration>,
+    wall: Duration,
+    count: usize,
+    cpu: Duration,
+) -> Stats {
     samples.sort_unstable();
     let at = |q: f64| samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)];
     let total: Duration = samples.iter().sum();
@@ -75,41 +127,53 @@ fn stats(mut samples: Vec<Duration>, wall: Duration, count: usize) -> Stats {
         p99: at(0.99),
         mean: total / u32::try_from(samples.len()).unwrap_or(u32::MAX),
         per_second: count as f64 / wall.as_secs_f64(),
+        per_cpu_second: if cpu.is_zero() {
+            f64::NAN
+        } else {
+            count as f64 / cpu.as_secs_f64()
+        },
+        cpu,
     }
 }
 
 /// Runs `one` `runs` times on each of `threads` threads, timing every call.
 fn timed(threads: usize, runs: usize, one: impl Fn() + Sync) -> Stats {
     let started = Instant::now();
-    let samples: Vec<Duration> = std::thread::scope(|scope| {
+    let (samples, cpu) = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
+                    let cpu = thread_cpu();
                     let mut samples = Vec::with_capacity(runs);
                     for _ in 0..runs {
                         let t = Instant::now();
                         one();
                         samples.push(t.elapsed());
                     }
-                    samples
+                    (samples, thread_cpu().saturating_sub(cpu))
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("bench thread"))
-            .collect()
+        let mut all = Vec::with_capacity(threads * runs);
+        let mut cpu = Duration::ZERO;
+        for handle in handles {
+            let (samples, used) = handle.join().expect("bench thread");
+            all.extend(samples);
+            cpu += used;
+        }
+        (all, cpu)
     });
-    stats(samples, started.elapsed(), threads * runs)
+    stats_with_cpu(samples, started.elapsed(), threads * runs, cpu)
 }
 
 fn row(name: &str, s: &Stats) {
     println!(
-        "| {name} | {:.1} µs | {:.1} µs | {:.1} µs | {:.0} |",
+        "| {name} | {:.1} µs | {:.1} µs | {:.1} µs | {:.0} | {:.0} |",
         s.p50.as_secs_f64() * 1e6,
         s.p99.as_secs_f64() * 1e6,
         s.mean.as_secs_f64() * 1e6,
-        s.per_second
+        s.per_second,
+        s.per_cpu_second
     );
 }
 
@@ -163,12 +227,20 @@ fn main() {
         "\n## Validator runtime: trivial guest ({} bytes), {runs} timed runs per thread\n",
         wasm.len()
     );
-    println!("| what | p50 | p99 | mean | per second |");
-    println!("|---|---|---|---|---|");
+    println!("load average at start: {}\n", load_average());
+    println!("| what | p50 | p99 | mean | per second | per CPU-second |");
+    println!("|---|---|---|---|---|---|");
 
     // Warm-up, then warm runs: fresh store per run from the pre-instance.
     for _ in 0..1_000 {
         validate_ok(&validator, &good, &context);
+    }
+    if std::env::var_os("COHACK_BENCH_PROFILE").is_some() {
+        // For `perf record`: nothing but warm runs.
+        for _ in 0..runs {
+            validate_ok(&validator, &good, &context);
+        }
+        return;
     }
     let warm1 = timed(1, runs, || validate_ok(&validator, &good, &context));
     row("warm, 1 thread (`Validator::validate`)", &warm1);
@@ -209,6 +281,8 @@ fn main() {
             p99: Duration::ZERO,
             mean: wall / u32::try_from(runs).unwrap_or(1),
             per_second: runs as f64 / wall.as_secs_f64(),
+            per_cpu_second: f64::NAN,
+            cpu: Duration::ZERO,
         }
     });
     row(
@@ -246,12 +320,18 @@ fn main() {
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_cohack-native-check"));
     let input = serde_json::to_vec(&good).expect("json");
     let native_runs = (runs / 20).max(200);
-    let native1 = timed(1, native_runs, || native_once(&binary, &input));
+    let native1 = with_children(
+        || timed(1, native_runs, || native_once(&binary, &input)),
+        native_runs,
+    );
     row(
         "baseline: native process per validation, 1 thread",
         &native1,
     );
-    let native2 = timed(2, native_runs, || native_once(&binary, &input));
+    let native2 = with_children(
+        || timed(2, native_runs, || native_once(&binary, &input)),
+        2 * native_runs,
+    );
     row(
         "baseline: native process per validation, 2 threads",
         &native2,
@@ -262,6 +342,12 @@ fn main() {
         warm1.per_second / native1.per_second,
         warm2.per_second / native2.per_second,
     );
+    println!(
+        "per CPU-second (machine load factored out): 1 thread {:.0}×, 2 threads {:.0}×",
+        warm1.per_cpu_second / native1.per_cpu_second,
+        warm2.per_cpu_second / native2.per_cpu_second,
+    );
+    println!("load average at end: {}", load_average());
 
     heaviest_sample(&runtime, runs / 10);
 

@@ -126,7 +126,10 @@ impl RunLog {
         while let Some(newline) = bytes.iter().position(|&b| b == b'\n') {
             self.append_pending(slot, &bytes[..newline]);
             let line = std::mem::take(&mut self.pending[slot]);
-            self.push(level, &String::from_utf8_lossy(&line));
+            // Blank lines (Rust's panic message starts with one) only waste the log's room.
+            if !line.is_empty() {
+                self.push(level, &String::from_utf8_lossy(&line));
+            }
             bytes = &bytes[newline + 1..];
         }
         self.append_pending(slot, bytes);

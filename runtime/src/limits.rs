@@ -6,20 +6,23 @@
 //! above the server's maximum ([`Limits::server_max`], configurable in
 //! [`RuntimeConfig`](crate::RuntimeConfig)).
 //!
-//! Why these defaults:
-//! - **fuel 2·10⁹** — about one unit per Wasm instruction; the machine burns roughly
-//!   1.2·10⁹ units per second in a tight loop, so a runaway validator stops on fuel after
-//!   ~1.6 s, before the wall-time limit. Fuel is deterministic, wall time is not: the same
-//!   submission must always get the same verdict, so fuel is meant to be the limit that
-//!   fires. A trivial validator uses ~3·10³ units, parsing a 1 MiB CSV a few 10⁷.
-//! - **wall time 5 s** — the backstop for time that burns no fuel (host calls, huge memory
-//!   copies, a loaded machine); a healthy validator takes milliseconds.
+//! Why these defaults (measured on the 2-core development machine, see `BENCHMARKS.md`):
+//! - **fuel 10⁹** — about one unit per Wasm instruction; the machine burns 1.2–1.3·10¹⁰
+//!   units per second (a tight loop and the heaviest sample challenge alike), so a runaway
+//!   validator stops after ~80 ms of CPU. A trivial validator uses ~4·10³ units, the heaviest
+//!   sample challenge (`04-fleet-report`) ~10⁷: a hundredfold headroom. Fuel is
+//!   deterministic, wall time is not: the same submission must always get the same verdict,
+//!   so fuel is meant to be the limit that fires.
+//! - **wall time 2 s** — the backstop for time that burns no fuel (host calls, copies of
+//!   large values, a loaded machine); 25 times what a runaway needs to exhaust its fuel, so
+//!   that fuel still fires first on a heavily loaded machine.
 //! - **memory 128 MiB** — a validator holds the submission (up to 8 MiB by default) a few
 //!   times over plus its own data; the pool reserves address space, not memory, for this.
 //! - **Wasm stack 512 KiB** — wasmtime's own default; deep enough for recursive-descent
 //!   parsers, small enough that runaway recursion ends in microseconds, and safe to run on
 //!   any thread with the standard 2 MiB native stack.
-//! - **module 16 MiB** — a Rust validator with serde, regex and a CSV parser is 1–3 MB.
+//! - **module 16 MiB** — a Rust validator with serde, regex and a CSV parser is 1–3 MB; the
+//!   sample challenges are 97–314 KB.
 //! - **submission 8 MiB, 256 files** — code plus data files of a hackathon task.
 //! - **output 64 KiB** — feedback, notes and checks are read by humans on a web page.
 //! - **log 64 KiB, 1,000 lines** — enough to debug a run, small enough to store per run.
@@ -62,8 +65,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            fuel: 2_000_000_000,
-            wall_time: Duration::from_secs(5),
+            fuel: 1_000_000_000,
+            wall_time: Duration::from_secs(2),
             memory_bytes: 128 * MIB,
             max_stack_bytes: 512 * KIB,
             max_module_bytes: 16 * MIB,

@@ -179,24 +179,48 @@ fn classify(
                 limits.max_stack_bytes >> 10
             ),
         ),
-        _ if refused.is_some() => (
+        Some(trap) if refused.is_some() => (
             Kind::Memory,
             format!(
-                "needed {} bytes of memory, above its limit of {} bytes ({error:?})",
+                "needed {} bytes of memory, above its limit of {} bytes, and then trapped: {trap}",
                 refused.unwrap_or_default(),
                 limits.memory_bytes
             ),
         ),
-        Some(_) => (Kind::Trap, format!("{error:?}")),
+        Some(trap) => {
+            let hint = if *trap == Trap::UnreachableCodeReached {
+                " (a Rust validator panicked or aborted: its message is in the log)"
+            } else {
+                ""
+            };
+            (Kind::Trap, format!("{trap}{hint}{}", backtrace(error)))
+        }
         None => match error.downcast_ref::<wasmtime_wasi::I32Exit>() {
             Some(exit) => (Kind::Trap, format!("called exit({})", exit.0)),
+            None if refused.is_some() => (
+                Kind::Memory,
+                format!(
+                    "needed {} bytes of memory, above its limit of {} bytes: {error:#}",
+                    refused.unwrap_or_default(),
+                    limits.memory_bytes
+                ),
+            ),
             // An instantiation that fails without a trap is the host's problem (pool
             // exhausted, ...); during a call, a host function refused the guest.
             None if instantiating => (Kind::Internal, format!("could not instantiate: {error:#}")),
-            None => (Kind::Trap, format!("{error:?}")),
+            None => (Kind::Trap, format!("{error:#}{}", backtrace(error))),
         },
     };
     ValidatorError::new(kind, truncate(detail))
+}
+
+/// The Wasm backtrace of a trap, on its own lines (function names only when the validator
+/// was built with its name section).
+fn backtrace(error: &wasmtime::Error) -> String {
+    error
+        .downcast_ref::<wasmtime::WasmBacktrace>()
+        .map(|b| format!("\n{b}"))
+        .unwrap_or_default()
 }
 
 fn internal(doing: &str, error: &wasmtime::Error) -> ValidatorError {

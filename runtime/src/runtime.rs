@@ -216,21 +216,18 @@ impl Runtime {
                 .pool
                 .run(move || validator.materials_here(&team, &context))
                 .await
-                .unwrap_or_else(|| {
-                    Err(shutting_down().outcome.err().unwrap_or_else(|| {
-                        ValidatorError::new(ValidatorErrorKind::Internal, "runtime shut down")
-                    }))
-                })
+                .unwrap_or_else(|| Err(shutting_down_error()))
         }
     }
 }
 
+fn shutting_down_error() -> ValidatorError {
+    ValidatorError::new(ValidatorErrorKind::Internal, "the runtime is shutting down")
+}
+
 fn shutting_down() -> RunReport {
     RunReport {
-        outcome: Err(ValidatorError::new(
-            ValidatorErrorKind::Internal,
-            "the runtime is shutting down",
-        )),
+        outcome: Err(shutting_down_error()),
         logs: Vec::new(),
         fuel_used: 0,
         duration: std::time::Duration::ZERO,
@@ -373,12 +370,7 @@ impl Validator {
             runtime
                 .pool
                 .run_on_worker(move || this.materials_here(&team, &context))
-                .unwrap_or_else(|| {
-                    Err(ValidatorError::new(
-                        ValidatorErrorKind::Internal,
-                        "runtime shut down",
-                    ))
-                })
+                .unwrap_or_else(|| Err(shutting_down_error()))
         }
     }
 

@@ -259,6 +259,7 @@ fn a_million_log_calls_leave_a_bounded_log_marked_truncated() {
         &context(limits),
     );
     assert_eq!(verdict(&report).feedback, "survived");
+    assert!(report.duration < limits.wall_time, "{:?}", report.duration);
     assert_eq!(report.logs.len(), limits.max_log_lines + 1);
     let bytes: usize = report.logs.iter().map(|l| l.message.len()).sum();
     assert!(bytes <= limits.max_log_bytes + 200, "{bytes}");

@@ -17,7 +17,14 @@ impl Guest for Guest_ {
         let cwd = std::env::current_dir();
         let passed = vars.is_empty() && args.is_empty() && home.is_err();
         let feedback = format!("vars={vars:?} args={args:?} home={home:?} cwd={cwd:?}");
-        Verdict { passed, score: u32::from(passed), max_score: 1, feedback, checks: Vec::new(), notes: String::new() }
+        Verdict {
+            passed,
+            score: u32::from(passed),
+            max_score: 1,
+            feedback,
+            checks: Vec::new(),
+            notes: String::new(),
+        }
     }
 
     fn materials(_team: String) -> Vec<File> {

@@ -16,7 +16,14 @@ impl Guest for Guest_ {
         let create = std::fs::write("escape.txt", b"hi");
         let passed = read.is_err() && list.is_err() && create.is_err();
         let feedback = format!("read={read:?} list={list:?} create={create:?}");
-        Verdict { passed, score: u32::from(passed), max_score: 1, feedback, checks: Vec::new(), notes: String::new() }
+        Verdict {
+            passed,
+            score: u32::from(passed),
+            max_score: 1,
+            feedback,
+            checks: Vec::new(),
+            notes: String::new(),
+        }
     }
 
     fn materials(_team: String) -> Vec<File> {

@@ -20,7 +20,14 @@ impl Guest for Guest_ {
         }
         let passed = true;
         let feedback = String::from("survived");
-        Verdict { passed, score: u32::from(passed), max_score: 1, feedback, checks: Vec::new(), notes: String::new() }
+        Verdict {
+            passed,
+            score: u32::from(passed),
+            max_score: 1,
+            feedback,
+            checks: Vec::new(),
+            notes: String::new(),
+        }
     }
 
     fn materials(_team: String) -> Vec<File> {

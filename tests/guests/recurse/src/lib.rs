@@ -11,7 +11,11 @@ export!(Guest_);
 
 #[inline(never)]
 fn deep(n: u64) -> u64 {
-    if n == 0 { 0 } else { deep(n - 1).wrapping_mul(3).wrapping_add(n) }
+    if n == 0 {
+        0
+    } else {
+        deep(n - 1).wrapping_mul(3).wrapping_add(n)
+    }
 }
 
 impl Guest for Guest_ {
@@ -19,7 +23,14 @@ impl Guest for Guest_ {
         let depth = submission.answer.len() as u64 + 10_000_000_000;
         let passed = deep(depth) == 7;
         let feedback = String::new();
-        Verdict { passed, score: u32::from(passed), max_score: 1, feedback, checks: Vec::new(), notes: String::new() }
+        Verdict {
+            passed,
+            score: u32::from(passed),
+            max_score: 1,
+            feedback,
+            checks: Vec::new(),
+            notes: String::new(),
+        }
     }
 
     fn materials(_team: String) -> Vec<File> {

@@ -18,7 +18,14 @@ impl Guest for Guest_ {
         let dns = ("localhost", 80).to_socket_addrs().map(|a| a.count());
         let passed = tcp.is_err() && udp.is_err() && dns.is_err();
         let feedback = format!("tcp={tcp:?} udp={udp:?} dns={dns:?}");
-        Verdict { passed, score: u32::from(passed), max_score: 1, feedback, checks: Vec::new(), notes: String::new() }
+        Verdict {
+            passed,
+            score: u32::from(passed),
+            max_score: 1,
+            feedback,
+            checks: Vec::new(),
+            notes: String::new(),
+        }
     }
 
     fn materials(_team: String) -> Vec<File> {

@@ -20,11 +20,19 @@ impl Guest for Guest_ {
             passed,
             score: if passed { 100 } else { 0 },
             max_score: 100,
-            feedback: if passed { "Correct.".into() } else { "Not quite.".into() },
+            feedback: if passed {
+                "Correct.".into()
+            } else {
+                "Not quite.".into()
+            },
             checks: vec![Check {
                 name: "answer".into(),
                 passed,
-                message: if passed { "matches".into() } else { "does not match".into() },
+                message: if passed {
+                    "matches".into()
+                } else {
+                    "does not match".into()
+                },
             }],
             notes: String::new(),
         }
