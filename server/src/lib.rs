@@ -4,6 +4,7 @@
 //! ([`models`]) → [`db`] (a pooled connection on the blocking pool) → back as JSON, with
 //! [`error::Error`] mapped to a status and a stable code in one place.
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -2,5 +2,8 @@
 //! `&mut DbConnection`. Nothing here knows about HTTP: handlers call these through
 //! [`crate::db::Database::run`] / [`crate::db::Database::write`].
 
+pub mod event;
 pub mod organization;
+pub mod role;
+pub mod team;
 pub mod user;

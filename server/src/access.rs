@@ -1,0 +1,128 @@
+//! Authorization: what the caller is to an event and to a team, decided in one place.
+//!
+//! Competing companies share events, so a team's workspace, submissions, verdicts and
+//! materials exist only for its members, its assigned coaches and the event's organizers
+//! (portal organizers count as organizers of every event). To anyone else they do not exist:
+//! [`team_access`] answers 404, never 403, so that probing reveals nothing.
+
+use crate::{
+    db::DbConnection,
+    error::{Error, Result},
+    models::{
+        event::Event,
+        role::{self, EventRole},
+        team::Team,
+        user::User,
+    },
+};
+
+/// The caller's standing in one event.
+#[derive(Debug, Clone)]
+pub struct EventAccess {
+    /// The event.
+    pub event: Event,
+    /// Roles held in it.
+    pub roles: Vec<EventRole>,
+    /// Portal organizers organize every event.
+    pub portal_organizer: bool,
+}
+
+impl EventAccess {
+    /// Organizer of this event (or of the portal).
+    pub fn is_organizer(&self) -> bool {
+        self.portal_organizer || self.roles.contains(&EventRole::Organizer)
+    }
+
+    /// May publish challenges and see authors' views.
+    pub fn is_author(&self) -> bool {
+        self.is_organizer() || self.roles.contains(&EventRole::Author)
+    }
+
+    /// A coach in this event.
+    pub fn is_engineer(&self) -> bool {
+        self.roles.contains(&EventRole::Engineer)
+    }
+
+    /// Registered to take part.
+    pub fn is_participant(&self) -> bool {
+        self.roles.contains(&EventRole::Participant)
+    }
+
+    /// 403 unless organizer.
+    pub fn require_organizer(&self) -> Result<()> {
+        if self.is_organizer() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "only the event's organizers may do this".into(),
+            ))
+        }
+    }
+
+    /// 403 unless author or organizer.
+    pub fn require_author(&self) -> Result<()> {
+        if self.is_author() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "only the event's authors and organizers may do this".into(),
+            ))
+        }
+    }
+}
+
+/// The caller's standing in the event `slug`.
+pub fn event_access(conn: &mut DbConnection, user: &User, slug: &str) -> Result<EventAccess> {
+    let event = Event::find_by_slug(conn, slug)?;
+    let roles = role::roles_of(conn, &event.id, &user.id)?;
+    Ok(EventAccess {
+        event,
+        roles,
+        portal_organizer: user.is_portal_organizer,
+    })
+}
+
+/// How the caller relates to a team they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamRelation {
+    /// A member of the team.
+    Member,
+    /// An assigned coach.
+    Coach,
+    /// An organizer of the team's event.
+    Organizer,
+}
+
+/// A team the caller may see, with its event and the caller's relation to it.
+#[derive(Debug, Clone)]
+pub struct TeamAccess {
+    /// The team.
+    pub team: Team,
+    /// Its event.
+    pub event: Event,
+    /// Why the caller may see it.
+    pub relation: TeamRelation,
+}
+
+/// The team `team_id` if the caller is a member, an assigned coach or an organizer of its
+/// event; otherwise 404, as if it did not exist.
+pub fn team_access(conn: &mut DbConnection, user: &User, team_id: &str) -> Result<TeamAccess> {
+    let team = Team::find(conn, team_id)?;
+    let relation = if Team::is_member(conn, &team.id, &user.id)? {
+        TeamRelation::Member
+    } else if Team::is_coach(conn, &team.id, &user.id)? {
+        TeamRelation::Coach
+    } else if user.is_portal_organizer
+        || role::roles_of(conn, &team.event_id, &user.id)?.contains(&EventRole::Organizer)
+    {
+        TeamRelation::Organizer
+    } else {
+        return Err(Error::NotFound("team"));
+    };
+    let event = Event::find(conn, &team.event_id)?;
+    Ok(TeamAccess {
+        team,
+        event,
+        relation,
+    })
+}
