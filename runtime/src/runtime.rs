@@ -91,6 +91,14 @@ struct Shared {
     ticker: EpochTicker,
 }
 
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Runtime {
     /// Sets up engines, the epoch thread, the worker pool and the cache directory.
     pub fn new(config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
@@ -341,8 +349,12 @@ impl Validator {
     }
 
     /// Judges a submission, blocking the calling thread (use [`Runtime::judge`] from async
-    /// code). Waits for a free worker permit first, so it respects the runtime's concurrency
-    /// bound.
+    /// code: blocking an executor thread is exactly what the runtime exists to avoid). Waits
+    /// for a free worker permit first, so it respects the runtime's concurrency bound.
+    ///
+    /// Runs with a Wasm stack limit of at most 1 MiB execute on the calling thread, which
+    /// must have about that much native stack to spare (any thread with Rust's default 2 MiB
+    /// does); larger limits run on a pool thread sized for them.
     pub fn validate(&self, submission: &Submission, context: &RunContext) -> RunReport {
         let runtime = &self.inner.runtime;
         let limits = context.limits.capped_at(&runtime.config.max_limits);

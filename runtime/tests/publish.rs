@@ -7,8 +7,6 @@
 )]
 mod common;
 
-use std::time::Instant;
-
 use cohack_runtime::{ArtifactSource, Limits, Runtime, RuntimeConfig, RuntimeError};
 use common::{answer, context, guest, runtime, verdict};
 
@@ -47,6 +45,21 @@ fn a_component_without_the_world_exports_is_refused() {
         matches!(&error, RuntimeError::MissingExport { name } if name == "validate"),
         "{error}"
     );
+}
+
+#[test]
+fn exports_of_the_wrong_type_do_not_match_the_world() {
+    let component = wat::parse_str(
+        r#"(component
+             (core module $m (func (export "f")))
+             (core instance $i (instantiate $m))
+             (func $f (canon lift (core func $i "f")))
+             (export "validate" (func $f))
+             (export "materials" (func $f)))"#,
+    )
+    .expect("wat");
+    let error = runtime().load(&component).expect_err("refused");
+    assert!(matches!(error, RuntimeError::WorldMismatch(_)), "{error}");
 }
 
 #[test]
@@ -119,14 +132,10 @@ fn compiled_validators_are_cached_on_disk_and_corrupt_entries_recompiled() {
     assert_eq!(compiled.source(), ArtifactSource::Compiled);
 
     let second = runtime_on(cache.path());
-    let started = Instant::now();
     let cached = second.load(&wasm).expect("load");
-    let took = started.elapsed();
     assert_eq!(cached.source(), ArtifactSource::Cached);
     assert_eq!(cached.hash(), compiled.hash());
     assert!(verdict(&cached.validate(&answer("42"), &ctx(&second))).passed);
-    // Generous for a debug build on a busy machine; the benchmark measures the real figure.
-    assert!(took.as_millis() < 50, "cached load took {took:?}");
 
     // Corrupt every artifact in place: the next load must notice, recompile and work.
     for entry in std::fs::read_dir(cache.path()).expect("cache dir") {

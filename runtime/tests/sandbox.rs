@@ -272,6 +272,44 @@ fn a_million_log_calls_leave_a_bounded_log_marked_truncated() {
 }
 
 #[test]
+fn failed_runs_release_their_instances() {
+    // More failures than the engine has instance slots (16 with 4 workers): a run that
+    // leaked its instance would exhaust the pool and the last trivial run would fail.
+    let runtime = runtime();
+    let ctx = context(*runtime.default_limits());
+    let panics = load(&runtime, "panics");
+    let overscore = load(&runtime, "overscore");
+    let recurse = load(&runtime, "recurse");
+    for _ in 0..20 {
+        assert_eq!(
+            panics
+                .validate(&answer(""), &ctx)
+                .outcome
+                .expect_err("trap")
+                .kind,
+            Kind::Trap
+        );
+        assert_eq!(
+            overscore
+                .validate(&answer(""), &ctx)
+                .outcome
+                .expect_err("refused")
+                .kind,
+            Kind::InvalidOutput
+        );
+        assert_eq!(
+            recurse
+                .validate(&answer(""), &ctx)
+                .outcome
+                .expect_err("overflow")
+                .kind,
+            Kind::StackOverflow
+        );
+    }
+    assert!(verdict(&load(&runtime, "trivial").validate(&answer("42"), &ctx)).passed);
+}
+
+#[test]
 fn oversized_submissions_never_reach_the_validator() {
     let runtime = runtime();
     let limits = Limits {
@@ -314,15 +352,14 @@ async fn async_runs_stay_off_the_executor() {
     let trivial = load(&runtime, "trivial");
     let limits = Limits {
         fuel: runtime.max_limits().fuel,
-        wall_time: Duration::from_millis(500),
+        wall_time: Duration::from_secs(1),
         ..*runtime.default_limits()
     };
-    // Two runaway validations at once: on a current-thread executor, any run on the
-    // executor would freeze everything below for half a second.
+    // Two runaway validations at once: on a current-thread executor, a run on the executor
+    // would freeze everything below until it timed out.
     let slow: Vec<_> = (0..2)
         .map(|_| tokio::spawn(runtime.judge(&spin, answer(""), context(limits))))
         .collect();
-    let started = Instant::now();
     tokio::time::sleep(Duration::from_millis(20)).await;
     for _ in 0..20 {
         let report = runtime
@@ -331,9 +368,8 @@ async fn async_runs_stay_off_the_executor() {
         assert!(verdict(&report).passed);
     }
     assert!(
-        started.elapsed() < Duration::from_millis(400),
-        "{:?}",
-        started.elapsed()
+        slow.iter().all(|h| !h.is_finished()),
+        "the trivial runs must complete while the runaway ones still run"
     );
     for handle in slow {
         let report = handle.await.expect("task");
