@@ -1,0 +1,44 @@
+//! The cohack challenge package format and the author workflow.
+//!
+//! A challenge **package** is a folder:
+//!
+//! ```text
+//! 03-clean-readings/
+//!   challenge.toml        the manifest (`Manifest`): slug, title, points, summary, limits, config
+//!   README.md             the statement teams read (Markdown)
+//!   validator/            the validator crate (challenge-sdk, built for wasm32-wasip2)
+//!   samples/pass/NAME/    submissions that must pass …
+//!   samples/fail/NAME/    … and must fail: their files, plus `answer.txt` (the short answer)
+//!                         and `sample.toml` (`score = N`, `team = "…"`), both optional
+//! ```
+//!
+//! The workflow, as the `cohack challenge` commands run it:
+//! - [`scaffold`] (`new`): writes a package that builds and passes its own samples;
+//! - [`build()`] (`build`): compiles the validator crate with cargo, returns the `.wasm`;
+//! - [`test()`] (`test`): runs every sample on the real sandbox ([`cohack_runtime`]) and
+//!   reports mismatches; the server runs the same function before a validator version goes
+//!   live;
+//! - [`Package::to_upload`] / [`Upload::into_package`]: the JSON form a package is published
+//!   in.
+//!
+//! Errors: every fallible function returns [`PackageError`], whose messages name the file (and
+//! the field) to fix, since they are shown to authors as they are.
+
+mod build;
+mod error;
+mod manifest;
+mod package;
+mod scaffold;
+mod test;
+mod upload;
+
+pub use build::{BuildOptions, build, build_with};
+pub use error::PackageError;
+pub use manifest::{MANIFEST_FILE, Manifest, STATEMENT_FILE};
+pub use package::{DEFAULT_TEAM, Expect, Package, Sample, SampleLimits};
+pub use scaffold::scaffold;
+pub use test::{SampleOutcome, SampleReport, SampleResult, test, test_with_limits};
+pub use upload::{UPLOAD_FORMAT, Upload, UploadFile, UploadSample};
+
+/// The sandbox crate's types that appear in this crate's API.
+pub use cohack_runtime::{File, LimitOverrides, Limits, Validator};

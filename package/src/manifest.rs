@@ -1,0 +1,234 @@
+//! `challenge.toml`: what a challenge is called, what it is worth, and how its validator runs.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+use cohack_runtime::LimitOverrides;
+use serde::{Deserialize, Serialize};
+
+use crate::PackageError;
+
+/// The manifest's file name in a package folder.
+pub const MANIFEST_FILE: &str = "challenge.toml";
+/// The statement's file name in a package folder.
+pub const STATEMENT_FILE: &str = "README.md";
+
+/// A challenge's manifest.
+///
+/// ```toml
+/// slug = "clean-readings"
+/// title = "Clean up the readings"
+/// points = 300
+/// summary = "Turn a messy export into a clean table."
+/// validator = "validator"      # optional: the crate's folder, default "validator"
+///
+/// [limits]                     # optional: per-challenge sandbox limits (capped by the server)
+/// fuel = 500_000_000
+/// wall_time_ms = 2000
+///
+/// [config]                     # optional: defaults of the validator's `config::get` keys
+/// slack_percent = "25"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Stable identifier: kebab-case, 3–48 characters (`clean-readings`).
+    pub slug: String,
+    /// Display title, one line.
+    pub title: String,
+    /// The maximum score; the validator's verdicts must use the same `max-score`.
+    pub points: u32,
+    /// One line shown on the ladder.
+    pub summary: String,
+    /// Sandbox limit overrides, passed to the runtime.
+    #[serde(default)]
+    pub limits: LimitOverrides,
+    /// Default values of the validator's config keys; organizers may override them per event.
+    #[serde(default)]
+    pub config: BTreeMap<String, String>,
+    /// The validator crate's folder, relative to the package.
+    #[serde(default = "default_validator")]
+    pub validator: String,
+}
+
+fn default_validator() -> String {
+    "validator".to_owned()
+}
+
+/// Bounds that keep a manifest displayable.
+const MAX_TITLE: usize = 100;
+const MAX_SUMMARY: usize = 200;
+const MAX_POINTS: u32 = 100_000;
+
+impl Manifest {
+    /// Parses and validates `text`; errors name `file` and the field.
+    pub fn parse(text: &str, file: &Path) -> Result<Self, PackageError> {
+        let manifest: Manifest = toml::from_str(text)
+            .map_err(|e| PackageError::invalid(file, e.to_string().trim_end().to_owned()))?;
+        manifest.validate(file)?;
+        Ok(manifest)
+    }
+
+    /// Reads `challenge.toml` from a package folder.
+    pub fn load(dir: &Path) -> Result<Self, PackageError> {
+        let path = dir.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| PackageError::io(&path, e))?;
+        Self::parse(&text, &path)
+    }
+
+    /// Checks every field's rules; the error names `file` and the field.
+    pub fn validate(&self, file: &Path) -> Result<(), PackageError> {
+        let field = |name: &str, message: String| {
+            PackageError::invalid(file, format!("field `{name}`: {message}"))
+        };
+        if !is_slug(&self.slug) {
+            return Err(field(
+                "slug",
+                format!(
+                    "`{}` must be kebab-case: 3 to 48 lowercase letters, digits and single dashes, like `clean-readings`",
+                    self.slug
+                ),
+            ));
+        }
+        check_line("title", &self.title, MAX_TITLE).map_err(|m| field("title", m))?;
+        check_line("summary", &self.summary, MAX_SUMMARY).map_err(|m| field("summary", m))?;
+        if self.points == 0 || self.points > MAX_POINTS {
+            return Err(field(
+                "points",
+                format!("must be between 1 and {MAX_POINTS}, got {}", self.points),
+            ));
+        }
+        if !is_relative_inside(&self.validator) {
+            return Err(field(
+                "validator",
+                format!(
+                    "`{}` must be a folder inside the package (a relative path without `..`)",
+                    self.validator
+                ),
+            ));
+        }
+        for key in self.config.keys() {
+            let ok = !key.is_empty()
+                && key.len() <= 64
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !ok {
+                return Err(field(
+                    "config",
+                    format!("key `{key}` must be 1 to 64 letters, digits, `_`, `-` or `.`"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Kebab-case, 3 to 48 characters.
+pub(crate) fn is_slug(slug: &str) -> bool {
+    (3..=48).contains(&slug.len())
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+fn check_line(name: &str, value: &str, max: usize) -> Result<(), String> {
+    if value.trim().is_empty() {
+        Err("must not be empty".to_owned())
+    } else if value.contains('\n') {
+        Err(format!("the {name} must be one line"))
+    } else if value.chars().count() > max {
+        Err(format!(
+            "must be at most {max} characters, got {}",
+            value.chars().count()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A relative path that stays inside its base: no root, no `..`, not empty.
+pub(crate) fn is_relative_inside(path: &str) -> bool {
+    let path = Path::new(path);
+    !path.as_os_str().is_empty()
+        && !path.to_string_lossy().contains('\\')
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str =
+        "slug = \"clean-readings\"\ntitle = \"Clean\"\npoints = 300\nsummary = \"One line.\"\n";
+
+    fn parse(text: &str) -> Result<Manifest, String> {
+        Manifest::parse(text, Path::new("pkg/challenge.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_minimal_manifest_gets_defaults() {
+        let m = parse(GOOD).unwrap();
+        assert_eq!(m.validator, "validator");
+        assert!(m.config.is_empty());
+        assert_eq!(m.limits, LimitOverrides::default());
+    }
+
+    #[test]
+    fn limits_and_config_are_read() {
+        let m = parse(&format!(
+            "{GOOD}[limits]\nfuel = 5\nwall_time_ms = 100\n[config]\nx = \"1\"\n"
+        ))
+        .unwrap();
+        assert_eq!(m.limits.fuel, Some(5));
+        assert_eq!(m.limits.wall_time_ms, Some(100));
+        assert_eq!(m.config["x"], "1");
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_field() {
+        let bad_slug = parse(&GOOD.replace("clean-readings", "Clean_Readings")).unwrap_err();
+        assert!(
+            bad_slug.starts_with(
+                "pkg/challenge.toml: field `slug`: `Clean_Readings` must be kebab-case"
+            ),
+            "{bad_slug}"
+        );
+        let zero = parse(&GOOD.replace("300", "0")).unwrap_err();
+        assert!(zero.contains("field `points`: must be between 1"), "{zero}");
+        let empty = parse(&GOOD.replace("\"Clean\"", "\" \"")).unwrap_err();
+        assert!(
+            empty.contains("field `title`: must not be empty"),
+            "{empty}"
+        );
+        let escape = parse(&format!("{GOOD}validator = \"../elsewhere\"\n")).unwrap_err();
+        assert!(escape.contains("field `validator`"), "{escape}");
+        let unknown = parse(&format!("{GOOD}pointz = 3\n")).unwrap_err();
+        assert!(unknown.contains("unknown field `pointz`"), "{unknown}");
+        let missing = parse("slug = \"abc\"\n").unwrap_err();
+        assert!(missing.contains("missing field `title`"), "{missing}");
+        let bad_limit = parse(&format!("{GOOD}[limits]\nfuels = 1\n")).unwrap_err();
+        assert!(bad_limit.contains("unknown field `fuels`"), "{bad_limit}");
+        let wrong_type = parse(&GOOD.replace("300", "\"300\"")).unwrap_err();
+        assert!(wrong_type.contains("points"), "{wrong_type}");
+    }
+
+    #[test]
+    fn slugs_and_relative_paths() {
+        assert!(is_slug("first-contact"));
+        assert!(is_slug("a01"));
+        for bad in ["ab", "a--b", "-ab", "ab-", "AB-c", "a_b", &"a".repeat(49)] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+        assert!(is_relative_inside("validator"));
+        assert!(is_relative_inside("./crates/v"));
+        for bad in ["", "/abs", "../x", "a/../../x", "a\\b"] {
+            assert!(!is_relative_inside(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! A package folder loaded into memory: manifest, statement and samples.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use cohack_runtime::File;
+use serde::{Deserialize, Serialize};
+
+use crate::manifest::{MANIFEST_FILE, STATEMENT_FILE};
+use crate::{Manifest, PackageError};
+
+/// The team id samples run as unless their `sample.toml` says otherwise.
+pub const DEFAULT_TEAM: &str = "sample-team";
+/// The sample's short answer: read into [`Sample::answer`], not submitted as a file.
+const ANSWER_FILE: &str = "answer.txt";
+/// The sample's settings: not submitted as a file.
+const SAMPLE_FILE: &str = "sample.toml";
+const SAMPLES_DIR: &str = "samples";
+
+/// Whether a sample must pass or fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+    /// Under `samples/pass/`.
+    Pass,
+    /// Under `samples/fail/`.
+    Fail,
+}
+
+impl Expect {
+    /// `"pass"` or `"fail"`, as in the folder name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+impl fmt::Display for Expect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One sample submission and what the validator must say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    /// `pass/NAME` or `fail/NAME`.
+    pub name: String,
+    /// Pass or fail.
+    pub expect: Expect,
+    /// The submitted files, paths relative to the sample folder with `/` separators, sorted.
+    pub files: Vec<File>,
+    /// The short answer (`answer.txt` with one trailing newline removed), or empty.
+    pub answer: String,
+    /// The exact score the verdict must have (`score = N` in `sample.toml`).
+    pub expected_score: Option<u32>,
+    /// The team id to submit as (`team = "…"`, default [`DEFAULT_TEAM`]).
+    pub team: String,
+}
+
+/// `sample.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SampleSettings {
+    score: Option<u32>,
+    team: Option<String>,
+}
+
+/// Bounds on samples: they are stored with every validator version and re-run before it goes
+/// live, so they stay small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleLimits {
+    /// Samples per package.
+    pub max_samples: usize,
+    /// Files per sample.
+    pub max_files: usize,
+    /// Bytes per sample (answer and files).
+    pub max_sample_bytes: usize,
+}
+
+impl Default for SampleLimits {
+    fn default() -> Self {
+        Self {
+            max_samples: 64,
+            max_files: 64,
+            max_sample_bytes: 2 << 20,
+        }
+    }
+}
+
+/// A loaded package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The folder it was loaded from (`None` for an upload).
+    pub dir: Option<PathBuf>,
+    /// `challenge.toml`.
+    pub manifest: Manifest,
+    /// `README.md`, the statement.
+    pub statement: String,
+    /// Every sample, sorted by name (passes first).
+    pub samples: Vec<Sample>,
+}
+
+impl Package {
+    /// Reads a package folder with the default [`SampleLimits`].
+    pub fn load(dir: &Path) -> Result<Self, PackageError> {
+        Self::load_with_limits(dir, &SampleLimits::default())
+    }
+
+    /// Reads a package folder. Refuses samples above `limits`, files that are not regular
+    /// files or folders, and paths (symbolic links) that lead outside the package.
+    pub fn load_with_limits(dir: &Path, limits: &SampleLimits) -> Result<Self, PackageError> {
+        let manifest = Manifest::load(dir)?;
+        let statement_path = dir.join(STATEMENT_FILE);
+        let statement = std::fs::read_to_string(&statement_path)
+            .map_err(|e| PackageError::io(&statement_path, e))?;
+        if statement.trim().is_empty() {
+            return Err(PackageError::invalid(
+                statement_path,
+                "the statement is empty: tell teams what to submit and how it is judged",
+            ));
+        }
+        let root = dir.canonicalize().map_err(|e| PackageError::io(dir, e))?;
+        let mut samples = Vec::new();
+        for expect in [Expect::Pass, Expect::Fail] {
+            let group = dir.join(SAMPLES_DIR).join(expect.as_str());
+            if !group.exists() {
+                continue;
+            }
+            for entry in sorted_entries(&group)? {
+                if !entry.is_dir() {
+                    return Err(PackageError::invalid(
+                        &entry,
+                        "samples must be folders, one per submission",
+                    ));
+                }
+                samples.push(load_sample(&root, &entry, expect, limits)?);
+            }
+        }
+        if samples.len() > limits.max_samples {
+            return Err(PackageError::invalid(
+                dir.join(SAMPLES_DIR),
+                format!(
+                    "{} samples, the limit is {}",
+                    samples.len(),
+                    limits.max_samples
+                ),
+            ));
+        }
+        let package = Self {
+            dir: Some(dir.to_path_buf()),
+            manifest,
+            statement,
+            samples,
+        };
+        // The same rules as an upload; their paths are relative to the package, so anchor them.
+        package.validate(limits).map_err(|e| match e {
+            PackageError::Invalid { path, message } => {
+                PackageError::invalid(dir.join(path), message)
+            }
+            other => other,
+        })?;
+        Ok(package)
+    }
+
+    /// Checks the rules a package must meet whatever its origin: valid manifest, a
+    /// statement, sample names and paths, limits, and expected scores within the points.
+    pub fn validate(&self, limits: &SampleLimits) -> Result<(), PackageError> {
+        self.manifest.validate(Path::new(MANIFEST_FILE))?;
+        if self.statement.trim().is_empty() {
+            return Err(PackageError::invalid(
+                STATEMENT_FILE,
+                "the statement is empty",
+            ));
+        }
+        if self.samples.len() > limits.max_samples {
+            return Err(PackageError::invalid(
+                SAMPLES_DIR,
+                format!(
+                    "{} samples, the limit is {}",
+                    self.samples.len(),
+                    limits.max_samples
+                ),
+            ));
+        }
+        for sample in &self.samples {
+            sample.validate(self.manifest.points, limits)?;
+        }
+        Ok(())
+    }
+
+    /// The samples that must pass and must fail, as counts.
+    pub fn sample_counts(&self) -> (usize, usize) {
+        let pass = self
+            .samples
+            .iter()
+            .filter(|s| s.expect == Expect::Pass)
+            .count();
+        (pass, self.samples.len() - pass)
+    }
+}
+
+impl Sample {
+    /// The submission this sample makes for the challenge `slug`.
+    pub fn submission(&self, slug: &str) -> cohack_runtime::Submission {
+        cohack_runtime::Submission {
+            challenge: slug.to_owned(),
+            team: self.team.clone(),
+            answer: self.answer.clone(),
+            files: self.files.clone(),
+        }
+    }
+
+    /// Total bytes: answer plus file contents.
+    pub fn size_bytes(&self) -> usize {
+        self.answer.len()
+            + self
+                .files
+                .iter()
+                .map(|f| f.path.len() + f.content.len())
+                .sum::<usize>()
+    }
+
+    fn validate(&self, points: u32, limits: &SampleLimits) -> Result<(), PackageError> {
+        let at = || PathBuf::from(SAMPLES_DIR).join(&self.name);
+        let Some((group, name)) = self.name.split_once('/') else {
+            return Err(PackageError::invalid(
+                at(),
+                "a sample name is `pass/NAME` or `fail/NAME`",
+            ));
+        };
+        if group != self.expect.as_str()
+            || name.is_empty()
+            || name.contains('/')
+            || name.starts_with('.')
+        {
+            return Err(PackageError::invalid(
+                at(),
+                "a sample name is `pass/NAME` or `fail/NAME`",
+            ));
+        }
+        if self.team.trim().is_empty() || self.team.len() > 128 {
+            return Err(PackageError::invalid(
+                at().join(SAMPLE_FILE),
+                "field `team`: must be 1 to 128 characters",
+            ));
+        }
+        if let Some(score) = self.expected_score
+            && score > points
+        {
+            return Err(PackageError::invalid(
+                at().join(SAMPLE_FILE),
+                format!("field `score`: {score} is above the challenge's {points} points"),
+            ));
+        }
+        if self.files.len() > limits.max_files {
+            return Err(PackageError::invalid(
+                at(),
+                format!(
+                    "{} files, the limit is {}",
+                    self.files.len(),
+                    limits.max_files
+                ),
+            ));
+        }
+        if self.size_bytes() > limits.max_sample_bytes {
+            return Err(PackageError::invalid(
+                at(),
+                format!(
+                    "{} bytes, the limit is {} bytes",
+                    self.size_bytes(),
+                    limits.max_sample_bytes
+                ),
+            ));
+        }
+        for file in &self.files {
+            if !crate::manifest::is_relative_inside(&file.path) || file.path.starts_with("./") {
+                return Err(PackageError::invalid(
+                    at(),
+                    format!(
+                        "file path `{}` must be relative and stay inside the sample",
+                        file.path
+                    ),
+                ));
+            }
+            if file.path == ANSWER_FILE || file.path == SAMPLE_FILE {
+                return Err(PackageError::invalid(
+                    at(),
+                    format!("`{}` is reserved and cannot be a submitted file", file.path),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The entries of `dir`, sorted, hidden ones (`.DS_Store`, `.gitkeep`) skipped.
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, PackageError> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| PackageError::io(dir, e))? {
+        let entry = entry.map_err(|e| PackageError::io(dir, e))?;
+        if !entry.file_name().to_string_lossy().starts_with('.') {
+            entries.push(entry.path());
+        }
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+fn load_sample(
+    root: &Path,
+    dir: &Path,
+    expect: Expect,
+    limits: &SampleLimits,
+) -> Result<Sample, PackageError> {
+    let folder = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = format!("{}/{folder}", expect.as_str());
+    let mut answer = String::new();
+    let mut settings = SampleSettings::default();
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for path in sorted_entries(&current)? {
+            let real = path
+                .canonicalize()
+                .map_err(|e| PackageError::io(&path, e))?;
+            if !real.starts_with(root) {
+                return Err(PackageError::invalid(
+                    &path,
+                    "leads outside the package (a symbolic link?): samples must be self-contained",
+                ));
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .map(|p| {
+                    p.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .unwrap_or_default();
+            if real.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            if !real.is_file() {
+                return Err(PackageError::invalid(
+                    &path,
+                    "is neither a file nor a folder",
+                ));
+            }
+            let size = real
+                .metadata()
+                .map_err(|e| PackageError::io(&path, e))?
+                .len();
+            if size > limits.max_sample_bytes as u64 {
+                return Err(PackageError::invalid(
+                    &path,
+                    format!(
+                        "{size} bytes, the limit for a sample is {} bytes",
+                        limits.max_sample_bytes
+                    ),
+                ));
+            }
+            let content = std::fs::read(&path).map_err(|e| PackageError::io(&path, e))?;
+            match relative.as_str() {
+                ANSWER_FILE => {
+                    let text = String::from_utf8(content).map_err(|_| {
+                        PackageError::invalid(&path, "the short answer must be UTF-8 text")
+                    })?;
+                    answer = text
+                        .strip_suffix('\n')
+                        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+                        .unwrap_or(&text)
+                        .to_owned();
+                }
+                SAMPLE_FILE => {
+                    let text = String::from_utf8_lossy(&content);
+                    settings = toml::from_str(&text).map_err(|e| {
+                        PackageError::invalid(&path, e.to_string().trim_end().to_owned())
+                    })?;
+                }
+                _ => files.push(File {
+                    path: relative,
+                    content,
+                }),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let sample = Sample {
+        name,
+        expect,
+        files,
+        answer,
+        expected_score: settings.score,
+        team: settings.team.unwrap_or_else(|| DEFAULT_TEAM.to_owned()),
+    };
+    Ok(sample)
+}

@@ -1,0 +1,363 @@
+//! `cohack challenge new DIR`: a new package that builds and passes its own samples, to edit
+//! from there.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::PackageError;
+use crate::manifest::is_slug;
+
+/// Writes a new challenge package for `slug` into `dir` (created if missing; refused if it has
+/// files). The validator crate depends on the SDK at `sdk_path` by a relative path when one
+/// exists. When `dir` is inside a cargo workspace whose `members` already cover the new crate
+/// (as with `challenges/NN-name/validator`), the crate joins it; otherwise it is a workspace of
+/// its own with the size-optimised release profile.
+pub fn scaffold(dir: &Path, slug: &str, sdk_path: &Path) -> Result<(), PackageError> {
+    if !is_slug(slug) {
+        return Err(PackageError::invalid(
+            dir,
+            format!(
+                "`{slug}` is not a valid slug: 3 to 48 lowercase letters, digits and single dashes, like `clean-readings`"
+            ),
+        ));
+    }
+    if !sdk_path.join("Cargo.toml").is_file() || !sdk_path.join("wit").is_dir() {
+        return Err(PackageError::invalid(
+            sdk_path,
+            "this is not the challenge-sdk crate (no Cargo.toml and wit/ here)",
+        ));
+    }
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(|e| PackageError::io(dir, e))?;
+        if entries.next().is_some() {
+            return Err(PackageError::NotEmpty(dir.to_path_buf()));
+        }
+    }
+    let crate_dir = dir.join("validator");
+    for folder in [crate_dir.join("src"), dir.join(".cargo")] {
+        std::fs::create_dir_all(&folder).map_err(|e| PackageError::io(&folder, e))?;
+    }
+    let crate_abs = crate_dir
+        .canonicalize()
+        .map_err(|e| PackageError::io(&crate_dir, e))?;
+    let sdk_abs = sdk_path
+        .canonicalize()
+        .map_err(|e| PackageError::io(sdk_path, e))?;
+    let sdk_dependency = relative_path(&crate_abs, &sdk_abs).unwrap_or(sdk_abs);
+    let standalone = !covered_by_workspace(&crate_abs);
+
+    let files = [
+        (PathBuf::from("challenge.toml"), manifest(slug)),
+        (PathBuf::from("README.md"), statement(slug)),
+        (
+            PathBuf::from(".gitignore"),
+            "# Built by `cohack challenge build`.\n/validator/target/\n".to_owned(),
+        ),
+        (PathBuf::from(".cargo/config.toml"), CARGO_CONFIG.to_owned()),
+        (
+            PathBuf::from("validator/Cargo.toml"),
+            cargo_toml(slug, &sdk_dependency, standalone),
+        ),
+        (PathBuf::from("validator/src/lib.rs"), VALIDATOR.to_owned()),
+        (
+            PathBuf::from("samples/pass/correct/answer.txt"),
+            "42\n".to_owned(),
+        ),
+        (
+            PathBuf::from("samples/pass/correct/hello.txt"),
+            "hello, telemetry\n".to_owned(),
+        ),
+        (
+            PathBuf::from("samples/pass/correct/sample.toml"),
+            "score = 100\n".to_owned(),
+        ),
+        (
+            PathBuf::from("samples/fail/wrong-answer/answer.txt"),
+            "41\n".to_owned(),
+        ),
+        (
+            PathBuf::from("samples/fail/wrong-answer/hello.txt"),
+            "hello, telemetry\n".to_owned(),
+        ),
+        (
+            PathBuf::from("samples/fail/missing-file/answer.txt"),
+            "42\n".to_owned(),
+        ),
+        (
+            PathBuf::from("samples/fail/missing-file/sample.toml"),
+            "score = 0\n".to_owned(),
+        ),
+    ];
+    for (relative, content) in files {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| PackageError::io(parent, e))?;
+        }
+        std::fs::write(&path, content).map_err(|e| PackageError::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// `to` relative to `from` (both absolute), with `/` separators.
+fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
+    let from: Vec<Component<'_>> = from.components().collect();
+    let to: Vec<Component<'_>> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut path = PathBuf::new();
+    for _ in common..from.len() {
+        path.push("..");
+    }
+    for part in &to[common..] {
+        path.push(part);
+    }
+    Some(path)
+}
+
+/// Whether an ancestor's `[workspace]` lists `crate_dir` in its `members` (and not in
+/// `exclude`): then the crate must not declare a workspace of its own.
+fn covered_by_workspace(crate_dir: &Path) -> bool {
+    for ancestor in crate_dir.ancestors().skip(1) {
+        let Ok(text) = std::fs::read_to_string(ancestor.join("Cargo.toml")) else {
+            continue;
+        };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        let Some(workspace) = table.get("workspace").and_then(toml::Value::as_table) else {
+            continue;
+        };
+        let Ok(relative) = crate_dir.strip_prefix(ancestor) else {
+            return false;
+        };
+        let relative: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let listed = |key: &str| {
+            workspace
+                .get(key)
+                .and_then(toml::Value::as_array)
+                .is_some_and(|patterns| {
+                    patterns
+                        .iter()
+                        .filter_map(toml::Value::as_str)
+                        .any(|p| path_matches(p, &relative))
+                })
+        };
+        // The nearest workspace decides: cargo does not look further up.
+        return listed("members") && !listed("exclude");
+    }
+    false
+}
+
+/// A cargo `members` glob (`*` within a segment) against path segments.
+fn path_matches(pattern: &str, segments: &[String]) -> bool {
+    let parts: Vec<&str> = pattern
+        .trim_end_matches('/')
+        .split('/')
+        .filter(|p| *p != ".")
+        .collect();
+    parts.len() == segments.len()
+        && parts
+            .iter()
+            .zip(segments)
+            .all(|(p, s)| wildcard(p.as_bytes(), s.as_bytes()))
+}
+
+fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|i| wildcard(rest, &text[i..])),
+        Some((c, rest)) => text
+            .split_first()
+            .is_some_and(|(t, tail)| t == c && wildcard(rest, tail)),
+    }
+}
+
+fn manifest(slug: &str) -> String {
+    format!(
+        r#"slug = "{slug}"
+title = "{title}"
+points = 100
+summary = "Say hello to the telemetry platform."
+validator = "validator"
+
+# Optional: tighter or looser sandbox limits for this challenge (capped by the server).
+# [limits]
+# fuel = 500_000_000
+# wall_time_ms = 2000
+
+# Defaults of the settings the validator reads with `config::get`; organizers can change them
+# per event.
+[config]
+answer = "42"
+"#,
+        title = title_of(slug)
+    )
+}
+
+fn title_of(slug: &str) -> String {
+    let words: Vec<String> = slug
+        .split('-')
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    words.join(" ")
+}
+
+fn statement(slug: &str) -> String {
+    format!(
+        r#"# {title}
+
+Replace this statement with yours: it is what the teams read. Say what the goal is, what
+material they get, **what to submit**, and **how it is judged** (one line per check).
+
+## What to submit
+
+- A file **`hello.txt`** containing `hello, telemetry`.
+- The **short answer** `42`.
+
+## How it is judged
+
+- `greeting`: `hello.txt` says `hello, telemetry`.
+- `answer`: the short answer is right.
+"#,
+        title = title_of(slug)
+    )
+}
+
+fn cargo_toml(slug: &str, sdk: &Path, standalone: bool) -> String {
+    let sdk = sdk.to_string_lossy().replace('\\', "/");
+    let mut text = format!(
+        r#"[package]
+name = "{slug}-validator"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[lib]
+# cdylib: the WebAssembly component the server runs; rlib: `cargo test` on your machine.
+crate-type = ["cdylib", "rlib"]
+
+[dependencies]
+# Features: "json", "csv", "toml" add `Submission::json`/`csv`/`toml`.
+challenge-sdk = {{ path = "{sdk}" }}
+"#
+    );
+    if standalone {
+        text.push_str(
+            r#"
+# A workspace of its own, so that it builds wherever the package lives.
+[workspace]
+
+# Validators are uploaded and loaded per event: small beats fast to build.
+[profile.release]
+opt-level = "s"
+lto = true
+strip = true
+codegen-units = 1
+panic = "abort"
+"#,
+        );
+    }
+    text
+}
+
+const CARGO_CONFIG: &str = r#"# `cohack challenge build` runs `cargo build --release --target wasm32-wasip2` in validator/.
+# By hand: `cargo build-validator` from validator/ does the same. `cargo test` there runs the
+# validator's unit tests natively.
+[alias]
+build-validator = "build --release --target wasm32-wasip2"
+"#;
+
+const VALIDATOR: &str = r#"//! The validator: judges every submission, in the cohack sandbox.
+
+use challenge_sdk::prelude::*;
+
+/// The challenge's points: must match `points` in challenge.toml.
+const POINTS: u32 = 100;
+
+/// The validator type, exported below.
+pub struct Challenge;
+
+impl Validator for Challenge {
+    fn validate(s: Submission) -> Verdict {
+        // `judge` turns an `Err` (e.g. a missing file, from `?`) into a failed check.
+        judge(POINTS, |v| {
+            let greeting = s.text("hello.txt")?;
+            let greeted = greeting.trim() == "hello, telemetry";
+            v.check(
+                "greeting",
+                greeted,
+                if greeted {
+                    "`hello.txt` says hello.".to_owned()
+                } else {
+                    format!("`hello.txt` must contain `hello, telemetry`, not `{}`.", greeting.trim())
+                },
+            );
+
+            // Settings come from challenge.toml's [config], overridable per event.
+            let expected = config::get_or("answer", "42");
+            let right = s.answer() == expected;
+            v.check("answer", right, if right { "Right." } else { "Not the answer we expected." });
+            v.note(format!("expected answer: {expected}"));
+            Ok(())
+        })
+    }
+}
+
+challenge_sdk::export!(Challenge);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn right_answer_passes() {
+        let s = Submission::new("c", "team").with_answer("42").with_file("hello.txt", "hello, telemetry\n");
+        assert!(Challenge::validate(s).passed);
+    }
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/a/b/c"), Path::new("/a/sdk")),
+            Some(PathBuf::from("../../sdk"))
+        );
+        assert_eq!(
+            relative_path(Path::new("/a"), Path::new("/a/x")),
+            Some(PathBuf::from("x"))
+        );
+    }
+
+    #[test]
+    fn member_globs() {
+        let segments = |s: &str| s.split('/').map(str::to_owned).collect::<Vec<_>>();
+        assert!(path_matches("*/validator", &segments("06-new/validator")));
+        assert!(path_matches("crates/*", &segments("crates/x")));
+        assert!(!path_matches(
+            "*/validator",
+            &segments("06-new/validator/src")
+        ));
+        assert!(path_matches("0*-x/v", &segments("06-x/v")));
+        assert!(!path_matches("a", &segments("b")));
+    }
+
+    #[test]
+    fn titles_from_slugs() {
+        assert_eq!(title_of("first-contact"), "First Contact");
+    }
+}

@@ -1,0 +1,173 @@
+//! The upload form of a package: one JSON document the CLI sends to the server to publish a
+//! challenge version.
+//!
+//! ```json
+//! {
+//!   "format": 1,
+//!   "manifest": { "slug": "clean-readings", "title": "…", "points": 300, "summary": "…",
+//!                 "limits": { "fuel": null, … }, "config": {}, "validator": "validator" },
+//!   "statement": "# Clean up the readings\n…",
+//!   "validator_wasm": "<base64>",
+//!   "validator_sha256": "<hex of the wasm bytes' sha256>",
+//!   "samples": [
+//!     { "name": "pass/reference", "expect": "pass", "answer": "", "team": "sample-team",
+//!       "expected_score": 300, "files": [ { "path": "readings_clean.csv", "content": "<base64>" } ] }
+//!   ]
+//! }
+//! ```
+//!
+//! Binary contents are standard base64 (with padding). The checksum lets the server detect a
+//! truncated or altered upload before loading the validator; [`Upload::into_package`] applies
+//! every rule [`Package::load`](crate::Package::load) applies to a folder.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use cohack_runtime::File;
+
+use crate::{Expect, Manifest, Package, PackageError, Sample, SampleLimits};
+
+/// The version of the upload format this crate writes and reads.
+pub const UPLOAD_FORMAT: u32 = 1;
+
+/// A package with its built validator, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upload {
+    /// [`UPLOAD_FORMAT`].
+    pub format: u32,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The statement (Markdown).
+    pub statement: String,
+    /// The validator component, base64.
+    pub validator_wasm: String,
+    /// Hex sha256 of the validator's bytes.
+    pub validator_sha256: String,
+    /// The samples.
+    pub samples: Vec<UploadSample>,
+}
+
+/// A sample in an [`Upload`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadSample {
+    /// `pass/NAME` or `fail/NAME`.
+    pub name: String,
+    /// Pass or fail.
+    pub expect: Expect,
+    /// The short answer.
+    pub answer: String,
+    /// The team id to submit as.
+    pub team: String,
+    /// The exact score expected, if declared.
+    pub expected_score: Option<u32>,
+    /// The submitted files.
+    pub files: Vec<UploadFile>,
+}
+
+/// A file in an [`UploadSample`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadFile {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// The content, base64.
+    pub content: String,
+}
+
+impl Package {
+    /// The upload form of this package with its built validator.
+    pub fn to_upload(&self, wasm: &[u8]) -> Upload {
+        Upload {
+            format: UPLOAD_FORMAT,
+            manifest: self.manifest.clone(),
+            statement: self.statement.clone(),
+            validator_wasm: STANDARD.encode(wasm),
+            validator_sha256: hex::encode(Sha256::digest(wasm)),
+            samples: self
+                .samples
+                .iter()
+                .map(|s| UploadSample {
+                    name: s.name.clone(),
+                    expect: s.expect,
+                    answer: s.answer.clone(),
+                    team: s.team.clone(),
+                    expected_score: s.expected_score,
+                    files: s
+                        .files
+                        .iter()
+                        .map(|f| UploadFile {
+                            path: f.path.clone(),
+                            content: STANDARD.encode(&f.content),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The package and validator bytes of an upload (the same as [`Upload::into_package`]).
+    pub fn from_upload(upload: Upload) -> Result<(Package, Vec<u8>), PackageError> {
+        upload.into_package(&SampleLimits::default())
+    }
+}
+
+impl Upload {
+    /// Decodes and checks the upload: format version, checksum, and every package rule
+    /// (manifest fields, sample names, paths that stay inside their sample, sizes).
+    pub fn into_package(self, limits: &SampleLimits) -> Result<(Package, Vec<u8>), PackageError> {
+        if self.format != UPLOAD_FORMAT {
+            return Err(PackageError::Upload(format!(
+                "format {} is not supported (this server reads format {UPLOAD_FORMAT}): update the cohack CLI",
+                self.format
+            )));
+        }
+        let wasm = decode(&self.validator_wasm, "validator_wasm")?;
+        let digest = hex::encode(Sha256::digest(&wasm));
+        if !digest.eq_ignore_ascii_case(self.validator_sha256.trim()) {
+            return Err(PackageError::Upload(format!(
+                "the validator's sha256 is {digest}, the upload declares {}: the upload is damaged",
+                self.validator_sha256
+            )));
+        }
+        let mut samples = Vec::with_capacity(self.samples.len());
+        for s in self.samples {
+            let mut files = Vec::with_capacity(s.files.len());
+            for f in s.files {
+                let content = decode(
+                    &f.content,
+                    &format!("samples[{}].files[{}]", s.name, f.path),
+                )?;
+                files.push(File {
+                    path: f.path,
+                    content,
+                });
+            }
+            samples.push(Sample {
+                name: s.name,
+                expect: s.expect,
+                files,
+                answer: s.answer,
+                expected_score: s.expected_score,
+                team: s.team,
+            });
+        }
+        let package = Package {
+            dir: None,
+            manifest: self.manifest,
+            statement: self.statement,
+            samples,
+        };
+        package.validate(limits)?;
+        Ok((package, wasm))
+    }
+}
+
+fn decode(text: &str, field: &str) -> Result<Vec<u8>, PackageError> {
+    STANDARD
+        .decode(text)
+        .map_err(|e| PackageError::Upload(format!("`{field}` is not valid base64: {e}")))
+}
