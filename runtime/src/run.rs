@@ -89,7 +89,7 @@ fn run_in_store(
     let clock = VirtualClock::default();
     let state = State {
         wasi: wasi_ctx(seed(validator_hash, &call), &clock, log),
-        table: wasmtime::component::ResourceTable::new(),
+        table: resource_table(),
         limiter: MemoryLimiter::new(limits.memory_bytes),
         log: log.clone(),
         config: config.clone(),
@@ -121,6 +121,17 @@ fn run_in_store(
     // Explicit: the instance's pool slot is released here, on every path.
     drop(store);
     (result, fuel_used)
+}
+
+/// Host-side resources (streams, pollables) a run may hold at once. Each lives in host
+/// memory, outside the validator's memory limit, so a validator creating pollables in a loop
+/// must hit a wall long before wasmtime's default of a million; real ones hold a handful.
+const MAX_HOST_RESOURCES: usize = 10_000;
+
+fn resource_table() -> wasmtime::component::ResourceTable {
+    let mut table = wasmtime::component::ResourceTable::new();
+    table.set_max_capacity(MAX_HOST_RESOURCES);
+    table
 }
 
 /// The randomness seed of a run: the same validator and input always get the same one.

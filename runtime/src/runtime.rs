@@ -190,6 +190,24 @@ impl Runtime {
         })
     }
 
+    /// [`Runtime::load`] on the worker pool, for async callers: compiling takes tens of
+    /// milliseconds of CPU, which must not happen on the executor. Holds a worker permit
+    /// while it works, so compiles also count against the concurrency bound.
+    pub fn load_async(
+        &self,
+        wasm: Vec<u8>,
+    ) -> impl Future<Output = Result<Validator, RuntimeError>> + Send + 'static {
+        let runtime = self.clone();
+        async move {
+            let shared = Arc::clone(&runtime.inner);
+            shared
+                .pool
+                .run(move || runtime.load(&wasm))
+                .await
+                .unwrap_or_else(|| Err(RuntimeError::Setup("the runtime is shutting down".into())))
+        }
+    }
+
     /// Judges a submission on the worker pool, off the async executor, waiting for a free
     /// worker without holding a thread. The future owns everything it needs (`'static`), so
     /// it can be spawned.

@@ -183,3 +183,18 @@ fn limit_overrides_are_capped_at_the_server_maximum() {
     assert_eq!(limits.wall_time.as_millis(), 100);
     assert_eq!(limits.max_log_bytes, runtime.default_limits().max_log_bytes);
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn loading_and_refusing_work_off_the_executor_too() {
+    let runtime = runtime();
+    let validator = runtime.load_async(guest("trivial")).await.expect("loads");
+    let report = runtime
+        .judge(&validator, answer("42"), context(*runtime.default_limits()))
+        .await;
+    assert!(verdict(&report).passed);
+    let error = runtime
+        .load_async(b"garbage".to_vec())
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, RuntimeError::NotWasm(_)), "{error}");
+}
