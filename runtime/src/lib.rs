@@ -31,7 +31,8 @@
 //! - `cache` — compiled artifacts on disk;
 //! - `run` — one run and the classification of its failures;
 //! - `pool` — bounded concurrency off the async executor;
-//! - `runtime` — the public [`Runtime`] and [`Validator`].
+//! - `runtime` — the public [`Runtime`]: set-up, loading, the async entry points;
+//! - `validator` — the public [`Validator`] handle and its blocking entry points.
 
 mod bindings;
 mod cache;
@@ -45,12 +46,14 @@ mod run;
 mod runtime;
 mod sandbox;
 mod types;
+mod validator;
 
 pub use error::RuntimeError;
 pub use limits::{LimitOverrides, Limits};
-pub use runtime::{ArtifactSource, Runtime, RuntimeConfig, Validator};
+pub use runtime::{ArtifactSource, Runtime, RuntimeConfig};
 pub use sandbox::VIRTUAL_EPOCH_SECS;
 pub use types::{
     Check, File, LogLevel, LogLine, RunContext, RunReport, Submission, ValidatorError,
     ValidatorErrorKind, Verdict,
 };
+pub use validator::Validator;

@@ -1,6 +1,6 @@
-//! The public face of the sandbox: [`Runtime`] (one per process: engines, epoch thread,
-//! worker pool, artifact cache) and [`Validator`] (a loaded validator version, cheap to
-//! clone, one pre-instance per engine).
+//! [`Runtime`], the public face of the sandbox: one per process, owning the engines, the
+//! epoch thread, the worker pool and the artifact cache; it loads [`Validator`]s
+//! (`validator.rs`) and runs them asynchronously.
 //!
 //! wasmtime fixes the Wasm stack limit per engine, so a challenge that overrides it runs on
 //! a second engine ("tier") with that stack size, created on first use and kept; its
@@ -20,7 +20,7 @@ use crate::cache::{ArtifactCache, engine_key};
 use crate::engine::{EpochTicker, build_engine};
 use crate::host::State;
 use crate::pool::WorkerPool;
-use crate::run::{Answer, Call, RunResult, run};
+use crate::validator::{Loaded, Validator};
 use crate::{
     File, LimitOverrides, Limits, RunContext, RunReport, RuntimeError, Submission, ValidatorError,
     ValidatorErrorKind, checks, sandbox,
@@ -30,7 +30,7 @@ use crate::{
 const STACK_GRANULE: usize = 64 << 10;
 /// Runs whose Wasm stack is at most this execute on the caller's thread in the blocking API:
 /// any thread with Rust's default 2 MiB native stack has room for it and the host frames.
-const INLINE_STACK_MAX: usize = 1 << 20;
+pub(crate) const INLINE_STACK_MAX: usize = 1 << 20;
 /// Native stack of a worker thread beyond its largest Wasm stack, for host frames (WASI,
 /// the canonical ABI, the run's own code).
 const WORKER_STACK_HEADROOM: usize = 2 << 20;
@@ -75,19 +75,19 @@ pub struct Runtime {
 }
 
 /// An engine with one Wasm stack size, and its linker.
-struct Tier {
-    stack_bytes: usize,
-    engine: Engine,
+pub(crate) struct Tier {
+    pub(crate) stack_bytes: usize,
+    pub(crate) engine: Engine,
     engine_key: String,
     linker: Linker<State>,
 }
 
-struct Shared {
-    config: RuntimeConfig,
-    primary: Arc<Tier>,
+pub(crate) struct Shared {
+    pub(crate) config: RuntimeConfig,
+    pub(crate) primary: Arc<Tier>,
     others: Mutex<Vec<Arc<Tier>>>,
     cache: Option<ArtifactCache>,
-    pool: WorkerPool,
+    pub(crate) pool: WorkerPool,
     ticker: EpochTicker,
 }
 
@@ -247,11 +247,11 @@ impl Runtime {
     }
 }
 
-fn shutting_down_error() -> ValidatorError {
+pub(crate) fn shutting_down_error() -> ValidatorError {
     ValidatorError::new(ValidatorErrorKind::Internal, "the runtime is shutting down")
 }
 
-fn shutting_down() -> RunReport {
+pub(crate) fn shutting_down() -> RunReport {
     RunReport {
         outcome: Err(shutting_down_error()),
         logs: Vec::new(),
@@ -260,7 +260,7 @@ fn shutting_down() -> RunReport {
     }
 }
 
-fn round_stack(bytes: usize) -> usize {
+pub(crate) fn round_stack(bytes: usize) -> usize {
     bytes.max(1).div_ceil(STACK_GRANULE) * STACK_GRANULE
 }
 
@@ -281,7 +281,7 @@ fn new_tier(
 
 impl Shared {
     /// The tier for a (capped) stack limit, created on first use.
-    fn tier(&self, stack_bytes: usize) -> Result<Arc<Tier>, RuntimeError> {
+    pub(crate) fn tier(&self, stack_bytes: usize) -> Result<Arc<Tier>, RuntimeError> {
         let stack_bytes = round_stack(stack_bytes);
         if stack_bytes == self.primary.stack_bytes {
             return Ok(Arc::clone(&self.primary));
@@ -297,7 +297,7 @@ impl Shared {
 
     /// Compiles or loads a component for `tier`, checks it against the world, and builds
     /// its pre-instance. Only checked components reach the cache.
-    fn prepare(
+    pub(crate) fn prepare(
         &self,
         tier: &Tier,
         wasm: &[u8],
@@ -326,177 +326,4 @@ impl Shared {
         }
         Ok((pre, source))
     }
-}
-
-/// A loaded validator version, ready to run. Cheap to clone; all clones share the compiled
-/// code and pre-instances.
-#[derive(Clone)]
-pub struct Validator {
-    inner: Arc<Loaded>,
-}
-
-struct Loaded {
-    runtime: Arc<Shared>,
-    hash: [u8; 32],
-    hash_hex: String,
-    /// Kept to compile for another stack tier on demand.
-    wasm: Arc<[u8]>,
-    source: ArtifactSource,
-    primary: ValidatorPre<State>,
-    others: Mutex<Vec<(usize, ValidatorPre<State>)>>,
-}
-
-impl std::fmt::Debug for Validator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Validator")
-            .field("hash", &self.inner.hash_hex)
-            .field("source", &self.inner.source)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Validator {
-    /// Hex sha256 of the validator's Wasm bytes: its version's identity.
-    pub fn hash(&self) -> &str {
-        &self.inner.hash_hex
-    }
-
-    /// Whether this load compiled the validator or found it in the artifact cache.
-    pub fn source(&self) -> ArtifactSource {
-        self.inner.source
-    }
-
-    /// Judges a submission, blocking the calling thread (use [`Runtime::judge`] from async
-    /// code: blocking an executor thread is exactly what the runtime exists to avoid). Waits
-    /// for a free worker permit first, so it respects the runtime's concurrency bound.
-    ///
-    /// Runs with a Wasm stack limit of at most 1 MiB execute on the calling thread, which
-    /// must have about that much native stack to spare (any thread with Rust's default 2 MiB
-    /// does); larger limits run on a pool thread sized for them.
-    pub fn validate(&self, submission: &Submission, context: &RunContext) -> RunReport {
-        let runtime = &self.inner.runtime;
-        let limits = context.limits.capped_at(&runtime.config.max_limits);
-        if limits.max_stack_bytes <= INLINE_STACK_MAX {
-            runtime
-                .pool
-                .run_here(|| self.validate_here(submission, context))
-        } else {
-            let (this, submission, context) = (self.clone(), submission.clone(), context.clone());
-            runtime
-                .pool
-                .run_on_worker(move || this.validate_here(&submission, &context))
-                .unwrap_or_else(shutting_down)
-        }
-    }
-
-    /// The team's starting material, blocking (use [`Runtime::materials`] from async code).
-    pub fn materials(&self, team: &str, context: &RunContext) -> Result<Vec<File>, ValidatorError> {
-        let runtime = &self.inner.runtime;
-        let limits = context.limits.capped_at(&runtime.config.max_limits);
-        if limits.max_stack_bytes <= INLINE_STACK_MAX {
-            runtime.pool.run_here(|| self.materials_here(team, context))
-        } else {
-            let (this, team, context) = (self.clone(), team.to_owned(), context.clone());
-            runtime
-                .pool
-                .run_on_worker(move || this.materials_here(&team, &context))
-                .unwrap_or_else(|| Err(shutting_down_error()))
-        }
-    }
-
-    /// A validation on the current thread, holding a permit already.
-    fn validate_here(&self, submission: &Submission, context: &RunContext) -> RunReport {
-        let limits = context
-            .limits
-            .capped_at(&self.inner.runtime.config.max_limits);
-        if let Err(e) = limits.check_submission(submission) {
-            return RunReport {
-                outcome: Err(ValidatorError::new(
-                    ValidatorErrorKind::Internal,
-                    e.to_string(),
-                )),
-                logs: Vec::new(),
-                fuel_used: 0,
-                duration: std::time::Duration::ZERO,
-            };
-        }
-        let result = self.run(&limits, context, Call::Validate(submission));
-        RunReport {
-            outcome: result.outcome.and_then(|answer| match answer {
-                Answer::Verdict(verdict) => Ok(verdict),
-                Answer::Materials(_) => Err(mixed_up()),
-            }),
-            logs: result.logs,
-            fuel_used: result.fuel_used,
-            duration: result.duration,
-        }
-    }
-
-    fn materials_here(
-        &self,
-        team: &str,
-        context: &RunContext,
-    ) -> Result<Vec<File>, ValidatorError> {
-        let limits = context
-            .limits
-            .capped_at(&self.inner.runtime.config.max_limits);
-        let result = self.run(&limits, context, Call::Materials(team));
-        if let Err(e) = &result.outcome {
-            tracing::info!(validator = %self.hash(), error = %e, "materials failed");
-        }
-        result.outcome.and_then(|answer| match answer {
-            Answer::Materials(files) => Ok(files),
-            Answer::Verdict(_) => Err(mixed_up()),
-        })
-    }
-
-    fn run(&self, limits: &Limits, context: &RunContext, call: Call<'_>) -> RunResult<Answer> {
-        let inner = &self.inner;
-        let runtime = &inner.runtime;
-        if round_stack(limits.max_stack_bytes) == runtime.primary.stack_bytes {
-            return run(
-                &runtime.primary.engine,
-                &inner.primary,
-                &inner.hash,
-                limits,
-                &context.config,
-                call,
-            );
-        }
-        match self.tier_pre(limits.max_stack_bytes) {
-            Ok((engine, pre)) => run(&engine, &pre, &inner.hash, limits, &context.config, call),
-            Err(e) => RunResult {
-                outcome: Err(ValidatorError::new(
-                    ValidatorErrorKind::Internal,
-                    format!(
-                        "preparing the validator for a {} KiB stack: {e}",
-                        limits.max_stack_bytes >> 10
-                    ),
-                )),
-                logs: Vec::new(),
-                fuel_used: 0,
-                duration: std::time::Duration::ZERO,
-            },
-        }
-    }
-
-    /// The engine and pre-instance for a non-default stack limit, prepared on first use.
-    fn tier_pre(&self, stack_bytes: usize) -> Result<(Engine, ValidatorPre<State>), RuntimeError> {
-        let inner = &self.inner;
-        let tier = inner.runtime.tier(stack_bytes)?;
-        let mut others = inner.others.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, pre)) = others.iter().find(|(s, _)| *s == tier.stack_bytes) {
-            return Ok((tier.engine.clone(), pre.clone()));
-        }
-        let (pre, _) = inner.runtime.prepare(&tier, &inner.wasm, &inner.hash_hex)?;
-        others.push((tier.stack_bytes, pre.clone()));
-        Ok((tier.engine.clone(), pre))
-    }
-}
-
-fn mixed_up() -> ValidatorError {
-    ValidatorError::new(
-        ValidatorErrorKind::Internal,
-        "the sandbox mixed up a call's answer",
-    )
 }

@@ -1,0 +1,191 @@
+//! [`Validator`]: a loaded validator version, cheap to clone, with one pre-instance per
+//! engine it has run on; its blocking `validate` and `materials`, and the one place that
+//! picks the engine (stack tier) and turns a run's result into a [`RunReport`].
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use wasmtime::Engine;
+
+use crate::bindings::ValidatorPre;
+use crate::host::State;
+use crate::run::{Answer, Call, RunResult, run};
+use crate::runtime::{
+    ArtifactSource, INLINE_STACK_MAX, Shared, round_stack, shutting_down, shutting_down_error,
+};
+use crate::{
+    File, Limits, RunContext, RunReport, RuntimeError, Submission, ValidatorError,
+    ValidatorErrorKind,
+};
+
+/// A loaded validator version, ready to run. Cheap to clone; all clones share the compiled
+/// code and pre-instances.
+#[derive(Clone)]
+pub struct Validator {
+    pub(crate) inner: Arc<Loaded>,
+}
+
+pub(crate) struct Loaded {
+    pub(crate) runtime: Arc<Shared>,
+    pub(crate) hash: [u8; 32],
+    pub(crate) hash_hex: String,
+    /// Kept to compile for another stack tier on demand.
+    pub(crate) wasm: Arc<[u8]>,
+    pub(crate) source: ArtifactSource,
+    pub(crate) primary: ValidatorPre<State>,
+    pub(crate) others: Mutex<Vec<(usize, ValidatorPre<State>)>>,
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validator")
+            .field("hash", &self.inner.hash_hex)
+            .field("source", &self.inner.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Validator {
+    /// Hex sha256 of the validator's Wasm bytes: its version's identity.
+    pub fn hash(&self) -> &str {
+        &self.inner.hash_hex
+    }
+
+    /// Whether this load compiled the validator or found it in the artifact cache.
+    pub fn source(&self) -> ArtifactSource {
+        self.inner.source
+    }
+
+    /// Judges a submission, blocking the calling thread (use [`Runtime::judge`] from async
+    /// code: blocking an executor thread is exactly what the runtime exists to avoid). Waits
+    /// for a free worker permit first, so it respects the runtime's concurrency bound.
+    ///
+    /// Runs with a Wasm stack limit of at most 1 MiB execute on the calling thread, which
+    /// must have about that much native stack to spare (any thread with Rust's default 2 MiB
+    /// does); larger limits run on a pool thread sized for them.
+    pub fn validate(&self, submission: &Submission, context: &RunContext) -> RunReport {
+        let runtime = &self.inner.runtime;
+        let limits = context.limits.capped_at(&runtime.config.max_limits);
+        if limits.max_stack_bytes <= INLINE_STACK_MAX {
+            runtime
+                .pool
+                .run_here(|| self.validate_here(submission, context))
+        } else {
+            let (this, submission, context) = (self.clone(), submission.clone(), context.clone());
+            runtime
+                .pool
+                .run_on_worker(move || this.validate_here(&submission, &context))
+                .unwrap_or_else(shutting_down)
+        }
+    }
+
+    /// The team's starting material, blocking (use [`Runtime::materials`] from async code).
+    pub fn materials(&self, team: &str, context: &RunContext) -> Result<Vec<File>, ValidatorError> {
+        let runtime = &self.inner.runtime;
+        let limits = context.limits.capped_at(&runtime.config.max_limits);
+        if limits.max_stack_bytes <= INLINE_STACK_MAX {
+            runtime.pool.run_here(|| self.materials_here(team, context))
+        } else {
+            let (this, team, context) = (self.clone(), team.to_owned(), context.clone());
+            runtime
+                .pool
+                .run_on_worker(move || this.materials_here(&team, &context))
+                .unwrap_or_else(|| Err(shutting_down_error()))
+        }
+    }
+
+    /// A validation on the current thread, holding a permit already.
+    pub(crate) fn validate_here(&self, submission: &Submission, context: &RunContext) -> RunReport {
+        let limits = context
+            .limits
+            .capped_at(&self.inner.runtime.config.max_limits);
+        if let Err(e) = limits.check_submission(submission) {
+            return RunReport {
+                outcome: Err(ValidatorError::new(
+                    ValidatorErrorKind::Internal,
+                    e.to_string(),
+                )),
+                logs: Vec::new(),
+                fuel_used: 0,
+                duration: std::time::Duration::ZERO,
+            };
+        }
+        let result = self.run(&limits, context, Call::Validate(submission));
+        RunReport {
+            outcome: result.outcome.and_then(|answer| match answer {
+                Answer::Verdict(verdict) => Ok(verdict),
+                Answer::Materials(_) => Err(mixed_up()),
+            }),
+            logs: result.logs,
+            fuel_used: result.fuel_used,
+            duration: result.duration,
+        }
+    }
+
+    pub(crate) fn materials_here(
+        &self,
+        team: &str,
+        context: &RunContext,
+    ) -> Result<Vec<File>, ValidatorError> {
+        let limits = context
+            .limits
+            .capped_at(&self.inner.runtime.config.max_limits);
+        let result = self.run(&limits, context, Call::Materials(team));
+        if let Err(e) = &result.outcome {
+            tracing::info!(validator = %self.hash(), error = %e, "materials failed");
+        }
+        result.outcome.and_then(|answer| match answer {
+            Answer::Materials(files) => Ok(files),
+            Answer::Verdict(_) => Err(mixed_up()),
+        })
+    }
+
+    fn run(&self, limits: &Limits, context: &RunContext, call: Call<'_>) -> RunResult<Answer> {
+        let inner = &self.inner;
+        let runtime = &inner.runtime;
+        if round_stack(limits.max_stack_bytes) == runtime.primary.stack_bytes {
+            return run(
+                &runtime.primary.engine,
+                &inner.primary,
+                &inner.hash,
+                limits,
+                &context.config,
+                call,
+            );
+        }
+        match self.tier_pre(limits.max_stack_bytes) {
+            Ok((engine, pre)) => run(&engine, &pre, &inner.hash, limits, &context.config, call),
+            Err(e) => RunResult {
+                outcome: Err(ValidatorError::new(
+                    ValidatorErrorKind::Internal,
+                    format!(
+                        "preparing the validator for a {} KiB stack: {e}",
+                        limits.max_stack_bytes >> 10
+                    ),
+                )),
+                logs: Vec::new(),
+                fuel_used: 0,
+                duration: std::time::Duration::ZERO,
+            },
+        }
+    }
+
+    /// The engine and pre-instance for a non-default stack limit, prepared on first use.
+    fn tier_pre(&self, stack_bytes: usize) -> Result<(Engine, ValidatorPre<State>), RuntimeError> {
+        let inner = &self.inner;
+        let tier = inner.runtime.tier(stack_bytes)?;
+        let mut others = inner.others.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, pre)) = others.iter().find(|(s, _)| *s == tier.stack_bytes) {
+            return Ok((tier.engine.clone(), pre.clone()));
+        }
+        let (pre, _) = inner.runtime.prepare(&tier, &inner.wasm, &inner.hash_hex)?;
+        others.push((tier.stack_bytes, pre.clone()));
+        Ok((tier.engine.clone(), pre))
+    }
+}
+
+fn mixed_up() -> ValidatorError {
+    ValidatorError::new(
+        ValidatorErrorKind::Internal,
+        "the sandbox mixed up a call's answer",
+    )
+}
