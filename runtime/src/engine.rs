@@ -113,27 +113,27 @@ impl EpochTicker {
 }
 
 fn tick_until_stopped(engines: &Mutex<Vec<Engine>>, stop: &AtomicBool) {
-    // Ticks are scheduled against a fixed start so that early wake-ups never make the clock
-    // run fast (which would time runs out early).
-    let mut next = Instant::now() + EPOCH_TICK;
+    // The epoch must follow real time even when this thread is descheduled (a loaded
+    // machine delays wake-ups by milliseconds): each wake-up makes up for every tick that
+    // has passed since the last one, so a deadline of N ticks is N ticks of wall time.
+    let start = Instant::now();
+    let mut ticked: u128 = 0;
     while !stop.load(Ordering::Acquire) {
-        let now = Instant::now();
-        if now < next {
-            std::thread::park_timeout(next - now);
-            continue;
+        let due = start.elapsed().as_nanos() / EPOCH_TICK.as_nanos();
+        if due > ticked {
+            for engine in engines
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+            {
+                for _ in ticked..due {
+                    engine.increment_epoch();
+                }
+            }
+            ticked = due;
         }
-        for engine in engines
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-        {
-            engine.increment_epoch();
-        }
-        next += EPOCH_TICK;
-        if next < now {
-            // The thread was descheduled for several ticks: do not burst to catch up.
-            next = now + EPOCH_TICK;
-        }
+        let next = start + EPOCH_TICK * u32::try_from(ticked + 1).unwrap_or(u32::MAX);
+        std::thread::park_timeout(next.saturating_duration_since(Instant::now()));
     }
 }
 

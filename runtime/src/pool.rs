@@ -11,8 +11,7 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::Thread;
 
@@ -25,16 +24,17 @@ type Job = Box<dyn FnOnce() + Send + 'static>;
 /// Worker threads and the permits that bound all runs.
 pub(crate) struct WorkerPool {
     permits: Arc<Semaphore>,
-    jobs: mpsc::Sender<Job>,
+    jobs: crossbeam_channel::Sender<Job>,
 }
 
 impl WorkerPool {
     /// Starts `workers` threads with `stack_bytes` of native stack each.
     pub(crate) fn start(workers: usize, stack_bytes: usize) -> Result<Self, RuntimeError> {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        let queue = Arc::new(Mutex::new(queue));
+        // A multi-consumer channel wakes exactly one idle worker per job (a shared
+        // `Mutex<mpsc::Receiver>` wakes two: the lock holder, then the next in line).
+        let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
         for i in 0..workers {
-            let queue = Arc::clone(&queue);
+            let queue = queue.clone();
             std::thread::Builder::new()
                 .name(format!("cohack-validator-{i}"))
                 .stack_size(stack_bytes)
@@ -87,11 +87,9 @@ impl WorkerPool {
     }
 }
 
-fn work(queue: &Mutex<mpsc::Receiver<Job>>) {
-    loop {
-        // The lock is held only while waiting for the next job, never while running it.
-        let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok(job) = job else { return };
+fn work(queue: &crossbeam_channel::Receiver<Job>) {
+    // Ends when the pool (the only sender) is dropped.
+    while let Ok(job) = queue.recv() {
         // Runs catch their own panics; this keeps the thread alive should anything else.
         if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
             tracing::error!("a validator job panicked outside its run");

