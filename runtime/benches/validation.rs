@@ -72,18 +72,20 @@ struct Stats {
     cpu: Duration,
 }
 
-/// CPU time of this process's waited-for children (`/proc/self/stat`, in clock ticks of
-/// 10 ms on Linux).
+/// CPU time of this process's waited-for children (`/proc/self/stat` fields 16 and 17,
+/// `cutime` and `cstime`, in clock ticks of 10 ms).
 fn children_cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17.
+    // After the parenthesised command name come the fields from 3 (`state`) on.
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<u64> = after
-        .split_whitespace()
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let ticks = fields.get(13).copied().unwrap_or(0) + fields.get(14).copied().unwrap_or(0);
-    Duration::from_millis(ticks * 10)
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let field = |n: usize| {
+        fields
+            .get(n - 3)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((field(16) + field(17)) * 10)
 }
 
 /// Adds the CPU time of child processes spent during `measure` to its figures.
