@@ -103,3 +103,21 @@ fn team_specific_materials_differ_between_teams() {
         assert_ne!(a, b, "{slug}: materials differ per team");
     }
 }
+
+#[test]
+fn build_finds_the_wasm_of_a_workspace_member() {
+    common::build_challenges();
+    let dir = challenge_dirs()
+        .into_iter()
+        .find(|d| d.to_string_lossy().ends_with("clean-readings"))
+        .unwrap();
+    let options = cohack_package::BuildOptions {
+        target_dir: Some(common::challenges_target()),
+    };
+    let wasm = cohack_package::build_with(&dir, &options, &mut std::io::sink()).unwrap();
+    assert!(
+        wasm.ends_with("wasm32-wasip2/release/clean_readings_validator.wasm"),
+        "{}",
+        wasm.display()
+    );
+}

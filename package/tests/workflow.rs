@@ -308,3 +308,26 @@ fn uploads_round_trip_and_are_checked() {
             .contains("format 2")
     );
 }
+
+#[test]
+fn scaffold_joins_an_enclosing_workspace_that_covers_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        &tmp.path().join("Cargo.toml"),
+        "[workspace]\nmembers = [\"*/validator\"]\n",
+    );
+    scaffold(&tmp.path().join("06-joined"), "joined", &sdk()).unwrap();
+    let member =
+        std::fs::read_to_string(tmp.path().join("06-joined/validator/Cargo.toml")).unwrap();
+    assert!(!member.contains("[workspace]"), "{member}");
+    assert!(member.contains("challenge-sdk = { path = \""), "{member}");
+
+    // Outside any workspace, the crate is its own, with the size-optimised profile.
+    let alone = tempfile::tempdir().unwrap();
+    scaffold(&alone.path().join("solo"), "solo", &sdk()).unwrap();
+    let own = std::fs::read_to_string(alone.path().join("solo/validator/Cargo.toml")).unwrap();
+    assert!(
+        own.contains("[workspace]") && own.contains("opt-level = \"s\""),
+        "{own}"
+    );
+}
