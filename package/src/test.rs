@@ -95,7 +95,7 @@ pub fn test(package: &Package, validator: &Validator, progress: &mut dyn Write) 
     test_with_limits(package, validator, limits, progress)
 }
 
-/// [`test`] under the given limits (the server passes its runtime's `limits_for(overrides)`).
+/// [`test()`] under the given limits (the server passes its runtime's `limits_for(overrides)`).
 pub fn test_with_limits(
     package: &Package,
     validator: &Validator,
