@@ -2,8 +2,12 @@
 //! `&mut DbConnection`. Nothing here knows about HTTP: handlers call these through
 //! [`crate::db::Database::run`] / [`crate::db::Database::write`].
 
+pub mod challenge;
 pub mod event;
 pub mod organization;
 pub mod role;
+pub mod submission;
 pub mod team;
 pub mod user;
+pub mod validator_version;
+pub mod verdict;

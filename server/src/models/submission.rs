@@ -1,0 +1,217 @@
+//! Submissions: what a team sent for a challenge, stored (with its files) before it is
+//! judged. A submission is `pending` until its first verdict is recorded, then `judged`, or
+//! `validator_error` when the validator failed on it (which never counts against the team).
+
+use std::{fmt, str::FromStr};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::{
+    db::{
+        DbConnection,
+        schema::{challenges, submission_files, submissions},
+    },
+    error::{Error, Result},
+};
+
+/// Where a submission is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    /// Stored, not judged yet.
+    Pending,
+    /// The validator gave a verdict.
+    Judged,
+    /// The validator failed (trap, fuel, time, memory, invalid output): not an attempt.
+    ValidatorError,
+}
+
+impl SubmissionStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Judged => "judged",
+            Self::ValidatorError => "validator_error",
+        }
+    }
+}
+
+impl fmt::Display for SubmissionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SubmissionStatus {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "judged" => Ok(Self::Judged),
+            "validator_error" => Ok(Self::ValidatorError),
+            other => Err(Error::internal(anyhow::anyhow!(
+                "unknown submission status {other:?} in the database"
+            ))),
+        }
+    }
+}
+
+/// A submission.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = submissions)]
+pub struct Submission {
+    /// Identifier.
+    pub id: String,
+    /// The team.
+    pub team_id: String,
+    /// The challenge.
+    pub challenge_id: String,
+    /// The member who submitted.
+    pub submitted_by: String,
+    /// The short answer, may be empty.
+    pub answer: String,
+    /// `pending`, `judged` or `validator_error`.
+    pub status: String,
+    /// When the team submitted (the time that counts for the leaderboard).
+    pub created_at: NaiveDateTime,
+}
+
+/// One file of a submission.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = submission_files)]
+pub struct SubmissionFile {
+    /// The submission.
+    pub submission_id: String,
+    /// Relative path, `/`-separated.
+    pub path: String,
+    /// Raw content.
+    pub content: Vec<u8>,
+}
+
+/// A submission with its challenge's slug, for lists.
+#[derive(Debug, Clone)]
+pub struct ListedSubmission {
+    /// The submission.
+    pub submission: Submission,
+    /// Its challenge's slug.
+    pub challenge_slug: String,
+}
+
+impl Submission {
+    /// The parsed status.
+    pub fn status(&self) -> Result<SubmissionStatus> {
+        self.status.parse()
+    }
+
+    /// Stores a submission and its files in one transaction.
+    pub fn insert(
+        conn: &mut DbConnection,
+        submission: &Submission,
+        files: &[SubmissionFile],
+    ) -> Result<()> {
+        conn.transaction(|conn| {
+            diesel::insert_into(submissions::table)
+                .values(submission)
+                .execute(conn)?;
+            for file in files {
+                diesel::insert_into(submission_files::table)
+                    .values(file)
+                    .execute(conn)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The submission with this id.
+    pub fn find(conn: &mut DbConnection, id: &str) -> Result<Submission> {
+        submissions::table
+            .find(id)
+            .select(Submission::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(Error::NotFound("submission"))
+    }
+
+    /// Its files, by path.
+    pub fn files(conn: &mut DbConnection, id: &str) -> Result<Vec<SubmissionFile>> {
+        Ok(submission_files::table
+            .filter(submission_files::submission_id.eq(id))
+            .order(submission_files::path.asc())
+            .select(SubmissionFile::as_select())
+            .load(conn)?)
+    }
+
+    /// Paths and sizes of its files, without loading their contents.
+    pub fn file_sizes(conn: &mut DbConnection, id: &str) -> Result<Vec<(String, i64)>> {
+        let rows: Vec<(String, Option<i64>)> = submission_files::table
+            .filter(submission_files::submission_id.eq(id))
+            .order(submission_files::path.asc())
+            .select((
+                submission_files::path,
+                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+                    "CAST(LENGTH(content) AS BIGINT)",
+                ),
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(path, size)| (path, size.unwrap_or(0)))
+            .collect())
+    }
+
+    /// A team's submissions, newest first, at most `limit`, optionally for one challenge.
+    pub fn of_team(
+        conn: &mut DbConnection,
+        team_id: &str,
+        challenge_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ListedSubmission>> {
+        let mut query = submissions::table
+            .inner_join(challenges::table)
+            .filter(submissions::team_id.eq(team_id))
+            .into_boxed();
+        if let Some(challenge_id) = challenge_id {
+            query = query.filter(submissions::challenge_id.eq(challenge_id));
+        }
+        let rows: Vec<(Submission, String)> = query
+            .order((submissions::created_at.desc(), submissions::id.desc()))
+            .limit(limit)
+            .select((Submission::as_select(), challenges::slug))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(submission, challenge_slug)| ListedSubmission {
+                submission,
+                challenge_slug,
+            })
+            .collect())
+    }
+
+    /// Pending submissions created before `before`, oldest first: the judge's backlog.
+    pub fn pending(conn: &mut DbConnection, before: NaiveDateTime) -> Result<Vec<String>> {
+        Ok(submissions::table
+            .filter(submissions::status.eq(SubmissionStatus::Pending.as_str()))
+            .filter(submissions::created_at.le(before))
+            .order(submissions::created_at.asc())
+            .select(submissions::id)
+            .load(conn)?)
+    }
+
+    /// Every submission of a challenge that has a verdict or a validator error, oldest first:
+    /// what a rejudge re-runs.
+    pub fn finished_of_challenge(
+        conn: &mut DbConnection,
+        challenge_id: &str,
+    ) -> Result<Vec<Submission>> {
+        Ok(submissions::table
+            .filter(submissions::challenge_id.eq(challenge_id))
+            .filter(submissions::status.ne(SubmissionStatus::Pending.as_str()))
+            .order(submissions::created_at.asc())
+            .select(Submission::as_select())
+            .load(conn)?)
+    }
+}
