@@ -33,6 +33,15 @@ const ENV_KEYS: &[&str] = &[
     "refresh_token_ttl_secs",
     "login_attempts_per_minute",
     "submissions_per_minute",
+    "judge_workers",
+    "judge_wait_ms",
+    "validator_fuel",
+    "validator_fuel_max",
+    "validator_wall_time_ms",
+    "validator_wall_time_ms_max",
+    "validator_memory_mb",
+    "validator_memory_mb_max",
+    "max_upload_bytes",
 ];
 
 /// Everything the portal needs to start.
@@ -66,6 +75,24 @@ pub struct Config {
     pub login_attempts_per_minute: u32,
     /// Submissions allowed per team and challenge per minute.
     pub submissions_per_minute: u32,
+    /// Validator runs at once (threads of the judge's pool); 0 means one per core.
+    pub judge_workers: usize,
+    /// How long `POST …/submissions` waits for the verdict before answering 202.
+    pub judge_wait_ms: u64,
+    /// Instruction budget (fuel) of a validator run, unless its manifest says otherwise.
+    pub validator_fuel: u64,
+    /// The most fuel a manifest may ask for.
+    pub validator_fuel_max: u64,
+    /// Wall time of a validator run in milliseconds, unless its manifest says otherwise.
+    pub validator_wall_time_ms: u64,
+    /// The most wall time a manifest may ask for.
+    pub validator_wall_time_ms_max: u64,
+    /// Memory of a validator run in MiB, unless its manifest says otherwise.
+    pub validator_memory_mb: usize,
+    /// The most memory a manifest may ask for.
+    pub validator_memory_mb_max: usize,
+    /// Largest accepted challenge package upload (validator and samples, base64 in JSON).
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Config {
@@ -83,6 +110,15 @@ impl Default for Config {
             refresh_token_ttl_secs: 30 * 24 * 60 * 60,
             login_attempts_per_minute: 10,
             submissions_per_minute: 12,
+            judge_workers: 0,
+            judge_wait_ms: 2_000,
+            validator_fuel: 1_000_000_000,
+            validator_fuel_max: 30_000_000_000,
+            validator_wall_time_ms: 2_000,
+            validator_wall_time_ms_max: 30_000,
+            validator_memory_mb: 128,
+            validator_memory_mb_max: 1_024,
+            max_upload_bytes: 64 * 1024 * 1024,
         }
     }
 }

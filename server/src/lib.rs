@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod judge;
 pub mod models;
 pub mod startup;
 pub mod state;

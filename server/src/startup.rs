@@ -16,6 +16,7 @@ use crate::{
     db::Database,
     http,
     http::metrics::Metrics,
+    judge::{Judge, recovery},
     state::AppState,
 };
 
@@ -53,6 +54,7 @@ impl Application {
                 config.submissions_per_minute,
             ),
             metrics: Metrics::new().context("cannot register metrics")?,
+            judge: Judge::new(&config)?,
             config: Arc::new(config),
             db,
         });
@@ -60,6 +62,13 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
             n => n,
         };
+        // Nothing acknowledged is lost: what a previous run left pending is judged now.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(recovery::keep_backlog_judged(state.clone()));
+            }
+            Err(_) => tracing::warn!("no async runtime: pending submissions are not swept"),
+        }
         let app_state = state.clone();
         let server = HttpServer::new(move || http::app(app_state.clone()))
             .workers(workers)

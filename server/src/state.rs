@@ -7,6 +7,7 @@ use crate::{
     config::Config,
     db::Database,
     http::metrics::Metrics,
+    judge::Judge,
 };
 
 /// Shared application state, wrapped in `web::Data` (an `Arc`) once per server.
@@ -23,4 +24,6 @@ pub struct AppState {
     pub throttles: Throttles,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// The validator sandbox and the loaded validators.
+    pub judge: Judge,
 }

@@ -1,0 +1,202 @@
+//! The ladder as each caller sees it, the organizers' settings of a challenge, and a team's
+//! materials.
+//!
+//! Visibility rules:
+//! - organizers, authors and engineers (coaches) see every challenge with its statement, at
+//!   any time: they prepare and support the event;
+//! - participants see nothing before the event starts (`phase: upcoming`, no challenges);
+//!   afterwards every challenge's title and points, and the statement of those open to their
+//!   team: the first, the `always_open` ones, and each one whose predecessor the team solved;
+//! - anyone else gets 403.
+
+use std::collections::HashSet;
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use cohack_package::Manifest;
+
+use crate::{
+    access::{self, TeamRelation},
+    db::DbConnection,
+    error::{Error, Result},
+    judge::views::{ChallengeAdmin, FileView, Ladder, LadderChallenge, Materials},
+    models::{
+        challenge::{self, Challenge, ChallengeChanges},
+        event::{Event, Phase},
+        team::Team,
+        user::User,
+        validator_version::ValidatorVersion,
+    },
+    state::AppState,
+};
+
+/// The 409 for a challenge the team has not unlocked.
+fn locked(challenge: &Challenge) -> Error {
+    Error::conflict(
+        "locked",
+        format!(
+            "`{}` is locked: solve the previous challenge of the ladder first",
+            challenge.slug
+        ),
+    )
+}
+
+/// The 409 for participants acting outside the event's schedule.
+pub(crate) fn not_running(event: &Event) -> Error {
+    match event.phase() {
+        Phase::Upcoming => Error::conflict(
+            "not_running",
+            format!(
+                "the event has not started yet (it starts at {} UTC)",
+                event.starts_at
+            ),
+        ),
+        _ => Error::conflict("not_running", "the event has ended: submissions are closed"),
+    }
+}
+
+/// Refuses unless `challenge` is open to `team_id`.
+pub(crate) fn ensure_unlocked(
+    conn: &mut DbConnection,
+    challenge: &Challenge,
+    team_id: &str,
+) -> Result<()> {
+    let ladder = Challenge::ladder(conn, &challenge.event_id)?;
+    let solved = Challenge::solved_by(conn, team_id)?;
+    if challenge::unlocked(&ladder, &solved).contains(&challenge.id) {
+        Ok(())
+    } else {
+        Err(locked(challenge))
+    }
+}
+
+/// The caller's ladder in the event `event_slug`.
+pub fn ladder(conn: &mut DbConnection, user: &User, event_slug: &str) -> Result<Ladder> {
+    let standing = access::event_access(conn, user, event_slug)?;
+    let event = &standing.event;
+    let staff = standing.is_author() || standing.is_engineer();
+    let team = Team::of_member(conn, &event.id, &user.id)?;
+    if !staff && team.is_none() && !standing.is_participant() {
+        return Err(Error::Forbidden(
+            "register for this event to see its challenges".into(),
+        ));
+    }
+    let phase = event.phase();
+    let mut view = Ladder {
+        event: event.slug.clone(),
+        phase,
+        starts_at: event.starts_at.and_utc(),
+        team: team.as_ref().map(|t| t.id.clone()),
+        challenges: Vec::new(),
+    };
+    if !staff && phase == Phase::Upcoming {
+        return Ok(view);
+    }
+    let ladder = Challenge::ladder(conn, &event.id)?;
+    let solved = match &team {
+        Some(team) => Challenge::solved_by(conn, &team.id)?,
+        None => HashSet::new(),
+    };
+    let open = if staff {
+        ladder.iter().map(|c| c.id.clone()).collect()
+    } else {
+        challenge::unlocked(&ladder, &solved)
+    };
+    let show_config = standing.is_author();
+    view.challenges = ladder
+        .into_iter()
+        .map(|c| {
+            let is_open = open.contains(&c.id);
+            LadderChallenge {
+                solved: solved.contains(&c.id),
+                locked: !is_open,
+                config: show_config.then(|| c.config_overrides()),
+                statement: is_open.then_some(c.statement),
+                slug: c.slug,
+                title: c.title,
+                summary: c.summary,
+                position: c.position,
+                points: c.points,
+                always_open: c.always_open,
+            }
+        })
+        .collect();
+    Ok(view)
+}
+
+/// Applies the organizers' edits to a challenge (organizers only).
+pub fn update_challenge(
+    conn: &mut DbConnection,
+    user: &User,
+    event_slug: &str,
+    challenge_slug: &str,
+    changes: ChallengeChanges,
+) -> Result<(String, ChallengeAdmin)> {
+    let standing = access::event_access(conn, user, event_slug)?;
+    standing.require_organizer()?;
+    let challenge = Challenge::get_by_slug(conn, &standing.event.id, challenge_slug)?;
+    let defaults = match &challenge.live_version_id {
+        Some(id) => {
+            let version = ValidatorVersion::find(conn, id)?;
+            serde_json::from_str::<Manifest>(&version.manifest)
+                .map_err(Error::internal)?
+                .config
+        }
+        None => Default::default(),
+    };
+    let updated = Challenge::apply_changes(conn, &challenge, changes, &defaults)?;
+    Ok((standing.event.id, ChallengeAdmin::from(&updated)))
+}
+
+/// A team's materials for a challenge: what the validator's `materials(team)` hands out.
+/// Members need the challenge unlocked and the event started; coaches and organizers do not.
+pub async fn materials(
+    state: &AppState,
+    user: &User,
+    team_id: &str,
+    challenge_slug: &str,
+) -> Result<Materials> {
+    let (caller, team_id, slug) = (user.clone(), team_id.to_owned(), challenge_slug.to_owned());
+    let (team, challenge) = state
+        .db
+        .run(move |conn| {
+            let access = access::team_access(conn, &caller, &team_id)?;
+            let challenge = Challenge::get_by_slug(conn, &access.event.id, &slug)?;
+            if access.relation == TeamRelation::Member {
+                if access.event.phase() == Phase::Upcoming {
+                    return Err(not_running(&access.event));
+                }
+                ensure_unlocked(conn, &challenge, &access.team.id)?;
+            }
+            Ok::<_, Error>((access.team, challenge))
+        })
+        .await?;
+    let version_id = challenge
+        .live_version_id
+        .clone()
+        .ok_or_else(|| Error::conflict("no_live_version", "this challenge has no validator yet"))?;
+    let loaded = state.judge.version(&state.db, &version_id).await?;
+    let files = state
+        .judge
+        .runtime()
+        .materials(&loaded.validator, team.id.clone(), loaded.context(&challenge))
+        .await
+        .map_err(|e| {
+            tracing::warn!(challenge = %challenge.slug, team = %team.id, error = %e, "materials failed");
+            Error::conflict(
+                "materials_unavailable",
+                "the challenge's validator failed to produce your materials; the organizers can see why",
+            )
+        })?;
+    Ok(Materials {
+        challenge: challenge.slug,
+        team: team.id,
+        files: files
+            .into_iter()
+            .map(|f| FileView {
+                size: i64::try_from(f.content.len()).unwrap_or(i64::MAX),
+                content_base64: Some(STANDARD.encode(&f.content)),
+                path: f.path,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,196 @@
+//! The judge: challenges, their validators, and the path of a submission.
+//!
+//! ```text
+//! POST …/submissions ─▶ submit: access, phase, lock, input checks, throttle
+//!                        └▶ store (pending, committed) ─▶ spawn judge_submission ─┐
+//!                                                                                   │
+//!   runtime (worker pool, off the executor) ◀─ cached validator of the live version ┘
+//!     └▶ verdict or validator error ─▶ record (only while still pending) ─▶ leaderboard
+//! ```
+//!
+//! The handler waits a short time (`judge_wait_ms`) for the verdict and answers 201 with it,
+//! or 202 while it is still pending. Nothing acknowledged is lost: a submission is committed
+//! before it is judged, and at start-up (then every minute) every submission left `pending`
+//! — by a crash, a stop mid-judge or a database hiccup — is judged by [`recovery`].
+//!
+//! Modules, one job each:
+//! - [`publish`]: upload → publish checks → samples re-run on our sandbox → a live version;
+//! - [`ladder`]: what a caller sees of the ladder, organizers' settings, team materials;
+//! - [`submit`]: accepting a submission;
+//! - [`run`]: judging one stored submission and recording the verdict;
+//! - [`rejudge`]: re-running a challenge's submissions on its live version;
+//! - [`recovery`]: the pending backlog;
+//! - [`views`]: what the API returns.
+//!
+//! One [`Judge`] per process holds the sandbox ([`cohack_runtime::Runtime`]) and the loaded
+//! validators, one per validator version, loaded from their blobs on first use.
+
+pub mod ladder;
+pub mod publish;
+pub mod recovery;
+pub mod rejudge;
+pub mod run;
+pub mod submit;
+pub mod views;
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
+
+use anyhow::Context;
+use cohack_package::Manifest;
+use cohack_runtime::{Limits, RunContext, Runtime, RuntimeConfig, Validator};
+
+use crate::{
+    config::Config,
+    db::Database,
+    error::{Error, Result},
+    models::{challenge::Challenge, validator_version::ValidatorVersion},
+};
+
+/// A validator version ready to run: the loaded component, its manifest's config defaults,
+/// and its limits (the server's defaults with the manifest's overrides, capped).
+#[derive(Debug, Clone)]
+pub struct LoadedVersion {
+    /// The version's id.
+    pub version_id: String,
+    /// The loaded validator.
+    pub validator: Validator,
+    /// The manifest's `[config]` defaults.
+    pub config_defaults: BTreeMap<String, String>,
+    /// The limits every run of this version gets.
+    pub limits: Limits,
+}
+
+impl LoadedVersion {
+    /// The run context for `challenge`: the manifest's defaults overlaid with the organizers'
+    /// overrides (only of keys the manifest declares).
+    pub fn context(&self, challenge: &Challenge) -> RunContext {
+        let mut config = self.config_defaults.clone();
+        for (key, value) in challenge.config_overrides() {
+            if let Some(slot) = config.get_mut(&key) {
+                *slot = value;
+            }
+        }
+        RunContext {
+            config,
+            limits: self.limits,
+        }
+    }
+}
+
+/// The sandbox and the validators loaded in it. One per process.
+pub struct Judge {
+    runtime: Runtime,
+    versions: Mutex<HashMap<String, Arc<LoadedVersion>>>,
+    wait: Duration,
+}
+
+impl Judge {
+    /// Starts the sandbox from the configuration: limits (defaults and maximum), workers, and
+    /// the compiled-artifact cache in `<data_dir>/validators/`.
+    pub fn new(config: &Config) -> anyhow::Result<Judge> {
+        let default_limits = Limits {
+            fuel: config.validator_fuel,
+            wall_time: Duration::from_millis(config.validator_wall_time_ms),
+            memory_bytes: config.validator_memory_mb.saturating_mul(1 << 20),
+            ..Limits::default()
+        };
+        let max_limits = Limits {
+            fuel: config.validator_fuel_max,
+            wall_time: Duration::from_millis(config.validator_wall_time_ms_max),
+            memory_bytes: config.validator_memory_mb_max.saturating_mul(1 << 20),
+            ..Limits::server_max()
+        };
+        let workers = match config.judge_workers {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => n,
+        };
+        let runtime = Runtime::new(RuntimeConfig {
+            cache_dir: Some(config.data_dir.join("validators")),
+            default_limits,
+            max_limits,
+            workers,
+        })
+        .context(
+            "cannot start the validator sandbox (check the validator_* settings: a default \
+             must not exceed its _max)",
+        )?;
+        Ok(Judge {
+            runtime,
+            versions: Mutex::new(HashMap::new()),
+            wait: Duration::from_millis(config.judge_wait_ms),
+        })
+    }
+
+    /// The sandbox.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// How long a submitter waits for the verdict before getting 202.
+    pub fn wait(&self) -> Duration {
+        self.wait
+    }
+
+    /// The loaded validator of a version: from the cache, or loaded from its blob (blocking
+    /// work runs off the executor).
+    pub async fn version(&self, db: &Database, version_id: &str) -> Result<Arc<LoadedVersion>> {
+        if let Some(loaded) = self.cached(version_id) {
+            return Ok(loaded);
+        }
+        let id = version_id.to_owned();
+        let (version, wasm) = db
+            .run(move |conn| {
+                let version = ValidatorVersion::find(conn, &id)?;
+                let wasm = ValidatorVersion::blob(conn, &version.blob_hash)?;
+                Ok::<_, Error>((version, wasm))
+            })
+            .await?;
+        let manifest: Manifest = serde_json::from_str(&version.manifest)
+            .with_context(|| format!("manifest of validator version {}", version.id))
+            .map_err(Error::internal)?;
+        let runtime = self.runtime.clone();
+        let limits = runtime.limits_for(&manifest.limits);
+        let validator =
+            tokio::task::spawn_blocking(move || runtime.load_with_limits(&wasm, &limits))
+                .await
+                .map_err(Error::internal)?
+                .with_context(|| format!("loading validator version {}", version.id))
+                .map_err(Error::internal)?;
+        let loaded = Arc::new(LoadedVersion {
+            version_id: version.id.clone(),
+            validator,
+            config_defaults: manifest.config,
+            limits,
+        });
+        self.remember(Arc::clone(&loaded));
+        Ok(loaded)
+    }
+
+    fn cached(&self, version_id: &str) -> Option<Arc<LoadedVersion>> {
+        self.versions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(version_id)
+            .cloned()
+    }
+
+    /// Keeps a loaded version (publishing has just loaded it).
+    pub fn remember(&self, loaded: Arc<LoadedVersion>) {
+        self.versions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(loaded.version_id.clone(), loaded);
+    }
+
+    /// Drops a version that no longer judges (a newer one went live).
+    pub fn forget(&self, version_id: &str) {
+        self.versions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(version_id);
+    }
+}

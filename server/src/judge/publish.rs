@@ -1,0 +1,166 @@
+//! Publishing a challenge version: the upload is decoded and checked as a package, the
+//! component passes the sandbox's publish checks, and **the samples are re-run on this
+//! server's sandbox** under the limits the challenge will run with. Only when every sample
+//! gets its declared outcome is anything stored: the blob (once per content hash), the next
+//! version number, and the challenge (created, or updated for a re-publish) pointing at it.
+
+use std::sync::Arc;
+
+use cohack_package::{PackageError, SampleLimits, Upload};
+use cohack_runtime::RuntimeError;
+use diesel::Connection;
+
+use crate::{
+    access,
+    error::{Error, ErrorDetail, Result},
+    judge::{
+        LoadedVersion,
+        views::{ChallengeAdmin, PublishRefused, Published, SampleTable},
+    },
+    models::{
+        challenge::{Challenge, PackageFields, Placement},
+        user::User,
+        validator_version::ValidatorVersion,
+    },
+    state::AppState,
+};
+
+/// What a publish led to.
+#[derive(Debug)]
+pub enum PublishOutcome {
+    /// The version is live.
+    Live(Box<Published>),
+    /// Some sample did not get its declared outcome: nothing was stored.
+    Refused(Box<PublishRefused>),
+}
+
+fn package_error(error: PackageError) -> Error {
+    Error::bad_request("invalid_package", error.to_string())
+}
+
+fn validator_error(error: RuntimeError) -> Error {
+    match error {
+        RuntimeError::Config(_) | RuntimeError::Setup(_) => Error::internal(error),
+        RuntimeError::ModuleTooLarge { .. } => {
+            Error::bad_request("validator_too_large", error.to_string())
+        }
+        other => Error::bad_request("invalid_validator", other.to_string()),
+    }
+}
+
+/// Publishes `upload` to the event `event_slug` as `user` (an author or organizer of it).
+pub async fn publish(
+    state: &AppState,
+    user: &User,
+    event_slug: &str,
+    upload: Upload,
+    placement: Placement,
+) -> Result<PublishOutcome> {
+    let (caller, slug) = (user.clone(), event_slug.to_owned());
+    let event = state
+        .db
+        .run(move |conn| {
+            let access = access::event_access(conn, &caller, &slug)?;
+            access.require_author()?;
+            Ok::<_, Error>(access.event)
+        })
+        .await?;
+
+    // Decoding, compiling and running samples is CPU work: off the executor.
+    let runtime = state.judge.runtime().clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        let (package, wasm) = upload
+            .into_package(&SampleLimits::default())
+            .map_err(package_error)?;
+        let limits = runtime.limits_for(&package.manifest.limits);
+        let validator = runtime
+            .load_with_limits(&wasm, &limits)
+            .map_err(validator_error)?;
+        let report =
+            cohack_package::test_with_limits(&package, &validator, limits, &mut std::io::sink());
+        Ok::<_, Error>((package, wasm, validator, limits, report))
+    })
+    .await
+    .map_err(Error::internal)??;
+    let (package, wasm, validator, limits, report) = checked;
+    let table = SampleTable::from(&report);
+    if !report.all_ok() {
+        let bad = report.mismatches().count();
+        let mut message = format!(
+            "{bad} of {} samples did not get their declared outcome on the server",
+            report.results.len()
+        );
+        if let Some(materials) = &report.materials_error {
+            message.push_str(&format!("; materials failed: {materials}"));
+        }
+        message.push_str(": nothing was published");
+        return Ok(PublishOutcome::Refused(Box::new(PublishRefused {
+            error: ErrorDetail {
+                code: "samples_mismatch".to_owned(),
+                message,
+            },
+            table,
+        })));
+    }
+
+    let manifest = package.manifest;
+    let fields = PackageFields {
+        slug: manifest.slug.clone(),
+        title: manifest.title.clone(),
+        summary: manifest.summary.clone(),
+        points: i32::try_from(manifest.points).map_err(Error::internal)?,
+        statement: package.statement,
+        limits: serde_json::to_string(&manifest.limits).map_err(Error::internal)?,
+    };
+    let manifest_json = serde_json::to_string(&manifest).map_err(Error::internal)?;
+    let report_json = serde_json::to_string(&table).map_err(Error::internal)?;
+    let hash = validator.hash().to_owned();
+    let publisher = user.id.clone();
+    let event_id = event.id.clone();
+    let blob_hash = hash.clone();
+    let (challenge, version, previous) = state
+        .db
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                ValidatorVersion::store_blob(conn, &blob_hash, &wasm)?;
+                let challenge = Challenge::upsert_for_package(conn, &event_id, fields, placement)?;
+                let previous = challenge.live_version_id.clone();
+                let version = ValidatorVersion::add(
+                    conn,
+                    &challenge.id,
+                    &blob_hash,
+                    manifest_json,
+                    report_json,
+                    &publisher,
+                )?;
+                Challenge::set_live_version(conn, &challenge.id, &version.id)?;
+                let challenge = Challenge::find(conn, &challenge.id)?;
+                Ok::<_, Error>((challenge, version, previous))
+            })
+        })
+        .await?;
+
+    if let Some(previous) = previous {
+        state.judge.forget(&previous);
+    }
+    state.judge.remember(Arc::new(LoadedVersion {
+        version_id: version.id.clone(),
+        validator,
+        config_defaults: manifest.config,
+        limits,
+    }));
+    state.leaderboard.invalidate(&event.id);
+    tracing::info!(
+        event = %event.slug,
+        challenge = %challenge.slug,
+        version = version.version,
+        validator = %hash,
+        "challenge version published"
+    );
+    Ok(PublishOutcome::Live(Box::new(Published {
+        challenge: ChallengeAdmin::from(&challenge),
+        version: version.version,
+        validator_sha256: hash,
+        table,
+    })))
+}
