@@ -2,10 +2,17 @@
 //! one domain function, shape the response.
 
 pub mod auth;
+pub mod challenges;
+pub mod submissions;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 /// Registers every `/api/v1` endpoint (and so its OpenAPI description).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(scope("/api/v1").configure(auth::configure));
+    cfg.service(
+        scope("/api/v1")
+            .configure(auth::configure)
+            .configure(challenges::configure)
+            .configure(submissions::configure),
+    );
 }

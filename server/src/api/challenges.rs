@@ -1,0 +1,262 @@
+//! Challenges: publish a package version, the caller's ladder, organizers' settings, rejudge,
+//! and a team's materials.
+
+use std::collections::BTreeMap;
+
+use actix_web::{
+    HttpResponse, get, patch, post,
+    web::{self, Query},
+};
+use cohack_package::Upload;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    auth::AuthUser,
+    error::{Error, Result},
+    judge::{
+        ladder,
+        publish::{self, PublishOutcome},
+        rejudge,
+    },
+    models::challenge::{ChallengeChanges, Placement},
+    state::AppState,
+};
+
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(publish_challenge)
+        .service(list_challenges)
+        .service(update_challenge)
+        .service(rejudge_challenge)
+        .service(team_materials);
+}
+
+/// Where a newly published challenge goes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PublishQuery {
+    /// Place on the ladder (1 first); default: the next free position for a new challenge,
+    /// the current one for a re-publish.
+    pub position: Option<i32>,
+    /// Open to every team regardless of the ladder; default: unchanged (`false` when new).
+    pub always_open: Option<bool>,
+}
+
+/// The package upload form written by `cohack challenge publish` (`cohack-package`'s
+/// `Upload`): documented here for the OpenAPI description.
+#[derive(Debug, ToSchema)]
+pub struct PackageUpload {
+    /// The upload format version, 1.
+    pub format: u32,
+    /// `challenge.toml` as JSON: slug, title, points, summary, limits, config, validator.
+    #[schema(value_type = Object)]
+    pub manifest: serde_json::Value,
+    /// The statement (Markdown).
+    pub statement: String,
+    /// The validator component, standard base64.
+    pub validator_wasm: String,
+    /// Hex sha256 of the component's bytes.
+    pub validator_sha256: String,
+    /// `{name, expect, answer, team, expected_score, files: [{path, content}]}` per sample.
+    #[schema(value_type = Vec<Object>)]
+    pub samples: Vec<serde_json::Value>,
+}
+
+/// `PATCH /events/{slug}/challenges/{challenge}`: every field optional.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateChallengeRequest {
+    /// Display title.
+    pub title: Option<String>,
+    /// One line for the ladder.
+    pub summary: Option<String>,
+    /// Place on the ladder.
+    pub position: Option<i32>,
+    /// Open regardless of the ladder.
+    pub always_open: Option<bool>,
+    /// Replaces all overrides of the manifest's `[config]` defaults; keys must be declared
+    /// by the manifest; `{}` restores the defaults.
+    pub config: Option<BTreeMap<String, String>>,
+}
+
+/// Reads a JSON body of at most `limit` bytes (package uploads are larger than the server's
+/// general body limit).
+async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<T> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| Error::bad_request("invalid_body", e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(Error::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    web::block(move || serde_json::from_slice::<T>(&body))
+        .await
+        .map_err(Error::internal)?
+        .map_err(|e| Error::bad_request("invalid_json", e.to_string()))
+}
+
+/// Publishes a challenge version from a package upload (authors and organizers of the
+/// event). The server re-runs every sample on its own sandbox: the version goes live only if
+/// each gets its declared outcome, otherwise 422 with the table and nothing is stored.
+/// Re-publishing a slug adds a version (v2, v3, …) and makes it live.
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "event slug")),
+    request_body = PackageUpload,
+    responses(
+        (status = 201, description = "live", body = crate::judge::views::Published),
+        (status = 400, description = "invalid_package, invalid_validator (not a component, foreign import, …), invalid_position", body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 409, description = "position_taken", body = crate::error::ErrorBody),
+        (status = 413, body = crate::error::ErrorBody),
+        (status = 422, description = "samples_mismatch: the server's sample table", body = crate::judge::views::PublishRefused),
+    )
+)]
+#[post("/events/{slug}/challenges")]
+pub async fn publish_challenge(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    slug: web::Path<String>,
+    query: Query<PublishQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse> {
+    let upload: Upload = read_json(payload, state.config.max_upload_bytes).await?;
+    let placement = Placement {
+        position: query.position,
+        always_open: query.always_open,
+    };
+    match publish::publish(&state, &caller.user, &slug, upload, placement).await? {
+        PublishOutcome::Live(published) => Ok(HttpResponse::Created().json(published)),
+        PublishOutcome::Refused(refused) => Ok(HttpResponse::UnprocessableEntity().json(refused)),
+    }
+}
+
+/// The caller's ladder: every challenge with `locked`/`solved` for the caller's team, and the
+/// statement of those open to it. Organizers, authors and coaches see everything; before the
+/// start participants see no challenge (`phase: upcoming`).
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "event slug")),
+    responses(
+        (status = 200, body = crate::judge::views::Ladder),
+        (status = 403, description = "not registered for the event", body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+    )
+)]
+#[get("/events/{slug}/challenges")]
+pub async fn list_challenges(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    slug: web::Path<String>,
+) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let view = state
+        .db
+        .run(move |conn| ladder::ladder(conn, &caller.user, &slug))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Changes a challenge's settings for this event (organizers): title, summary, position,
+/// `always_open`, and the validator's config overrides.
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "event slug"),
+        ("challenge" = String, Path, description = "challenge slug"),
+    ),
+    request_body = UpdateChallengeRequest,
+    responses(
+        (status = 200, body = crate::judge::views::ChallengeAdmin),
+        (status = 400, description = "unknown_config_key, invalid_challenge, invalid_position", body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 409, description = "position_taken", body = crate::error::ErrorBody),
+    )
+)]
+#[patch("/events/{slug}/challenges/{challenge}")]
+pub async fn update_challenge(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<UpdateChallengeRequest>,
+) -> Result<HttpResponse> {
+    let (slug, challenge) = path.into_inner();
+    let body = body.into_inner();
+    let changes = ChallengeChanges {
+        title: body.title,
+        summary: body.summary,
+        position: body.position,
+        always_open: body.always_open,
+        config: body.config,
+    };
+    let (event_id, view) = state
+        .db
+        .write(move |conn| ladder::update_challenge(conn, &caller.user, &slug, &challenge, changes))
+        .await?;
+    state.leaderboard.invalidate(&event_id);
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Re-runs every judged submission of the challenge on its live version (authors and
+/// organizers); old verdicts are kept, the new ones count.
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "event slug"),
+        ("challenge" = String, Path, description = "challenge slug"),
+    ),
+    responses(
+        (status = 200, body = crate::judge::views::RejudgeReport),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+    )
+)]
+#[post("/events/{slug}/challenges/{challenge}/rejudge")]
+pub async fn rejudge_challenge(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse> {
+    let (slug, challenge) = path.into_inner();
+    let report = rejudge::rejudge(&state, &caller.user, &slug, &challenge).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// The team's starting material for a challenge, from the validator's `materials(team)`:
+/// different per team for team-specific challenges. Members need the challenge unlocked
+/// (409 `locked`) and the event started (409 `not_running`).
+#[utoipa::path(
+    tag = "challenges",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "team id"),
+        ("challenge" = String, Path, description = "challenge slug"),
+    ),
+    responses(
+        (status = 200, body = crate::judge::views::Materials),
+        (status = 404, description = "no such team for the caller, or no such challenge", body = crate::error::ErrorBody),
+        (status = 409, description = "locked, not_running, materials_unavailable", body = crate::error::ErrorBody),
+    )
+)]
+#[get("/teams/{id}/challenges/{challenge}/materials")]
+pub async fn team_materials(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse> {
+    let (team, challenge) = path.into_inner();
+    let materials = ladder::materials(&state, &caller.user, &team, &challenge).await?;
+    Ok(HttpResponse::Ok().json(materials))
+}
