@@ -5,7 +5,9 @@
 //! (see [`crate::config`]).
 
 mod admin;
+mod challenge;
 mod serve;
+mod validate;
 
 use std::path::PathBuf;
 
@@ -35,6 +37,14 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Challenge authoring: new, build, test, publish.
+    Challenge {
+        /// The authoring task.
+        #[command(subcommand)]
+        command: challenge::ChallengeCommand,
+    },
+    /// Run a validator on one submission and print the verdict (or the validator error) as JSON.
+    Validate(validate::ValidateArgs),
 }
 
 /// Where configuration and the database come from; shared by every command that needs them.
@@ -69,6 +79,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Migrate(args) => migrate(&args),
         Command::Admin { command } => admin::run(command),
+        Command::Challenge { command } => challenge::run(command),
+        Command::Validate(args) => validate::run(args),
     }
 }
 

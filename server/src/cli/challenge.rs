@@ -1,0 +1,300 @@
+//! `cohack challenge …`: the author's workflow on a challenge package — scaffold it, build
+//! its validator, run its samples on the real sandbox, and publish it to a portal. The work
+//! itself is `cohack-package`'s; this module is flags, output and exit codes.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use cohack_package::{Package, scaffold};
+use cohack_runtime::{Runtime, RuntimeConfig};
+
+use crate::judge::views::{SampleRow, SampleTable};
+
+/// The SDK this binary was built next to: the default of `challenge new --sdk`.
+const REPO_SDK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../challenge-sdk");
+
+/// The author's commands.
+#[derive(Debug, Subcommand)]
+pub enum ChallengeCommand {
+    /// Create a challenge package in DIR that builds and passes its own samples.
+    ///
+    /// DIR gets challenge.toml, README.md (the statement), validator/ (a Rust crate using
+    /// challenge-sdk) and samples/pass/… and samples/fail/…
+    New {
+        /// The folder to create (must be empty or missing).
+        dir: PathBuf,
+        /// The challenge's slug [default: the folder's name without a leading `NN-`].
+        #[arg(long)]
+        slug: Option<String>,
+        /// Path of the challenge-sdk crate [default: the one of this cohack's source tree].
+        #[arg(long, value_name = "PATH")]
+        sdk: Option<PathBuf>,
+    },
+    /// Build the validator of the package in DIR (release, wasm32-wasip2); progress on stderr.
+    Build {
+        /// The package folder.
+        dir: PathBuf,
+    },
+    /// Build, then run every sample of the package in DIR on the real sandbox.
+    ///
+    /// Prints a table (sample, expected, got, score, time, fuel) and exits non-zero when a
+    /// sample does not get its declared outcome.
+    Test {
+        /// The package folder.
+        dir: PathBuf,
+    },
+    /// Build the package in DIR and publish it to an event of a portal.
+    ///
+    /// The access token comes from COHACK_TOKEN. The portal re-runs the samples and makes
+    /// the version live only if each gets its declared outcome; otherwise its table is
+    /// printed and the command fails.
+    Publish {
+        /// The package folder.
+        dir: PathBuf,
+        /// The portal's address, e.g. https://hack.example.com.
+        #[arg(long, env = "COHACK_URL")]
+        url: String,
+        /// The event's slug.
+        #[arg(long)]
+        event: String,
+        /// Place on the ladder [default: next free for a new challenge, unchanged otherwise].
+        #[arg(long)]
+        position: Option<i32>,
+        /// Open the challenge to every team regardless of the ladder.
+        #[arg(long)]
+        always_open: bool,
+    },
+}
+
+/// Runs an author command.
+pub fn run(command: ChallengeCommand) -> anyhow::Result<()> {
+    match command {
+        ChallengeCommand::New { dir, slug, sdk } => new(&dir, slug, sdk),
+        ChallengeCommand::Build { dir } => {
+            let wasm = build(&dir)?;
+            let size = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+            println!("built {} ({} KB)", wasm.display(), size.div_ceil(1024));
+            Ok(())
+        }
+        ChallengeCommand::Test { dir } => test(&dir),
+        ChallengeCommand::Publish {
+            dir,
+            url,
+            event,
+            position,
+            always_open,
+        } => publish(&dir, &url, &event, position, always_open),
+    }
+}
+
+/// The slug a folder name suggests: `03-clean-readings` → `clean-readings`.
+fn slug_of(dir: &Path) -> Option<String> {
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    let stripped = match name.split_once('-') {
+        Some((prefix, rest))
+            if !prefix.is_empty() && prefix.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            rest.to_owned()
+        }
+        _ => name,
+    };
+    Some(stripped.to_lowercase())
+}
+
+fn new(dir: &Path, slug: Option<String>, sdk: Option<PathBuf>) -> anyhow::Result<()> {
+    let slug = match slug.or_else(|| slug_of(dir)) {
+        Some(slug) => slug,
+        None => bail!("cannot derive a slug from {}: pass --slug", dir.display()),
+    };
+    let sdk = sdk.unwrap_or_else(|| PathBuf::from(REPO_SDK));
+    if !sdk.join("Cargo.toml").is_file() {
+        bail!(
+            "no challenge-sdk at {}: pass --sdk PATH (the challenge-sdk folder of cohack's source)",
+            sdk.display()
+        );
+    }
+    scaffold(dir, &slug, &sdk)?;
+    println!("created challenge `{slug}` in {}", dir.display());
+    println!("next: cohack challenge test {}", dir.display());
+    Ok(())
+}
+
+/// Builds the validator with cargo's progress on stderr; returns the `.wasm`.
+fn build(dir: &Path) -> anyhow::Result<PathBuf> {
+    let mut stderr = std::io::stderr();
+    Ok(cohack_package::build(dir, &mut stderr)?)
+}
+
+fn test(dir: &Path) -> anyhow::Result<()> {
+    let package = Package::load(dir)?;
+    let wasm_path = build(dir)?;
+    let wasm =
+        std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
+    let runtime = Runtime::new(RuntimeConfig::default())?;
+    let limits = runtime.limits_for(&package.manifest.limits);
+    let validator = runtime
+        .load_with_limits(&wasm, &limits)
+        .context("the validator cannot be loaded")?;
+    let report = cohack_package::test(&package, &validator, &mut std::io::stderr());
+    println!("{report}");
+    if !report.all_ok() {
+        let bad = report.mismatches().count();
+        bail!(
+            "{bad} of {} samples did not get their declared outcome{}",
+            report.results.len(),
+            if report.materials_error.is_some() {
+                " (and materials failed)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+fn publish(
+    dir: &Path,
+    url: &str,
+    event: &str,
+    position: Option<i32>,
+    always_open: bool,
+) -> anyhow::Result<()> {
+    let token = std::env::var("COHACK_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .context("set COHACK_TOKEN to an access token of an author or organizer of the event")?;
+    let package = Package::load(dir)?;
+    let wasm_path = build(dir)?;
+    let wasm =
+        std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
+    let upload = package.to_upload(&wasm);
+    let mut endpoint = url::Url::parse(url.trim_end_matches('/'))
+        .with_context(|| format!("--url {url} is not a URL"))?;
+    endpoint
+        .path_segments_mut()
+        .map_err(|()| anyhow::anyhow!("--url {url} cannot take a path"))?
+        .extend(["api", "v1", "events", event, "challenges"]);
+    {
+        let mut query = endpoint.query_pairs_mut();
+        if let Some(position) = position {
+            query.append_pair("position", &position.to_string());
+        }
+        if always_open {
+            query.append_pair("always_open", "true");
+        }
+    }
+    eprintln!("uploading `{}` to {endpoint}", package.manifest.slug);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (status, body) = runtime.block_on(async {
+        let response = reqwest::Client::builder()
+            .timeout(Duration::from_secs(300))
+            .build()?
+            .post(endpoint.clone())
+            .bearer_auth(token.trim())
+            .json(&upload)
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {endpoint}"))?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+        anyhow::Ok((status, body))
+    })?;
+    let table = serde_json::from_value::<SampleTable>(body.clone()).ok();
+    let message = body["error"]["message"].as_str().unwrap_or("");
+    match status.as_u16() {
+        201 => {
+            if let Some(table) = &table {
+                print!("{}", render_table(table));
+            }
+            println!(
+                "published `{}` v{} to event `{event}` (position {}): live",
+                body["challenge"]["slug"]
+                    .as_str()
+                    .unwrap_or(&package.manifest.slug),
+                body["version"],
+                body["challenge"]["position"],
+            );
+            Ok(())
+        }
+        422 => {
+            if let Some(table) = &table {
+                print!("{}", render_table(table));
+            }
+            bail!("the portal refused the package: {message}")
+        }
+        _ => {
+            let code = body["error"]["code"].as_str().unwrap_or("unknown");
+            bail!("the portal answered {status} ({code}): {message}")
+        }
+    }
+}
+
+/// The portal's sample table, as `challenge test` prints its own.
+pub fn render_table(table: &SampleTable) -> String {
+    let width = table
+        .samples
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut out = Vec::new();
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:<6}  {:<5}  {:>11}  {:>9}  {:>9}  result",
+        "sample", "expect", "got", "score", "time", "fuel"
+    );
+    for r in &table.samples {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<6}  {:<5}  {:>11}  {:>9}  {:>9}  {}",
+            r.name,
+            r.expect,
+            r.got,
+            score(r),
+            format!("{:.1} ms", r.duration_us as f64 / 1_000.0),
+            r.fuel_used,
+            if r.ok { "ok" } else { "MISMATCH" }
+        );
+    }
+    for r in table.samples.iter().filter(|r| !r.ok) {
+        let _ = writeln!(out, "\n{}: {}", r.name, r.mismatch.as_deref().unwrap_or(""));
+    }
+    if let Some(error) = &table.materials_error {
+        let _ = writeln!(out, "\nmaterials: {error}");
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn score(row: &SampleRow) -> String {
+    match (row.score, row.max_score, row.expected_score) {
+        (Some(score), Some(max), _) => format!("{score}/{max}"),
+        (_, _, Some(expected)) => format!("(want {expected})"),
+        _ => "-".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_from_folder_names() {
+        assert_eq!(
+            slug_of(Path::new("challenges/03-clean-readings")).as_deref(),
+            Some("clean-readings")
+        );
+        assert_eq!(
+            slug_of(Path::new("my-challenge")).as_deref(),
+            Some("my-challenge")
+        );
+        assert_eq!(slug_of(Path::new("2024-intro")).as_deref(), Some("intro"));
+    }
+}
