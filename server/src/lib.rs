@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod judge;
 pub mod models;
+pub mod scoring;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

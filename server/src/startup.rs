@@ -17,8 +17,13 @@ use crate::{
     http,
     http::metrics::Metrics,
     judge::{Judge, recovery},
+    scoring::LeaderboardCache,
     state::AppState,
 };
+
+/// How long a cached leaderboard may be served without an invalidation: the bound on how
+/// stale a board can be when another instance changed it.
+const LEADERBOARD_TTL: Duration = Duration::from_secs(2);
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -53,6 +58,7 @@ impl Application {
                 config.login_attempts_per_minute,
                 config.submissions_per_minute,
             ),
+            leaderboard: LeaderboardCache::new(db.clone(), LEADERBOARD_TTL),
             metrics: Metrics::new().context("cannot register metrics")?,
             judge: Judge::new(&config)?,
             config: Arc::new(config),

@@ -8,6 +8,7 @@ use crate::{
     db::Database,
     http::metrics::Metrics,
     judge::Judge,
+    scoring::LeaderboardCache,
 };
 
 /// Shared application state, wrapped in `web::Data` (an `Arc`) once per server.
@@ -22,6 +23,8 @@ pub struct AppState {
     pub session_policy: SessionPolicy,
     /// Rate limits.
     pub throttles: Throttles,
+    /// Cached leaderboards; call `invalidate` after any change of verdicts.
+    pub leaderboard: LeaderboardCache,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// The validator sandbox and the loaded validators.

@@ -7,3 +7,4 @@ mod pg_proxy;
 mod auth;
 mod basics;
 mod cli;
+mod leaderboard;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod challenges;
+pub mod leaderboard;
 pub mod submissions;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -12,6 +13,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .configure(auth::configure)
+            .configure(leaderboard::configure)
             .configure(challenges::configure)
             .configure(submissions::configure),
     );
