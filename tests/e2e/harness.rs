@@ -62,15 +62,32 @@ impl TestApp {
         Self::spawn_with(dir, database_url, None).await
     }
 
-    async fn spawn_with(dir: TempDir, database_url: String, pg: Option<PgDatabase>) -> TestApp {
-        let config = Config {
+    /// Starts a second server on this one's database (a restart, or another instance), with
+    /// `configure` applied to its configuration.
+    pub async fn spawn_sibling(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Self::test_config(&dir, self.state.config.database_url.clone());
+        configure(&mut config);
+        Self::spawn_configured(dir, config, None).await
+    }
+
+    fn test_config(dir: &TempDir, database_url: String) -> Config {
+        Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: dir.path().join("data"),
             database_url,
             database_pool_size: 4,
             workers: 2,
             ..Config::default()
-        };
+        }
+    }
+
+    async fn spawn_with(dir: TempDir, database_url: String, pg: Option<PgDatabase>) -> TestApp {
+        let config = Self::test_config(&dir, database_url);
+        Self::spawn_configured(dir, config, pg).await
+    }
+
+    async fn spawn_configured(dir: TempDir, config: Config, pg: Option<PgDatabase>) -> TestApp {
         let app = Application::build(config).expect("server builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
@@ -335,4 +352,46 @@ pub fn path_str(path: &Path) -> String {
 /// The data dir a CLI test uses.
 pub fn data_dir(dir: &TempDir) -> PathBuf {
     dir.path().join("data")
+}
+
+/// Builds the sample challenges in `challenges/` for wasm32-wasip2, once per test process,
+/// and returns a folder with copies of their `.wasm` files (`<crate_name>.wasm`). Copies,
+/// because a test that builds one package on its own (as `cohack challenge publish` does)
+/// rewrites its artifact in the shared target directory.
+pub fn built_challenges() -> &'static Path {
+    static BUILT: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let repo = repo_root();
+            let target = repo.join("target/challenges");
+            let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .args(["build", "--release", "--target", "wasm32-wasip2"])
+                .current_dir(repo.join("challenges"))
+                .env("CARGO_TARGET_DIR", &target)
+                // Flags meant for the host build (coverage, sanitizers) must not reach the guests.
+                .env_remove("RUSTFLAGS")
+                .env_remove("CARGO_ENCODED_RUSTFLAGS")
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building challenges/ failed");
+            let copies = tempfile::tempdir().expect("temp dir");
+            let release = target.join("wasm32-wasip2/release");
+            for entry in std::fs::read_dir(&release).expect("release dir") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "wasm") {
+                    let name = path.file_name().expect("file name");
+                    std::fs::copy(&path, copies.path().join(name)).expect("copy wasm");
+                }
+            }
+            copies
+        })
+        .path()
+}
+
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("server/ has a parent")
+        .to_path_buf()
 }

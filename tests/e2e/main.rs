@@ -6,5 +6,7 @@ mod pg_proxy;
 
 mod auth;
 mod basics;
+mod challenges;
 mod cli;
+mod submissions;
 mod leaderboard;
