@@ -10,7 +10,7 @@ use actix_web::{
 use cohack_package::Upload;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
@@ -34,7 +34,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Where a newly published challenge goes.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishQuery {
     /// Place on the ladder (1 first); default: the next free position for a new challenge,
@@ -108,7 +108,11 @@ async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
 #[utoipa::path(
     tag = "challenges",
     security(("bearer" = [])),
-    params(("slug" = String, Path, description = "event slug")),
+    params(
+        ("slug" = String, Path, description = "event slug"),
+        ("position" = Option<i32>, Query, description = "place on the ladder, 1 first (default: next free, or unchanged)"),
+        ("always_open" = Option<bool>, Query, description = "open regardless of the ladder (default: unchanged, false when new)"),
+    ),
     request_body = PackageUpload,
     responses(
         (status = 201, description = "live", body = crate::judge::views::Published),

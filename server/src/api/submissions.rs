@@ -5,7 +5,6 @@ use actix_web::{
     web::{self, Query},
 };
 use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
@@ -22,7 +21,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Filters of a team's submission list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionsQuery {
     /// Only this challenge (slug).
@@ -70,7 +69,11 @@ pub async fn create_submission(
 #[utoipa::path(
     tag = "submissions",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "team id")),
+    params(
+        ("id" = String, Path, description = "team id"),
+        ("challenge" = Option<String>, Query, description = "only this challenge (slug)"),
+        ("limit" = Option<i64>, Query, description = "at most this many (default 100, at most 1000)"),
+    ),
     responses(
         (status = 200, body = crate::judge::views::SubmissionList),
         (status = 404, body = crate::error::ErrorBody),
