@@ -82,6 +82,22 @@ pub fn event_access(conn: &mut DbConnection, user: &User, slug: &str) -> Result<
     })
 }
 
+/// The caller's standing in an event together with the team they belong to there.
+#[derive(Debug, Clone)]
+pub struct EventStanding {
+    /// Roles and organizer status.
+    pub access: EventAccess,
+    /// The caller's team in this event, if they have joined one.
+    pub team_id: Option<String>,
+}
+
+/// The caller's standing in the event `slug`, with their team.
+pub fn event_standing(conn: &mut DbConnection, user: &User, slug: &str) -> Result<EventStanding> {
+    let access = event_access(conn, user, slug)?;
+    let team_id = Team::of_member(conn, &access.event.id, &user.id)?.map(|t| t.id);
+    Ok(EventStanding { access, team_id })
+}
+
 /// How the caller relates to a team they may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TeamRelation {
@@ -125,4 +141,25 @@ pub fn team_access(conn: &mut DbConnection, user: &User, team_id: &str) -> Resul
         event,
         relation,
     })
+}
+
+/// The team `team_id` if the caller organizes its event: 404 for those who may not see the
+/// team at all (as [`team_access`]), 403 for its members and coaches.
+pub fn team_organizer_access(
+    conn: &mut DbConnection,
+    user: &User,
+    team_id: &str,
+) -> Result<TeamAccess> {
+    let access = team_access(conn, user, team_id)?;
+    if access.relation != TeamRelation::Organizer {
+        // A member or coach may also organize the event.
+        let organizes = user.is_portal_organizer
+            || role::roles_of(conn, &access.event.id, &user.id)?.contains(&EventRole::Organizer);
+        if !organizes {
+            return Err(Error::Forbidden(
+                "only the event's organizers may do this".into(),
+            ));
+        }
+    }
+    Ok(access)
 }

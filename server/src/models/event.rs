@@ -4,8 +4,17 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::{
-    db::{DbConnection, new_id, now, schema::events},
+    access::{self, EventAccess, EventStanding},
+    db::{
+        DbConnection, new_id, now,
+        schema::{events, users},
+    },
     error::{Error, Result},
+    models::{
+        role::{self, EventRole},
+        team::constant_time_eq,
+        user::User,
+    },
 };
 
 /// An event.
@@ -56,6 +65,11 @@ pub enum Phase {
     Ended,
 }
 
+/// Registration mode: anyone with an account may register.
+pub const REGISTRATION_OPEN: &str = "open";
+/// Registration mode: registering needs the event's invite code.
+pub const REGISTRATION_INVITE: &str = "invite";
+
 /// The editable fields of an event, validated by [`EventSettings::validate`].
 #[derive(Debug, Clone)]
 pub struct EventSettings {
@@ -100,44 +114,136 @@ pub fn validate_slug(slug: &str, what: &'static str) -> Result<()> {
 }
 
 impl EventSettings {
-    /// Every rule an event's settings must satisfy.
+    /// Every rule an event's settings must satisfy. Each kind of mistake has its own code:
+    /// `invalid_slug`, `invalid_name`, `invalid_description`, `invalid_schedule`,
+    /// `invalid_registration`, `invalid_team_size`.
     pub fn validate(&self) -> Result<()> {
         validate_slug(&self.slug, "event")?;
-        let bad = |message: &str| Err(Error::bad_request("invalid_event", message.to_owned()));
+        let bad =
+            |code: &'static str, message: &str| Err(Error::bad_request(code, message.to_owned()));
         if self.name.trim().is_empty() || self.name.chars().count() > 120 {
-            return bad("name must have 1 to 120 characters");
+            return bad("invalid_name", "name must have 1 to 120 characters");
         }
         if self.description.len() > 64 * 1024 {
-            return bad("description is longer than 64 KiB");
+            return bad("invalid_description", "description is longer than 64 KiB");
         }
         if self.ends_at <= self.starts_at {
-            return bad("ends_at must be after starts_at");
+            return bad("invalid_schedule", "ends_at must be after starts_at");
         }
         if let Some(freeze) = self.freeze_at
             && (freeze < self.starts_at || freeze > self.ends_at)
         {
-            return bad("freeze_at must lie between starts_at and ends_at");
+            return bad(
+                "invalid_schedule",
+                "freeze_at must lie between starts_at and ends_at",
+            );
         }
         match self.registration.as_str() {
-            "open" => {}
-            "invite" => {
+            REGISTRATION_OPEN => {}
+            REGISTRATION_INVITE => {
                 if self
                     .invite_code
                     .as_deref()
                     .is_none_or(|c| c.trim().len() < 6)
                 {
-                    return bad("registration by invite needs an invite_code of 6+ characters");
+                    return bad(
+                        "invalid_registration",
+                        "registration by invite needs an invite_code of 6+ characters",
+                    );
                 }
             }
-            _ => return bad("registration must be \"open\" or \"invite\""),
+            _ => {
+                return bad(
+                    "invalid_registration",
+                    "registration must be \"open\" or \"invite\"",
+                );
+            }
+        }
+        if self.invite_code.as_deref().is_some_and(|c| c.len() > 128) {
+            return bad(
+                "invalid_registration",
+                "invite_code must not exceed 128 characters",
+            );
         }
         if self.team_size_min < 1
             || self.team_size_max < self.team_size_min
             || self.team_size_max > 100
         {
-            return bad("team sizes must satisfy 1 <= team_size_min <= team_size_max <= 100");
+            return bad(
+                "invalid_team_size",
+                "team sizes must satisfy 1 <= team_size_min <= team_size_max <= 100",
+            );
         }
         Ok(())
+    }
+
+    /// The settings as stored: the invite code trimmed, and dropped when registration is
+    /// open (an open event has no code to leak or to check).
+    pub fn normalized(mut self) -> Self {
+        self.invite_code = match self.registration.as_str() {
+            REGISTRATION_OPEN => None,
+            _ => self.invite_code.map(|c| c.trim().to_owned()),
+        };
+        self
+    }
+}
+
+/// A partial change of an event's settings (`PATCH`): `None` keeps the current value; for the
+/// nullable fields `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct EventChanges {
+    /// Only accepted when equal to the current slug: slugs never change (links, caches).
+    pub slug: Option<String>,
+    /// New display name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New start.
+    pub starts_at: Option<NaiveDateTime>,
+    /// New end.
+    pub ends_at: Option<NaiveDateTime>,
+    /// New freeze time, or `Some(None)` for no freeze.
+    pub freeze_at: Option<Option<NaiveDateTime>>,
+    /// New registration mode.
+    pub registration: Option<String>,
+    /// New invite code, or `Some(None)` to clear it.
+    pub invite_code: Option<Option<String>>,
+    /// New smallest team.
+    pub team_size_min: Option<i32>,
+    /// New largest team.
+    pub team_size_max: Option<i32>,
+}
+
+impl EventChanges {
+    /// The settings `event` has after these changes, normalized but not yet validated.
+    pub fn apply_to(self, event: &Event) -> Result<EventSettings> {
+        if let Some(slug) = &self.slug
+            && *slug != event.slug
+        {
+            return Err(Error::bad_request(
+                "slug_immutable",
+                "an event's slug cannot change",
+            ));
+        }
+        Ok(EventSettings {
+            slug: event.slug.clone(),
+            name: self.name.unwrap_or_else(|| event.name.clone()),
+            description: self
+                .description
+                .unwrap_or_else(|| event.description.clone()),
+            starts_at: self.starts_at.unwrap_or(event.starts_at),
+            ends_at: self.ends_at.unwrap_or(event.ends_at),
+            freeze_at: self.freeze_at.unwrap_or(event.freeze_at),
+            registration: self
+                .registration
+                .unwrap_or_else(|| event.registration.clone()),
+            invite_code: self
+                .invite_code
+                .unwrap_or_else(|| event.invite_code.clone()),
+            team_size_min: self.team_size_min.unwrap_or(event.team_size_min),
+            team_size_max: self.team_size_max.unwrap_or(event.team_size_max),
+        }
+        .normalized())
     }
 }
 
@@ -246,5 +352,109 @@ impl Event {
             .order(events::starts_at.asc())
             .select(Event::as_select())
             .load(conn)?)
+    }
+
+    /// Creates an event as `creator`, who must be a portal organizer and becomes the event's
+    /// first organizer (so the role survives if the portal flag is ever withdrawn).
+    pub fn create_as(
+        conn: &mut DbConnection,
+        creator: &User,
+        settings: EventSettings,
+    ) -> Result<EventStanding> {
+        if !creator.is_portal_organizer {
+            return Err(Error::Forbidden(
+                "only portal organizers may create events".into(),
+            ));
+        }
+        let settings = settings.normalized();
+        conn.transaction(|conn| {
+            let event = Self::create(conn, settings, &creator.id)?;
+            role::grant(
+                conn,
+                &event.id,
+                &creator.id,
+                EventRole::Organizer,
+                Some(&creator.id),
+            )?;
+            Ok(EventStanding {
+                access: EventAccess {
+                    event,
+                    roles: vec![EventRole::Organizer],
+                    portal_organizer: true,
+                },
+                team_id: None,
+            })
+        })
+    }
+
+    /// Changes the settings of the event `slug` as `caller`, who must organize it; the
+    /// result is validated exactly as on creation.
+    pub fn edit_as(
+        conn: &mut DbConnection,
+        caller: &User,
+        slug: &str,
+        changes: EventChanges,
+    ) -> Result<EventStanding> {
+        let standing = access::event_standing(conn, caller, slug)?;
+        standing.access.require_organizer()?;
+        let settings = changes.apply_to(&standing.access.event)?;
+        let event = Self::update(conn, &standing.access.event.id, settings)?;
+        Ok(EventStanding {
+            access: EventAccess {
+                event,
+                ..standing.access
+            },
+            ..standing
+        })
+    }
+
+    /// Registers `user` as a participant of the event `slug`. Returns the caller's standing
+    /// and whether the registration is new: registering again is a no-op, not an error.
+    ///
+    /// Invite-mode events need their code (403 when it is missing or wrong); nobody can
+    /// register once the event has ended (409 `event_ended`).
+    pub fn register_participant(
+        conn: &mut DbConnection,
+        user: &User,
+        slug: &str,
+        invite_code: Option<&str>,
+    ) -> Result<(EventStanding, bool)> {
+        conn.transaction(|conn| {
+            // Touching the user's row locks it on PostgreSQL until commit: a double-clicked
+            // registration waits here and then finds the role instead of colliding with it.
+            diesel::update(users::table.find(&user.id))
+                .set(users::id.eq(users::id))
+                .execute(conn)?;
+            let mut standing = access::event_standing(conn, user, slug)?;
+            if standing.access.is_participant() {
+                return Ok((standing, false));
+            }
+            let event = &standing.access.event;
+            if event.phase() == Phase::Ended {
+                return Err(Error::conflict(
+                    "event_ended",
+                    "the event has ended; registration is closed",
+                ));
+            }
+            if event.registration == REGISTRATION_INVITE {
+                let presented = invite_code.map(str::trim).unwrap_or_default();
+                if presented.is_empty() {
+                    return Err(Error::Forbidden(
+                        "this event is by invitation: registering needs its invite_code".into(),
+                    ));
+                }
+                let expected = event.invite_code.as_deref().unwrap_or_default();
+                if expected.is_empty()
+                    || !constant_time_eq(expected.as_bytes(), presented.as_bytes())
+                {
+                    return Err(Error::Forbidden(
+                        "the invite_code is not this event's invite code".into(),
+                    ));
+                }
+            }
+            role::grant(conn, &event.id, &user.id, EventRole::Participant, None)?;
+            standing.access.roles.push(EventRole::Participant);
+            Ok((standing, true))
+        })
     }
 }
