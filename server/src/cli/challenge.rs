@@ -286,6 +286,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_portal_table_names_each_mismatch() {
+        let row = |name: &str, ok: bool| SampleRow {
+            name: name.to_owned(),
+            expect: "pass".to_owned(),
+            expected_score: None,
+            got: if ok { "pass" } else { "fail" }.to_owned(),
+            score: Some(if ok { 100 } else { 0 }),
+            max_score: Some(100),
+            error: None,
+            duration_us: 1_500,
+            fuel_used: 4_000,
+            ok,
+            mismatch: (!ok).then(|| "expected pass, got fail".to_owned()),
+        };
+        let text = render_table(&SampleTable {
+            samples: vec![row("pass/good", true), row("pass/bad", false)],
+            materials_error: None,
+        });
+        assert!(
+            text.lines()
+                .next()
+                .is_some_and(|l| l.contains("expect") && l.contains("fuel"))
+        );
+        assert!(text.contains("pass/good") && text.contains("100/100") && text.contains("1.5 ms"));
+        assert!(text.contains("MISMATCH"));
+        assert!(text.contains("pass/bad: expected pass, got fail"));
+    }
+
+    #[test]
     fn slugs_from_folder_names() {
         assert_eq!(
             slug_of(Path::new("challenges/03-clean-readings")).as_deref(),
