@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod challenges;
+pub mod events;
 pub mod leaderboard;
 pub mod submissions;
+pub mod teams;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -13,6 +15,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .configure(auth::configure)
+            .configure(events::configure)
+            .configure(teams::configure)
             .configure(leaderboard::configure)
             .configure(challenges::configure)
             .configure(submissions::configure),

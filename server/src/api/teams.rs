@@ -1,0 +1,302 @@
+//! Teams: form one, join one with its invite code, see your own, and (organizers) assign
+//! coaches. A team exists only for its members, its coaches and the event's organizers:
+//! to anyone else every team endpoint answers 404.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    api::events::utc,
+    auth::AuthUser,
+    db::now,
+    error::{ErrorBody, Result},
+    models::{
+        event::Phase,
+        team::{Person, Team, TeamDetails},
+    },
+    state::AppState,
+};
+
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_team)
+        .service(list_teams)
+        .service(get_team)
+        .service(join_team)
+        .service(assign_coach)
+        .service(remove_coach);
+}
+
+/// `POST /events/{slug}/teams`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTeamRequest {
+    /// Display name, 1–60 characters, unique within the event.
+    pub name: String,
+}
+
+/// `POST /teams/{id}/members`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinTeamRequest {
+    /// The team's invite code, as a member passed it on.
+    pub invite_code: String,
+}
+
+/// `POST /teams/{id}/coaches`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignCoachRequest {
+    /// A user holding the `engineer` role in the team's event.
+    pub user_id: String,
+}
+
+/// A team as its members, coaches and organizers see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamView {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The code others use to join.
+    pub invite_code: String,
+    /// Members, in joining order.
+    pub members: Vec<Person>,
+    /// Assigned coaches.
+    pub coaches: Vec<Person>,
+    /// The team's event.
+    pub event: TeamEventView,
+    /// Creation time (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+/// The event a team belongs to, in brief.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamEventView {
+    /// Identifier.
+    pub id: String,
+    /// URL name.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Smallest team.
+    pub team_size_min: i32,
+    /// Largest team.
+    pub team_size_max: i32,
+    /// Where the event is in its schedule now.
+    pub phase: Phase,
+}
+
+impl From<TeamDetails> for TeamView {
+    fn from(details: TeamDetails) -> Self {
+        let TeamDetails {
+            team,
+            event,
+            members,
+            coaches,
+        } = details;
+        TeamView {
+            id: team.id,
+            name: team.name,
+            invite_code: team.invite_code,
+            members,
+            coaches,
+            created_at: utc(team.created_at),
+            event: TeamEventView {
+                phase: event.phase_at(now()),
+                id: event.id,
+                slug: event.slug,
+                name: event.name,
+                team_size_min: event.team_size_min,
+                team_size_max: event.team_size_max,
+            },
+        }
+    }
+}
+
+/// Creates a team with the caller as its first member. The caller must be a registered
+/// participant of the event and not yet in one of its teams.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "event slug")),
+    request_body = CreateTeamRequest,
+    responses(
+        (status = 201, body = TeamView),
+        (status = 400, description = "`invalid_team_name`", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not a participant of the event", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`already_in_team`, `team_name_taken`, `event_ended`",
+            body = ErrorBody),
+    )
+)]
+#[post("/events/{slug}/teams")]
+pub async fn create_team(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    caller: AuthUser,
+    body: web::Json<CreateTeamRequest>,
+) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let name = body.into_inner().name;
+    let details = state
+        .db
+        .write(move |conn| Team::create_as(conn, &caller.user, &slug, &name))
+        .await?;
+    state.leaderboard.invalidate(&details.event.id);
+    Ok(HttpResponse::Created().json(TeamView::from(details)))
+}
+
+/// The event's teams with members and coaches: all of them for organizers, the ones they
+/// coach for engineers.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "event slug")),
+    responses(
+        (status = 200, body = Vec<TeamView>),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "neither organizer nor engineer", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    )
+)]
+#[get("/events/{slug}/teams")]
+pub async fn list_teams(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let teams = state
+        .db
+        .run(move |conn| Team::list_as(conn, &caller.user, &slug))
+        .await?;
+    let views: Vec<TeamView> = teams.into_iter().map(TeamView::from).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// A team, for its members, its coaches and the event's organizers; 404 for anyone else.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "team id")),
+    responses(
+        (status = 200, body = TeamView),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    )
+)]
+#[get("/teams/{id}")]
+pub async fn get_team(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let details = state
+        .db
+        .run(move |conn| Team::view_as(conn, &caller.user, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(TeamView::from(details)))
+}
+
+/// Joins a team with its invite code. An unknown team and a wrong code are the same 404.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "team id")),
+    request_body = JoinTeamRequest,
+    responses(
+        (status = 201, description = "joined", body = TeamView),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not a participant of the team's event", body = ErrorBody),
+        (status = 404, description = "unknown team or wrong code", body = ErrorBody),
+        (status = 409, description = "`team_full`, `already_in_team`, `event_ended`",
+            body = ErrorBody),
+    )
+)]
+#[post("/teams/{id}/members")]
+pub async fn join_team(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+    body: web::Json<JoinTeamRequest>,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let code = body.into_inner().invite_code;
+    let details = state
+        .db
+        .write(move |conn| Team::join_as(conn, &caller.user, &id, &code))
+        .await?;
+    state.leaderboard.invalidate(&details.event.id);
+    Ok(HttpResponse::Created().json(TeamView::from(details)))
+}
+
+/// Assigns a coach (the event's organizers). The user must hold the `engineer` role in the
+/// event. 201 when new, 200 when already assigned.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "team id")),
+    request_body = AssignCoachRequest,
+    responses(
+        (status = 201, description = "assigned", body = TeamView),
+        (status = 200, description = "already assigned", body = TeamView),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "a member or coach, not an organizer", body = ErrorBody),
+        (status = 404, description = "unknown team or user", body = ErrorBody),
+        (status = 409, description = "`not_an_engineer`", body = ErrorBody),
+    )
+)]
+#[post("/teams/{id}/coaches")]
+pub async fn assign_coach(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+    body: web::Json<AssignCoachRequest>,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let coach = body.into_inner().user_id;
+    let (details, new) = state
+        .db
+        .write(move |conn| Team::assign_coach_as(conn, &caller.user, &id, &coach))
+        .await?;
+    let view = TeamView::from(details);
+    Ok(if new {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+/// Ends a coach's assignment to the team (the event's organizers).
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "team id"),
+        ("user_id" = String, Path, description = "the coach"),
+    ),
+    responses(
+        (status = 204, description = "removed"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "a member or coach, not an organizer", body = ErrorBody),
+        (status = 404, description = "unknown team, or not its coach", body = ErrorBody),
+    )
+)]
+#[delete("/teams/{id}/coaches/{user_id}")]
+pub async fn remove_coach(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let (id, coach) = path.into_inner();
+    state
+        .db
+        .write(move |conn| Team::remove_coach_as(conn, &caller.user, &id, &coach))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
