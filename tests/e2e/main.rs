@@ -8,5 +8,7 @@ mod auth;
 mod basics;
 mod challenges;
 mod cli;
+mod events;
 mod submissions;
 mod leaderboard;
+mod teams;
