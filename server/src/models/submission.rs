@@ -145,24 +145,6 @@ impl Submission {
             .load(conn)?)
     }
 
-    /// Paths and sizes of its files, without loading their contents.
-    pub fn file_sizes(conn: &mut DbConnection, id: &str) -> Result<Vec<(String, i64)>> {
-        let rows: Vec<(String, Option<i64>)> = submission_files::table
-            .filter(submission_files::submission_id.eq(id))
-            .order(submission_files::path.asc())
-            .select((
-                submission_files::path,
-                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
-                    "CAST(LENGTH(content) AS BIGINT)",
-                ),
-            ))
-            .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(path, size)| (path, size.unwrap_or(0)))
-            .collect())
-    }
-
     /// A team's submissions, newest first, at most `limit`, optionally for one challenge.
     pub fn of_team(
         conn: &mut DbConnection,
