@@ -36,6 +36,14 @@ pub enum Error {
     /// Authenticated, but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),
+    /// Not allowed, for a reason clients can tell apart (`code`), e.g. a missing invite code.
+    #[error("{message}")]
+    Denied {
+        /// Stable machine-readable code, e.g. `invite_code_required`.
+        code: &'static str,
+        /// Human-readable explanation.
+        message: String,
+    },
     /// The thing does not exist — or the caller may not know that it does.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -79,6 +87,14 @@ impl Error {
         }
     }
 
+    /// A 403 with a stable code.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Denied {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A 409 with a stable code.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict {
@@ -95,7 +111,9 @@ impl Error {
     /// The stable code clients can switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Denied { code, .. } => code,
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
@@ -145,7 +163,7 @@ impl ResponseError for Error {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::Denied { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,

@@ -403,7 +403,12 @@ async fn participants_register_openly_and_by_invite(app: TestApp) {
     assert_eq!(statuses, [200, 201]);
 
     // By invite: missing and wrong codes are refused and leave no trace.
-    for code in [None, Some(""), Some("secret-2030"), Some("SECRET-2031")] {
+    for (code, expected) in [
+        (None, "invite_code_required"),
+        (Some(""), "invite_code_required"),
+        (Some("secret-2030"), "invalid_invite_code"),
+        (Some("SECRET-2031"), "invalid_invite_code"),
+    ] {
         let response = app
             .post(
                 gina.token(),
@@ -411,8 +416,11 @@ async fn participants_register_openly_and_by_invite(app: TestApp) {
                 &code.map_or_else(|| json!({}), |c| json!({ "invite_code": c })),
             )
             .await;
-        let (status, _) = refusal(response).await;
-        assert_eq!(status, 403, "{code:?}");
+        assert_eq!(
+            refusal(response).await,
+            (403, expected.to_owned()),
+            "{code:?}"
+        );
     }
     let seen = event_as(&app, &gina, "invite-hack").await;
     assert_eq!(

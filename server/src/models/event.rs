@@ -439,16 +439,18 @@ impl Event {
             if event.registration == REGISTRATION_INVITE {
                 let presented = invite_code.map(str::trim).unwrap_or_default();
                 if presented.is_empty() {
-                    return Err(Error::Forbidden(
-                        "this event is by invitation: registering needs its invite_code".into(),
+                    return Err(Error::forbidden(
+                        "invite_code_required",
+                        "this event is by invitation: registering needs its invite_code",
                     ));
                 }
                 let expected = event.invite_code.as_deref().unwrap_or_default();
                 if expected.is_empty()
                     || !constant_time_eq(expected.as_bytes(), presented.as_bytes())
                 {
-                    return Err(Error::Forbidden(
-                        "the invite_code is not this event's invite code".into(),
+                    return Err(Error::forbidden(
+                        "invalid_invite_code",
+                        "the invite_code is not this event's invite code",
                     ));
                 }
             }

@@ -137,12 +137,15 @@ pub fn standings(
     Ok(rank(&ladder, &all_teams, &attempts))
 }
 
-/// The ranking rule over loaded attempts (sorted by submission time).
+/// The ranking rule over loaded attempts, taken in submission-time order.
 fn rank(
     ladder: &[(String, String)],
     teams: &[(String, String)],
     attempts: &[Attempt],
 ) -> Vec<Standing> {
+    let mut attempts: Vec<&Attempt> = attempts.iter().collect();
+    // Usually sorted by the query already; a stable sort keeps that cheap and makes it certain.
+    attempts.sort_by_key(|a| a.submitted_at);
     let mut best: HashMap<(&str, &str), Best> = HashMap::new();
     let mut raised_at: HashMap<&str, NaiveDateTime> = HashMap::new();
     let mut first_solver: HashMap<&str, (&str, NaiveDateTime)> = HashMap::new();
