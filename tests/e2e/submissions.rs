@@ -509,6 +509,16 @@ async fn a_validator_error_is_shown_as_such_and_not_counted(app: TestApp) {
         .clone();
     assert_eq!(second["locked"], true);
 
+    // Nothing solved on the board (the board is now cached).
+    let solved = |board: &Value| {
+        board["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["team"]["id"] == team_id.as_str()))
+            .map(|r| r["solved"].clone())
+    };
+    let board = expect(app.get("/api/v1/events/broken/leaderboard").await, 200).await;
+    assert_eq!(solved(&board), Some(json!(0)), "{board}");
+
     // Rejudged with the normal limits, the same submission passes.
     let report = expect(
         app.post(
@@ -539,6 +549,9 @@ async fn a_validator_error_is_shown_as_such_and_not_counted(app: TestApp) {
         second["locked"], false,
         "the rejudged pass unlocks the next challenge"
     );
+    // The rejudge invalidated the cached board.
+    let board = expect(app.get("/api/v1/events/broken/leaderboard").await, 200).await;
+    assert_eq!(solved(&board), Some(json!(1)), "{board}");
 }
 
 async fn rejudge_reports_what_changed(app: TestApp) {
