@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod judge;
+pub mod live;
 pub mod models;
 pub mod scoring;
 pub mod startup;

@@ -17,6 +17,7 @@ use crate::{
     http,
     http::metrics::Metrics,
     judge::{Judge, recovery},
+    live::LiveHub,
     scoring::LeaderboardCache,
     state::AppState,
 };
@@ -61,6 +62,7 @@ impl Application {
             leaderboard: LeaderboardCache::new(db.clone(), LEADERBOARD_TTL),
             metrics: Metrics::new().context("cannot register metrics")?,
             judge: Judge::new(&config)?,
+            live: LiveHub::new(db.backend()),
             config: Arc::new(config),
             db,
         });
@@ -72,6 +74,7 @@ impl Application {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 runtime.spawn(recovery::keep_backlog_judged(state.clone()));
+                LiveHub::start(&state, &state.config.database()?);
             }
             Err(_) => tracing::warn!("no async runtime: pending submissions are not swept"),
         }

@@ -8,6 +8,7 @@ use crate::{
     db::Database,
     http::metrics::Metrics,
     judge::Judge,
+    live::LiveHub,
     scoring::LeaderboardCache,
 };
 
@@ -29,4 +30,6 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The validator sandbox and the loaded validators.
     pub judge: Judge,
+    /// The live layer: WebSocket channels, and `publish` for everything pushed live.
+    pub live: LiveHub,
 }

@@ -12,5 +12,8 @@ mod crash;
 mod event_flow;
 mod events;
 mod leaderboard;
+mod live;
+mod live_client;
+mod live_instances;
 mod submissions;
 mod teams;

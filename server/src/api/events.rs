@@ -384,6 +384,9 @@ pub async fn update_event(
         .await?;
     // The schedule decides when the public board freezes and unfreezes.
     state.leaderboard.invalidate(&standing.access.event.id);
+    state.live.publish(crate::live::LiveEvent::EventUpdated {
+        event_id: standing.access.event.id.clone(),
+    });
     Ok(HttpResponse::Ok().json(EventView::for_caller(standing)))
 }
 

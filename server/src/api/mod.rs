@@ -5,6 +5,7 @@ pub mod auth;
 pub mod challenges;
 pub mod events;
 pub mod leaderboard;
+pub mod live;
 pub mod submissions;
 pub mod teams;
 
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(teams::configure)
             .configure(leaderboard::configure)
             .configure(challenges::configure)
-            .configure(submissions::configure),
+            .configure(submissions::configure)
+            .configure(live::configure),
     );
 }

@@ -13,6 +13,7 @@ use crate::{
     auth::AuthUser,
     db::now,
     error::{ErrorBody, Result},
+    live::LiveEvent,
     models::{
         event::Phase,
         team::{Person, Team, TeamDetails},
@@ -232,6 +233,13 @@ pub async fn join_team(
         .write(move |conn| Team::join_as(conn, &caller.user, &id, &code))
         .await?;
     state.leaderboard.invalidate(&details.event.id);
+    if let Some(joined) = details.members.last() {
+        state.live.publish(LiveEvent::MemberJoined {
+            team_id: details.team.id.clone(),
+            user_id: joined.user_id.clone(),
+            display_name: joined.display_name.clone(),
+        });
+    }
     Ok(HttpResponse::Created().json(TeamView::from(details)))
 }
 
@@ -264,6 +272,13 @@ pub async fn assign_coach(
         .db
         .write(move |conn| Team::assign_coach_as(conn, &caller.user, &id, &coach))
         .await?;
+    if let (true, Some(coach)) = (new, details.coaches.last()) {
+        state.live.publish(LiveEvent::CoachAssigned {
+            team_id: details.team.id.clone(),
+            user_id: coach.user_id.clone(),
+            display_name: coach.display_name.clone(),
+        });
+    }
     let view = TeamView::from(details);
     Ok(if new {
         HttpResponse::Created().json(view)

@@ -208,6 +208,102 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
+diesel::table! {
+    chat_messages (id) {
+        id -> Text,
+        team_id -> Text,
+        author_id -> Text,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        team_id -> Text,
+        title -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        snapshot -> Binary,
+        snapshot_seq -> BigInt,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    document_updates (document_id, seq) {
+        document_id -> Text,
+        seq -> BigInt,
+        data -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    help_calls (id) {
+        id -> Text,
+        team_id -> Text,
+        event_id -> Text,
+        raised_by -> Text,
+        context -> Text,
+        raised_at -> Timestamp,
+        acknowledged_by -> Nullable<Text>,
+        acknowledged_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    announcements (id) {
+        id -> Text,
+        event_id -> Text,
+        author_id -> Text,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_activity (id) {
+        id -> Text,
+        team_id -> Text,
+        kind -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_presence (connection_id) {
+        connection_id -> Text,
+        instance_id -> Text,
+        team_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        document_id -> Nullable<Text>,
+        state -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_instances (id) {
+        id -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(chat_messages -> users (author_id));
+diesel::joinable!(chat_messages -> teams (team_id));
+diesel::joinable!(documents -> teams (team_id));
+diesel::joinable!(document_updates -> documents (document_id));
+diesel::joinable!(announcements -> users (author_id));
+diesel::joinable!(live_presence -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -225,4 +321,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     sessions,
     refresh_tokens,
+    chat_messages,
+    documents,
+    document_updates,
+    help_calls,
+    announcements,
+    live_activity,
+    live_presence,
+    live_instances,
 );

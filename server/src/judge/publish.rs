@@ -150,6 +150,11 @@ pub async fn publish(
         limits,
     }));
     state.leaderboard.invalidate(&event.id);
+    state
+        .live
+        .publish(crate::live::LiveEvent::LeaderboardChanged {
+            event_id: event.id.clone(),
+        });
     tracing::info!(
         event = %event.slug,
         challenge = %challenge.slug,

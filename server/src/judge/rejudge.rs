@@ -13,6 +13,7 @@ use crate::{
         run::{load, run},
         views::{OutcomeView, RejudgeChange, RejudgeReport},
     },
+    live::LiveEvent,
     models::{
         challenge::Challenge, submission::Submission, user::User,
         validator_version::ValidatorVersion, verdict::Verdict,
@@ -75,6 +76,9 @@ pub async fn rejudge(
         .collect()
         .await;
     state.leaderboard.invalidate(&challenge.event_id);
+    state.live.publish(LiveEvent::LeaderboardChanged {
+        event_id: challenge.event_id.clone(),
+    });
 
     let mut changed = Vec::new();
     for result in results {

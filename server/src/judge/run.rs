@@ -7,6 +7,7 @@ use cohack_runtime::{File, RunReport};
 use crate::{
     error::{Error, Result},
     judge::LoadedVersion,
+    live::LiveEvent,
     models::{
         challenge::Challenge,
         submission::{Submission, SubmissionStatus},
@@ -75,6 +76,10 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
         return Ok(None);
     };
     let event_id = stored.challenge.event_id.clone();
+    let (team_id, challenge_slug) = (
+        stored.submission.team_id.clone(),
+        stored.challenge.slug.clone(),
+    );
     let loaded = state.judge.version(&state.db, &version_id).await?;
     let report = run(state, &loaded, stored).await;
     let verdict = Verdict::from_report(submission_id, &version_id, &report);
@@ -88,6 +93,12 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
     match recorded {
         Some(verdict) => {
             state.leaderboard.invalidate(&event_id);
+            state.live.publish(LiveEvent::verdict(
+                &verdict,
+                &team_id,
+                &event_id,
+                &challenge_slug,
+            ));
             tracing::info!(
                 submission = %submission_id,
                 status = %verdict.status(),

@@ -25,6 +25,7 @@ use crate::{
         run::judge_submission,
         views::{Audience, SubmissionList, SubmissionView, submission_summary, submission_view},
     },
+    live::LiveEvent,
     models::{
         challenge::Challenge,
         event::Phase,
@@ -226,6 +227,12 @@ pub async fn submit(
         .db
         .write(move |conn| Submission::insert(conn, &stored, &rows))
         .await?;
+    state.live.publish(LiveEvent::Submission {
+        team_id: submission.team_id.clone(),
+        submission_id: submission.id.clone(),
+        challenge: challenge.slug.clone(),
+        submitted_by: submission.submitted_by.clone(),
+    });
 
     // Committed: from here on the submission is judged even if this request goes away.
     let judge = {

@@ -2,9 +2,15 @@
 //! `&mut DbConnection`. Nothing here knows about HTTP: handlers call these through
 //! [`crate::db::Database::run`] / [`crate::db::Database::write`].
 
+pub mod activity;
+pub mod announcement;
 pub mod challenge;
+pub mod chat;
+pub mod document;
 pub mod event;
+pub mod help_call;
 pub mod organization;
+pub mod presence;
 pub mod role;
 pub mod submission;
 pub mod team;

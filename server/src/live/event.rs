@@ -1,0 +1,152 @@
+//! The event channel (`GET /api/v1/events/{slug}/ws`): the public leaderboard (frozen for the
+//! public as over HTTP), the clock with the server's time, and announcements. No log-in is
+//! needed; an organizer (all teams) or coach (their teams) who sends a token also gets the
+//! event's help calls live.
+
+use std::{collections::HashSet, sync::Arc};
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
+
+use super::{
+    LiveHub,
+    protocol::{EVENT_LIMITS, EventRequest, error_of, parse, pong_frame},
+    registry::{Frame, Topic},
+    socket::{self, Channel},
+};
+use crate::{
+    access,
+    auth::MaybeUser,
+    error::{Error, Result},
+    models::{
+        announcement::Announcement,
+        event::Event,
+        help_call::{HelpCall, HelpCallView},
+        team::Team,
+    },
+    state::AppState,
+};
+
+struct EventChannel;
+
+/// Who on the event channel sees help calls: `None` nobody, `Some(None)` all teams (an
+/// organizer), `Some(Some(teams))` those teams (a coach).
+type StaffScope = Option<Option<Vec<String>>>;
+
+/// Opens an event channel.
+pub async fn open(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+    caller: MaybeUser,
+    slug: String,
+) -> Result<HttpResponse> {
+    let (event, staff): (Event, StaffScope) = state
+        .db
+        .run(move |conn| {
+            let event = Event::find_by_slug(conn, &slug)?;
+            let staff = match caller.0 {
+                None => None,
+                Some(caller) => {
+                    let access = access::event_access(conn, &caller.user, &slug)?;
+                    if access.is_organizer() {
+                        Some(None)
+                    } else if access.is_engineer() {
+                        let teams = Team::coached_by(conn, &event.id, &caller.user.id)?;
+                        Some(Some(teams.into_iter().map(|t| t.id).collect()))
+                    } else {
+                        None
+                    }
+                }
+            };
+            Ok::<_, Error>((event, staff))
+        })
+        .await?;
+    let (response, session, stream) = actix_ws::handle(&req, body)
+        .map_err(|e| Error::bad_request("not_websocket", e.to_string()))?;
+    let hub = &state.live;
+    let (conn, tx, rx) = hub.registry.open(EVENT_LIMITS.queue);
+    hub.registry
+        .subscribe(Topic::Event(event.id.clone()), conn, &tx, None);
+    if let Some(scope) = &staff {
+        let teams = scope
+            .as_ref()
+            .map(|teams| Arc::new(teams.iter().cloned().collect::<HashSet<_>>()));
+        hub.registry
+            .subscribe(Topic::Staff(event.id.clone()), conn, &tx, teams);
+    }
+    drop(tx);
+    hub.ensure_clock(&event.id);
+    actix_web::rt::spawn(async move {
+        let greeting = match greeting(&state, &event, staff).await {
+            Ok(frames) => frames,
+            Err(e) => vec![error_of(&e), Frame::Close(1011, "cannot join")],
+        };
+        socket::run(
+            state,
+            conn,
+            session,
+            stream,
+            rx,
+            greeting,
+            EventChannel,
+            EVENT_LIMITS,
+        )
+        .await;
+    });
+    Ok(response)
+}
+
+/// `hello`, `clock`, `leaderboard`, `announcements`, and for staff `help_calls`.
+async fn greeting(state: &AppState, event: &Event, staff: StaffScope) -> Result<Vec<Frame>> {
+    let board = state.live.board_frame(state, &event.id).await?;
+    let (event_id, scope) = (event.id.clone(), staff.clone());
+    let (announcements, calls) = state
+        .db
+        .run(move |conn| {
+            let announcements = Announcement::of_event(conn, &event_id, None, 20)?;
+            let calls = match &scope {
+                None => Vec::new(),
+                Some(teams) => HelpCall::of_event(conn, &event_id, true, teams.as_deref())?,
+            };
+            Ok::<_, Error>((announcements, calls))
+        })
+        .await?;
+    if let Some(last) = announcements.last() {
+        state.live.seen("announcement", &event.id, &last.id);
+    }
+    let mut frames = vec![
+        Frame::json(&json!({
+            "type": "hello",
+            "server_time": chrono::Utc::now(),
+            "event": {"id": event.id, "slug": event.slug, "name": event.name},
+            "staff": staff.is_some(),
+        })),
+        LiveHub::clock_frame(event),
+        board,
+        Frame::json(&json!({"type": "announcements", "announcements": announcements})),
+    ];
+    if staff.is_some() {
+        let calls: Vec<HelpCallView> = calls.iter().map(HelpCallView::from).collect();
+        frames.push(Frame::json(&json!({"type": "help_calls", "calls": calls})));
+    }
+    Ok(frames)
+}
+
+impl Channel for EventChannel {
+    async fn on_text(&mut self, _state: &AppState, text: &str) -> Vec<Frame> {
+        match parse::<EventRequest>(text) {
+            Ok(EventRequest::Ping) => vec![pong_frame()],
+            Err(frame) => vec![frame],
+        }
+    }
+
+    async fn on_binary(&mut self, _state: &AppState, _data: web::Bytes) -> Vec<Frame> {
+        vec![error_of(&Error::bad_request(
+            "binary_not_accepted",
+            "the event channel speaks JSON text frames",
+        ))]
+    }
+
+    async fn on_close(&mut self, _state: &AppState) {}
+}

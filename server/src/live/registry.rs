@@ -1,0 +1,191 @@
+//! The connections of this instance, by topic, and the one way frames reach them.
+//!
+//! Each connection owns a bounded queue (its capacity set per channel); the registry holds its
+//! sending side. Delivery is `try_send`: it never waits, so one slow or dead client cannot slow
+//! anyone else. A connection whose queue is full is dropped from every topic at once; with the
+//! last sender gone its task sees the queue close and ends the socket ("too slow").
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use actix_web::web::Bytes;
+use bytestring::ByteString;
+use tokio::sync::mpsc;
+
+/// A connection's id, unique within the instance.
+pub type ConnId = u64;
+
+/// A frame ready to be written: built once, cloned cheaply for every recipient.
+#[derive(Debug, Clone)]
+pub enum Frame {
+    /// A JSON text frame.
+    Text(ByteString),
+    /// A binary frame (Yjs).
+    Binary(Bytes),
+    /// Close the socket with this code and reason.
+    Close(u16, &'static str),
+}
+
+impl Frame {
+    /// A text frame from a JSON value.
+    pub fn json(value: &impl serde::Serialize) -> Frame {
+        Frame::Text(ByteString::from(
+            serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned()),
+        ))
+    }
+}
+
+/// What a connection listens to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// A team channel (members, coaches, organizers of one team).
+    Team(String),
+    /// Every team channel of an event (announcements reach them all).
+    EventTeams(String),
+    /// The public event channel of an event.
+    Event(String),
+    /// Staff on the event channel (help calls of the teams they may see).
+    Staff(String),
+    /// The Yjs socket of one document.
+    Doc(String),
+}
+
+struct Subscriber {
+    tx: mpsc::Sender<Frame>,
+    /// Only frames about these teams (a coach on the event channel); `None`: all.
+    teams: Option<Arc<HashSet<String>>>,
+}
+
+/// Every live connection of this instance.
+#[derive(Default)]
+pub struct Registry {
+    topics: RwLock<HashMap<Topic, HashMap<ConnId, Subscriber>>>,
+    by_conn: RwLock<HashMap<ConnId, Vec<Topic>>>,
+    next_id: AtomicU64,
+    dropped: AtomicU64,
+}
+
+impl Registry {
+    /// A new connection id and its queue of `capacity` frames.
+    pub fn open(&self, capacity: usize) -> (ConnId, mpsc::Sender<Frame>, mpsc::Receiver<Frame>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let (tx, rx) = mpsc::channel(capacity);
+        (id, tx, rx)
+    }
+
+    /// Adds `conn` to `topic`; `teams` restricts team-scoped frames (see [`Registry::send`]).
+    pub fn subscribe(
+        &self,
+        topic: Topic,
+        conn: ConnId,
+        tx: &mpsc::Sender<Frame>,
+        teams: Option<Arc<HashSet<String>>>,
+    ) {
+        let subscriber = Subscriber {
+            tx: tx.clone(),
+            teams,
+        };
+        write(&self.topics)
+            .entry(topic.clone())
+            .or_default()
+            .insert(conn, subscriber);
+        write(&self.by_conn).entry(conn).or_default().push(topic);
+    }
+
+    /// Removes `conn` from every topic.
+    pub fn close(&self, conn: ConnId) {
+        let Some(topics) = write(&self.by_conn).remove(&conn) else {
+            return;
+        };
+        let mut all = write(&self.topics);
+        for topic in topics {
+            if let Some(subscribers) = all.get_mut(&topic) {
+                subscribers.remove(&conn);
+                if subscribers.is_empty() {
+                    all.remove(&topic);
+                }
+            }
+        }
+    }
+
+    /// Queues `frame` for every subscriber of `topic` but `except`; with `team`, only for
+    /// subscribers without a team restriction or whose restriction includes it. Returns how
+    /// many got it. Subscribers whose queue is full are dropped.
+    pub fn send(
+        &self,
+        topic: &Topic,
+        frame: &Frame,
+        team: Option<&str>,
+        except: Option<ConnId>,
+    ) -> usize {
+        let mut delivered = 0;
+        let mut slow = Vec::new();
+        {
+            let topics = read(&self.topics);
+            let Some(subscribers) = topics.get(topic) else {
+                return 0;
+            };
+            for (id, subscriber) in subscribers {
+                if Some(*id) == except {
+                    continue;
+                }
+                if let (Some(team), Some(allowed)) = (team, &subscriber.teams)
+                    && !allowed.contains(team)
+                {
+                    continue;
+                }
+                match subscriber.tx.try_send(frame.clone()) {
+                    Ok(()) => delivered += 1,
+                    Err(mpsc::error::TrySendError::Full(_)) => slow.push(*id),
+                    // Its task has ended and will unsubscribe itself.
+                    Err(mpsc::error::TrySendError::Closed(_)) => {}
+                }
+            }
+        }
+        for id in slow {
+            tracing::info!(connection = id, "live client too slow: dropped");
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            self.close(id);
+        }
+        delivered
+    }
+
+    /// Whether anyone here listens to `topic`.
+    pub fn has(&self, topic: &Topic) -> bool {
+        read(&self.topics).contains_key(topic)
+    }
+
+    /// The keys of every topic of one kind with listeners here (`Topic::Team` → team ids…).
+    pub fn keys(&self, kind: fn(&Topic) -> Option<&String>) -> Vec<String> {
+        read(&self.topics)
+            .keys()
+            .filter_map(kind)
+            .cloned()
+            .collect()
+    }
+
+    /// Open connections on this instance.
+    pub fn connections(&self) -> usize {
+        read(&self.by_conn).len()
+    }
+
+    /// Connections dropped for being too slow since start.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
