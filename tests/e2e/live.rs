@@ -471,10 +471,11 @@ async fn reconnecting_clients_converge_and_resume_chat(app: TestApp) {
     }
 
     // Bob comes back with his replica: both sides converge.
-    let yb = YClient::reconnect(&app, &w.bob.access_token, &w.team.id, &doc, offline).await;
-    let len = yb.text().len();
-    assert!(yb.text().contains("# bob") && yb.text().contains("pass"));
+    let mut yb = YClient::reconnect(&app, &w.bob.access_token, &w.team.id, &doc, offline).await;
+    let len = "# bob\n".len() + "def main():\n    pass\n".len() + 5 * "#0\n".len();
+    yb.wait_text_len(len).await;
     ya.wait_text_len(len).await;
+    assert!(yb.text().contains("# bob") && yb.text().contains("#4"));
     assert_eq!(ya.text(), yb.text());
     // A late client gets the same text, straight from the database too.
     let late = YClient::connect(&app, &w.alice.access_token, &w.team.id, &doc).await;
