@@ -11,6 +11,8 @@ mod cli;
 mod crash;
 mod event_flow;
 mod events;
+mod export;
+mod insights;
 mod leaderboard;
 mod live;
 mod live_client;

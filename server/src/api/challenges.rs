@@ -262,5 +262,6 @@ pub async fn team_materials(
 ) -> Result<HttpResponse> {
     let (team, challenge) = path.into_inner();
     let materials = ladder::materials(&state, &caller.user, &team, &challenge).await?;
+    crate::insights::opens::record_member_open(&state, &caller.user, &team, &challenge).await;
     Ok(HttpResponse::Ok().json(materials))
 }

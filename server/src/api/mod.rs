@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod challenges;
 pub mod events;
+pub mod insights;
 pub mod leaderboard;
 pub mod live;
+pub mod observations;
 pub mod submissions;
 pub mod teams;
 
@@ -21,6 +23,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(leaderboard::configure)
             .configure(challenges::configure)
             .configure(submissions::configure)
-            .configure(live::configure),
+            .configure(live::configure)
+            .configure(insights::configure)
+            .configure(observations::configure),
     );
 }

@@ -6,6 +6,7 @@
 
 mod admin;
 mod challenge;
+mod export;
 mod serve;
 mod validate;
 
@@ -45,6 +46,10 @@ pub enum Command {
     },
     /// Run a validator on one submission and print the verdict (or the validator error) as JSON.
     Validate(validate::ValidateArgs),
+    /// Write one event (settings, people, challenges, submissions, notes, …) to a file.
+    Export(export::ExportArgs),
+    /// Load a file written by `cohack export` (one transaction; refuses a slug clash).
+    Import(export::ImportArgs),
 }
 
 /// Where configuration and the database come from; shared by every command that needs them.
@@ -81,6 +86,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin { command } => admin::run(command),
         Command::Challenge { command } => challenge::run(command),
         Command::Validate(args) => validate::run(args),
+        Command::Export(args) => export::run_export(args),
+        Command::Import(args) => export::run_import(args),
     }
 }
 

@@ -304,6 +304,45 @@ diesel::joinable!(document_updates -> documents (document_id));
 diesel::joinable!(announcements -> users (author_id));
 diesel::joinable!(live_presence -> users (user_id));
 
+diesel::table! {
+    coach_notes (id) {
+        id -> Text,
+        team_id -> Text,
+        challenge_id -> Text,
+        author_id -> Text,
+        text -> Text,
+        tags -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    challenge_feedback (id) {
+        id -> Text,
+        team_id -> Text,
+        challenge_id -> Text,
+        user_id -> Text,
+        difficulty -> Integer,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    challenge_opens (team_id, challenge_id) {
+        team_id -> Text,
+        challenge_id -> Text,
+        opened_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(coach_notes -> teams (team_id));
+diesel::joinable!(coach_notes -> challenges (challenge_id));
+diesel::joinable!(challenge_feedback -> teams (team_id));
+diesel::joinable!(challenge_feedback -> challenges (challenge_id));
+diesel::joinable!(challenge_feedback -> users (user_id));
+diesel::joinable!(challenge_opens -> challenges (challenge_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -329,4 +368,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     live_activity,
     live_presence,
     live_instances,
+    coach_notes,
+    challenge_feedback,
+    challenge_opens,
 );

@@ -1,0 +1,226 @@
+//! One serializable row type per exported table, in dependency order, and the rewriting of
+//! user and organization ids an import needs.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::schema;
+
+/// Base64 for binary columns.
+mod b64 {
+    use base64::{Engine as _, engine::general_purpose::STANDARD};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+macro_rules! rows {
+    ($( $name:ident => $table:ident { $( $(#[$attr:meta])* $field:ident : $ty:ty ),* $(,)? } )*) => {
+        $(
+            #[doc = concat!("A row of `", stringify!($table), "`.")]
+            #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+            #[diesel(table_name = schema::$table)]
+            #[serde(deny_unknown_fields)]
+            pub struct $name { $( $(#[$attr])* pub $field: $ty ),* }
+        )*
+
+        /// A row of any exported table.
+        #[derive(Debug, Clone)]
+        pub enum Row {
+            $(
+                #[doc = concat!("`", stringify!($table), "`")]
+                $name($name),
+            )*
+        }
+
+        impl Row {
+            /// The table's name.
+            pub fn table(&self) -> &'static str {
+                match self { $( Row::$name(_) => stringify!($table), )* }
+            }
+
+            /// The row's columns as JSON.
+            pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+                match self { $( Row::$name(r) => serde_json::to_value(r), )* }
+            }
+
+            /// A row of `table` from its columns.
+            pub fn from_json(table: &str, row: serde_json::Value) -> Result<Row, String> {
+                match table {
+                    $( stringify!($table) => serde_json::from_value(row)
+                        .map(Row::$name)
+                        .map_err(|e| format!("a row of {table}: {e}")), )*
+                    other => Err(format!("unknown table {other:?}")),
+                }
+            }
+        }
+
+        /// Tables in export (and insertion) order.
+        pub const TABLES: &[&str] = &[ $( stringify!($table) ),* ];
+    };
+}
+
+rows! {
+    OrganizationRow => organizations { id: String, name: String, created_at: NaiveDateTime }
+    UserRow => users {
+        id: String, email: String, password_hash: String, display_name: String,
+        organization_id: String, is_portal_organizer: bool, created_at: NaiveDateTime,
+    }
+    EventRow => events {
+        id: String, slug: String, name: String, description: String, starts_at: NaiveDateTime,
+        ends_at: NaiveDateTime, freeze_at: Option<NaiveDateTime>, registration: String,
+        invite_code: Option<String>, team_size_min: i32, team_size_max: i32, created_by: String,
+        created_at: NaiveDateTime, updated_at: NaiveDateTime,
+    }
+    EventRoleRow => event_roles {
+        event_id: String, user_id: String, role: String, granted_by: Option<String>,
+        created_at: NaiveDateTime,
+    }
+    TeamRow => teams {
+        id: String, event_id: String, name: String, invite_code: String, created_by: String,
+        created_at: NaiveDateTime,
+    }
+    TeamMemberRow => team_members {
+        team_id: String, user_id: String, event_id: String, joined_at: NaiveDateTime,
+    }
+    TeamCoachRow => team_coaches {
+        team_id: String, user_id: String, assigned_by: Option<String>, assigned_at: NaiveDateTime,
+    }
+    ChallengeRow => challenges {
+        id: String, event_id: String, slug: String, title: String, summary: String,
+        position: i32, points: i32, statement: String, always_open: bool, config: String,
+        limits: String, live_version_id: Option<String>, created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    ValidatorBlobRow => validator_blobs {
+        hash: String, #[serde(with = "b64")] wasm: Vec<u8>, size_bytes: i64,
+        created_at: NaiveDateTime,
+    }
+    ValidatorVersionRow => validator_versions {
+        id: String, challenge_id: String, version: i32, blob_hash: String, manifest: String,
+        sample_report: String, published_by: String, created_at: NaiveDateTime,
+    }
+    SubmissionRow => submissions {
+        id: String, team_id: String, challenge_id: String, submitted_by: String, answer: String,
+        status: String, created_at: NaiveDateTime,
+    }
+    SubmissionFileRow => submission_files {
+        submission_id: String, path: String, #[serde(with = "b64")] content: Vec<u8>,
+    }
+    VerdictRow => verdicts {
+        id: String, submission_id: String, validator_version_id: String, is_current: bool,
+        passed: bool, score: i32, max_score: i32, feedback: String, checks: String,
+        notes: String, error_kind: Option<String>, error_detail: Option<String>, logs: String,
+        fuel_used: i64, duration_us: i64, created_at: NaiveDateTime,
+    }
+    ChatMessageRow => chat_messages {
+        id: String, team_id: String, author_id: String, text: String, created_at: NaiveDateTime,
+    }
+    DocumentRow => documents {
+        id: String, team_id: String, title: String, created_by: String,
+        created_at: NaiveDateTime, updated_at: NaiveDateTime, deleted_at: Option<NaiveDateTime>,
+        #[serde(with = "b64")] snapshot: Vec<u8>, snapshot_seq: i64, last_seq: i64,
+    }
+    DocumentUpdateRow => document_updates {
+        document_id: String, seq: i64, #[serde(with = "b64")] data: Vec<u8>,
+        created_at: NaiveDateTime,
+    }
+    HelpCallRow => help_calls {
+        id: String, team_id: String, event_id: String, raised_by: String, context: String,
+        raised_at: NaiveDateTime, acknowledged_by: Option<String>,
+        acknowledged_at: Option<NaiveDateTime>, resolved_by: Option<String>,
+        resolved_at: Option<NaiveDateTime>,
+    }
+    AnnouncementRow => announcements {
+        id: String, event_id: String, author_id: String, text: String, created_at: NaiveDateTime,
+    }
+    CoachNoteRow => coach_notes {
+        id: String, team_id: String, challenge_id: String, author_id: String, text: String,
+        tags: String, created_at: NaiveDateTime,
+    }
+    FeedbackRow => challenge_feedback {
+        id: String, team_id: String, challenge_id: String, user_id: String, difficulty: i32,
+        text: String, created_at: NaiveDateTime,
+    }
+    ChallengeOpenRow => challenge_opens {
+        team_id: String, challenge_id: String, opened_at: NaiveDateTime,
+    }
+}
+
+fn remap(map: &HashMap<String, String>, id: &mut String) {
+    if let Some(to) = map.get(id.as_str()) {
+        id.clone_from(to);
+    }
+}
+
+fn remap_opt(map: &HashMap<String, String>, id: &mut Option<String>) {
+    if let Some(id) = id {
+        remap(map, id);
+    }
+}
+
+impl Row {
+    /// Every user id this row references.
+    pub fn user_ids(&self) -> Vec<&str> {
+        let (ids, optional): (Vec<&String>, Vec<&Option<String>>) = match self {
+            Row::EventRow(r) => (vec![&r.created_by], vec![]),
+            Row::EventRoleRow(r) => (vec![&r.user_id], vec![&r.granted_by]),
+            Row::TeamRow(r) => (vec![&r.created_by], vec![]),
+            Row::TeamMemberRow(r) => (vec![&r.user_id], vec![]),
+            Row::TeamCoachRow(r) => (vec![&r.user_id], vec![&r.assigned_by]),
+            Row::ValidatorVersionRow(r) => (vec![&r.published_by], vec![]),
+            Row::SubmissionRow(r) => (vec![&r.submitted_by], vec![]),
+            Row::ChatMessageRow(r) => (vec![&r.author_id], vec![]),
+            Row::DocumentRow(r) => (vec![&r.created_by], vec![]),
+            Row::HelpCallRow(r) => (vec![&r.raised_by], vec![&r.acknowledged_by, &r.resolved_by]),
+            Row::AnnouncementRow(r) => (vec![&r.author_id], vec![]),
+            Row::CoachNoteRow(r) => (vec![&r.author_id], vec![]),
+            Row::FeedbackRow(r) => (vec![&r.user_id], vec![]),
+            _ => (vec![], vec![]),
+        };
+        ids.into_iter()
+            .map(String::as_str)
+            .chain(optional.into_iter().filter_map(Option::as_deref))
+            .collect()
+    }
+
+    /// Rewrites user ids (users matched on the target by email).
+    pub fn remap_users(&mut self, map: &HashMap<String, String>) {
+        match self {
+            Row::EventRow(r) => remap(map, &mut r.created_by),
+            Row::EventRoleRow(r) => {
+                remap(map, &mut r.user_id);
+                remap_opt(map, &mut r.granted_by);
+            }
+            Row::TeamRow(r) => remap(map, &mut r.created_by),
+            Row::TeamMemberRow(r) => remap(map, &mut r.user_id),
+            Row::TeamCoachRow(r) => {
+                remap(map, &mut r.user_id);
+                remap_opt(map, &mut r.assigned_by);
+            }
+            Row::ValidatorVersionRow(r) => remap(map, &mut r.published_by),
+            Row::SubmissionRow(r) => remap(map, &mut r.submitted_by),
+            Row::ChatMessageRow(r) => remap(map, &mut r.author_id),
+            Row::DocumentRow(r) => remap(map, &mut r.created_by),
+            Row::HelpCallRow(r) => {
+                remap(map, &mut r.raised_by);
+                remap_opt(map, &mut r.acknowledged_by);
+                remap_opt(map, &mut r.resolved_by);
+            }
+            Row::AnnouncementRow(r) => remap(map, &mut r.author_id),
+            Row::CoachNoteRow(r) => remap(map, &mut r.author_id),
+            Row::FeedbackRow(r) => remap(map, &mut r.user_id),
+            _ => {}
+        }
+    }
+}
