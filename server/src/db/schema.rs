@@ -372,3 +372,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     challenge_feedback,
     challenge_opens,
 );
+
+// The leaderboard groups judged outcomes by team, challenge and verdict (`crate::scoring`).
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    submissions::team_id,
+    submissions::challenge_id,
+    verdicts::passed,
+    verdicts::score,
+);

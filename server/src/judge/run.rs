@@ -92,7 +92,11 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
         .await?;
     match recorded {
         Some(verdict) => {
-            state.leaderboard.invalidate(&event_id);
+            // A failed attempt that scored nothing cannot move the board: skipping the
+            // invalidation keeps the cached board under a flood of wrong answers.
+            if verdict.passed || verdict.score > 0 {
+                state.leaderboard.invalidate(&event_id);
+            }
             state.live.publish(LiveEvent::verdict(
                 &verdict,
                 &team_id,

@@ -3,8 +3,9 @@
 //! Reads are the hot path (a big screen per room, every participant's browser), so a read
 //! costs a hash lookup and a clone of the cached bytes. A change (a verdict that may move the
 //! board, a rejudge) calls [`LeaderboardCache::invalidate`], which bumps the event's generation;
-//! the next read recomputes — once, however many readers arrive meanwhile (single flight) —
-//! and every read after the invalidation sees the new state. A cached board also expires at
+//! the next read recomputes — once, however many readers arrive meanwhile (single flight):
+//! the reader that recomputes sees the new state, and readers arriving during the computation
+//! get the previous board instead of waiting (stale by at most one computation). A cached board also expires at
 //! the next schedule boundary (freeze, end: the public view changes then) and after a short
 //! time-to-live, which bounds staleness when another instance made the change.
 
@@ -61,6 +62,15 @@ struct Boards {
     full: Bytes,
 }
 
+impl Boards {
+    fn pick(&self, view: BoardView) -> Bytes {
+        match view {
+            BoardView::Public => self.public.clone(),
+            BoardView::Full => self.full.clone(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Slot {
     generation: AtomicU64,
@@ -69,6 +79,10 @@ struct Slot {
 }
 
 impl Slot {
+    fn last(&self) -> Option<Arc<Boards>> {
+        self.boards.read().ok()?.clone()
+    }
+
     fn fresh(&self) -> Option<Arc<Boards>> {
         let boards = self.boards.read().ok()?.clone()?;
         let current = self.generation.load(Ordering::Acquire);
@@ -146,7 +160,16 @@ impl LeaderboardCache {
         let boards = match slot.fresh() {
             Some(boards) => boards,
             None => {
-                let _single_flight = slot.compute.lock().await;
+                // While another request recomputes, serve the board it replaces rather than
+                // queue behind it: readers are at most one computation behind, and a flood of
+                // changes costs one computation at a time, not one per reader.
+                let _single_flight = match slot.compute.try_lock() {
+                    Ok(guard) => guard,
+                    Err(_) => match slot.last() {
+                        Some(stale) => return Ok(stale.pick(view)),
+                        None => slot.compute.lock().await,
+                    },
+                };
                 match slot.fresh() {
                     Some(boards) => boards,
                     None => {
@@ -160,10 +183,7 @@ impl LeaderboardCache {
                 }
             }
         };
-        Ok(match view {
-            BoardView::Public => boards.public.clone(),
-            BoardView::Full => boards.full.clone(),
-        })
+        Ok(boards.pick(view))
     }
 
     async fn compute(&self, event_id: &str, generation: u64) -> Result<Boards> {
