@@ -168,12 +168,32 @@ async fn an_event_moves_from_sqlite_to_another_database_identically() {
     assert!(stderr.contains("altered"), "{stderr}");
     let fresh_app = TestApp::spawn_on(fresh.clone()).await;
     assert_eq!(event_count(&fresh_app).await, (0, 0));
+    // A person who already has an account there (same email) is matched, not duplicated.
+    let existing = fresh_app
+        .register(&played.teams[0].member.email, "Acme")
+        .await;
     let out = import(dir.path(), &file, &fresh);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 existing users matched by email"),
+        "{stdout}"
+    );
+    let team = expect(
+        fresh_app
+            .get_as(
+                &existing.access_token,
+                &format!("/api/v1/teams/{}", played.teams[0].id),
+            )
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(team["members"][0]["user_id"], existing.id.as_str());
     let slug_found = fresh_app
         .state
         .db

@@ -457,6 +457,23 @@ async fn notes_feedback_and_reports_are_private(app: TestApp) {
 async fn authors_see_stats_and_organizers_results(app: TestApp) {
     let played = play_cliff_event(&app, "stats", TimeDelta::days(1)).await;
     let token = &played.event.organizer.access_token;
+    // A member's first fetch of the materials records the opening; a coach's does not.
+    for account in [
+        &played.teams[3].member,
+        &played.coach_a,
+        &played.teams[3].member,
+    ] {
+        let team = if account.id == played.coach_a.id {
+            &played.teams[0].id
+        } else {
+            &played.teams[3].id
+        };
+        expect(
+            crate::challenges::materials(&app, &account.access_token, team, "first-contact").await,
+            200,
+        )
+        .await;
+    }
     let stats = expect(
         app.get_as(token, "/api/v1/events/stats/challenges/first-contact/stats")
             .await,
@@ -472,6 +489,7 @@ async fn authors_see_stats_and_organizers_results(app: TestApp) {
     assert_eq!(stats["most_frequent_failing_check"]["check"], "count");
     assert_eq!(stats["most_frequent_failing_check"]["failures"], 9);
     assert_eq!(stats["validator_errors"], 1);
+    assert_eq!(stats["open_to_solve_seconds"]["count"], 1, "{stats}");
 
     // An author who did not publish this challenge: no report lines, 404 on its stats.
     let author =

@@ -55,7 +55,7 @@ impl Progress for StderrProgress {
         let mut err = std::io::stderr();
         if self.terminal {
             let _ = write!(err, "\r{} {table}: {done} rows…   ", self.verb);
-        } else if done % 10_000 == 0 {
+        } else if done.is_multiple_of(10_000) {
             let _ = writeln!(err, "{} {table}: {done} rows…", self.verb);
         }
     }

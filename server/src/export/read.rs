@@ -235,7 +235,7 @@ fn insert_all(
         };
         let count = counts.entry(table.to_owned()).or_default();
         *count += 1;
-        if *count % 1000 == 0 {
+        if count.is_multiple_of(1000) {
             progress.rows(table, *count);
         }
     }

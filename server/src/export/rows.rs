@@ -36,6 +36,7 @@ macro_rules! rows {
 
         /// A row of any exported table.
         #[derive(Debug, Clone)]
+        #[expect(clippy::enum_variant_names, reason = "each variant wraps the row type of its name")]
         pub enum Row {
             $(
                 #[doc = concat!("`", stringify!($table), "`")]

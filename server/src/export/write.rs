@@ -287,7 +287,7 @@ pub fn export_event(
         writeln!(out, "{line}").map_err(io)?;
         let count = counts.entry(row.table().to_owned()).or_default();
         *count += 1;
-        if *count % 1000 == 0 {
+        if count.is_multiple_of(1000) {
             progress.rows(row.table(), *count);
         }
     }
