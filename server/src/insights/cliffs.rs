@@ -412,3 +412,86 @@ pub fn report(
         cliffs,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDateTime, TimeDelta};
+
+    use super::*;
+    use crate::insights::data::CheckResult;
+
+    fn at(minutes: i64) -> NaiveDateTime {
+        NaiveDateTime::default() + TimeDelta::minutes(minutes)
+    }
+
+    fn attempt(minute: i64, checks: &[(&str, bool)], passed: bool) -> Attempt {
+        Attempt {
+            team_id: "t".into(),
+            challenge_id: "c".into(),
+            at: at(minute),
+            passed,
+            feedback: "nope".into(),
+            checks: checks
+                .iter()
+                .map(|(name, ok)| CheckResult {
+                    name: (*name).into(),
+                    passed: *ok,
+                    message: format!("{name} says {ok}"),
+                })
+                .collect(),
+            error_kind: None,
+        }
+    }
+
+    #[test]
+    fn a_check_is_stuck_from_its_first_failure_to_its_first_pass() {
+        let list = [
+            attempt(0, &[("a", false), ("b", true)], false),
+            attempt(10, &[("a", false), ("b", false)], false),
+            attempt(30, &[("a", true), ("b", false)], false),
+            attempt(50, &[("a", false), ("b", false)], false),
+            attempt(70, &[("a", true), ("b", true)], true),
+        ];
+        let refs: Vec<&Attempt> = list.iter().collect();
+        let windows = windows(&refs, at(1000));
+        let a = &windows[&Some("a".to_owned())];
+        assert_eq!((a.start, a.end, a.failed_attempts), (at(0), at(30), 3));
+        assert_eq!(a.first_message, "a says false");
+        let b = &windows[&Some("b".to_owned())];
+        assert_eq!((b.start, b.end, b.failed_attempts), (at(10), at(70), 3));
+        assert!(!windows.contains_key(&None));
+    }
+
+    #[test]
+    fn unresolved_cliffs_run_to_the_end_and_unexplained_failures_count_apart() {
+        let list = [
+            attempt(0, &[], false),
+            attempt(5, &[("a", false)], false),
+            attempt(9, &[("a", false)], false),
+        ];
+        let refs: Vec<&Attempt> = list.iter().collect();
+        let windows = windows(&refs, at(100));
+        let none = &windows[&None];
+        assert_eq!((none.start, none.end, none.seconds()), (at(0), at(5), 300));
+        assert_eq!(none.first_message, "nope");
+        let a = &windows[&Some("a".to_owned())];
+        assert_eq!((a.start, a.end, a.failed_attempts), (at(5), at(100), 2));
+    }
+
+    #[test]
+    fn attempts_after_the_pass_change_nothing() {
+        let list = [
+            attempt(0, &[("a", true)], true),
+            attempt(5, &[("a", false)], false),
+        ];
+        let refs: Vec<&Attempt> = list.iter().collect();
+        assert!(windows(&refs, at(100)).is_empty());
+    }
+
+    #[test]
+    fn medians_of_even_and_odd_counts() {
+        assert_eq!(median(&mut []), 0);
+        assert_eq!(median(&mut [5, 1, 3]), 3);
+        assert_eq!(median(&mut [4, 1, 3, 2]), 2);
+    }
+}

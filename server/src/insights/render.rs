@@ -174,3 +174,23 @@ pub fn results_csv(results: &Results) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(human(12), "12s");
+        assert_eq!(human(303), "5m 03s");
+        assert_eq!(human(3720), "1h 02m");
+    }
+}

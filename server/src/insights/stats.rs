@@ -182,3 +182,20 @@ fn compute(data: &EventData, challenge_id: &str, slug: &str) -> ChallengeStats {
         validator_errors_by_kind: errors,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Distribution;
+
+    #[test]
+    fn p90_is_the_nearest_rank() {
+        let d = Distribution::of((1..=10).collect());
+        assert_eq!(
+            (d.min, d.median, d.p90, d.max),
+            (Some(1), Some(5), Some(9), Some(10))
+        );
+        let one = Distribution::of(vec![7]);
+        assert_eq!((one.count, one.median, one.p90), (1, Some(7), Some(7)));
+        assert_eq!(Distribution::of(vec![]).count, 0);
+    }
+}
