@@ -183,10 +183,15 @@ fn main() {
     let url = DatabaseUrl::Sqlite(dir.path().join("bench.db"));
     let db = Database::open(&url, 2).expect("open");
     db.migrate().expect("migrate");
-    let mut conn = db.checkout(std::time::Duration::from_secs(5)).expect("conn");
+    let mut conn = db
+        .checkout(std::time::Duration::from_secs(5))
+        .expect("conn");
     let seeding = Instant::now();
     let organizer = seed(&mut conn);
-    eprintln!("seeded {SUBMISSIONS} submissions in {:?}", seeding.elapsed());
+    eprintln!(
+        "seeded {SUBMISSIONS} submissions in {:?}",
+        seeding.elapsed()
+    );
     let filter = CliffFilter::default();
     let mut times = Vec::new();
     let mut cliffs = 0;
@@ -200,14 +205,13 @@ fn main() {
     println!(
         "insights report, {TEAMS} teams, {CHALLENGES} challenges, {SUBMISSIONS} submissions, \
          SQLite: {cliffs} cliffs; min {:?}, median {:?}, p90 {:?}, max {:?} (30 runs)",
-        times[0],
-        times[15],
-        times[26],
-        times[29]
+        times[0], times[15], times[26], times[29]
     );
     let mut criterion = Criterion::default().sample_size(20).configure_from_args();
     criterion.bench_function("cliffs_report_20k_submissions_sqlite", |b| {
-        b.iter(|| black_box(cliffs_report_as(&mut conn, &organizer, "big", &filter).expect("report")))
+        b.iter(|| {
+            black_box(cliffs_report_as(&mut conn, &organizer, "big", &filter).expect("report"))
+        })
     });
     criterion.final_summary();
 }
