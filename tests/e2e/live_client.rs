@@ -272,10 +272,10 @@ impl YClient {
             let mut decoder = DecoderV1::new(Cursor::new(&data));
             for message in MessageReader::new(&mut decoder) {
                 match message.expect("valid message") {
-                    Message::Awareness(update) => {
-                        if update.clients.values().any(|e| e.json.contains(needle)) {
-                            return;
-                        }
+                    Message::Awareness(update)
+                        if update.clients.values().any(|e| e.json.contains(needle)) =>
+                    {
+                        return;
                     }
                     Message::Sync(SyncMessage::Update(u) | SyncMessage::SyncStep2(u)) => {
                         self.apply(&u)

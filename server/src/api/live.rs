@@ -415,7 +415,7 @@ pub async fn list_help_calls(
                 conn,
                 &access.event.id,
                 open,
-                Some(&[access.team.id.clone()]),
+                Some(std::slice::from_ref(&access.team.id)),
             )
         })
         .await?;
