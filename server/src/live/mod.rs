@@ -178,6 +178,7 @@ pub struct LiveHub {
     events_tx: mpsc::UnboundedSender<LiveEvent>,
     events_rx: Mutex<Option<mpsc::UnboundedReceiver<LiveEvent>>>,
     boards: Mutex<HashMap<String, BoardPush>>,
+    board_frames: Mutex<HashMap<String, (actix_web::web::Bytes, Frame)>>,
     clocks: Mutex<HashSet<String>>,
     slugs: Mutex<HashMap<String, String>>,
     presence: Mutex<HashMap<String, String>>,
@@ -208,6 +209,7 @@ impl LiveHub {
             events_tx,
             events_rx: Mutex::new(Some(events_rx)),
             boards: Mutex::default(),
+            board_frames: Mutex::default(),
             clocks: Mutex::default(),
             slugs: Mutex::default(),
             presence: Mutex::default(),
@@ -443,9 +445,17 @@ impl LiveHub {
     }
 
     /// The `leaderboard` frame of an event: the public board, as the HTTP endpoint serves it.
+    /// Built once per board (the cache hands out the same buffer until it changes) and
+    /// shared by every connection.
     pub async fn board_frame(&self, state: &AppState, event_id: &str) -> Result<Frame> {
         let slug = self.slug_of(state, event_id).await?;
         let board = state.leaderboard.get(&slug, BoardView::Public).await?;
+        if let Some((source, frame)) = lock(&self.board_frames).get(event_id)
+            && source.as_ptr() == board.as_ptr()
+            && source.len() == board.len()
+        {
+            return Ok(frame.clone());
+        }
         // `{"event":…}` becomes `{"type":"leaderboard","event":…}` without re-serializing.
         let body = std::str::from_utf8(&board).map_err(Error::internal)?;
         let rest = body.strip_prefix('{').unwrap_or(body);
@@ -454,9 +464,11 @@ impl LiveHub {
         } else {
             ","
         };
-        Ok(Frame::Text(ByteString::from(format!(
+        let frame = Frame::Text(ByteString::from(format!(
             "{{\"type\":\"leaderboard\"{separator}{rest}"
-        ))))
+        )));
+        lock(&self.board_frames).insert(event_id.to_owned(), (board, frame.clone()));
+        Ok(frame)
     }
 
     /// Pushes the event's public board to its channel here. Concurrent calls coalesce: while

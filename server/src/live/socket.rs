@@ -10,7 +10,9 @@
 use std::time::Instant;
 
 use actix_web::web::{self, Bytes};
-use actix_ws::{AggregatedMessage, CloseCode, CloseReason, MessageStream, ProtocolError, Session};
+use actix_ws::{
+    AggregatedMessage, CloseCode, CloseReason, Item, MessageStream, ProtocolError, Session,
+};
 use tokio::sync::mpsc;
 
 use super::{
@@ -35,8 +37,31 @@ enum End {
     Server(CloseCode, &'static str),
 }
 
+/// Text frames larger than this go out as fragments of this size (see [`write`]); with its
+/// 4-byte header a fragment is 4 KiB on the wire.
+const FRAGMENT: usize = 4 * 1024 - 4;
+
 async fn write(session: &mut Session, frame: Frame) -> Result<(), End> {
     let sent = match frame {
+        // A large frame (a leaderboard) goes out as continuation fragments, slices of the one
+        // buffer every connection shares: the HTTP layer encodes and writes 4 KiB at a time
+        // instead of copying the whole frame into each connection's write buffer at once.
+        Frame::Text(text) if text.len() > FRAGMENT => {
+            let bytes = text.into_bytes();
+            let mut offset = 0;
+            while offset < bytes.len() {
+                let end = (offset + FRAGMENT).min(bytes.len());
+                let chunk = bytes.slice(offset..end);
+                let item = match (offset == 0, end == bytes.len()) {
+                    (true, _) => Item::FirstText(chunk),
+                    (false, true) => Item::Last(chunk),
+                    (false, false) => Item::Continue(chunk),
+                };
+                session.continuation(item).await.map_err(|_| End::Client)?;
+                offset = end;
+            }
+            Ok(())
+        }
         Frame::Text(text) => session.text(text).await,
         Frame::Binary(bytes) => session.binary(bytes).await,
         Frame::Close(code, reason) => return Err(End::Server(CloseCode::Other(code), reason)),
