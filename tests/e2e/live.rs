@@ -338,11 +338,7 @@ async fn verdict_reaches_workspace_and_big_screen(app: TestApp) {
         .expect("json");
     assert_eq!(board["rows"], http["rows"], "same rows as over HTTP");
 
-    // Other activity kinds, and announcements on both channels.
-    app.state.live.publish(LiveEvent::Unlocked {
-        team_id: w.team.id.clone(),
-        challenge: "c2".into(),
-    });
+    // Passing c1 opened c2: an unlock follows the verdict.
     let unlock = alice
         .expect_where("activity", |a| a["kind"] == "unlock")
         .await;
@@ -373,7 +369,7 @@ async fn verdict_reaches_workspace_and_big_screen(app: TestApp) {
     assert_eq!(refused.status(), 403);
 }
 
-/// Stores a passing verdict for team `w.team` on a new challenge `c1`.
+/// Adds challenges `c1` and `c2` and stores a passing verdict for team `w.team` on `c1`.
 pub async fn record_passing_verdict(app: &TestApp, w: &World) -> String {
     let (event_id, team_id, author) = (w.event.id.clone(), w.team.id.clone(), w.alice.id.clone());
     app.state
@@ -396,6 +392,19 @@ pub async fn record_passing_verdict(app: &TestApp, w: &World) -> String {
                     challenges::slug.eq("c1"),
                     challenges::title.eq("Challenge 1"),
                     challenges::position.eq(1),
+                    challenges::points.eq(100),
+                    challenges::statement.eq("…"),
+                    challenges::created_at.eq(now),
+                    challenges::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            diesel::insert_into(challenges::table)
+                .values((
+                    challenges::id.eq(new_id()),
+                    challenges::event_id.eq(&event_id),
+                    challenges::slug.eq("c2"),
+                    challenges::title.eq("Challenge 2"),
+                    challenges::position.eq(2),
                     challenges::points.eq(100),
                     challenges::statement.eq("…"),
                     challenges::created_at.eq(now),

@@ -485,6 +485,18 @@ impl LiveHub {
                 self.record_activity(state, &team_id, "verdict", data)
                     .await?;
                 self.board_changed(state, &event_id).await;
+                if passed && status == "judged" {
+                    let (event, team) = (event_id.clone(), team_id.clone());
+                    let opened = state
+                        .db
+                        .run(move |conn| newly_unlocked(conn, &event, &team, &challenge))
+                        .await?;
+                    for challenge in opened {
+                        let data = json!({"challenge": challenge});
+                        self.record_activity(state, &team_id, "unlock", data)
+                            .await?;
+                    }
+                }
                 Ok(())
             }
             LiveEvent::Unlocked { team_id, challenge } => {
@@ -543,6 +555,49 @@ impl LiveHub {
     pub async fn publish_now(&self, state: &AppState, event: LiveEvent) -> Result<()> {
         self.handle_event(state, event).await
     }
+}
+
+/// The challenges (slugs) a team's first pass on `challenge` opened: none when it had passed
+/// it before. Two first passes judged at the same moment may both see two passes and report
+/// nothing; the ladder itself is still right.
+fn newly_unlocked(
+    conn: &mut crate::db::DbConnection,
+    event_id: &str,
+    team_id: &str,
+    challenge: &str,
+) -> Result<Vec<String>> {
+    use diesel::prelude::*;
+
+    use crate::{
+        db::schema::{submissions, verdicts},
+        models::challenge::{self, Challenge},
+    };
+
+    let ladder = Challenge::ladder(conn, event_id)?;
+    let Some(passed) = ladder.iter().find(|c| c.slug == challenge) else {
+        return Ok(Vec::new());
+    };
+    let passes: i64 = submissions::table
+        .inner_join(verdicts::table)
+        .filter(submissions::team_id.eq(team_id))
+        .filter(submissions::challenge_id.eq(&passed.id))
+        .filter(verdicts::is_current.eq(true))
+        .filter(verdicts::passed.eq(true))
+        .count()
+        .get_result(conn)?;
+    if passes != 1 {
+        return Ok(Vec::new());
+    }
+    let solved = Challenge::solved_by(conn, team_id)?;
+    let mut before = solved.clone();
+    before.remove(&passed.id);
+    let open_now = challenge::unlocked(&ladder, &solved);
+    let open_before = challenge::unlocked(&ladder, &before);
+    Ok(ladder
+        .iter()
+        .filter(|c| open_now.contains(&c.id) && !open_before.contains(&c.id))
+        .map(|c| c.slug.clone())
+        .collect())
 }
 
 /// The time until the next schedule boundary of `event` and which.
