@@ -59,6 +59,10 @@ async fn write(session: &mut Session, frame: Frame) -> Result<(), End> {
                 };
                 session.continuation(item).await.map_err(|_| End::Client)?;
                 offset = end;
+                // Let the HTTP layer take this fragment alone: fed all at once, it would copy
+                // the whole frame into the connection's write buffer, which then keeps that
+                // size for as long as the connection lives.
+                tokio::task::yield_now().await;
             }
             Ok(())
         }
