@@ -21,6 +21,10 @@ use crate::{
     state::AppState,
 };
 
+/// How long after a push the board is read again, in case the first read got the board a
+/// concurrent recomputation was replacing.
+const BOARD_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
+
 impl LiveHub {
     /// Pushes a stored chat line to the team's clients here.
     pub async fn deliver_chat(&self, state: &AppState, team_id: &str, id: &str) -> Result<()> {
@@ -215,22 +219,40 @@ impl LiveHub {
         let event_id = event_id.to_owned();
         tokio::spawn(async move {
             let hub = &state.live;
+            let mut pushed: Option<ByteString> = None;
+            let mut settled = false;
             loop {
                 match hub.board_frame(&state, &event_id).await {
                     Ok(frame) => {
-                        hub.registry
-                            .send(&Topic::Event(event_id.clone()), &frame, None, None);
+                        let text = match &frame {
+                            Frame::Text(text) => Some(text.clone()),
+                            _ => None,
+                        };
+                        if text != pushed {
+                            hub.registry
+                                .send(&Topic::Event(event_id.clone()), &frame, None, None);
+                            pushed = text;
+                        }
                     }
                     Err(e) => tracing::warn!(error = %e, event = %event_id, "board not pushed"),
                 }
-                let mut boards = lock(&hub.boards);
-                let push = boards.entry(event_id.clone()).or_default();
-                if push.dirty {
-                    push.dirty = false;
-                } else {
-                    push.running = false;
-                    break;
+                {
+                    let mut boards = lock(&hub.boards);
+                    let push = boards.entry(event_id.clone()).or_default();
+                    if push.dirty {
+                        push.dirty = false;
+                        continue;
+                    }
+                    if settled {
+                        push.running = false;
+                        break;
+                    }
                 }
+                // While another reader recomputes, the cache hands out the board that one
+                // replaces: read once more after it had time to finish, and push again if the
+                // board moved meanwhile.
+                settled = true;
+                tokio::time::sleep(BOARD_SETTLE).await;
             }
         });
     }
