@@ -21,10 +21,6 @@ use crate::{
     state::AppState,
 };
 
-/// How long after a push the board is read again, in case the first read got the board a
-/// concurrent recomputation was replacing.
-const BOARD_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
-
 impl LiveHub {
     /// Pushes a stored chat line to the team's clients here.
     pub async fn deliver_chat(&self, state: &AppState, team_id: &str, id: &str) -> Result<()> {
@@ -177,7 +173,10 @@ impl LiveHub {
     /// shared by every connection.
     pub async fn board_frame(&self, state: &AppState, event_id: &str) -> Result<Frame> {
         let slug = self.slug_of(state, event_id).await?;
-        let board = state.leaderboard.get(&slug, BoardView::Public).await?;
+        let board = state
+            .leaderboard
+            .get_current(&slug, BoardView::Public)
+            .await?;
         if let Some((source, frame)) = lock(&self.board_frames).get(event_id)
             && source.as_ptr() == board.as_ptr()
             && source.len() == board.len()
@@ -220,7 +219,6 @@ impl LiveHub {
         tokio::spawn(async move {
             let hub = &state.live;
             let mut pushed: Option<ByteString> = None;
-            let mut settled = false;
             loop {
                 match hub.board_frame(&state, &event_id).await {
                     Ok(frame) => {
@@ -243,16 +241,9 @@ impl LiveHub {
                         push.dirty = false;
                         continue;
                     }
-                    if settled {
-                        push.running = false;
-                        break;
-                    }
+                    push.running = false;
+                    break;
                 }
-                // While another reader recomputes, the cache hands out the board that one
-                // replaces: read once more after it had time to finish, and push again if the
-                // board moved meanwhile.
-                settled = true;
-                tokio::time::sleep(BOARD_SETTLE).await;
             }
         });
     }

@@ -153,8 +153,19 @@ impl LeaderboardCache {
         slots.entry(event_id.to_owned()).or_default().clone()
     }
 
-    /// The board of the event `slug` as JSON bytes.
+    /// The board of the event `slug` as JSON bytes; during a recomputation another request
+    /// started, the board it replaces (readers never queue).
     pub async fn get(&self, slug: &str, view: BoardView) -> Result<Bytes> {
+        self.board(slug, view, false).await
+    }
+
+    /// The board as of the latest invalidation, waiting for a recomputation in progress:
+    /// for pushes, which must not send the board being replaced.
+    pub async fn get_current(&self, slug: &str, view: BoardView) -> Result<Bytes> {
+        self.board(slug, view, true).await
+    }
+
+    async fn board(&self, slug: &str, view: BoardView, current: bool) -> Result<Bytes> {
         let event_id = self.event_id(slug).await?;
         let slot = self.slot(&event_id);
         let boards = match slot.fresh() {
@@ -166,8 +177,8 @@ impl LeaderboardCache {
                 let _single_flight = match slot.compute.try_lock() {
                     Ok(guard) => guard,
                     Err(_) => match slot.last() {
-                        Some(stale) => return Ok(stale.pick(view)),
-                        None => slot.compute.lock().await,
+                        Some(stale) if !current => return Ok(stale.pick(view)),
+                        _ => slot.compute.lock().await,
                     },
                 };
                 match slot.fresh() {
