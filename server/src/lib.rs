@@ -2,7 +2,8 @@
 //!
 //! The path of a request: [`http`] (routing, extractors, error mapping) → a domain function
 //! ([`models`]) → [`db`] (a pooled connection on the blocking pool) → back as JSON, with
-//! [`error::Error`] mapped to a status and a stable code in one place.
+//! [`error::Error`] mapped to a status and a stable code in one place. Browsers get the same
+//! domain through [`web`]: pages rendered on the server, made live by page scripts.
 
 pub mod access;
 pub mod api;
@@ -21,3 +22,4 @@ pub mod scoring;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;

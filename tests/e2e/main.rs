@@ -6,6 +6,9 @@ mod pg_proxy;
 
 mod auth;
 mod basics;
+mod browser;
+mod browser_staff;
+mod browser_workspace;
 mod challenges;
 mod cli;
 mod crash;

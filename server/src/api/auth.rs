@@ -9,7 +9,7 @@ use crate::{
     auth::{
         AuthUser,
         accounts::{self, Registration},
-        password, sessions,
+        sessions,
     },
     error::{Error, Result},
     models::{organization::Organization, user::User},
@@ -122,7 +122,7 @@ fn auth_response(
     }
 }
 
-fn client_address(req: &HttpRequest) -> String {
+pub(crate) fn client_address(req: &HttpRequest) -> String {
     req.peer_addr()
         .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
 }
@@ -146,9 +146,7 @@ pub async fn register(
 ) -> Result<HttpResponse> {
     state.throttles.register.check(&client_address(&req))?;
     let body = body.into_inner();
-    let password_hash = web::block(move || password::hash(&body.password))
-        .await
-        .map_err(Error::internal)??;
+    let password_hash = accounts::hash_password(body.password).await?;
     let app = state.clone();
     let (user, organization, tokens) = state
         .db
@@ -162,6 +160,7 @@ pub async fn register(
                     password_hash,
                     display_name: &body.display_name,
                     organization: &body.organization,
+                    portal_organizer: false,
                 },
             )
         })
@@ -187,36 +186,9 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner();
-    let email = body.email.trim().to_lowercase();
-    state.throttles.login.check(&format!("email:{email}"))?;
-    state
-        .throttles
-        .login
-        .check(&format!("ip:{}", client_address(&req)))?;
-    let lookup = email.clone();
-    let found = state
-        .db
-        .run(move |conn| match User::find_by_email(conn, &lookup) {
-            Ok(Some(user)) => {
-                let organization = Organization::find(conn, &user.organization_id)?;
-                Ok(Some((user, organization)))
-            }
-            Ok(None) | Err(Error::BadRequest { .. }) => Ok(None),
-            Err(e) => Err(e),
-        })
-        .await?;
-    let stored = found.as_ref().map_or_else(
-        || password::dummy_hash().to_owned(),
-        |(u, _)| u.password_hash.clone(),
-    );
-    let secret = body.password;
-    let matches = web::block(move || password::verify(&secret, &stored))
-        .await
-        .map_err(Error::internal)?;
-    let (user, organization) = match found {
-        Some(found) if matches => found,
-        _ => return Err(Error::Unauthorized("invalid email or password".into())),
-    };
+    let (user, organization) =
+        accounts::check_credentials(&state, &body.email, body.password, &client_address(&req))
+            .await?;
     let app = state.clone();
     let user_id = user.id.clone();
     let tokens = state

@@ -244,7 +244,7 @@ fn parse_optional_time(field: &str, value: Option<&str>) -> Result<Option<NaiveD
 }
 
 impl CreateEventRequest {
-    fn into_settings(self) -> Result<EventSettings> {
+    pub(crate) fn into_settings(self) -> Result<EventSettings> {
         Ok(EventSettings {
             starts_at: parse_time("starts_at", &self.starts_at)?,
             ends_at: parse_time("ends_at", &self.ends_at)?,
@@ -261,7 +261,7 @@ impl CreateEventRequest {
 }
 
 impl UpdateEventRequest {
-    fn into_changes(self) -> Result<EventChanges> {
+    pub(crate) fn into_changes(self) -> Result<EventChanges> {
         Ok(EventChanges {
             starts_at: parse_optional_time("starts_at", self.starts_at.as_deref())?,
             ends_at: parse_optional_time("ends_at", self.ends_at.as_deref())?,

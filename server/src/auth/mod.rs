@@ -5,6 +5,7 @@
 //! - [`sessions`]: log-in sessions and their rotating refresh tokens (stored hashed; reusing a
 //!   rotated one revokes the whole session).
 //! - [`extract`]: the [`AuthUser`] extractor every protected handler takes.
+//! - [`web_sessions`]: browser log-ins kept in an HttpOnly cookie, tied to a session.
 //! - [`throttle`]: per-key rate limits answering 429 with `Retry-After`.
 
 pub mod accounts;
@@ -13,5 +14,6 @@ pub mod password;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod web_sessions;
 
 pub use extract::{AuthUser, MaybeUser};

@@ -40,11 +40,11 @@ pub struct SessionPolicy {
     pub refresh_ttl: Duration,
 }
 
-fn hash_token(token: &str) -> String {
+pub(crate) fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_token() -> Result<String> {
+pub(crate) fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
@@ -68,6 +68,19 @@ fn issue_refresh(
     Ok(token)
 }
 
+/// Records a new session for `user_id` and returns its id.
+pub(crate) fn insert(conn: &mut DbConnection, user_id: &str) -> Result<String> {
+    let session_id = new_id();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(&session_id),
+            sessions::user_id.eq(user_id),
+            sessions::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(session_id)
+}
+
 /// Starts a session for `user_id` and issues its first tokens.
 pub fn start(
     conn: &mut DbConnection,
@@ -76,14 +89,7 @@ pub fn start(
     user_id: &str,
 ) -> Result<IssuedTokens> {
     conn.transaction(|conn| {
-        let session_id = new_id();
-        diesel::insert_into(sessions::table)
-            .values((
-                sessions::id.eq(&session_id),
-                sessions::user_id.eq(user_id),
-                sessions::created_at.eq(now()),
-            ))
-            .execute(conn)?;
+        let session_id = insert(conn, user_id)?;
         Ok(IssuedTokens {
             access_token: keys.issue(user_id, &session_id)?,
             refresh_token: issue_refresh(conn, &session_id, policy)?,

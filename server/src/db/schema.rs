@@ -209,6 +209,17 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
 diesel::table! {
+    web_sessions (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(web_sessions -> sessions (session_id));
+
+diesel::table! {
     chat_messages (id) {
         id -> Text,
         team_id -> Text,
@@ -360,6 +371,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     sessions,
     refresh_tokens,
+    web_sessions,
     chat_messages,
     documents,
     document_updates,

@@ -50,8 +50,11 @@ pub fn app(
         .configure(crate::api::configure)
         .split_for_parts();
     app.app_data(web::Data::new(openapi::Document(api)))
+        .app_data(form_config(limit))
         .service(openapi::openapi_json)
+        .configure(crate::web::configure)
         .default_service(web::to(not_found))
+        .wrap(crate::web::security::headers())
         .wrap(from_fn(metrics::observe))
         .wrap(TracingLogger::default())
 }
@@ -60,6 +63,12 @@ fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
         .error_handler(move |error, _req| json_error(error, limit).into())
+}
+
+fn form_config(limit: usize) -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(limit)
+        .error_handler(|error, _req| Error::bad_request("invalid_form", error.to_string()).into())
 }
 
 fn json_error(error: JsonPayloadError, limit: usize) -> Error {

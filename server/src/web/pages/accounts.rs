@@ -1,0 +1,312 @@
+//! Signing up, in and out, the first-run set-up of a new portal, and access tokens for page
+//! scripts.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::{
+    api::auth::client_address,
+    auth::{
+        accounts::{self, Registration},
+        web_sessions,
+    },
+    error::{Error, Result},
+    web::{
+        PageContext,
+        context::{CSRF_HEADER, Chrome, safe_next},
+    },
+};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(signin_form)
+        .service(signin)
+        .service(signup_form)
+        .service(signup)
+        .service(signout)
+        .service(setup_form)
+        .service(setup)
+        .service(session_token);
+}
+
+/// `?next=` on the account pages.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SigninPage {
+    chrome: Chrome,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct SigninForm {
+    csrf: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+#[get("/signin")]
+async fn signin_form(ctx: PageContext, query: web::Query<NextQuery>) -> Result<HttpResponse> {
+    let next = safe_next(query.next.as_deref());
+    if ctx.user.is_some() {
+        return Ok(ctx.redirect(&next));
+    }
+    ctx.render(&SigninPage {
+        chrome: ctx.chrome("Sign in", &[]),
+        next,
+        email: String::new(),
+        error: None,
+    })
+}
+
+#[post("/signin")]
+async fn signin(
+    req: HttpRequest,
+    ctx: PageContext,
+    form: web::Form<SigninForm>,
+) -> Result<HttpResponse> {
+    let form = form.into_inner();
+    ctx.verify_csrf(&form.csrf)?;
+    let next = safe_next(form.next.as_deref());
+    let checked = accounts::check_credentials(
+        ctx.state(),
+        &form.email,
+        form.password,
+        &client_address(&req),
+    )
+    .await;
+    let user = match checked {
+        Ok((user, _)) => user,
+        Err(error @ (Error::Unauthorized(_) | Error::TooManyRequests { .. })) => {
+            let status = actix_web::ResponseError::status_code(&error);
+            return ctx.render_with_status(
+                status,
+                &SigninPage {
+                    chrome: ctx.chrome("Sign in", &[]),
+                    next,
+                    email: form.email,
+                    error: Some(error.to_string()),
+                },
+            );
+        }
+        Err(other) => return Err(other),
+    };
+    let ttl = ctx.state().session_policy.refresh_ttl;
+    let started = ctx
+        .state()
+        .db
+        .write(move |conn| web_sessions::start(conn, &user.id, ttl))
+        .await?;
+    ctx.sign_in(&started, &next)
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage {
+    chrome: Chrome,
+    heading: &'static str,
+    action: &'static str,
+    intro: &'static str,
+    next: String,
+    values: SignupValues,
+    error: Option<String>,
+}
+
+/// What the sign-up form shows again after an error (never the password).
+#[derive(Debug, Default)]
+struct SignupValues {
+    email: String,
+    display_name: String,
+    organization: String,
+}
+
+/// The sign-up (and first-run set-up) form.
+#[derive(Debug, Deserialize)]
+pub struct SignupForm {
+    csrf: String,
+    email: String,
+    display_name: String,
+    organization: String,
+    password: String,
+    next: Option<String>,
+}
+
+#[get("/signup")]
+async fn signup_form(ctx: PageContext, query: web::Query<NextQuery>) -> Result<HttpResponse> {
+    let next = safe_next(query.next.as_deref());
+    if ctx.user.is_some() {
+        return Ok(ctx.redirect(&next));
+    }
+    ctx.render(&signup_page(
+        &ctx,
+        Kind::Signup,
+        next,
+        SignupValues::default(),
+        None,
+    ))
+}
+
+#[post("/signup")]
+async fn signup(
+    req: HttpRequest,
+    ctx: PageContext,
+    form: web::Form<SignupForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    ctx.state()
+        .throttles
+        .register
+        .check(&client_address(&req))?;
+    create_account(ctx, form.into_inner(), Kind::Signup).await
+}
+
+#[get("/setup")]
+async fn setup_form(ctx: PageContext) -> Result<HttpResponse> {
+    if ctx.state().db.run(accounts::has_portal_organizer).await? {
+        return Ok(ctx.redirect("/"));
+    }
+    ctx.render(&signup_page(
+        &ctx,
+        Kind::Setup,
+        "/events/new".into(),
+        SignupValues::default(),
+        None,
+    ))
+}
+
+#[post("/setup")]
+async fn setup(ctx: PageContext, form: web::Form<SignupForm>) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    create_account(ctx, form.into_inner(), Kind::Setup).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Signup,
+    Setup,
+}
+
+fn signup_page(
+    ctx: &PageContext,
+    kind: Kind,
+    next: String,
+    values: SignupValues,
+    error: Option<String>,
+) -> SignupPage {
+    let (heading, action, intro) = match kind {
+        Kind::Signup => (
+            "Create your account",
+            "/signup",
+            "One account for every event on this portal.",
+        ),
+        Kind::Setup => (
+            "Set up this portal",
+            "/setup",
+            "Nobody organizes this portal yet. The account you create now will: it can \
+             create events and grant every role.",
+        ),
+    };
+    SignupPage {
+        chrome: ctx.chrome(heading, &[]),
+        heading,
+        action,
+        intro,
+        next,
+        values,
+        error,
+    }
+}
+
+async fn create_account(ctx: PageContext, form: SignupForm, kind: Kind) -> Result<HttpResponse> {
+    let next = match kind {
+        Kind::Signup => safe_next(form.next.as_deref()),
+        Kind::Setup => "/events/new".to_owned(),
+    };
+    let values = SignupValues {
+        email: form.email.clone(),
+        display_name: form.display_name.clone(),
+        organization: form.organization.clone(),
+    };
+    let ttl = ctx.state().session_policy.refresh_ttl;
+    let created = match accounts::hash_password(form.password).await {
+        Ok(password_hash) => {
+            ctx.state()
+                .db
+                .write(move |conn| {
+                    let portal_organizer = kind == Kind::Setup;
+                    if portal_organizer && accounts::has_portal_organizer(conn)? {
+                        return Err(Error::conflict(
+                            "already_set_up",
+                            "this portal is already set up: sign in instead",
+                        ));
+                    }
+                    accounts::register_then(
+                        conn,
+                        Registration {
+                            email: &form.email,
+                            password_hash,
+                            display_name: &form.display_name,
+                            organization: &form.organization,
+                            portal_organizer,
+                        },
+                        |conn, user| web_sessions::start(conn, &user.id, ttl),
+                    )
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match created {
+        Ok((_, _, started)) => ctx.sign_in(&started, &next),
+        Err(error @ (Error::BadRequest { .. } | Error::Conflict { .. })) => {
+            let status = actix_web::ResponseError::status_code(&error);
+            let page = signup_page(&ctx, kind, next, values, Some(error.to_string()));
+            ctx.render_with_status(status, &page)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The sign-out form.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+#[post("/signout")]
+async fn signout(
+    req: HttpRequest,
+    ctx: PageContext,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    ctx.sign_out(&req).await
+}
+
+/// `POST /session/token` (header `X-CSRF-Token`): a fresh access token for the page's
+/// scripts, whose live channels reconnect with it after the one in the page expired.
+#[post("/session/token")]
+async fn session_token(req: HttpRequest, ctx: PageContext) -> Result<HttpResponse> {
+    let presented = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    ctx.verify_csrf(presented)?;
+    let user = ctx.require_user()?;
+    let token = ctx.state().tokens.issue(user.id(), &user.session_id)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({
+            "access_token": token,
+            "expires_in": ctx.state().tokens.ttl().as_secs(),
+        })))
+}

@@ -1,0 +1,39 @@
+//! The pages, one module per area. Addresses fixed by issue #7 (shared links depend on
+//! them): `/`, `/events/{slug}`, `/events/{slug}/board`, `/teams/{id}`.
+//!
+//! | address | module | who |
+//! |---|---|---|
+//! | `/`, `/events/new`, `/events/{slug}` (+ `/register`, `/teams`) | [`events`] | everyone |
+//! | `/signin`, `/signup`, `/signout`, `/setup`, `/session/token` | [`accounts`] | everyone |
+//! | `/teams/{id}` (+ `/join`, `/submit`, …) | [`workspace`] | members, coaches, organizers |
+//! | `/events/{slug}/board` | [`board`] | everyone (the big screen) |
+//! | `/coach` | [`coach`] | coaches |
+//! | `/events/{slug}/author` | [`author`] | authors, organizers |
+//! | `/events/{slug}/manage` | [`organizer`] | organizers |
+
+pub mod accounts;
+pub mod author;
+pub mod board;
+pub mod coach;
+pub mod events;
+pub mod organizer;
+pub mod workspace;
+
+use actix_web::{middleware::from_fn, web};
+
+use crate::web::security;
+
+/// Registers the pages inside one scope whose errors render as pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("")
+            .wrap(from_fn(security::html_errors))
+            .configure(accounts::configure)
+            .configure(events::configure)
+            .configure(workspace::configure)
+            .configure(board::configure)
+            .configure(coach::configure)
+            .configure(author::configure)
+            .configure(organizer::configure),
+    );
+}

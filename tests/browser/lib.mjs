@@ -1,0 +1,118 @@
+// Shared helpers of the browser scenarios: Debian's Chromium driven by playwright-core (from
+// web/node_modules; nothing downloads a browser), against the real server whose address the
+// Rust test passes in COHACK_URL, with the fixture it prepared in COHACK_FIXTURE (JSON).
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const require = createRequire(new URL("../../web/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+
+export { assert };
+
+/** The server under test, e.g. `http://127.0.0.1:41234`. */
+export const base = process.env.COHACK_URL;
+/** Where screenshots go (the Rust side passes `target/screenshots`). */
+export const screenshotDir = process.env.COHACK_SCREENSHOTS ?? "target/screenshots";
+/** The password of every account the scenarios create. */
+export const password = "correct horse battery staple";
+
+/** What the Rust side prepared (event slug, accounts, …). */
+export function fixture() {
+  return JSON.parse(process.env.COHACK_FIXTURE ?? "{}");
+}
+
+/** Starts headless Chromium with a fresh profile. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.COHACK_CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * A page in its own browser context (its own cookies: one context per person), recording
+ * every console error, uncaught exception and Content-Security-Policy violation in
+ * `page.problems`.
+ */
+export async function newPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport, baseURL: base });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") page.problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => page.problems.push(`exception: ${error.message}`));
+  return page;
+}
+
+/** Fails if the page logged errors, threw, or broke the Content-Security-Policy. */
+export function assertClean(page, { allow = [] } = {}) {
+  const problems = page.problems.filter((p) => !allow.some((pattern) => pattern.test(p)));
+  assert.deepEqual(problems, [], `problems on ${page.url()}`);
+}
+
+/** Saves a full-page screenshot as `<screenshotDir>/<name>.png`. */
+export async function shot(page, name, { fullPage = true } = {}) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage });
+}
+
+/** Creates an account through the sign-up form (then signed in). */
+export async function signUp(page, { name, email, organization }, next = "/") {
+  await page.goto(`/signup?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Company").fill(organization);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole("button", { name: "Create your account" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/signup"));
+}
+
+/** Signs in through the form. */
+export async function signIn(page, email, next = "/") {
+  await page.goto(`/signin?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+}
+
+/**
+ * Runs a scenario: launches the browser, passes it to `body`, and on failure keeps a
+ * screenshot of every open page (`failed-<name>-<n>.png`) before exiting non-zero.
+ */
+export async function scenario(name, body) {
+  const browser = await launch();
+  try {
+    await body(browser);
+    console.log(`scenario ${name}: ok`);
+  } catch (error) {
+    console.error(`scenario ${name} failed:`, error);
+    let n = 0;
+    for (const context of browser.contexts()) {
+      for (const page of context.pages()) {
+        try {
+          console.error(`  page ${n}: ${page.url()}`);
+          await shot(page, `failed-${name}-${n++}`);
+        } catch {
+          // The page may be gone; the error above is what matters.
+        }
+      }
+    }
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
