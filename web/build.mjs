@@ -1,7 +1,8 @@
 // Bundles the portal's browser code into one folder that server/build.rs embeds in the binary.
 // Usage: node build.mjs OUT_DIR
 import { build } from "esbuild";
-import { readdirSync } from "node:fs";
+import { copyFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 
 const outdir = process.argv[2];
 if (!outdir) {
@@ -26,3 +27,8 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
+
+// Static files (icons) are copied as they are.
+for (const name of readdirSync(new URL("./src/static/", import.meta.url))) {
+  copyFileSync(new URL(`./src/static/${name}`, import.meta.url), join(outdir, name));
+}

@@ -66,6 +66,8 @@ pub struct Chrome {
     pub csrf: String,
     /// The stylesheet's URL.
     pub stylesheet: String,
+    /// The icon's URL.
+    pub icon: String,
     /// The page's scripts (module URLs).
     pub scripts: Vec<String>,
     /// A short-lived access token for the page's live channels, on pages that have them.
@@ -109,6 +111,7 @@ impl PageContext {
                 .is_some_and(|u| u.user.is_portal_organizer),
             csrf: self.csrf.clone(),
             stylesheet: assets::url("app.css"),
+            icon: assets::url("favicon.svg"),
             scripts: scripts.iter().map(|name| assets::url(name)).collect(),
             access_token: None,
             path: self.path.clone(),

@@ -107,6 +107,7 @@ fn error_page(error: &Error) -> HttpResponse {
             portal_organizer: false,
             csrf: String::new(),
             stylesheet: assets::url("app.css"),
+            icon: assets::url("favicon.svg"),
             scripts: Vec::new(),
             access_token: None,
             path: "/".to_owned(),

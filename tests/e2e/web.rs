@@ -1,0 +1,492 @@
+//! The web UI over plain HTTP, as a browser and as an attacker use it: the session cookie and
+//! its flags, CSRF refusals, the first-run set-up, redirects that must stay on the site, the
+//! security headers, sanitized Markdown, and error pages for browsers (JSON for API clients).
+//! (What needs a real browser — scripts, live updates — is in `browser_*.rs`.)
+
+use std::collections::BTreeMap;
+
+use reqwest::{StatusCode, header};
+use serde_json::json;
+
+use crate::{
+    backend_tests,
+    challenges::running_event,
+    harness::{PASSWORD, TestApp},
+};
+
+backend_tests!(
+    first_run_setup_makes_one_portal_organizer,
+    sign_up_in_and_out_through_forms,
+    forms_need_the_csrf_token_and_this_origin,
+);
+
+/// A browser without a script engine: keeps cookies, reads the CSRF token off pages.
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookies: BTreeMap<String, String>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            app,
+            client,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, response: &reqwest::Response) {
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let set = set.to_str().expect("ascii cookie");
+            let (pair, _) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if value.is_empty() || set.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.app.address))
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .expect("get");
+        self.keep_cookies(&response);
+        response
+    }
+
+    async fn page(&mut self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.expect("html")
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies
+            .get("cohack_csrf")
+            .cloned()
+            .expect("a page set the CSRF cookie")
+    }
+
+    async fn post_form(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.app.address))
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, self.cookie_header())
+            .form(fields);
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        let response = request.send().await.expect("post");
+        self.keep_cookies(&response);
+        response
+    }
+
+    /// Posts a form with the page's CSRF token, from this site's origin.
+    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let csrf = self.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        let origin = self.app.address.clone();
+        self.post_form(path, &all, Some(&origin)).await
+    }
+
+    async fn sign_up(&mut self, email: &str, name: &str, next: &str) -> reqwest::Response {
+        self.page("/signup").await;
+        self.submit(
+            "/signup",
+            &[
+                ("email", email),
+                ("display_name", name),
+                ("organization", "Acme"),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
+        )
+        .await
+    }
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn set_cookie(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie set"))
+        .to_owned()
+}
+
+fn meta(html: &str, name: &str) -> Option<String> {
+    let marker = format!("<meta name=\"{name}\" content=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+async fn first_run_setup_makes_one_portal_organizer(app: TestApp) {
+    let mut browser = Browser::new(&app);
+    let home = browser.page("/").await;
+    assert!(
+        home.contains("href=\"/setup\""),
+        "a new portal offers its set-up"
+    );
+    let form = browser.page("/setup").await;
+    assert!(form.contains("Set up this portal"));
+    let done = browser
+        .submit(
+            "/setup",
+            &[
+                ("email", "lead@vendor.example"),
+                ("display_name", "Lead"),
+                ("organization", "Vendor"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), "/events/new");
+    let cookie = set_cookie(&done, "cohack_session");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let new_event = browser.page("/events/new").await;
+    assert!(new_event.contains("Create event"));
+
+    // The organizer creates an event through the form (times are UTC datetime-local values).
+    let created = browser
+        .submit(
+            "/events/new",
+            &[
+                ("name", "Spring Hack"),
+                ("slug", "spring-hack"),
+                ("description", "Build *things*."),
+                ("starts_at", "2030-05-04T09:00"),
+                ("ends_at", "2030-05-05T17:00"),
+                ("freeze_at", ""),
+                ("registration", "open"),
+                ("invite_code", ""),
+                ("team_size_min", "1"),
+                ("team_size_max", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&created), "/events/spring-hack");
+    let event = browser.page("/events/spring-hack").await;
+    assert!(event.contains("<em>things</em>"), "{event}");
+    assert!(event.contains("4 May 2030, 09:00"), "{event}");
+    // A bad form comes back with its message and the values typed.
+    let refused = browser
+        .submit(
+            "/events/new",
+            &[
+                ("name", "Again"),
+                ("slug", "spring-hack"),
+                ("starts_at", "2030-05-04T09:00"),
+                ("ends_at", "2030-05-05T17:00"),
+                ("registration", "open"),
+                ("team_size_min", "1"),
+                ("team_size_max", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let body = refused.text().await.expect("html");
+    assert!(body.contains("role=\"alert\""), "{body}");
+    assert!(body.contains("value=\"Again\""), "{body}");
+
+    // The set-up happens once: afterwards it sends visitors home and refuses posts.
+    let mut stranger = Browser::new(&app);
+    let again = stranger.get("/setup").await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&again), "/");
+    stranger.page("/signin").await;
+    let hijack = stranger
+        .submit(
+            "/setup",
+            &[
+                ("email", "mallory@evil.example"),
+                ("display_name", "Mallory"),
+                ("organization", "Evil"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(hijack.status(), StatusCode::CONFLICT);
+    assert!(stranger.cookies.get("cohack_session").is_none());
+}
+
+async fn sign_up_in_and_out_through_forms(app: TestApp) {
+    let mut browser = Browser::new(&app);
+    let signed_up = browser
+        .sign_up("dana@acme.example", "Dana", "/events")
+        .await;
+    assert_eq!(signed_up.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&signed_up), "/events");
+    let home = browser.page("/").await;
+    assert!(home.contains("Dana"), "signed in: the name shows");
+    // Pages without live parts carry no access token; signed-in visitors of the sign-in
+    // page go straight on.
+    assert!(meta(&home, "cohack-token").is_none());
+    let response = browser.get("/signin?next=/events/x").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/events/x");
+    let token = {
+        browser
+            .client
+            .post(format!("{}/session/token", app.address))
+            .header(header::COOKIE, browser.cookie_header())
+            .header("x-csrf-token", browser.csrf())
+            .send()
+            .await
+            .expect("token")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")["access_token"]
+            .as_str()
+            .expect("token string")
+            .to_owned()
+    };
+    let me = app.get_as(&token, "/api/v1/me").await;
+    assert_eq!(me.status(), 200, "the page's token works on the API");
+
+    // Without the CSRF header, no token.
+    let refused = browser
+        .client
+        .post(format!("{}/session/token", app.address))
+        .header(header::COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // Sign out: the cookie is cleared, and replaying the old one signs nobody in; the page's
+    // access token dies with the session.
+    let old_session = browser.cookies["cohack_session"].clone();
+    let out = browser.submit("/signout", &[]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(!browser.cookies.contains_key("cohack_session"));
+    browser.cookies.insert("cohack_session".into(), old_session);
+    let home = browser.page("/").await;
+    assert!(!home.contains("Dana"), "a replayed cookie signs nobody in");
+    let me = app.get_as(&token, "/api/v1/me").await;
+    assert_eq!(me.status(), 401);
+
+    // Signing in again; a wrong password shows the form again with one message for both
+    // unknown emails and wrong passwords.
+    let mut browser = Browser::new(&app);
+    browser.page("/signin").await;
+    let wrong = browser
+        .submit(
+            "/signin",
+            &[
+                ("email", "dana@acme.example"),
+                ("password", "nope nope nope"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let body = wrong.text().await.expect("html");
+    assert!(body.contains("invalid email or password"), "{body}");
+    assert!(body.contains("value=\"dana@acme.example\""));
+    let right = browser
+        .submit(
+            "/signin",
+            &[
+                ("email", "dana@acme.example"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/phish"),
+            ],
+        )
+        .await;
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&right), "/", "next never leaves the site");
+}
+
+async fn forms_need_the_csrf_token_and_this_origin(app: TestApp) {
+    let mut browser = Browser::new(&app);
+    browser.page("/signin").await;
+    let fields = [("email", "x@acme.example"), ("password", PASSWORD)];
+    let missing = browser.post_form("/signin", &fields, None).await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST, "no csrf field");
+    let wrong = browser
+        .post_form(
+            "/signin",
+            &[("csrf", "A".repeat(43).as_str()), fields[0], fields[1]],
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let csrf = browser.csrf();
+    let cross_site = browser
+        .post_form(
+            "/signin",
+            &[("csrf", csrf.as_str()), fields[0], fields[1]],
+            Some("https://evil.example"),
+        )
+        .await;
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let body = cross_site.text().await.expect("html");
+    assert!(body.contains("<html"), "browsers get an error page");
+
+    // A signed-in user's actions need the token too.
+    let mut dana = Browser::new(&app);
+    dana.sign_up("dana@acme.example", "Dana", "/").await;
+    let forged = dana
+        .post_form("/signout", &[("csrf", "B".repeat(43).as_str())], None)
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(dana.page("/").await.contains("Dana"), "still signed in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_strict_security_headers_and_no_inline_code() {
+    let app = TestApp::spawn(crate::harness::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let event = running_event(&app, "headers").await;
+    let mut browser = Browser::new(&app);
+    for path in [
+        "/",
+        "/signin",
+        "/signup",
+        "/setup",
+        &format!("/events/{}", event.slug),
+    ] {
+        let response = browser.get(path).await;
+        let headers = response.headers().clone();
+        let csp = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let html = response.text().await.expect("html");
+        assert!(!html.contains("<script>"), "{path}: inline script");
+        assert!(!html.contains(" style=\""), "{path}: inline style");
+        assert!(!html.contains(" onclick="), "{path}: inline handler");
+        for script in html.split("<script").skip(1) {
+            assert!(
+                script
+                    .trim_start()
+                    .starts_with("type=\"module\" src=\"/assets/")
+            );
+        }
+    }
+    // Assets are served with long-lived caching and the right type.
+    let home = browser.page("/").await;
+    let css = home
+        .split("href=\"")
+        .find(|s| s.starts_with("/assets/app.css"))
+        .and_then(|s| s.split('"').next())
+        .expect("stylesheet link")
+        .to_owned();
+    let response = browser.get(&css).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .expect("type")
+            .starts_with("text/css")
+    );
+    assert!(
+        response.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .expect("cache")
+            .contains("immutable")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_written_markdown_is_sanitized() {
+    let app = TestApp::spawn(crate::harness::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let event = running_event(&app, "xss").await;
+    let response = app
+        .send(
+            reqwest::Method::PATCH,
+            Some(&event.organizer.access_token),
+            &format!("/api/v1/events/{}", event.slug),
+            &json!({"description": "Hi <script>alert('x')</script> <img src=x onerror=alert(1)> [go](javascript:alert(1)) **bold**"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let mut browser = Browser::new(&app);
+    let html = browser.page(&format!("/events/{}", event.slug)).await;
+    assert!(html.contains("<strong>bold</strong>"));
+    assert!(!html.contains("alert('x')</script>"), "{html}");
+    assert!(!html.contains("onerror"), "{html}");
+    assert!(!html.contains("javascript:"), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_get_pages_and_redirects_api_clients_get_json() {
+    let app = TestApp::spawn(crate::harness::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let mut browser = Browser::new(&app);
+    let missing = browser.get("/events/no-such-event").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let body = missing.text().await.expect("html");
+    assert!(
+        body.contains("<html") && body.contains("Not found"),
+        "{body}"
+    );
+    let unknown = browser.get("/no/such/page").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(unknown.text().await.expect("html").contains("<html"));
+
+    let api = app.get("/api/v1/events/no-such-event").await;
+    assert_eq!(api.status(), 404);
+    let json: serde_json::Value = api.json().await.expect("json");
+    assert_eq!(json["error"]["code"], "not_found");
+
+    // A signed-out visitor of a page that needs an account is sent to sign in, and back.
+    let workspace = browser.get("/teams/0190-some-team?tab=chat").await;
+    assert_eq!(workspace.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&workspace),
+        "/signin?next=%2Fteams%2F0190-some-team%3Ftab%3Dchat"
+    );
+    let new_event = browser.get("/events/new").await;
+    assert_eq!(new_event.status(), StatusCode::SEE_OTHER);
+}
