@@ -1,1 +1,179 @@
-//! (being written)
+//! Browser tests of the big screen and the staff pages (organizer, coach, author), in real
+//! headless Chromium (`tests/browser/{board,organizer,coach,author}.mjs`), plus HTTP checks of
+//! what the big screen must never show (post-freeze solves).
+
+use chrono::TimeDelta;
+use cohack_server::{
+    db::now,
+    models::event::{Event, EventSettings},
+};
+use serde_json::{Value, json};
+
+use crate::{
+    browser::{browser_available, run_scenario},
+    challenges::{
+        TestEvent, event_between, expect, first_contact_answer, materials, publish_all,
+        running_event, submit, team,
+    },
+    harness::{Backend, TestApp},
+};
+
+async fn sqlite_app() -> TestApp {
+    TestApp::spawn(Backend::Sqlite).await.expect("sqlite app")
+}
+
+/// The right and a wrong answer to `first-contact` for a team.
+async fn answers(app: &TestApp, token: &str, team_id: &str) -> (String, String) {
+    let own = expect(materials(app, token, team_id, "first-contact").await, 200).await;
+    let right = first_contact_answer(&own);
+    let wrong = (right.parse::<u32>().expect("a number") + 1).to_string();
+    (right, wrong)
+}
+
+/// Submits an answer to `first-contact` and returns whether it passed.
+async fn answer(app: &TestApp, token: &str, team_id: &str, answer: &str) -> bool {
+    let body = expect(
+        submit(
+            app,
+            token,
+            team_id,
+            &json!({"challenge": "first-contact", "answer": answer}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    body["verdict"]["passed"] == true
+}
+
+async fn announce(app: &TestApp, event: &TestEvent, text: &str) {
+    expect(
+        app.post(
+            Some(&event.organizer.access_token),
+            &format!("/api/v1/events/{}/announcements", event.slug),
+            &json!({ "text": text }),
+        )
+        .await,
+        201,
+    )
+    .await;
+}
+
+/// Sets the event's freeze time.
+async fn set_freeze(app: &TestApp, event: &TestEvent, freeze_at: chrono::NaiveDateTime) {
+    let id = event.id.clone();
+    app.state
+        .db
+        .write(move |conn| {
+            let e = Event::find(conn, &id)?;
+            Event::update(
+                conn,
+                &id,
+                EventSettings {
+                    slug: e.slug,
+                    name: e.name,
+                    description: e.description,
+                    starts_at: e.starts_at,
+                    ends_at: e.ends_at,
+                    freeze_at: Some(freeze_at),
+                    registration: e.registration,
+                    invite_code: e.invite_code,
+                    team_size_min: e.team_size_min,
+                    team_size_max: e.team_size_max,
+                },
+            )
+        })
+        .await
+        .expect("freeze set");
+    app.state.leaderboard.invalidate(&event.id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn board_updates_live_without_a_reload() {
+    if !browser_available() {
+        return;
+    }
+    let app = sqlite_app().await;
+    let event = running_event(&app, "bigscreen").await;
+    publish_all(&app, &event, &["01-first-contact", "02-pipeline-manifest"]).await;
+    let (acme, acme_team) = team(&app, &event, "Acme").await;
+    let (borealis, borealis_team) = team(&app, &event, "Borealis").await;
+    let (cobalt, cobalt_team) = team(&app, &event, "Cobalt").await;
+    // Borealis solves first; Cobalt tries and fails; Acme has not started.
+    let (right, _) = answers(&app, &borealis.access_token, &borealis_team).await;
+    assert!(answer(&app, &borealis.access_token, &borealis_team, &right).await);
+    let (_, wrong) = answers(&app, &cobalt.access_token, &cobalt_team).await;
+    assert!(!answer(&app, &cobalt.access_token, &cobalt_team, &wrong).await);
+    let (acme_right, _) = answers(&app, &acme.access_token, &acme_team).await;
+    announce(&app, &event, "Lunch is served in **hall B**.").await;
+
+    run_scenario(
+        &app,
+        "board",
+        &json!({
+            "slug": event.slug,
+            "team_names": ["Acme", "Borealis", "Cobalt"],
+            "team": acme_team,
+            "token": acme.access_token,
+            "answer": acme_right,
+            "leader": borealis_team,
+            "trier": cobalt_team,
+        }),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn board_does_not_leak_solves_after_the_freeze() {
+    let app = sqlite_app().await;
+    let at = now();
+    let event = event_between(
+        &app,
+        "frozenboard",
+        at - TimeDelta::hours(2),
+        at + TimeDelta::hours(2),
+    )
+    .await;
+    publish_all(&app, &event, &["01-first-contact"]).await;
+    let (early, early_team) = team(&app, &event, "Early").await;
+    let (late, late_team) = team(&app, &event, "Late").await;
+    let (right, _) = answers(&app, &early.access_token, &early_team).await;
+    assert!(answer(&app, &early.access_token, &early_team, &right).await);
+    set_freeze(&app, &event, now()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let (late_right, _) = answers(&app, &late.access_token, &late_team).await;
+    assert!(answer(&app, &late.access_token, &late_team, &late_right).await);
+
+    let html = app
+        .get(&format!("/events/{}/board", event.slug))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Board frozen"), "{html}");
+    let late_row = html
+        .split(&format!("data-team=\"{late_team}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .expect("the late team's row");
+    assert!(
+        late_row.contains("data-state=\"untouched\""),
+        "a post-freeze solve leaked: {late_row}"
+    );
+    let early_row = html
+        .split(&format!("data-team=\"{early_team}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .expect("the early team's row");
+    assert!(early_row.contains("data-state=\"first\""), "{early_row}");
+
+    let state: Value = app
+        .get(&format!("/events/{}/board/state", event.slug))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(state["frozen"], true);
+    assert!(state["attempted"].get(&late_team).is_none(), "{state}");
+    assert_eq!(state["attempted"][&early_team], json!(["first-contact"]));
+}

@@ -16,6 +16,7 @@
 //! The frozen (public, between `freeze_at` and `ends_at`) view applies the same rule to the
 //! submissions made before `freeze_at`.
 
+pub mod attempts;
 pub mod cache;
 
 pub use cache::{BoardView, LeaderboardCache};

@@ -1,0 +1,172 @@
+// The big screen (/events/{slug}/board): the server-rendered board made live over the public
+// event channel — no reloads. `leaderboard` frames re-render the grid, `clock` frames keep the
+// countdown on the server's time, `announcement` frames show the latest announcement; what the
+// leaderboard body lacks (attempted challenges, the announcement as sanitized HTML, column
+// titles) comes from `GET /events/{slug}/board/state`.
+import { liveSocket } from "../lib/live.js";
+import { ServerClock, PHASES } from "../board/clock.js";
+import { columnsOf, completeColumns, renderHead, renderRows, statesOf } from "../board/grid.js";
+
+const root = document.querySelector("[data-board]");
+if (root) start(root);
+
+function start(root) {
+  const slug = root.dataset.slug;
+  const $ = (selector) => root.querySelector(selector);
+  const headRow = $("[data-board-head]");
+  const tbody = $("[data-board-rows]");
+  const status = $("[data-board-live]");
+  const banner = $("[data-freeze-banner]");
+  const phaseBadge = $("[data-phase]");
+  const clockLabel = $("[data-clock-label]");
+  const clockValue = $("[data-clock-value]");
+  const news = $("[data-board-news]");
+  const empty = $("[data-board-empty]");
+
+  const clock = new ServerClock(
+    { starts_at: root.dataset.startsAt, ends_at: root.dataset.endsAt, freeze_at: root.dataset.freezeAt },
+    root.dataset.serverTime,
+  );
+  let columns = columnsOf(headRow);
+  let previous = statesOf(tbody);
+  let board = null;
+  let attempted = null;
+  let lastPhase = clock.phase();
+  let announcementId = null;
+
+  function render() {
+    if (!board) return;
+    columns = completeColumns(columns, board);
+    renderHead(headRow, columns);
+    const result = renderRows(tbody, board, columns, { attempted: attempted ?? {}, previous });
+    previous = result.states;
+    if (result.news.length) news.textContent = result.news.join(" ");
+    if (empty) empty.hidden = (board.rows ?? []).length > 0;
+    setFrozen(board.frozen, board.freeze_at);
+  }
+
+  function setFrozen(frozen, freezeAt) {
+    banner.hidden = !frozen;
+    if (frozen && freezeAt) {
+      const at = new Date(freezeAt).toISOString().slice(11, 16);
+      banner.querySelector("[data-freeze-text]").textContent =
+        `Standings as of ${at} UTC — the final board is revealed at the end.`;
+    }
+  }
+
+  // What the leaderboard body lacks; asked again after every change, at most one at a time.
+  let stateRequest = null;
+  let stateAgain = false;
+  async function refreshState() {
+    if (stateRequest) {
+      stateAgain = true;
+      return;
+    }
+    stateRequest = (async () => {
+      try {
+        const response = await fetch(`/events/${encodeURIComponent(slug)}/board/state`, {
+          headers: { Accept: "application/json" },
+        });
+        if (!response.ok) return;
+        const state = await response.json();
+        attempted = state.attempted;
+        // Titles appear once the event starts.
+        columns = state.ladder.map((c) => ({ slug: c.slug, position: c.position, title: c.title }));
+        showAnnouncement(state.announcement);
+        render();
+      } catch {
+        // The next frame asks again.
+      }
+    })();
+    await stateRequest;
+    stateRequest = null;
+    if (stateAgain) {
+      stateAgain = false;
+      refreshState();
+    }
+  }
+
+  function showAnnouncement(announcement) {
+    const section = $("[data-announcement]");
+    if (!announcement) return;
+    if (announcement.id === announcementId) return;
+    announcementId = announcement.id;
+    // Sanitized on the server (the same Markdown renderer as every page).
+    section.querySelector("[data-announcement-text]").innerHTML = announcement.html;
+    const time = section.querySelector("[data-announcement-time]");
+    time.dateTime = announcement.at;
+    time.textContent = announcement.at_label;
+    section.hidden = false;
+  }
+
+  async function refetchBoard() {
+    try {
+      const response = await fetch(`/api/v1/events/${encodeURIComponent(slug)}/leaderboard`, {
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) {
+        board = await response.json();
+        render();
+      }
+    } catch {
+      // The socket's next frame brings it.
+    }
+  }
+
+  function tick() {
+    const { label, value } = clock.display();
+    if (clockLabel.textContent !== label) clockLabel.textContent = label;
+    if (clockValue.textContent !== value) clockValue.textContent = value;
+    const phase = clock.phase();
+    const info = PHASES[phase];
+    if (phaseBadge.textContent !== info.label) {
+      phaseBadge.textContent = info.label;
+      phaseBadge.className = `badge ${info.cls}`;
+    }
+    if (phase !== lastPhase) {
+      // A schedule boundary: the public board changes (freeze, end); ask for it.
+      lastPhase = phase;
+      refetchBoard();
+      refreshState();
+    }
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  function setStatus(state) {
+    status.hidden = false;
+    status.classList.toggle("is-live", state === "open");
+    status.classList.toggle("is-reconnecting", state !== "open");
+    status.textContent = state === "open" ? "live" : "reconnecting…";
+  }
+
+  liveSocket(`/api/v1/events/${encodeURIComponent(slug)}/ws`, {
+    authenticated: false,
+    onState: setStatus,
+    onMessage(message) {
+      switch (message.type) {
+        case "hello":
+          clock.sync(message.server_time);
+          break;
+        case "clock":
+          clock.sync(message.server_time);
+          clock.schedule(message);
+          tick();
+          break;
+        case "leaderboard":
+          board = message;
+          render();
+          refreshState();
+          break;
+        case "announcements":
+          if (message.announcements?.length) refreshState();
+          break;
+        case "announcement":
+          refreshState();
+          break;
+        default:
+          break;
+      }
+    },
+  });
+}
