@@ -2,7 +2,7 @@
 // web/node_modules; nothing downloads a browser), against the real server whose address the
 // Rust test passes in COHACK_URL, with the fixture it prepared in COHACK_FIXTURE (JSON).
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -61,6 +61,30 @@ export async function newPage(browser, { viewport = { width: 1280, height: 800 }
 export function assertClean(page, { allow = [] } = {}) {
   const problems = page.problems.filter((p) => !allow.some((pattern) => pattern.test(p)));
   assert.deepEqual(problems, [], `problems on ${page.url()}`);
+}
+
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Audits the page with axe-core against WCAG 2.1 A and AA (labels, names, contrast, landmarks,
+ * ARIA use, …) and fails on any violation, listing each with the elements concerned. axe is
+ * evaluated through the DevTools protocol, which the page's CSP does not govern.
+ */
+export async function assertAccessible(page, { exclude = [] } = {}) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async (exclude) => {
+    const result = await globalThis.axe.run(
+      { exclude: exclude.map((selector) => [selector]) },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } },
+    );
+    return result.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+    }));
+  }, exclude);
+  assert.deepEqual(violations, [], `accessibility violations on ${page.url()}`);
 }
 
 /** Saves a full-page screenshot as `<screenshotDir>/<name>.png`. */

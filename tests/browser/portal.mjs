@@ -2,7 +2,7 @@
 // form, its organizer creates an event, a visitor reads the event page, signs up from it and
 // registers; every page loads clean (no console errors, no CSP violations) and is keyboard
 // reachable. Screenshots: home, setup, new event, event, sign-in, and the phone layout.
-import { assert, assertClean, newPage, scenario, shot, password } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, newPage, scenario, shot, password } from "./lib.mjs";
 
 await scenario("portal", async (browser) => {
   const organizer = await newPage(browser);
@@ -13,6 +13,7 @@ await scenario("portal", async (browser) => {
   await organizer.getByLabel("Company").fill("Vendor");
   await organizer.getByLabel("Email").fill("lead@vendor.example");
   await organizer.getByLabel(/^Password/).fill(password);
+  await assertAccessible(organizer);
   await shot(organizer, "setup");
   await organizer.getByRole("button", { name: "Set up this portal" }).click();
   await organizer.waitForURL("**/events/new");
@@ -27,6 +28,7 @@ await scenario("portal", async (browser) => {
   await organizer.getByLabel("Starts (UTC)").fill(iso(new Date(now.getTime() - 3600_000)));
   await organizer.getByLabel("Ends (UTC)").fill(iso(new Date(now.getTime() + 86400_000)));
   await organizer.getByLabel(/^Largest team/).fill("4");
+  await assertAccessible(organizer);
   await shot(organizer, "event-new");
   await organizer.getByRole("button", { name: "Create event" }).click();
   await organizer.waitForURL("**/events/spring-data");
@@ -41,6 +43,7 @@ await scenario("portal", async (browser) => {
   await visitor.waitForURL("**/events/spring-data");
   const prose = visitor.locator(".prose strong");
   assert.equal(await prose.first().textContent(), "pipelines");
+  await assertAccessible(visitor);
   await shot(visitor, "event");
   await visitor.getByRole("link", { name: "Sign up" }).last().click();
   await visitor.getByLabel("Your name").fill("Chris Customer");
@@ -62,16 +65,19 @@ await scenario("portal", async (browser) => {
   assert.equal(await fresh.evaluate(() => document.activeElement.textContent), "Skip to content");
   await fresh.keyboard.press("Enter");
   assert.equal(await fresh.evaluate(() => document.activeElement.id), "main");
+  await assertAccessible(fresh);
   await shot(fresh, "signin");
   assertClean(fresh);
 
   const home = await newPage(browser);
   await home.goto("/");
+  await assertAccessible(home);
   await shot(home, "home");
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await phone.goto("/events/spring-data");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   assert.equal(overflow, false, "the event page fits a phone's width");
+  await assertAccessible(phone);
   await shot(phone, "event-phone");
   assertClean(phone);
 });
