@@ -490,3 +490,141 @@ async fn browsers_get_pages_and_redirects_api_clients_get_json() {
     let new_event = browser.get("/events/new").await;
     assert_eq!(new_event.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_links_register_and_join_but_cannot_be_guessed() {
+    use crate::challenges::team;
+
+    let app = TestApp::spawn(crate::harness::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let event = running_event(&app, "invites").await;
+    let (_, team_id) = team(&app, &event, "Owls").await;
+    let code = expect_team_code(&app, &event, &team_id).await;
+
+    // A wrong code and an unknown team are the same 404 page.
+    let mut newcomer = Browser::new(&app);
+    let wrong = newcomer
+        .get(&format!("/teams/{team_id}/join?code=nope"))
+        .await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    assert!(!wrong.text().await.expect("html").contains("Owls"));
+    let unknown = newcomer.get("/teams/no-such-team/join?code=nope").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    // Signed out, the link offers sign-up and comes back to itself.
+    let link = format!("/teams/{team_id}/join?code={code}");
+    let page = newcomer.page(&link).await;
+    assert!(page.contains("Join Owls"));
+    let next: String = url::form_urlencoded::byte_serialize(link.as_bytes()).collect();
+    assert!(page.contains(&format!("/signup?next={next}")), "{page}");
+    let signed_up = newcomer.sign_up("nia@acme.example", "Nia", &link).await;
+    assert_eq!(location(&signed_up), link);
+    let page = newcomer.page(&link).await;
+    assert!(page.contains("action=\"/teams/"));
+    // The form's code must be the team's: a forged one is refused like a wrong link.
+    let forged = newcomer
+        .submit(&format!("/teams/{team_id}/join"), &[("code", "guess")])
+        .await;
+    assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+    let joined = newcomer
+        .submit(&format!("/teams/{team_id}/join"), &[("code", &code)])
+        .await;
+    assert_eq!(joined.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&joined), format!("/teams/{team_id}"));
+    let again = newcomer
+        .submit(&format!("/teams/{team_id}/join"), &[("code", &code)])
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "already in the team");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_only_events_need_their_code_even_through_a_team_link() {
+    use crate::challenges::team;
+
+    let app = TestApp::spawn(crate::harness::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let event = running_event(&app, "private").await;
+    let response = app
+        .send(
+            reqwest::Method::PATCH,
+            Some(&event.organizer.access_token),
+            &format!("/api/v1/events/{}", event.slug),
+            &json!({"registration": "invite", "invite_code": "secret-42"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let (_, team_id) = team(&app, &event, "Hawks").await;
+    let code = expect_team_code(&app, &event, &team_id).await;
+
+    let mut guest = Browser::new(&app);
+    guest.sign_up("gus@acme.example", "Gus", "/").await;
+    let page = guest
+        .page(&format!("/teams/{team_id}/join?code={code}"))
+        .await;
+    assert!(
+        page.contains("event_invite_code"),
+        "asks for the event's code"
+    );
+    let without = guest
+        .submit(&format!("/teams/{team_id}/join"), &[("code", &code)])
+        .await;
+    assert_eq!(without.status(), StatusCode::FORBIDDEN);
+    let wrong = guest
+        .submit(
+            &format!("/teams/{team_id}/join"),
+            &[("code", &code), ("event_invite_code", "guess-42")],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let right = guest
+        .submit(
+            &format!("/teams/{team_id}/join"),
+            &[("code", &code), ("event_invite_code", "secret-42")],
+        )
+        .await;
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+
+    // The event page's own registration form asks for the code as well.
+    let mut other = Browser::new(&app);
+    other.sign_up("ola@acme.example", "Ola", "/").await;
+    let page = other.page(&format!("/events/{}", event.slug)).await;
+    assert!(page.contains("name=\"invite_code\""));
+    let refused = other
+        .submit(
+            &format!("/events/{}/register", event.slug),
+            &[("invite_code", "nope")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let registered = other
+        .submit(
+            &format!("/events/{}/register", event.slug),
+            &[("invite_code", "secret-42")],
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::SEE_OTHER);
+    let page = other.page(&format!("/events/{}", event.slug)).await;
+    assert!(page.contains("Create team"), "registered: may start a team");
+}
+
+async fn expect_team_code(
+    app: &TestApp,
+    event: &crate::challenges::TestEvent,
+    team_id: &str,
+) -> String {
+    let body: serde_json::Value = app
+        .get_as(
+            &event.organizer.access_token,
+            &format!("/api/v1/teams/{team_id}"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    body["invite_code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("invite code in {body}"))
+        .to_owned()
+}
