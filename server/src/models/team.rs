@@ -299,6 +299,16 @@ impl Team {
             .select(Team::as_select())
             .load(conn)?)
     }
+
+    /// Whether a user coaches any team at all (the web UI then links to `/coach`).
+    pub fn coaches_any(conn: &mut DbConnection, user_id: &str) -> Result<bool> {
+        let found = team_coaches::table
+            .filter(team_coaches::user_id.eq(user_id))
+            .select(team_coaches::team_id)
+            .first::<String>(conn)
+            .optional()?;
+        Ok(found.is_some())
+    }
 }
 
 /// Use cases: what a caller may do with teams, authorization included.

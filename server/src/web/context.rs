@@ -25,6 +25,7 @@ use crate::{
         web_sessions::{self, StartedWebSession},
     },
     error::{Error, Result},
+    models::team::Team,
     state::AppState,
     web::assets,
 };
@@ -40,6 +41,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct PageContext {
     /// The signed-in user, if any.
     pub user: Option<AuthUser>,
+    /// Whether the signed-in user coaches a team (the navigation then links to `/coach`).
+    pub is_coach: bool,
     /// The CSRF token forms must repeat.
     pub csrf: String,
     /// Whether `csrf` is new and must be set as a cookie with the response.
@@ -62,6 +65,8 @@ pub struct Chrome {
     pub user_name: Option<String>,
     /// Whether the signed-in user organizes the portal.
     pub portal_organizer: bool,
+    /// Whether the signed-in user coaches a team.
+    pub is_coach: bool,
     /// The CSRF token (forms, and a `<meta>` for scripts).
     pub csrf: String,
     /// The stylesheet's URL.
@@ -109,6 +114,7 @@ impl PageContext {
                 .user
                 .as_ref()
                 .is_some_and(|u| u.user.is_portal_organizer),
+            is_coach: self.is_coach,
             csrf: self.csrf.clone(),
             stylesheet: assets::url("app.css"),
             icon: assets::url("favicon.svg"),
@@ -272,13 +278,21 @@ impl FromRequest for PageContext {
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| Error::internal(anyhow::anyhow!("application state missing")))?;
-            let user = match session {
-                None => None,
-                Some(token) => state
-                    .db
-                    .run(move |conn| web_sessions::resolve(conn, &token))
-                    .await?
-                    .map(|(user, session_id)| AuthUser { user, session_id }),
+            let (user, is_coach) = match session {
+                None => (None, false),
+                Some(token) => {
+                    state
+                        .db
+                        .run(move |conn| {
+                            let Some((user, session_id)) = web_sessions::resolve(conn, &token)?
+                            else {
+                                return Ok((None, false));
+                            };
+                            let is_coach = Team::coaches_any(conn, &user.id)?;
+                            Ok::<_, Error>((Some(AuthUser { user, session_id }), is_coach))
+                        })
+                        .await?
+                }
             };
             let (csrf, csrf_is_new) = match csrf {
                 Some(csrf) => (csrf, false),
@@ -286,6 +300,7 @@ impl FromRequest for PageContext {
             };
             let context = Self {
                 user,
+                is_coach,
                 csrf,
                 csrf_is_new,
                 secure,

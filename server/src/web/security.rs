@@ -105,6 +105,7 @@ fn error_page(error: &Error) -> HttpResponse {
             title: heading.to_owned(),
             user_name: None,
             portal_organizer: false,
+            is_coach: false,
             csrf: String::new(),
             stylesheet: assets::url("app.css"),
             icon: assets::url("favicon.svg"),
