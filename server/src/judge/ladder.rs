@@ -22,7 +22,7 @@ use crate::{
     models::{
         challenge::{self, Challenge, ChallengeChanges},
         event::{Event, Phase},
-        team::Team,
+        team::{Team, TeamDetails},
         user::User,
         validator_version::ValidatorVersion,
     },
@@ -198,5 +198,69 @@ pub async fn materials(
                 path: f.path,
             })
             .collect(),
+    })
+}
+
+/// A team's workspace as the caller sees it: the team with its event and people, why the
+/// caller may see it, and the team's ladder.
+#[derive(Debug, Clone)]
+pub struct TeamWorkspace {
+    /// The team, its event, members and coaches.
+    pub details: TeamDetails,
+    /// The caller's relation to the team.
+    pub relation: TeamRelation,
+    /// The team's ladder.
+    pub ladder: Ladder,
+}
+
+/// The workspace of the team `team_id` for its members, coaches and organizers (404 for
+/// anyone else, as [`access::team_access`]). The lock and solved states are always the
+/// team's; members see the statements of the challenges open to them (nothing before the
+/// start), coaches and organizers every statement, as in [`ladder`].
+pub fn team_workspace(
+    conn: &mut DbConnection,
+    user: &User,
+    team_id: &str,
+) -> Result<TeamWorkspace> {
+    let access = access::team_access(conn, user, team_id)?;
+    let event = access.event.clone();
+    let member = access.relation == TeamRelation::Member;
+    let phase = event.phase();
+    let mut view = Ladder {
+        event: event.slug.clone(),
+        phase,
+        starts_at: event.starts_at.and_utc(),
+        team: Some(access.team.id.clone()),
+        challenges: Vec::new(),
+    };
+    if !(member && phase == Phase::Upcoming) {
+        let ladder = Challenge::ladder(conn, &event.id)?;
+        let solved = Challenge::solved_by(conn, &access.team.id)?;
+        let open = challenge::unlocked(&ladder, &solved);
+        view.challenges = ladder
+            .into_iter()
+            .map(|c| {
+                let is_open = open.contains(&c.id);
+                LadderChallenge {
+                    solved: solved.contains(&c.id),
+                    locked: !is_open,
+                    config: None,
+                    statement: (is_open || !member).then_some(c.statement),
+                    slug: c.slug,
+                    title: c.title,
+                    summary: c.summary,
+                    position: c.position,
+                    points: c.points,
+                    always_open: c.always_open,
+                }
+            })
+            .collect();
+    }
+    let relation = access.relation;
+    let details = Team::details(conn, access.team, event)?;
+    Ok(TeamWorkspace {
+        details,
+        relation,
+        ladder: view,
     })
 }
