@@ -5,15 +5,18 @@
 use chrono::TimeDelta;
 use cohack_server::{
     db::now,
-    models::event::{Event, EventSettings},
+    models::{
+        event::{Event, EventSettings},
+        role::EventRole,
+    },
 };
 use serde_json::{Value, json};
 
 use crate::{
     browser::{browser_available, run_scenario},
     challenges::{
-        TestEvent, event_between, expect, first_contact_answer, materials, publish_all,
-        running_event, submit, team,
+        TestEvent, coach, event_between, expect, first_contact_answer, materials, publish_all,
+        running_event, submit, team, user_with_role,
     },
     harness::{Backend, TestApp},
 };
@@ -176,4 +179,101 @@ async fn board_does_not_leak_solves_after_the_freeze() {
     assert_eq!(state["frozen"], true);
     assert!(state["attempted"].get(&late_team).is_none(), "{state}");
     assert_eq!(state["attempted"][&early_team], json!(["first-contact"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organizer_manages_the_event_in_the_browser() {
+    if !browser_available() {
+        return;
+    }
+    let app = sqlite_app().await;
+    let event = running_event(&app, "managed").await;
+    publish_all(&app, &event, &["01-first-contact", "02-pipeline-manifest"]).await;
+    let (member, team_id) = team(&app, &event, "acme").await;
+    let (_, _) = team(&app, &event, "borealis").await;
+    let engineer = user_with_role(&app, &event, "erin", EventRole::Engineer).await;
+    let author = app.register("ada@vendor.example", "Vendor").await;
+
+    run_scenario(
+        &app,
+        "organizer",
+        &json!({
+            "slug": event.slug,
+            "organizer": event.organizer.email,
+            "participant": member.email,
+            "team": team_id,
+            "team_name": "acme",
+            "member_token": member.access_token,
+            "engineer_id": engineer.id,
+            "author_email": author.email,
+        }),
+    )
+    .await;
+
+    // What the browser did is what the API sees.
+    let view = expect(
+        app.get(&format!("/api/v1/events/{}", event.slug)).await,
+        200,
+    )
+    .await;
+    assert_eq!(view["name"], "Hack Renamed");
+    let coaches = expect(
+        app.get_as(
+            &event.organizer.access_token,
+            &format!("/api/v1/teams/{team_id}"),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        coaches["coaches"][0]["user_id"],
+        json!(engineer.id),
+        "{coaches}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coach_sees_raised_hands_on_top() {
+    if !browser_available() {
+        return;
+    }
+    let app = sqlite_app().await;
+    let event = running_event(&app, "coached").await;
+    publish_all(&app, &event, &["01-first-contact"]).await;
+    let (acme, acme_team) = team(&app, &event, "acme").await;
+    let (borealis, borealis_team) = team(&app, &event, "borealis").await;
+    let carol = coach(&app, &event, &acme_team, "carol").await;
+    expect(
+        app.post(
+            Some(&event.organizer.access_token),
+            &format!("/api/v1/teams/{borealis_team}/coaches"),
+            &json!({ "user_id": carol.id }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    expect(
+        app.post(
+            Some(&acme.access_token),
+            &format!("/api/v1/teams/{acme_team}/help-calls"),
+            &json!({ "context": "Which log file has the device ids?" }),
+        )
+        .await,
+        201,
+    )
+    .await;
+
+    run_scenario(
+        &app,
+        "coach",
+        &json!({
+            "coach": carol.email,
+            "acme": acme_team,
+            "borealis": borealis_team,
+            "borealis_token": borealis.access_token,
+        }),
+    )
+    .await;
 }

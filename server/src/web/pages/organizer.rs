@@ -1,5 +1,676 @@
-//! (being written)
+//! The organizer's page (`/events/{slug}/manage`, the event's organizers only): event
+//! settings, roles (grant author or engineer by email, revoke), teams with their members and
+//! coaches (assign, remove), announcements, the live view of every team (progress on the
+//! ladder and raised hands, made live by `staff.js` over the event channel as staff), the
+//! cliffs report and the results export.
+//!
+//! Every form posts with the hidden `csrf` field and answers with a 303 back to the page
+//! (`?done=…` says what happened); a refused change shows the page again with the reason.
 
-use actix_web::web;
+use std::collections::HashMap;
 
-pub(crate) fn configure(_cfg: &mut web::ServiceConfig) {}
+use actix_web::{HttpResponse, get, http::StatusCode, post, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    access,
+    api::events::UpdateEventRequest,
+    error::{Error, Result},
+    insights::{self, CliffFilter, render},
+    live::{LiveEvent, actions},
+    models::{
+        announcement::Announcement,
+        challenge::Challenge,
+        event::Event,
+        help_call::HelpCall,
+        role::{self, EventRole},
+        team::{Person, Team},
+        user::User,
+    },
+    scoring::{BoardView, attempts},
+    web::{
+        PageContext,
+        context::Chrome,
+        markdown,
+        pages::{
+            board::{self, BoardBody, Column, RowView},
+            events::{phase_class, phase_label, utc_time},
+        },
+    },
+};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(manage_page)
+        .service(progress)
+        .service(update_settings)
+        .service(grant_role)
+        .service(revoke_role)
+        .service(assign_coach)
+        .service(remove_coach)
+        .service(post_announcement)
+        .service(cliffs_csv)
+        .service(cliffs_markdown)
+        .service(results_csv);
+}
+
+/// The settings form's values (`datetime-local` values are UTC).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    starts_at: String,
+    ends_at: String,
+    #[serde(default)]
+    freeze_at: String,
+    registration: String,
+    #[serde(default)]
+    invite_code: String,
+    team_size_min: String,
+    team_size_max: String,
+}
+
+fn local(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+fn parse_size(field: &'static str, value: &str) -> Result<i32> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::bad_request("invalid_team_size", format!("{field} must be a number")))
+}
+
+impl SettingsForm {
+    fn of(event: &Event) -> Self {
+        Self {
+            csrf: String::new(),
+            name: event.name.clone(),
+            description: event.description.clone(),
+            starts_at: local(event.starts_at),
+            ends_at: local(event.ends_at),
+            freeze_at: event.freeze_at.map(local).unwrap_or_default(),
+            registration: event.registration.clone(),
+            invite_code: event.invite_code.clone().unwrap_or_default(),
+            team_size_min: event.team_size_min.to_string(),
+            team_size_max: event.team_size_max.to_string(),
+        }
+    }
+
+    fn request(&self) -> Result<UpdateEventRequest> {
+        let optional = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        Ok(UpdateEventRequest {
+            slug: None,
+            name: Some(self.name.trim().to_owned()),
+            description: Some(self.description.clone()),
+            starts_at: Some(utc_time(&self.starts_at)),
+            ends_at: Some(utc_time(&self.ends_at)),
+            freeze_at: Some(optional(&self.freeze_at).map(|f| utc_time(&f))),
+            registration: Some(self.registration.clone()),
+            invite_code: Some(optional(&self.invite_code)),
+            team_size_min: Some(parse_size("team_size_min", &self.team_size_min)?),
+            team_size_max: Some(parse_size("team_size_max", &self.team_size_max)?),
+        })
+    }
+}
+
+/// A role holder as the page lists them.
+pub struct RoleRow {
+    user_id: String,
+    name: String,
+    organization: String,
+    role: &'static str,
+    /// Event organizers may revoke authors and engineers (not themselves).
+    revocable: bool,
+}
+
+/// A team as the page lists it.
+pub struct TeamRow {
+    id: String,
+    name: String,
+    members: String,
+    coaches: Vec<Person>,
+}
+
+/// An announcement as the page lists it.
+pub struct AnnouncementRow {
+    html: String,
+    author: String,
+    at_label: String,
+    at: String,
+}
+
+/// An open help call.
+pub struct HelpRow {
+    /// Call id.
+    pub id: String,
+    /// The team.
+    pub team_id: String,
+    /// The team's name.
+    pub team_name: String,
+    /// What the team is stuck on.
+    pub context: String,
+    /// `raised` or `acknowledged`.
+    pub status: &'static str,
+    /// When it was raised (RFC 3339).
+    pub raised_at: String,
+    /// `HH:MM UTC`.
+    pub raised_label: String,
+}
+
+impl HelpRow {
+    /// The open calls, oldest first, named by team.
+    pub fn of(calls: &[HelpCall], names: &HashMap<String, String>) -> Vec<HelpRow> {
+        calls
+            .iter()
+            .filter(|c| c.resolved_at.is_none())
+            .map(|c| HelpRow {
+                id: c.id.clone(),
+                team_id: c.team_id.clone(),
+                team_name: names.get(&c.team_id).cloned().unwrap_or_default(),
+                context: c.context.clone(),
+                status: c.status(),
+                raised_at: c.raised_at.and_utc().to_rfc3339(),
+                raised_label: c.raised_at.format("%H:%M UTC").to_string(),
+            })
+            .collect()
+    }
+}
+
+/// A cliff of the report, for the table.
+pub struct CliffRow {
+    rank: u32,
+    challenge: String,
+    check: String,
+    lost: String,
+    teams: String,
+    failed_attempts: u32,
+    help_calls: u32,
+}
+
+#[derive(Template)]
+#[template(path = "organizer.html")]
+struct ManagePage {
+    chrome: Chrome,
+    event: Event,
+    phase: &'static str,
+    phase_class: &'static str,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    form: SettingsForm,
+    roles: Vec<RoleRow>,
+    engineers: Vec<Person>,
+    teams: Vec<TeamRow>,
+    announcements: Vec<AnnouncementRow>,
+    columns: Vec<Column>,
+    rows: Vec<RowView>,
+    help: Vec<HelpRow>,
+    cliffs: Vec<CliffRow>,
+}
+
+/// Everything the page shows, loaded as the organizer `user`.
+struct ManageData {
+    event: Event,
+    roles: Vec<role::RoleHolder>,
+    teams: Vec<crate::models::team::TeamDetails>,
+    announcements: Vec<crate::models::announcement::AnnouncementView>,
+    ladder: Vec<Challenge>,
+    attempted: attempts::Attempted,
+    calls: Vec<HelpCall>,
+    cliffs: insights::CliffsReport,
+}
+
+async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, BoardBody)> {
+    let user = ctx.require_user()?.user.clone();
+    let owned = slug.to_owned();
+    let data = ctx
+        .state()
+        .db
+        .run(move |conn| {
+            let access = access::event_access(conn, &user, &owned)?;
+            access.require_organizer()?;
+            let event = access.event;
+            Ok::<_, Error>(ManageData {
+                roles: role::list(conn, &event.id)?,
+                teams: Team::list_as(conn, &user, &owned)?,
+                announcements: Announcement::of_event(conn, &event.id, None, 20)?,
+                ladder: Challenge::ladder(conn, &event.id)?,
+                attempted: attempts::attempted(conn, &event, None)?,
+                calls: HelpCall::of_event(conn, &event.id, true, None)?,
+                cliffs: insights::cliffs_report_as(conn, &user, &owned, &CliffFilter::default())?,
+                event,
+            })
+        })
+        .await?;
+    let bytes = ctx.state().leaderboard.get(slug, BoardView::Full).await?;
+    Ok((data, BoardBody::parse(&bytes)?))
+}
+
+async fn render_page(
+    ctx: &PageContext,
+    slug: &str,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    form: Option<SettingsForm>,
+) -> Result<HttpResponse> {
+    let (data, body) = load(ctx, slug).await?;
+    let me = ctx
+        .user
+        .as_ref()
+        .map(|u| u.id().to_owned())
+        .unwrap_or_default();
+    let portal_organizer = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.user.is_portal_organizer);
+    let roles = data
+        .roles
+        .iter()
+        .map(|h| RoleRow {
+            user_id: h.user_id.clone(),
+            name: h.display_name.clone(),
+            organization: h.organization.clone(),
+            role: h.role.as_str(),
+            revocable: h.user_id != me
+                && (portal_organizer && h.role != EventRole::Participant
+                    || matches!(h.role, EventRole::Author | EventRole::Engineer)),
+        })
+        .collect();
+    let engineers = data
+        .roles
+        .iter()
+        .filter(|h| h.role == EventRole::Engineer)
+        .map(|h| Person {
+            user_id: h.user_id.clone(),
+            display_name: h.display_name.clone(),
+        })
+        .collect();
+    let names: HashMap<String, String> = data
+        .teams
+        .iter()
+        .map(|t| (t.team.id.clone(), t.team.name.clone()))
+        .collect();
+    let teams = data
+        .teams
+        .iter()
+        .map(|t| TeamRow {
+            id: t.team.id.clone(),
+            name: t.team.name.clone(),
+            members: t
+                .members
+                .iter()
+                .map(|m| m.display_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            coaches: t.coaches.clone(),
+        })
+        .collect();
+    let announcements = data
+        .announcements
+        .iter()
+        .rev()
+        .map(|a| AnnouncementRow {
+            html: markdown::to_safe_html(&a.text),
+            author: a.author.display_name.clone(),
+            at_label: a.at.format("%-d %b, %H:%M UTC").to_string(),
+            at: a.at.to_rfc3339(),
+        })
+        .collect();
+    let columns = board::columns(&data.ladder, true);
+    let cliffs = data
+        .cliffs
+        .cliffs
+        .iter()
+        .take(10)
+        .map(|c| CliffRow {
+            rank: c.rank,
+            challenge: c.challenge.clone(),
+            check: c
+                .check
+                .clone()
+                .unwrap_or_else(|| "(no failing check)".into()),
+            lost: render::human(c.lost_seconds),
+            teams: format!("{} of {}", c.teams_affected, c.teams_total),
+            failed_attempts: c.failed_attempts,
+            help_calls: c.help_calls,
+        })
+        .collect();
+    let phase = data.event.phase();
+    let page = ManagePage {
+        chrome: ctx.live_chrome(format!("Manage {}", data.event.name), &["staff.js"])?,
+        phase: phase_label(phase),
+        phase_class: phase_class(phase),
+        error,
+        notice,
+        form: form.unwrap_or_else(|| SettingsForm::of(&data.event)),
+        roles,
+        engineers,
+        teams,
+        announcements,
+        rows: board::rows(&body, &columns, &data.attempted),
+        columns,
+        help: HelpRow::of(&data.calls, &names),
+        cliffs,
+        event: data.event,
+    };
+    ctx.render_with_status(status, &page)
+}
+
+/// `?done=` after a form: what happened.
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "settings" => "Settings saved.",
+        "role" => "Role granted.",
+        "revoked" => "Role revoked.",
+        "coach" => "Coach assigned.",
+        "uncoached" => "Coach removed.",
+        "announced" => "Announcement posted: the big screen and every workspace show it.",
+        _ => return None,
+    })
+}
+
+#[get("/events/{slug}/manage")]
+async fn manage_page(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse> {
+    let done = notice(query.done.as_deref());
+    render_page(&ctx, &slug, StatusCode::OK, None, done, None).await
+}
+
+/// After a form: back to the page (303), or the page again with the reason it was refused.
+async fn after_form(
+    ctx: &PageContext,
+    slug: &str,
+    result: Result<()>,
+    done: &str,
+    form: Option<SettingsForm>,
+) -> Result<HttpResponse> {
+    match result {
+        Ok(()) => Ok(ctx.redirect(&format!("/events/{slug}/manage?done={done}"))),
+        Err(
+            error @ (Error::BadRequest { .. }
+            | Error::Conflict { .. }
+            | Error::NotFound(_)
+            | Error::Forbidden(_)
+            | Error::Denied { .. }),
+        ) => {
+            let status = actix_web::ResponseError::status_code(&error);
+            render_page(ctx, slug, status, Some(error.to_string()), None, form).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/events/{slug}/manage/settings")]
+async fn update_settings(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let changes = form.request().and_then(UpdateEventRequest::into_changes);
+    let result = match changes {
+        Ok(changes) => {
+            let owned = slug.clone();
+            ctx.state()
+                .db
+                .write(move |conn| Event::edit_as(conn, &user, &owned, changes))
+                .await
+                .map(|standing| {
+                    let state = ctx.state();
+                    state.leaderboard.invalidate(&standing.access.event.id);
+                    state.live.publish(LiveEvent::EventUpdated {
+                        event_id: standing.access.event.id.clone(),
+                    });
+                })
+        }
+        Err(e) => Err(e),
+    };
+    after_form(&ctx, &slug, result, "settings", Some(form)).await
+}
+
+/// Granting a role by email.
+#[derive(Debug, Deserialize)]
+pub struct GrantForm {
+    csrf: String,
+    email: String,
+    role: String,
+}
+
+#[post("/events/{slug}/manage/roles")]
+async fn grant_role(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<GrantForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let owned = slug.clone();
+    let result = ctx
+        .state()
+        .db
+        .write(move |conn| {
+            let role: EventRole = form.role.parse()?;
+            let target = User::find_by_email(conn, form.email.trim())?.ok_or_else(|| {
+                Error::bad_request(
+                    "unknown_email",
+                    "nobody has an account with this email yet: ask them to sign up first",
+                )
+            })?;
+            role::grant_as(conn, &user, &owned, &target.id, role).map(|_| ())
+        })
+        .await;
+    after_form(&ctx, &slug, result, "role", None).await
+}
+
+/// Revoking a role.
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {
+    csrf: String,
+    user_id: String,
+    role: String,
+}
+
+#[post("/events/{slug}/manage/roles/revoke")]
+async fn revoke_role(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<RevokeForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let owned = slug.clone();
+    let result = ctx
+        .state()
+        .db
+        .write(move |conn| {
+            let role: EventRole = form.role.parse()?;
+            role::revoke_as(conn, &user, &owned, &form.user_id, role)
+        })
+        .await;
+    after_form(&ctx, &slug, result, "revoked", None).await
+}
+
+/// Assigning or removing a coach.
+#[derive(Debug, Deserialize)]
+pub struct CoachForm {
+    csrf: String,
+    team_id: String,
+    user_id: String,
+}
+
+#[post("/events/{slug}/manage/coaches")]
+async fn assign_coach(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<CoachForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let result = ctx
+        .state()
+        .db
+        .write(move |conn| Team::assign_coach_as(conn, &user, &form.team_id, &form.user_id))
+        .await
+        .map(|(details, new)| {
+            if let (true, Some(coach)) = (new, details.coaches.last()) {
+                ctx.state().live.publish(LiveEvent::CoachAssigned {
+                    team_id: details.team.id.clone(),
+                    user_id: coach.user_id.clone(),
+                    display_name: coach.display_name.clone(),
+                });
+            }
+        });
+    after_form(&ctx, &slug, result, "coach", None).await
+}
+
+#[post("/events/{slug}/manage/coaches/remove")]
+async fn remove_coach(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<CoachForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let result = ctx
+        .state()
+        .db
+        .write(move |conn| Team::remove_coach_as(conn, &user, &form.team_id, &form.user_id))
+        .await;
+    after_form(&ctx, &slug, result, "uncoached", None).await
+}
+
+/// A new announcement.
+#[derive(Debug, Deserialize)]
+pub struct AnnouncementForm {
+    csrf: String,
+    text: String,
+}
+
+#[post("/events/{slug}/manage/announcements")]
+async fn post_announcement(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<AnnouncementForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let result = actions::announce(ctx.state(), &user, &slug, &form.text)
+        .await
+        .map(|_| ());
+    after_form(&ctx, &slug, result, "announced", None).await
+}
+
+/// The organizer's live grid: the full (never frozen) board and every attempt.
+#[derive(Debug, Serialize)]
+struct Progress {
+    board: serde_json::Value,
+    attempted: attempts::Attempted,
+}
+
+/// `GET /events/{slug}/manage/progress`: what the live view re-renders from (organizers).
+#[get("/events/{slug}/manage/progress")]
+async fn progress(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let owned = slug.clone();
+    let attempted = ctx
+        .state()
+        .db
+        .run(move |conn| {
+            let access = access::event_access(conn, &user, &owned)?;
+            access.require_organizer()?;
+            attempts::attempted(conn, &access.event, None)
+        })
+        .await?;
+    let bytes = ctx.state().leaderboard.get(&slug, BoardView::Full).await?;
+    let board = serde_json::from_slice(&bytes).map_err(Error::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Progress { board, attempted }))
+}
+
+async fn cliffs_report(ctx: &PageContext, slug: String) -> Result<insights::CliffsReport> {
+    let user = ctx.require_user()?.user.clone();
+    ctx.state()
+        .db
+        .run(move |conn| insights::cliffs_report_as(conn, &user, &slug, &CliffFilter::default()))
+        .await
+}
+
+fn download(content_type: &str, name: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body)
+}
+
+/// The cliffs report as CSV (the same rendering as the API's `Accept: text/csv`).
+#[get("/events/{slug}/manage/cliffs.csv")]
+async fn cliffs_csv(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let report = cliffs_report(&ctx, slug.clone()).await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("{slug}-cliffs.csv"),
+        render::cliffs_csv(&report),
+    ))
+}
+
+/// The cliffs report as a Markdown brief.
+#[get("/events/{slug}/manage/cliffs.md")]
+async fn cliffs_markdown(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let report = cliffs_report(&ctx, slug.clone()).await?;
+    Ok(download(
+        "text/markdown; charset=utf-8",
+        &format!("{slug}-cliffs.md"),
+        render::cliffs_markdown(&report),
+    ))
+}
+
+/// The results (standings with solve times) as CSV.
+#[get("/events/{slug}/manage/results.csv")]
+async fn results_csv(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let owned = slug.clone();
+    let results = ctx
+        .state()
+        .db
+        .run(move |conn| insights::results::results_as(conn, &user, &owned))
+        .await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("{slug}-results.csv"),
+        render::results_csv(&results),
+    ))
+}
