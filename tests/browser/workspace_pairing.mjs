@@ -73,6 +73,12 @@ async function pair(a, b) {
   assert.equal(await line.locator("img").count(), 0, "user text is never HTML");
   await line.locator(".chat-author", { hasText: f.b.name }).waitFor();
 
+  // A calls a coach; B sees the call raised, and A cannot raise a second one.
+  await a.getByLabel("What do you need help with?").fill("Stuck on the log format");
+  await a.getByRole("button", { name: "Call a coach" }).click();
+  await b.locator("#help-calls .help-raised", { hasText: "Stuck on the log format" }).waitFor();
+  assert.equal(await a.getByRole("button", { name: "Call a coach" }).isDisabled(), true);
+
   // The activity feed and the header know both members.
   await a.locator("#team-people .person", { hasText: f.b.name }).waitFor();
 

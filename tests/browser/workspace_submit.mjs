@@ -1,6 +1,6 @@
 // A wrong then a right answer to challenge 1 from the workspace: the verdict and every check
 // show as they arrive, and challenge 2 unlocks on the ladder without a reload.
-import { assert, assertClean, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
+import { assert, assertClean, base, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
 
 const f = fixture();
 
@@ -58,4 +58,19 @@ await scenario("workspace_submit", async (browser) => {
   await second.locator("a.rung-title").click();
   await page.getByRole("heading", { level: 2, name: "Plumb the pipeline" }).waitFor();
   assertClean(page);
+
+  // Without JavaScript the form posts to the page route and the verdict shows after the
+  // redirect, with its checks.
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL: base });
+  const plain = await context.newPage();
+  plain.setDefaultTimeout(15_000);
+  await signIn(plain, f.email, `/teams/${f.team}?challenge=first-contact`);
+  await plain.getByLabel("Challenge", { exact: true }).selectOption("first-contact");
+  await plain.getByLabel("Short answer").fill(f.wrong);
+  await plain.getByRole("button", { name: "Submit", exact: true }).click();
+  await plain.waitForURL((url) => url.searchParams.has("submission"));
+  const verdict = plain.locator("#verdict .verdict-fail");
+  await verdict.waitFor();
+  assert.ok((await verdict.locator(".check").count()) > 0);
+  await shot(plain, "workspace-no-js-verdict");
 });

@@ -195,6 +195,18 @@ fn size_label(bytes: i64) -> String {
     }
 }
 
+/// A statement without its leading `# Title` line when that repeats the challenge's title
+/// (the page already shows the title as the section's heading).
+fn statement_body<'a>(statement: &'a str, title: &str) -> &'a str {
+    if let Some(rest) = statement.trim_start().strip_prefix("# ") {
+        let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        if first.trim() == title.trim() {
+            return after;
+        }
+    }
+    statement
+}
+
 /// The path of a material file inside its download address (each segment encoded).
 fn encode_path(path: &str) -> String {
     path.split('/')
@@ -326,7 +338,9 @@ async fn workspace_page(
             statement_html: challenge
                 .statement
                 .as_deref()
-                .map(markdown::to_safe_html)
+                .map(|statement| {
+                    markdown::to_safe_html(statement_body(statement, &challenge.title))
+                })
                 .unwrap_or_default(),
             materials,
             materials_error,
@@ -441,7 +455,20 @@ async fn download_material(
 
 #[cfg(test)]
 mod tests {
-    use super::{encode_path, size_label};
+    use super::{encode_path, size_label, statement_body};
+
+    #[test]
+    fn a_statement_does_not_repeat_its_title() {
+        assert_eq!(
+            statement_body("# First contact\n\nHello", "First contact"),
+            "\nHello"
+        );
+        assert_eq!(
+            statement_body("# Other\n\nHello", "First contact"),
+            "# Other\n\nHello"
+        );
+        assert_eq!(statement_body("Hello", "First contact"), "Hello");
+    }
 
     #[test]
     fn material_paths_keep_their_slashes() {
