@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use crate::{
     browser::{browser_available, run_scenario},
     challenges::{
-        TestEvent, coach, event_between, expect, first_contact_answer, materials, publish_all,
-        running_event, submit, team, user_with_role,
+        TestEvent, coach, event_between, expect, first_contact_answer, materials, publish,
+        publish_all, running_event, submit, team, upload, user_with_role,
     },
     harness::{Backend, TestApp},
 };
@@ -274,6 +274,41 @@ async fn coach_sees_raised_hands_on_top() {
             "borealis": borealis_team,
             "borealis_token": borealis.access_token,
         }),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn author_rejudges_and_sees_the_report() {
+    if !browser_available() {
+        return;
+    }
+    let app = sqlite_app().await;
+    let event = running_event(&app, "authored").await;
+    let ada = user_with_role(&app, &event, "ada", EventRole::Author).await;
+    // Ada publishes challenge 1; the organizer publishes challenge 2 (not Ada's).
+    expect(
+        publish(
+            &app,
+            &ada.access_token,
+            &event.slug,
+            &upload("01-first-contact"),
+            "",
+        )
+        .await,
+        201,
+    )
+    .await;
+    publish_all(&app, &event, &["02-pipeline-manifest"]).await;
+    let (acme, acme_team) = team(&app, &event, "acme").await;
+    let (right, wrong) = answers(&app, &acme.access_token, &acme_team).await;
+    assert!(!answer(&app, &acme.access_token, &acme_team, &wrong).await);
+    assert!(answer(&app, &acme.access_token, &acme_team, &right).await);
+
+    run_scenario(
+        &app,
+        "author",
+        &json!({ "slug": event.slug, "author": ada.email }),
     )
     .await;
 }

@@ -7,11 +7,13 @@
 //! - [`stats`] is the author's view of one challenge;
 //! - [`results`] is the final standings with per-challenge solve times;
 //! - [`render`] writes the report as CSV and as a Markdown brief;
-//! - [`opens`] records when a team first opened a challenge.
+//! - [`opens`] records when a team first opened a challenge;
+//! - [`authoring`] is the author's page: versions, recent failures and statistics.
 //!
 //! Who sees what: the event's organizers see everything; an author sees the challenges they
 //! published a validator version of ("own" challenges); anyone else gets 404.
 
+pub mod authoring;
 pub mod cliffs;
 pub mod data;
 pub mod opens;
