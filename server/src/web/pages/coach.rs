@@ -56,12 +56,17 @@ struct CoachPage {
     hands: Vec<CoachHand>,
 }
 
+/// A team a user coaches, with its event, members' names and open help calls.
+struct Coached {
+    event: Event,
+    team: Team,
+    members: Vec<String>,
+    calls: Vec<HelpCall>,
+}
+
 /// The teams `user_id` coaches in every event (current events first), with their members,
 /// events and open help calls.
-fn coached_teams(
-    conn: &mut DbConnection,
-    user_id: &str,
-) -> Result<Vec<(Event, Team, Vec<String>, Vec<HelpCall>)>> {
+fn coached_teams(conn: &mut DbConnection, user_id: &str) -> Result<Vec<Coached>> {
     let mut found = Vec::new();
     for event in Event::list(conn)? {
         for team in Team::coached_by(conn, &event.id, user_id)? {
@@ -70,7 +75,12 @@ fn coached_teams(
                 .map(|p| p.display_name)
                 .collect();
             let calls = HelpCall::open_of_team(conn, &team.id)?;
-            found.push((event.clone(), team, members, calls));
+            found.push(Coached {
+                event: event.clone(),
+                team,
+                members,
+                calls,
+            });
         }
     }
     let order = |phase: Phase| match phase {
@@ -79,10 +89,10 @@ fn coached_teams(
         Phase::Ended => 2,
     };
     found.sort_by(|a, b| {
-        order(a.0.phase())
-            .cmp(&order(b.0.phase()))
-            .then(a.0.starts_at.cmp(&b.0.starts_at))
-            .then(a.1.name.cmp(&b.1.name))
+        order(a.event.phase())
+            .cmp(&order(b.event.phase()))
+            .then(a.event.starts_at.cmp(&b.event.starts_at))
+            .then(a.team.name.cmp(&b.team.name))
     });
     Ok(found)
 }
@@ -97,31 +107,31 @@ async fn coach_page(ctx: PageContext) -> Result<HttpResponse> {
         .await?;
     let names: HashMap<String, String> = found
         .iter()
-        .map(|(_, team, _, _)| (team.id.clone(), team.name.clone()))
+        .map(|c| (c.team.id.clone(), c.team.name.clone()))
         .collect();
     let mut hands: Vec<CoachHand> = found
         .iter()
-        .flat_map(|(event, _, _, calls)| {
-            HelpRow::of(calls, &names)
+        .flat_map(|c| {
+            HelpRow::of(&c.calls, &names)
                 .into_iter()
                 .map(|call| CoachHand {
                     call,
-                    event_name: event.name.clone(),
+                    event_name: c.event.name.clone(),
                 })
         })
         .collect();
     hands.sort_by(|a, b| a.call.raised_at.cmp(&b.call.raised_at));
     let teams = found
         .into_iter()
-        .map(|(event, team, members, calls)| CoachedTeam {
-            id: team.id,
-            name: team.name,
-            members: members.join(", "),
-            phase: phase_label(event.phase()),
-            phase_class: phase_class(event.phase()),
-            event_slug: event.slug,
-            event_name: event.name,
-            open_calls: calls.len(),
+        .map(|c| CoachedTeam {
+            id: c.team.id,
+            name: c.team.name,
+            members: c.members.join(", "),
+            phase: phase_label(c.event.phase()),
+            phase_class: phase_class(c.event.phase()),
+            event_slug: c.event.slug,
+            event_name: c.event.name,
+            open_calls: c.calls.len(),
         })
         .collect();
     ctx.render(&CoachPage {
