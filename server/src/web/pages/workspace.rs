@@ -28,7 +28,7 @@ use crate::{
     judge::{
         ladder::{self, TeamWorkspace},
         submit::{self, SubmitOutcome, SubmitRequest},
-        views::{SubmissionSummary, SubmissionView},
+        views::{LadderChallenge, SubmissionSummary, SubmissionView},
     },
     models::{event::Phase, team::Person},
     web::{
@@ -259,7 +259,7 @@ async fn workspace_page(
     let wanted = query
         .challenge
         .or_else(|| shown.as_ref().map(|s| s.challenge.clone()));
-    let open = |c: &&crate::judge::views::LadderChallenge| !c.locked;
+    let open = |c: &&LadderChallenge| !c.locked;
     let selected_slug = wanted
         .filter(|slug| ladder.challenges.iter().any(|c| &c.slug == slug))
         .or_else(|| {
@@ -268,10 +268,10 @@ async fn workspace_page(
                 .iter()
                 .filter(open)
                 .find(|c| !c.solved)
-                .or_else(|| ladder.challenges.iter().filter(open).last())
+                .or_else(|| ladder.challenges.iter().rfind(|c| !c.locked))
                 .map(|c| c.slug.clone())
         });
-    let state_of = |c: &crate::judge::views::LadderChallenge| match (c.solved, c.locked) {
+    let state_of = |c: &LadderChallenge| match (c.solved, c.locked) {
         (true, _) => "solved",
         (false, true) => "locked",
         (false, false) => "open",
