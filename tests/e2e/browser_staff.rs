@@ -179,6 +179,16 @@ async fn board_does_not_leak_solves_after_the_freeze() {
     assert_eq!(state["frozen"], true);
     assert!(state["attempted"].get(&late_team).is_none(), "{state}");
     assert_eq!(state["attempted"][&early_team], json!(["first-contact"]));
+
+    // The live page keeps to the frozen view too.
+    if browser_available() {
+        run_scenario(
+            &app,
+            "board_frozen",
+            &json!({ "slug": event.slug, "early": early_team, "late": late_team }),
+        )
+        .await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

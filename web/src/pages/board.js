@@ -22,6 +22,7 @@ function start(root) {
   const clockValue = $("[data-clock-value]");
   const news = $("[data-board-news]");
   const empty = $("[data-board-empty]");
+  const table = $("[data-board-table]");
 
   const clock = new ServerClock(
     { starts_at: root.dataset.startsAt, ends_at: root.dataset.endsAt, freeze_at: root.dataset.freezeAt },
@@ -43,7 +44,27 @@ function start(root) {
     if (result.news.length) news.textContent = result.news.join(" ");
     if (empty) empty.hidden = (board.rows ?? []).length > 0;
     setFrozen(board.frozen, board.freeze_at);
+    fit();
   }
+
+  // Many teams on a big screen: shrink the table (down to 60 %) so that the whole board fits the screen;
+  // beyond that the page scrolls. Sizes go through the CSSOM, which the CSP allows.
+  function fit() {
+    table.style.fontSize = "";
+    if (window.innerWidth < 1024) return;
+    const overflow = document.documentElement.scrollHeight - window.innerHeight;
+    if (overflow <= 0) return;
+    const height = table.getBoundingClientRect().height;
+    if (height <= 0) return;
+    const scale = Math.max(0.6, (height - overflow) / height);
+    table.style.fontSize = `${parseFloat(getComputedStyle(table).fontSize) * scale}px`;
+  }
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(fit, 150);
+  });
+  fit();
 
   function setFrozen(frozen, freezeAt) {
     banner.hidden = !frozen;

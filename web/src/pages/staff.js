@@ -91,9 +91,11 @@ function manage(root) {
 
 function coach(root) {
   const names = new Map();
+  const events = new Map();
   const teamsBySlug = new Map();
   for (const card of root.querySelectorAll("[data-coached-team]")) {
     names.set(card.dataset.coachedTeam, card.dataset.teamName);
+    events.set(card.dataset.coachedTeam, card.dataset.eventName);
     const slug = card.dataset.event;
     if (!teamsBySlug.has(slug)) teamsBySlug.set(slug, new Set());
     teamsBySlug.get(slug).add(card.dataset.coachedTeam);
@@ -102,6 +104,7 @@ function coach(root) {
   const hands = new Hands(root.querySelector("[data-hands]"), {
     empty: root.querySelector("[data-hands-empty]"),
     teamName: (id) => names.get(id) || "a team",
+    detail: (call) => events.get(call.team_id) ?? "",
     onChange(n, self) {
       if (count) count.textContent = String(n);
       for (const card of root.querySelectorAll("[data-coached-team]")) {

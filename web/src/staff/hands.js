@@ -6,11 +6,12 @@ import { api, clockTime, el } from "../lib/live.js";
 
 /**
  * Live raised hands in `list` (a `<ul data-hands>`); `empty` is shown when there are none.
- * `teamName(id)` names a team; `onChange(count, hands)` hears the number of open calls.
+ * `teamName(id)` names a team, `detail(call)` adds a word (its event); `onChange(count, hands)` hears the number of open calls.
  */
 export class Hands {
-  constructor(list, { empty = null, teamName = () => "a team", onChange = () => {} } = {}) {
+  constructor(list, { empty = null, teamName = () => "a team", detail = () => "", onChange = () => {} } = {}) {
     this.list = list;
+    this.detail = detail;
     this.empty = empty;
     this.teamName = teamName;
     this.onChange = onChange;
@@ -90,6 +91,7 @@ export class Hands {
             el("span", { class: "badge", text: call.status }),
             " ",
             el("time", { datetime: call.raised_at, text: clockTime(call.raised_at) }),
+            this.detail(call) ? el("span", { class: "muted", text: this.detail(call) }) : null,
           ),
           call.context ? el("p", { class: "hand-context", text: call.context }) : null,
           buttons,
