@@ -390,7 +390,57 @@ async fn board_state(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRe
 
 #[cfg(test)]
 mod tests {
-    use super::{BoardProgress, cell};
+    use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+
+    use super::{BoardProgress, cell, countdown};
+    use crate::models::event::Event;
+
+    fn at(hour: u32, minute: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 5, 4)
+            .and_then(|d| d.and_hms_opt(hour, minute, 0))
+            .expect("a valid time")
+    }
+
+    fn event(freeze_at: Option<NaiveDateTime>) -> Event {
+        Event {
+            id: "e".into(),
+            slug: "e".into(),
+            name: "E".into(),
+            description: String::new(),
+            starts_at: at(9, 0),
+            ends_at: at(17, 0),
+            freeze_at,
+            registration: "open".into(),
+            invite_code: None,
+            team_size_min: 1,
+            team_size_max: 5,
+            created_by: "u".into(),
+            created_at: at(8, 0),
+            updated_at: at(8, 0),
+        }
+    }
+
+    #[test]
+    fn the_clock_counts_down_to_the_next_boundary() {
+        let e = event(Some(at(16, 0)));
+        assert_eq!(
+            countdown(&e, at(8, 30)),
+            ("Starts in", Some("0:30:00".into()))
+        );
+        assert_eq!(
+            countdown(&e, at(9, 0) + TimeDelta::seconds(1)),
+            ("Board freezes in", Some("6:59:59".into()))
+        );
+        assert_eq!(
+            countdown(&e, at(16, 15)),
+            ("Ends in", Some("0:45:00".into()))
+        );
+        assert_eq!(
+            countdown(&event(None), at(10, 0)),
+            ("Ends in", Some("7:00:00".into()))
+        );
+        assert_eq!(countdown(&e, at(17, 0)), ("Final results", None));
+    }
 
     fn progress(solved: bool, first_solve: bool, score: i64) -> BoardProgress {
         BoardProgress {
