@@ -129,6 +129,7 @@ export async function scenario(name, body) {
       for (const page of context.pages()) {
         try {
           console.error(`  page ${n}: ${page.url()}`);
+          for (const problem of page.problems ?? []) console.error(`    ${problem}`);
           await shot(page, `failed-${name}-${n++}`);
         } catch {
           // The page may be gone; the error above is what matters.

@@ -147,8 +147,26 @@ pub async fn create_team(
         .db
         .write(move |conn| Team::create_as(conn, &caller.user, &slug, &name))
         .await?;
-    state.leaderboard.invalidate(&details.event.id);
+    team_created(&state, &details);
     Ok(HttpResponse::Created().json(TeamView::from(details)))
+}
+
+/// What follows a new team, wherever it was created (API or web page): the board gains a row.
+pub(crate) fn team_created(state: &AppState, details: &TeamDetails) {
+    state.leaderboard.invalidate(&details.event.id);
+}
+
+/// What follows a join, wherever it happened (API or web page): the board's team sizes change
+/// and the workspace's activity says who joined.
+pub(crate) fn member_joined(state: &AppState, details: &TeamDetails) {
+    state.leaderboard.invalidate(&details.event.id);
+    if let Some(joined) = details.members.last() {
+        state.live.publish(LiveEvent::MemberJoined {
+            team_id: details.team.id.clone(),
+            user_id: joined.user_id.clone(),
+            display_name: joined.display_name.clone(),
+        });
+    }
 }
 
 /// The event's teams with members and coaches: all of them for organizers, the ones they
@@ -232,14 +250,7 @@ pub async fn join_team(
         .db
         .write(move |conn| Team::join_as(conn, &caller.user, &id, &code))
         .await?;
-    state.leaderboard.invalidate(&details.event.id);
-    if let Some(joined) = details.members.last() {
-        state.live.publish(LiveEvent::MemberJoined {
-            team_id: details.team.id.clone(),
-            user_id: joined.user_id.clone(),
-            display_name: joined.display_name.clone(),
-        });
-    }
+    member_joined(&state, &details);
     Ok(HttpResponse::Created().json(TeamView::from(details)))
 }
 

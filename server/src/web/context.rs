@@ -51,8 +51,8 @@ pub struct PageContext {
     secure: bool,
     /// The page's path and query, to come back to after signing in.
     path: String,
-    /// This site's origin, as the browser sees it (`http://host:port`).
-    origin: String,
+    /// Whether the request's `Origin`, when the browser sent one, is this site.
+    origin_ok: bool,
     state: web::Data<AppState>,
 }
 
@@ -96,6 +96,12 @@ impl PageContext {
 
     /// Checks a form's (or a script's) CSRF token and the request's origin.
     pub fn verify_csrf(&self, presented: &str) -> Result<()> {
+        if !self.origin_ok {
+            return Err(Error::forbidden(
+                "csrf_failed",
+                "cross-site form posts are refused",
+            ));
+        }
         if self.csrf_is_new || !constant_time_eq(presented.as_bytes(), self.csrf.as_bytes()) {
             return Err(Error::forbidden(
                 "csrf_failed",
@@ -217,14 +223,6 @@ impl PageContext {
             .same_site(SameSite::Strict)
             .finish()
     }
-
-    /// Whether the request's `Origin` (when the browser sent one) is this site.
-    fn origin_matches(&self, req: &HttpRequest) -> bool {
-        match req.headers().get(header::ORIGIN) {
-            None => true,
-            Some(origin) => origin.to_str().is_ok_and(|o| o == self.origin),
-        }
-    }
 }
 
 /// Where to go after signing in: a path on this site, never another site.
@@ -270,11 +268,14 @@ impl FromRequest for PageContext {
         let info = req.connection_info().clone();
         let secure = info.scheme() == "https";
         let origin = format!("{}://{}", info.scheme(), info.host());
+        let origin_ok = match req.headers().get(header::ORIGIN) {
+            None => true,
+            Some(sent) => sent.to_str().is_ok_and(|o| o == origin),
+        };
         let path = match req.query_string() {
             "" => req.path().to_owned(),
             query => format!("{}?{query}", req.path()),
         };
-        let req = req.clone();
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| Error::internal(anyhow::anyhow!("application state missing")))?;
@@ -298,26 +299,16 @@ impl FromRequest for PageContext {
                 Some(csrf) => (csrf, false),
                 None => (random_token()?, true),
             };
-            let context = Self {
+            Ok(Self {
+                origin_ok,
                 user,
                 is_coach,
                 csrf,
                 csrf_is_new,
                 secure,
                 path,
-                origin,
                 state,
-            };
-            if req.method() != actix_web::http::Method::GET
-                && req.method() != actix_web::http::Method::HEAD
-                && !context.origin_matches(&req)
-            {
-                return Err(Error::forbidden(
-                    "csrf_failed",
-                    "cross-site form posts are refused",
-                ));
-            }
-            Ok(context)
+            })
         })
     }
 }

@@ -6,7 +6,7 @@
 //! styles through the CSSOM, which the policy permits).
 
 use actix_web::{
-    Error as ActixError, HttpResponse,
+    Error as ActixError, FromRequest, HttpResponse,
     body::{BoxBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{Method, StatusCode, header},
@@ -16,7 +16,7 @@ use askama::Template;
 
 use crate::{
     error::Error,
-    web::{assets, context::Chrome},
+    web::{PageContext, context::Chrome},
 };
 
 /// The policy sent with every response.
@@ -76,22 +76,48 @@ pub async fn html_errors(
     else {
         return Ok(response);
     };
-    let page = if is_get && matches!(error, Error::Unauthorized(_)) {
+    if is_get && matches!(error, Error::Unauthorized(_)) {
         let target = format!("/signin?next={}", urlencode(&here));
-        HttpResponse::SeeOther()
+        let redirect = HttpResponse::SeeOther()
             .insert_header((header::LOCATION, target))
-            .finish()
-    } else {
-        error_page(error)
-    };
+            .finish();
+        let (request, _) = response.into_parts();
+        return Ok(ServiceResponse::new(request, redirect));
+    }
+    use actix_web::ResponseError as _;
+    // The JSON rendering logs internal causes; rendering it keeps that in one place.
+    let fallback = error.error_response();
+    let status = error.status_code();
+    let message = error.to_string();
     let (request, _) = response.into_parts();
+    // The page around the error shows who is signed in, as every other page does.
+    let page = match PageContext::extract(&request).await {
+        Ok(ctx) => {
+            let heading = heading_of(status);
+            let page = ErrorPage {
+                chrome: ctx.chrome(heading, &[]),
+                status: status.as_u16(),
+                heading,
+                message,
+            };
+            match ctx.render_with_status(status, &page) {
+                Ok(mut html) => {
+                    if let Some(retry) = fallback.headers().get(header::RETRY_AFTER) {
+                        html.headers_mut()
+                            .insert(header::RETRY_AFTER, retry.clone());
+                    }
+                    html
+                }
+                Err(_) => fallback,
+            }
+        }
+        Err(_) => fallback,
+    };
     Ok(ServiceResponse::new(request, page))
 }
 
-fn error_page(error: &Error) -> HttpResponse {
-    use actix_web::ResponseError as _;
-    let status = error.status_code();
-    let heading = match status {
+fn heading_of(status: StatusCode) -> &'static str {
+    match status {
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::FORBIDDEN => "Not allowed",
         StatusCode::UNAUTHORIZED => "Please sign in",
@@ -99,32 +125,6 @@ fn error_page(error: &Error) -> HttpResponse {
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
         s if s.is_client_error() => "That did not work",
         _ => "Something went wrong",
-    };
-    let page = ErrorPage {
-        chrome: Chrome {
-            title: heading.to_owned(),
-            user_name: None,
-            portal_organizer: false,
-            is_coach: false,
-            csrf: String::new(),
-            stylesheet: assets::url("app.css"),
-            icon: assets::url("favicon.svg"),
-            scripts: Vec::new(),
-            access_token: None,
-            path: "/".to_owned(),
-        },
-        status: status.as_u16(),
-        heading,
-        message: error.to_string(),
-    };
-    // The JSON rendering logs internal causes; this one must too.
-    let _ = error.error_response();
-    match page.render() {
-        Ok(html) => HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(html),
-        Err(_) => error.error_response(),
     }
 }
 

@@ -225,6 +225,7 @@ async fn create_team(
         .db
         .write(move |conn| Team::create_as(conn, &user, &slug, &name))
         .await?;
+    crate::api::teams::team_created(ctx.state(), &details);
     Ok(ctx.redirect(&format!("/teams/{}", details.team.id)))
 }
 
@@ -329,6 +330,7 @@ async fn join_team(
             Team::join_as(conn, &user, &team_id, &form.code)
         })
         .await?;
+    crate::api::teams::member_joined(ctx.state(), &details);
     Ok(ctx.redirect(&format!("/teams/{}", details.team.id)))
 }
 
