@@ -34,6 +34,7 @@ function start(root) {
   let attempted = null;
   let lastPhase = clock.phase();
   let announcementId = null;
+  let lastAnnouncement = null;
 
   function render() {
     if (!board) return;
@@ -85,7 +86,10 @@ function start(root) {
     }
     stateRequest = (async () => {
       try {
-        const response = await fetch(`/events/${encodeURIComponent(slug)}/board/state`, {
+        // The version names what this screen saw: screens that saw the same share one answer.
+        const version = `${board?.generated_at ?? ""}|${lastAnnouncement ?? ""}`;
+        const url = `/events/${encodeURIComponent(slug)}/board/state?v=${encodeURIComponent(version)}`;
+        const response = await fetch(url, {
           headers: { Accept: "application/json" },
         });
         if (!response.ok) return;
@@ -180,9 +184,13 @@ function start(root) {
           refreshState();
           break;
         case "announcements":
-          if (message.announcements?.length) refreshState();
+          if (message.announcements?.length) {
+            lastAnnouncement = message.announcements[message.announcements.length - 1].id;
+            refreshState();
+          }
           break;
         case "announcement":
+          lastAnnouncement = message.id;
           refreshState();
           break;
         default:

@@ -8,9 +8,16 @@
 //! challenges, the latest announcement as sanitized HTML). Everything here is the public
 //! view: during the freeze, nothing submitted after `freeze_at` shows.
 
-use std::collections::BTreeSet;
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::{Arc, LazyLock, Mutex, PoisonError},
+};
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{
+    HttpResponse, get,
+    http::header::ContentType,
+    web::{self, Bytes},
+};
 use askama::Template;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -355,18 +362,40 @@ struct LadderColumn {
     title: String,
 }
 
-/// `GET /events/{slug}/board/state`: attempted challenges (public view), the latest
-/// announcement as sanitized HTML, and the ladder's column titles, as JSON.
-#[get("/events/{slug}/board/state")]
-async fn board_state(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
-    let slug = slug.into_inner();
-    let state = ctx
+/// `?v=`: what the screen last saw (its leaderboard's `generated_at` and the latest
+/// announcement's id), the key under which the state is cached.
+#[derive(Debug, Deserialize)]
+pub struct StateQuery {
+    v: Option<String>,
+}
+
+/// The board state of one event as last computed, for the version screens asked for.
+struct CachedState {
+    version: String,
+    /// The next schedule boundary: the public view may change then without a new version.
+    until: NaiveDateTime,
+    body: Bytes,
+}
+
+/// Per event id, the last computed state. Every screen asks after every change; one of them
+/// computes (the others wait for it and share the answer), so a room full of browsers costs
+/// the database one query per change, not one per browser.
+static STATE_CACHE: LazyLock<Mutex<HashMap<String, Arc<StateSlot>>>> =
+    LazyLock::new(Mutex::default);
+
+/// One event's cached state; the lock is held while it is computed (single flight).
+type StateSlot = tokio::sync::Mutex<Option<CachedState>>;
+
+/// Computes the state of the event `slug` and how long it holds without a change.
+async fn compute_state(ctx: &PageContext, slug: String) -> Result<(Bytes, NaiveDateTime)> {
+    let (state, until) = ctx
         .state()
         .db
         .run(move |conn| {
             let event = Event::find_by_slug(conn, &slug)?;
+            let at = now();
             let cutoff = attempts::cutoff(&event, BoardView::Public);
-            let started = event.phase() != Phase::Upcoming;
+            let started = event.phase_at(at) != Phase::Upcoming;
             let ladder = columns(&Challenge::ladder(conn, &event.id)?, started)
                 .into_iter()
                 .map(|c| LadderColumn {
@@ -375,17 +404,66 @@ async fn board_state(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRe
                     title: c.title,
                 })
                 .collect();
-            Ok::<_, Error>(BoardState {
+            let until = [Some(event.starts_at), event.freeze_at, Some(event.ends_at)]
+                .into_iter()
+                .flatten()
+                .filter(|boundary| *boundary > at)
+                .min()
+                .unwrap_or(NaiveDateTime::MAX);
+            let state = BoardState {
                 frozen: cutoff.is_some(),
                 attempted: attempts::attempted(conn, &event, cutoff)?,
                 announcement: latest_announcement(conn, &event)?,
                 ladder,
-            })
+            };
+            Ok::<_, Error>((state, until))
         })
         .await?;
+    let body = serde_json::to_vec(&state).map_err(Error::internal)?;
+    Ok((Bytes::from(body), until))
+}
+
+/// `GET /events/{slug}/board/state?v=…`: attempted challenges (public view), the latest
+/// announcement as sanitized HTML, and the ladder's column titles, as JSON.
+#[get("/events/{slug}/board/state")]
+async fn board_state(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    query: web::Query<StateQuery>,
+) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let version = query
+        .into_inner()
+        .v
+        .filter(|v| !v.is_empty() && v.len() <= 200);
+    let body = match version {
+        None => compute_state(&ctx, slug).await?.0,
+        Some(version) => {
+            // Unknown events are a 404 before they take a slot.
+            let event_id = ctx.state().leaderboard.event_id(&slug).await?;
+            let slot = {
+                let mut slots = STATE_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+                slots.entry(event_id).or_default().clone()
+            };
+            let mut cached = slot.lock().await;
+            match cached.as_ref() {
+                Some(hit) if hit.version == version && now() < hit.until => hit.body.clone(),
+                _ => {
+                    let (body, until) = compute_state(&ctx, slug).await?;
+                    *cached = Some(CachedState {
+                        version,
+                        until,
+                        body: body.clone(),
+                    });
+                    body
+                }
+            }
+        }
+    };
     Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
         .insert_header(("Cache-Control", "no-store"))
-        .json(state))
+        .body(body))
 }
 
 #[cfg(test)]
