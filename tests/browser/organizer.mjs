@@ -70,6 +70,15 @@ await scenario("organizer", async (browser) => {
   assertClean(page, { allow: [/status of 400/] });
   assertClean(board);
 
+  // The same page on a phone: nothing wider than the screen but the tables' own scrollers.
+  const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
+  await signIn(phone, f.organizer, manage);
+  await phone.locator("[data-staff-live].is-live").waitFor();
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width}px wide on a 390px phone`);
+  await shot(phone, "manage-phone");
+  assertClean(phone);
+
   // A participant is refused.
   const participant = await newPage(browser);
   await signIn(participant, f.participant, `/events/${f.slug}`);
