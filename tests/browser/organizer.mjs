@@ -70,6 +70,21 @@ await scenario("organizer", async (browser) => {
   assertClean(page, { allow: [/status of 400/] });
   assertClean(board);
 
+  // The downloads answer with the API's renderings (the session cookie is enough).
+  const downloads = await page.evaluate(async (slug) => {
+    const get = async (name) => {
+      const response = await fetch(`/events/${slug}/manage/${name}`);
+      return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+    };
+    return { results: await get("results.csv"), brief: await get("cliffs.md"), cliffs: await get("cliffs.csv") };
+  }, f.slug);
+  assert.equal(downloads.results.status, 200);
+  assert.match(downloads.results.text, /^rank,team,organization,solved,score,last_solve_at,first-contact_seconds/);
+  assert.match(downloads.results.text, /acme/);
+  assert.match(downloads.brief.type, /text\/markdown/);
+  assert.match(downloads.brief.text, /^# Cliffs of `managed`/);
+  assert.match(downloads.cliffs.type, /text\/csv/);
+
   // The same page on a phone: nothing wider than the screen but the tables' own scrollers.
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await signIn(phone, f.organizer, manage);
