@@ -1,6 +1,9 @@
 //! Browser tests of the big screen and the staff pages (organizer, coach, author), in real
-//! headless Chromium (`tests/browser/{board,organizer,coach,author}.mjs`), plus HTTP checks of
-//! what the big screen must never show (post-freeze solves).
+//! headless Chromium (`tests/browser/{board,organizer,coach,author}.mjs`), plus HTTP checks on
+//! both databases: what the big screen must never show (post-freeze solves), and every staff
+//! page and form working without JavaScript.
+
+use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 use cohack_server::{
@@ -13,13 +16,16 @@ use cohack_server::{
 use serde_json::{Value, json};
 
 use crate::{
+    backend_tests,
     browser::{browser_available, run_scenario},
     challenges::{
         TestEvent, coach, event_between, expect, first_contact_answer, materials, publish,
         publish_all, running_event, submit, team, upload, user_with_role,
     },
-    harness::{Backend, TestApp},
+    harness::{Backend, PASSWORD, TestApp},
 };
+
+backend_tests!(staff_pages_work_without_javascript);
 
 async fn sqlite_app() -> TestApp {
     TestApp::spawn(Backend::Sqlite).await.expect("sqlite app")
@@ -321,4 +327,278 @@ async fn author_rejudges_and_sees_the_report() {
         &json!({ "slug": event.slug, "author": ada.email }),
     )
     .await;
+}
+
+/// A browser without a script engine: keeps cookies, posts forms with the CSRF token.
+struct PlainBrowser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookies: BTreeMap<String, String>,
+}
+
+impl<'a> PlainBrowser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            app,
+            client,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, response: &reqwest::Response) {
+        for set in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let set = set.to_str().expect("ascii cookie");
+            let (pair, _) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            self.cookies.insert(name.to_owned(), value.to_owned());
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.app.address))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .expect("get");
+        self.keep_cookies(&response);
+        response
+    }
+
+    async fn page(&mut self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.expect("html")
+    }
+
+    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let csrf = self
+            .cookies
+            .get("cohack_csrf")
+            .cloned()
+            .expect("csrf cookie");
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        let response = self
+            .client
+            .post(format!("{}{path}", self.app.address))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .header(reqwest::header::ORIGIN, self.app.address.clone())
+            .form(&all)
+            .send()
+            .await
+            .expect("post");
+        self.keep_cookies(&response);
+        response
+    }
+
+    async fn sign_in(app: &'a TestApp, email: &str) -> Self {
+        let mut browser = Self::new(app);
+        browser.page("/signin").await;
+        let response = browser
+            .submit(
+                "/signin",
+                &[("email", email), ("password", PASSWORD), ("next", "/")],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "sign in {email}");
+        browser
+    }
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn staff_pages_work_without_javascript(app: TestApp) {
+    let event = running_event(&app, "plain").await;
+    let ada = user_with_role(&app, &event, "ada", EventRole::Author).await;
+    expect(
+        publish(
+            &app,
+            &ada.access_token,
+            &event.slug,
+            &upload("01-first-contact"),
+            "",
+        )
+        .await,
+        201,
+    )
+    .await;
+    publish_all(&app, &event, &["02-pipeline-manifest"]).await;
+    let (acme, acme_team) = team(&app, &event, "acme").await;
+    let carol = coach(&app, &event, &acme_team, "carol").await;
+    let erin = user_with_role(&app, &event, "erin", EventRole::Engineer).await;
+    let (right, wrong) = answers(&app, &acme.access_token, &acme_team).await;
+    assert!(!answer(&app, &acme.access_token, &acme_team, &wrong).await);
+    assert!(answer(&app, &acme.access_token, &acme_team, &right).await);
+    expect(
+        app.post(
+            Some(&acme.access_token),
+            &format!("/api/v1/teams/{acme_team}/help-calls"),
+            &json!({ "context": "Stuck on the manifest" }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    announce(&app, &event, "Welcome!").await;
+    let slug = event.slug.clone();
+
+    // The big screen, and the state its script asks for.
+    let mut anyone = PlainBrowser::new(&app);
+    let board = anyone.page(&format!("/events/{slug}/board")).await;
+    assert!(board.contains("data-state=\"first\""), "{board}");
+    assert!(board.contains("Welcome!"), "{board}");
+    let state: Value = app
+        .get(&format!("/events/{slug}/board/state?v=one"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(state["attempted"][&acme_team], json!(["first-contact"]));
+    assert_eq!(state["ladder"][1]["title"], "Plumb the pipeline");
+
+    // The organizer: the page, a setting, a coach, an announcement — all as plain forms.
+    let mut organizer = PlainBrowser::sign_in(&app, &event.organizer.email).await;
+    let manage = organizer.page(&format!("/events/{slug}/manage")).await;
+    assert!(manage.contains("Stuck on the manifest"), "{manage}");
+    assert!(manage.contains(">acme</a>"), "{manage}");
+    let saved = organizer
+        .submit(
+            &format!("/events/{slug}/manage/settings"),
+            &[
+                ("name", "Plain Hack"),
+                ("description", "No *scripts* needed."),
+                ("starts_at", "2020-01-01T09:00"),
+                ("ends_at", "2099-01-01T17:00"),
+                ("freeze_at", ""),
+                ("registration", "invite"),
+                ("invite_code", "letmein"),
+                ("team_size_min", "1"),
+                ("team_size_max", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        location(&saved),
+        format!("/events/{slug}/manage?done=settings")
+    );
+    let view = expect(app.get(&format!("/api/v1/events/{slug}")).await, 200).await;
+    assert_eq!(view["name"], "Plain Hack");
+    assert_eq!(view["team_size_max"], 4);
+    assert_eq!(view["registration"], "invite");
+    let assigned = organizer
+        .submit(
+            &format!("/events/{slug}/manage/coaches"),
+            &[
+                ("team_id", acme_team.as_str()),
+                ("user_id", erin.id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(assigned.status(), 303);
+    let granted = organizer
+        .submit(
+            &format!("/events/{slug}/manage/roles"),
+            &[("email", "nobody@nowhere.example"), ("role", "author")],
+        )
+        .await;
+    assert_eq!(granted.status(), 400);
+    assert!(
+        granted
+            .text()
+            .await
+            .expect("html")
+            .contains("ask them to sign up first")
+    );
+    let announced = organizer
+        .submit(
+            &format!("/events/{slug}/manage/announcements"),
+            &[("text", "Doors close at six")],
+        )
+        .await;
+    assert_eq!(announced.status(), 303);
+    let list = expect(
+        app.get(&format!("/api/v1/events/{slug}/announcements"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(list[1]["text"], "Doors close at six");
+    let progress: Value = organizer
+        .client
+        .get(format!("{}/events/{slug}/manage/progress", app.address))
+        .header(reqwest::header::COOKIE, organizer.cookie_header())
+        .send()
+        .await
+        .expect("progress")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(progress["board"]["rows"][0]["team"]["name"], "acme");
+    let results = organizer
+        .get(&format!("/events/{slug}/manage/results.csv"))
+        .await;
+    assert_eq!(results.status(), 200);
+    assert!(results.text().await.expect("csv").starts_with("rank,team,"));
+
+    // The coach sees the raised hand; the author their own challenge and a rejudge report.
+    let mut carol_browser = PlainBrowser::sign_in(&app, &carol.email).await;
+    let coach_page = carol_browser.page("/coach").await;
+    assert!(coach_page.contains("Stuck on the manifest"), "{coach_page}");
+    assert!(coach_page.contains(&format!("href=\"/teams/{acme_team}\"")));
+    let mut ada_browser = PlainBrowser::sign_in(&app, &ada.email).await;
+    let author = ada_browser.page(&format!("/events/{slug}/author")).await;
+    assert!(author.contains("First contact"), "{author}");
+    assert!(!author.contains("Plumb the pipeline"), "{author}");
+    let rejudged = ada_browser
+        .submit(&format!("/events/{slug}/author/first-contact/rejudge"), &[])
+        .await;
+    assert_eq!(rejudged.status(), 200);
+    let report = rejudged.text().await.expect("html");
+    assert!(report.contains("2 submissions re-run"), "{report}");
+
+    // Nobody else gets in.
+    let mut member = PlainBrowser::sign_in(&app, &acme.email).await;
+    assert_eq!(
+        member.get(&format!("/events/{slug}/manage")).await.status(),
+        403
+    );
+    assert_eq!(
+        member.get(&format!("/events/{slug}/author")).await.status(),
+        404
+    );
+    let forged = member
+        .submit(
+            &format!("/events/{slug}/manage/announcements"),
+            &[("text", "I am the organizer now")],
+        )
+        .await;
+    assert_eq!(forged.status(), 403);
+    let mut stranger = PlainBrowser::new(&app);
+    let refused = stranger.get(&format!("/events/{slug}/manage")).await;
+    assert_eq!(refused.status(), 303);
+    assert!(location(&refused).starts_with("/signin?next="));
 }
