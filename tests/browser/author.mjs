@@ -1,7 +1,7 @@
 // The author's page: only the author's own challenge shows, with its live version and the
 // samples' results, the attempt statistics and the recent failure; the rejudge button (a
 // CSRF-checked post) answers with the report of what it re-ran and changed.
-import { assert, assertClean, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
 
 const f = fixture();
 const path = `/events/${f.slug}/author`;
@@ -25,6 +25,7 @@ await scenario("author", async (browser) => {
   await report.waitFor();
   assert.match(await report.innerText(), /Rejudge of first-contact on version 1/);
   assert.match(await report.innerText(), /2 submissions re-run; no verdict changed\./);
+  await assertAccessible(page);
   await shot(page, "author");
   assertClean(page);
 });

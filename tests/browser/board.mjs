@@ -1,7 +1,7 @@
 // The big screen: the teams and the ladder show, a first solve is highlighted, and when a
 // team solves challenge 1 (submitted here through the JSON API, as the team's browser would)
 // the board updates without a reload. Screenshots at 1920×1080 and 3840×2160.
-import { assert, assertClean, base, fixture, newPage, scenario, shot } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, base, fixture, newPage, scenario, shot } from "./lib.mjs";
 
 const f = fixture();
 const cell = (team, challenge) => `tr[data-team="${team}"] td[data-challenge="${challenge}"]`;
@@ -47,6 +47,7 @@ await scenario("board", async (browser) => {
   assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation").length), 1);
   assert.match(await page.locator("[data-board-news]").innerText(), /solved First contact/);
   await page.waitForTimeout(1700); // let the highlight settle before the screenshot
+  await assertAccessible(page);
   await shot(page, "board");
   assertClean(page);
 
@@ -64,6 +65,7 @@ await scenario("board", async (browser) => {
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await phone.goto(`/events/${f.slug}/board`);
   await phone.locator("[data-board-live].is-live").waitFor();
+  await assertAccessible(phone);
   await shot(phone, "board-phone");
   assertClean(phone);
 });

@@ -1,6 +1,6 @@
 // The big screen during the freeze: the banner shows, and neither the server-rendered board
 // nor its live updates reveal a solve made after `freeze_at`.
-import { assert, assertClean, fixture, newPage, scenario, shot } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, fixture, newPage, scenario, shot } from "./lib.mjs";
 
 const f = fixture();
 const cell = (team) => `tr[data-team="${team}"] td[data-challenge="first-contact"]`;
@@ -16,6 +16,7 @@ await scenario("board_frozen", async (browser) => {
   await page.waitForLoadState("networkidle");
   assert.equal(await page.locator(cell(f.early)).getAttribute("data-state"), "first");
   assert.equal(await page.locator(cell(f.late)).getAttribute("data-state"), "untouched");
+  await assertAccessible(page);
   await shot(page, "board-frozen");
   assertClean(page);
 });

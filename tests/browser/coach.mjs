@@ -1,7 +1,7 @@
 // The coach's page: the raised hand of one of their teams is on top, with its context; a
 // second team's call arrives live; acknowledging one works from the page; each team is one
 // click from its workspace.
-import { assert, assertClean, base, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, base, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
 
 const f = fixture();
 
@@ -33,10 +33,11 @@ await scenario("coach", async (browser) => {
   // Acknowledge the first call from the page.
   await page.getByRole("button", { name: "Acknowledge acme's call" }).click();
   await page.locator(`[data-hands] li[data-team="${f.acme}"][data-status="acknowledged"]`).waitFor();
+  await assertAccessible(page);
   await shot(page, "coach");
 
   // One click into the workspace.
-  const link = page.getByRole("link", { name: "Open the workspace of acme" });
+  const link = page.getByRole("link", { name: "Open workspace of acme" });
   assert.equal(await link.getAttribute("href"), `/teams/${f.acme}`);
   assertClean(page);
 });

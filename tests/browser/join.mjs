@@ -1,6 +1,6 @@
 // A newcomer opens a team's invite link signed out, creates an account through the sign-up
 // form, comes back to the join page, joins, and ends in the team's workspace.
-import { assert, assertClean, fixture, newPage, password, scenario, shot } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, fixture, newPage, password, scenario, shot } from "./lib.mjs";
 
 const f = fixture();
 
@@ -9,6 +9,7 @@ await scenario("join", async (browser) => {
   const invited = await page.goto(f.invite);
   assert.equal(invited.status(), 200);
   await page.getByRole("heading", { name: `Join ${f.team_name}` }).waitFor();
+  await assertAccessible(page);
   await shot(page, "join-signed-out");
 
   await page.getByRole("link", { name: "Sign up and join" }).click();
@@ -23,6 +24,7 @@ await scenario("join", async (browser) => {
   await page.waitForURL((url) => url.pathname === `/teams/${f.team}/join`);
   const join = page.getByRole("button", { name: `Join ${f.team_name}` });
   await join.waitFor();
+  await assertAccessible(page);
   await shot(page, "join");
   await join.click();
 
@@ -35,10 +37,12 @@ await scenario("join", async (browser) => {
   const invite = await page.getByLabel("Invite link").inputValue();
   assert.match(invite, new RegExp(`^https?://[^/]+/teams/${f.team}/join\\?code=`));
   await page.locator('#ladder li[data-state="open"]').first().waitFor();
+  await assertAccessible(page);
   await shot(page, "workspace");
 
   // Phone width: one column, nothing cut off.
   await page.setViewportSize({ width: 390, height: 844 });
+  await assertAccessible(page);
   await shot(page, "workspace-phone");
   assertClean(page);
 });

@@ -119,8 +119,14 @@ export async function signIn(page, email, next = "/") {
  */
 export async function scenario(name, body) {
   const browser = await launch();
+  // Fail here, with the screenshots and problems below, well before the Rust side gives up.
+  const limit = Number(process.env.COHACK_SCENARIO_TIMEOUT_MS ?? 150_000);
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`scenario ${name} took longer than ${limit} ms`)), limit);
+  });
   try {
-    await body(browser);
+    await Promise.race([body(browser), timeout]);
     console.log(`scenario ${name}: ok`);
   } catch (error) {
     console.error(`scenario ${name} failed:`, error);
@@ -138,6 +144,7 @@ export async function scenario(name, body) {
     }
     process.exitCode = 1;
   } finally {
+    clearTimeout(timer);
     await browser.close();
   }
 }

@@ -1,7 +1,7 @@
 // The organizer's page: signed in through the form, the organizer renames the event, grants a
 // role by email, assigns a coach, sees a team's raised hand arrive live, and posts an
 // announcement that the big screen then shows. A participant is refused the page.
-import { assert, assertClean, base, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, base, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
 
 const f = fixture();
 const manage = `/events/${f.slug}/manage`;
@@ -56,6 +56,7 @@ await scenario("organizer", async (browser) => {
   await hand.waitFor();
   assert.match(await hand.innerText(), /Our parser rejects the gateway log/);
   assert.equal(await page.evaluate(() => window.manageMarker), "no reload");
+  await assertAccessible(page);
   await shot(page, "manage");
 
   // An announcement, which the big screen shows.
@@ -91,6 +92,7 @@ await scenario("organizer", async (browser) => {
   await phone.locator("[data-staff-live].is-live").waitFor();
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `the page is ${width}px wide on a 390px phone`);
+  await assertAccessible(phone);
   await shot(phone, "manage-phone");
   assertClean(phone);
 

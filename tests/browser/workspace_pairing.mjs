@@ -1,7 +1,7 @@
 // Two members of one team pair in the workspace: both open the same document, one types and
 // the other sees the text and a caret labelled with the typist's name; presence shows both
 // (and the document they are in); a chat line from one appears for the other.
-import { assert, assertClean, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
 
 const f = fixture();
 /** The document's text as the editor shows it, without the remote carets' name labels. */
@@ -83,6 +83,7 @@ async function pair(a, b) {
   await a.locator("#team-people .person", { hasText: f.b.name }).waitFor();
 
   await shot(a, "workspace-pairing-a");
+  await assertAccessible(b);
   await shot(b, "workspace-pairing-b");
   assertClean(a);
   assertClean(b);

@@ -1,6 +1,6 @@
 // A participant of another team opens a team's workspace address: the same 404 page as for
 // a team that does not exist, and nothing of the team shows.
-import { assert, assertClean, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
 
 const f = fixture();
 
@@ -24,6 +24,7 @@ await scenario("workspace_refused", async (browser) => {
     headers: { Accept: "text/html" },
   });
   assert.equal(download.status(), 404);
+  await assertAccessible(page);
   await shot(page, "workspace-refused");
   assertClean(page, { allow: [/status of 404/] });
 });

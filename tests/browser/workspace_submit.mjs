@@ -1,6 +1,6 @@
 // A wrong then a right answer to challenge 1 from the workspace: the verdict and every check
 // show as they arrive, and challenge 2 unlocks on the ladder without a reload.
-import { assert, assertClean, base, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
+import { assert, assertAccessible, assertClean, base, fixture, newPage, scenario, shot, signIn } from "./lib.mjs";
 
 const f = fixture();
 
@@ -52,6 +52,7 @@ await scenario("workspace_submit", async (browser) => {
   await page.locator("#activity .activity-unlock", { hasText: "pipeline-manifest" }).waitFor();
   assert.ok(await page.locator("#submit-challenge option[value='pipeline-manifest']").count());
   assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
+  await assertAccessible(page);
   await shot(page, "workspace-submit");
 
   // Following the new link shows challenge 2's statement.
