@@ -372,7 +372,10 @@ async fn forms_need_the_csrf_token_and_this_origin(app: TestApp) {
         .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     let body = forged.text().await.expect("html");
-    assert!(body.contains("Dana"), "the error page shows who is signed in");
+    assert!(
+        body.contains("Dana"),
+        "the error page shows who is signed in"
+    );
     assert!(dana.page("/").await.contains("Dana"), "still signed in");
 }
 
