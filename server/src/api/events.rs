@@ -382,12 +382,18 @@ pub async fn update_event(
         .db
         .write(move |conn| Event::edit_as(conn, &caller.user, &slug, changes))
         .await?;
-    // The schedule decides when the public board freezes and unfreezes.
-    state.leaderboard.invalidate(&standing.access.event.id);
-    state.live.publish(crate::live::LiveEvent::EventUpdated {
-        event_id: standing.access.event.id.clone(),
-    });
+    event_updated(&state, &standing.access.event.id);
     Ok(HttpResponse::Ok().json(EventView::for_caller(standing)))
+}
+
+/// What follows a change of an event's settings, wherever it was made (API or web page): the
+/// schedule decides when the public board freezes and unfreezes, and every big screen and
+/// workspace shows the new clock.
+pub(crate) fn event_updated(state: &AppState, event_id: &str) {
+    state.leaderboard.invalidate(event_id);
+    state.live.publish(crate::live::LiveEvent::EventUpdated {
+        event_id: event_id.to_owned(),
+    });
 }
 
 /// Registers the caller as a participant. Idempotent: 201 the first time, 200 (same body)

@@ -156,6 +156,18 @@ pub(crate) fn team_created(state: &AppState, details: &TeamDetails) {
     state.leaderboard.invalidate(&details.event.id);
 }
 
+/// What follows a coach assignment, wherever it was made (API or web page): the workspace's
+/// activity says who coaches now (when the assignment is new).
+pub(crate) fn coach_assigned(state: &AppState, details: &TeamDetails, new: bool) {
+    if let (true, Some(coach)) = (new, details.coaches.last()) {
+        state.live.publish(LiveEvent::CoachAssigned {
+            team_id: details.team.id.clone(),
+            user_id: coach.user_id.clone(),
+            display_name: coach.display_name.clone(),
+        });
+    }
+}
+
 /// What follows a join, wherever it happened (API or web page): the board's team sizes change
 /// and the workspace's activity says who joined.
 pub(crate) fn member_joined(state: &AppState, details: &TeamDetails) {
@@ -283,13 +295,7 @@ pub async fn assign_coach(
         .db
         .write(move |conn| Team::assign_coach_as(conn, &caller.user, &id, &coach))
         .await?;
-    if let (true, Some(coach)) = (new, details.coaches.last()) {
-        state.live.publish(LiveEvent::CoachAssigned {
-            team_id: details.team.id.clone(),
-            user_id: coach.user_id.clone(),
-            display_name: coach.display_name.clone(),
-        });
-    }
+    coach_assigned(&state, &details, new);
     let view = TeamView::from(details);
     Ok(if new {
         HttpResponse::Created().json(view)

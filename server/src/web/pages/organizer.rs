@@ -16,10 +16,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     access,
-    api::events::UpdateEventRequest,
+    api::{
+        events::{UpdateEventRequest, event_updated},
+        teams::coach_assigned,
+    },
     error::{Error, Result},
     insights::{self, CliffFilter, render},
-    live::{LiveEvent, actions},
+    live::actions,
     models::{
         announcement::Announcement,
         challenge::Challenge,
@@ -431,13 +434,7 @@ async fn update_settings(
                 .db
                 .write(move |conn| Event::edit_as(conn, &user, &owned, changes))
                 .await
-                .map(|standing| {
-                    let state = ctx.state();
-                    state.leaderboard.invalidate(&standing.access.event.id);
-                    state.live.publish(LiveEvent::EventUpdated {
-                        event_id: standing.access.event.id.clone(),
-                    });
-                })
+                .map(|standing| event_updated(ctx.state(), &standing.access.event.id))
         }
         Err(e) => Err(e),
     };
@@ -533,15 +530,7 @@ async fn assign_coach(
         .db
         .write(move |conn| Team::assign_coach_as(conn, &user, &form.team_id, &form.user_id))
         .await
-        .map(|(details, new)| {
-            if let (true, Some(coach)) = (new, details.coaches.last()) {
-                ctx.state().live.publish(LiveEvent::CoachAssigned {
-                    team_id: details.team.id.clone(),
-                    user_id: coach.user_id.clone(),
-                    display_name: coach.display_name.clone(),
-                });
-            }
-        });
+        .map(|(details, new)| coach_assigned(ctx.state(), &details, new));
     after_form(&ctx, &slug, result, "coach", None).await
 }
 
