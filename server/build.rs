@@ -11,10 +11,12 @@ use std::{
     env,
     fmt::Write as _,
     fs,
+    io::Write as _,
     path::{Path, PathBuf},
     process::Command,
 };
 
+use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
 
 fn main() {
@@ -88,13 +90,14 @@ fn run(command: &mut Command, what: &str) {
     assert!(status.success(), "{what} failed with {status}");
 }
 
-/// Writes `web_assets.rs`: every file of `dist` as a static with its content type and a short
-/// content hash (used to make asset URLs cacheable forever).
+/// Writes `web_assets.rs`: every file of `dist` as a static with its content type, a short
+/// content hash (used to make asset URLs cacheable forever) and, where it pays, a gzip version
+/// compressed once here at the highest level so that serving it costs nothing.
 fn embed(dist: &Path, target: &Path) {
     let mut files: Vec<PathBuf> = fs::read_dir(dist)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dist.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_file())
+        .filter(|path| path.is_file() && path.extension().is_none_or(|e| e != "gz"))
         .collect();
     files.sort();
     let mut code = String::from(
@@ -114,14 +117,34 @@ fn embed(dist: &Path, target: &Path) {
             Some("svg") => "image/svg+xml",
             _ => "application/octet-stream",
         };
+        let gzip = gzip(&body)
+            .filter(|packed| packed.len() * 10 < body.len() * 9)
+            .map(|packed| {
+                let packed_path = path.with_extension(format!(
+                    "{}.gz",
+                    path.extension().and_then(|e| e.to_str()).unwrap_or("bin")
+                ));
+                fs::write(&packed_path, packed).expect("cannot write a compressed asset");
+                format!(
+                    "Some(include_bytes!({:?}))",
+                    packed_path.display().to_string()
+                )
+            })
+            .unwrap_or_else(|| "None".to_owned());
         let _ = writeln!(
             code,
-            "    Asset {{ name: {name:?}, content_type: {content_type:?}, hash: {hash:?}, body: include_bytes!({:?}) }},",
+            "    Asset {{ name: {name:?}, content_type: {content_type:?}, hash: {hash:?}, body: include_bytes!({:?}), gzip: {gzip} }},",
             path.display().to_string()
         );
     }
     code.push_str("];\n");
     fs::write(target, code).expect("cannot write web_assets.rs");
+}
+
+fn gzip(body: &[u8]) -> Option<Vec<u8>> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -438,6 +438,28 @@ async fn pages_carry_strict_security_headers_and_no_inline_code() {
             .expect("cache")
             .contains("immutable")
     );
+    assert!(!response.headers().contains_key(header::CONTENT_ENCODING));
+    assert!(response.text().await.expect("css").contains("--accent"));
+    // Browsers get the copy gzipped at build time.
+    let packed = app
+        .client
+        .get(format!("{}{css}", app.address))
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .send()
+        .await
+        .expect("css");
+    assert_eq!(packed.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(packed.headers()[header::VARY], "Accept-Encoding");
+    let bytes = packed.bytes().await.expect("body");
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip stream");
+    let refused = app
+        .client
+        .get(format!("{}{css}", app.address))
+        .header(header::ACCEPT_ENCODING, "gzip;q=0, identity")
+        .send()
+        .await
+        .expect("css");
+    assert!(!refused.headers().contains_key(header::CONTENT_ENCODING));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
