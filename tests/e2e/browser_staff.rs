@@ -3,8 +3,6 @@
 //! both databases: what the big screen must never show (post-freeze solves), and every staff
 //! page and form working without JavaScript.
 
-use std::collections::BTreeMap;
-
 use chrono::TimeDelta;
 use cohack_server::{
     db::now,
@@ -22,7 +20,8 @@ use crate::{
         TestEvent, coach, event_between, expect, first_contact_answer, materials, publish,
         publish_all, running_event, submit, team, upload, user_with_role,
     },
-    harness::{Backend, PASSWORD, TestApp},
+    harness::{Backend, TestApp},
+    plain_browser::PlainBrowser,
 };
 
 backend_tests!(staff_pages_work_without_javascript);
@@ -327,98 +326,6 @@ async fn author_rejudges_and_sees_the_report() {
         &json!({ "slug": event.slug, "author": ada.email }),
     )
     .await;
-}
-
-/// A browser without a script engine: keeps cookies, posts forms with the CSRF token.
-struct PlainBrowser<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    cookies: BTreeMap<String, String>,
-}
-
-impl<'a> PlainBrowser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Self {
-            app,
-            client,
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep_cookies(&mut self, response: &reqwest::Response) {
-        for set in response.headers().get_all(reqwest::header::SET_COOKIE) {
-            let set = set.to_str().expect("ascii cookie");
-            let (pair, _) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').expect("name=value");
-            self.cookies.insert(name.to_owned(), value.to_owned());
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> reqwest::Response {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.app.address))
-            .header(reqwest::header::ACCEPT, "text/html")
-            .header(reqwest::header::COOKIE, self.cookie_header())
-            .send()
-            .await
-            .expect("get");
-        self.keep_cookies(&response);
-        response
-    }
-
-    async fn page(&mut self, path: &str) -> String {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), 200, "GET {path}");
-        response.text().await.expect("html")
-    }
-
-    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let csrf = self
-            .cookies
-            .get("cohack_csrf")
-            .cloned()
-            .expect("csrf cookie");
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend_from_slice(fields);
-        let response = self
-            .client
-            .post(format!("{}{path}", self.app.address))
-            .header(reqwest::header::ACCEPT, "text/html")
-            .header(reqwest::header::COOKIE, self.cookie_header())
-            .header(reqwest::header::ORIGIN, self.app.address.clone())
-            .form(&all)
-            .send()
-            .await
-            .expect("post");
-        self.keep_cookies(&response);
-        response
-    }
-
-    async fn sign_in(app: &'a TestApp, email: &str) -> Self {
-        let mut browser = Self::new(app);
-        browser.page("/signin").await;
-        let response = browser
-            .submit(
-                "/signin",
-                &[("email", email), ("password", PASSWORD), ("next", "/")],
-            )
-            .await;
-        assert_eq!(response.status(), 303, "sign in {email}");
-        browser
-    }
 }
 
 fn location(response: &reqwest::Response) -> String {

@@ -3,6 +3,7 @@
 
 mod harness;
 mod pg_proxy;
+mod plain_browser;
 
 mod auth;
 mod basics;

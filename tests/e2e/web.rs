@@ -3,8 +3,6 @@
 //! security headers, sanitized Markdown, and error pages for browsers (JSON for API clients).
 //! (What needs a real browser — scripts, live updates — is in `browser_*.rs`.)
 
-use std::collections::BTreeMap;
-
 use reqwest::{StatusCode, header};
 use serde_json::json;
 
@@ -12,6 +10,7 @@ use crate::{
     backend_tests,
     challenges::running_event,
     harness::{PASSWORD, TestApp},
+    plain_browser::PlainBrowser,
 };
 
 backend_tests!(
@@ -19,118 +18,6 @@ backend_tests!(
     sign_up_in_and_out_through_forms,
     forms_need_the_csrf_token_and_this_origin,
 );
-
-/// A browser without a script engine: keeps cookies, reads the CSRF token off pages.
-struct Browser<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    cookies: BTreeMap<String, String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Self {
-            app,
-            client,
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep_cookies(&mut self, response: &reqwest::Response) {
-        for set in response.headers().get_all(header::SET_COOKIE) {
-            let set = set.to_str().expect("ascii cookie");
-            let (pair, _) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').expect("name=value");
-            if value.is_empty() || set.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> reqwest::Response {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.app.address))
-            .header(header::ACCEPT, "text/html")
-            .header(header::COOKIE, self.cookie_header())
-            .send()
-            .await
-            .expect("get");
-        self.keep_cookies(&response);
-        response
-    }
-
-    async fn page(&mut self, path: &str) -> String {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), 200, "GET {path}");
-        response.text().await.expect("html")
-    }
-
-    fn csrf(&self) -> String {
-        self.cookies
-            .get("cohack_csrf")
-            .cloned()
-            .expect("a page set the CSRF cookie")
-    }
-
-    async fn post_form(
-        &mut self,
-        path: &str,
-        fields: &[(&str, &str)],
-        origin: Option<&str>,
-    ) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.app.address))
-            .header(header::ACCEPT, "text/html")
-            .header(header::COOKIE, self.cookie_header())
-            .form(fields);
-        if let Some(origin) = origin {
-            request = request.header(header::ORIGIN, origin);
-        }
-        let response = request.send().await.expect("post");
-        self.keep_cookies(&response);
-        response
-    }
-
-    /// Posts a form with the page's CSRF token, from this site's origin.
-    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let csrf = self.csrf();
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend_from_slice(fields);
-        let origin = self.app.address.clone();
-        self.post_form(path, &all, Some(&origin)).await
-    }
-
-    async fn sign_up(&mut self, email: &str, name: &str, next: &str) -> reqwest::Response {
-        self.page("/signup").await;
-        self.submit(
-            "/signup",
-            &[
-                ("email", email),
-                ("display_name", name),
-                ("organization", "Acme"),
-                ("password", PASSWORD),
-                ("next", next),
-            ],
-        )
-        .await
-    }
-}
 
 fn location(response: &reqwest::Response) -> String {
     response
@@ -160,7 +47,7 @@ fn meta(html: &str, name: &str) -> Option<String> {
 }
 
 async fn first_run_setup_makes_one_portal_organizer(app: TestApp) {
-    let mut browser = Browser::new(&app);
+    let mut browser = PlainBrowser::new(&app);
     let home = browser.page("/").await;
     assert!(
         home.contains("href=\"/setup\""),
@@ -231,7 +118,7 @@ async fn first_run_setup_makes_one_portal_organizer(app: TestApp) {
     assert!(body.contains("value=\"Again\""), "{body}");
 
     // The set-up happens once: afterwards it sends visitors home and refuses posts.
-    let mut stranger = Browser::new(&app);
+    let mut stranger = PlainBrowser::new(&app);
     let again = stranger.get("/setup").await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&again), "/");
@@ -252,7 +139,7 @@ async fn first_run_setup_makes_one_portal_organizer(app: TestApp) {
 }
 
 async fn sign_up_in_and_out_through_forms(app: TestApp) {
-    let mut browser = Browser::new(&app);
+    let mut browser = PlainBrowser::new(&app);
     let signed_up = browser
         .sign_up("dana@acme.example", "Dana", "/events")
         .await;
@@ -309,7 +196,7 @@ async fn sign_up_in_and_out_through_forms(app: TestApp) {
 
     // Signing in again; a wrong password shows the form again with one message for both
     // unknown emails and wrong passwords.
-    let mut browser = Browser::new(&app);
+    let mut browser = PlainBrowser::new(&app);
     browser.page("/signin").await;
     let wrong = browser
         .submit(
@@ -339,7 +226,7 @@ async fn sign_up_in_and_out_through_forms(app: TestApp) {
 }
 
 async fn forms_need_the_csrf_token_and_this_origin(app: TestApp) {
-    let mut browser = Browser::new(&app);
+    let mut browser = PlainBrowser::new(&app);
     browser.page("/signin").await;
     let fields = [("email", "x@acme.example"), ("password", PASSWORD)];
     let missing = browser.post_form("/signin", &fields, None).await;
@@ -365,7 +252,7 @@ async fn forms_need_the_csrf_token_and_this_origin(app: TestApp) {
     assert!(body.contains("<html"), "browsers get an error page");
 
     // A signed-in user's actions need the token too.
-    let mut dana = Browser::new(&app);
+    let mut dana = PlainBrowser::new(&app);
     dana.sign_up("dana@acme.example", "Dana", "/").await;
     let forged = dana
         .post_form("/signout", &[("csrf", "B".repeat(43).as_str())], None)
@@ -385,7 +272,7 @@ async fn pages_carry_strict_security_headers_and_no_inline_code() {
         .await
         .expect("sqlite");
     let event = running_event(&app, "headers").await;
-    let mut browser = Browser::new(&app);
+    let mut browser = PlainBrowser::new(&app);
     for path in [
         "/",
         "/signin",
@@ -477,7 +364,7 @@ async fn people_written_markdown_is_sanitized() {
         )
         .await;
     assert_eq!(response.status(), 200);
-    let mut browser = Browser::new(&app);
+    let mut browser = PlainBrowser::new(&app);
     let html = browser.page(&format!("/events/{}", event.slug)).await;
     assert!(html.contains("<strong>bold</strong>"));
     assert!(!html.contains("alert('x')</script>"), "{html}");
@@ -490,7 +377,7 @@ async fn browsers_get_pages_and_redirects_api_clients_get_json() {
     let app = TestApp::spawn(crate::harness::Backend::Sqlite)
         .await
         .expect("sqlite");
-    let mut browser = Browser::new(&app);
+    let mut browser = PlainBrowser::new(&app);
     let missing = browser.get("/events/no-such-event").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let body = missing.text().await.expect("html");
@@ -530,7 +417,7 @@ async fn invite_links_register_and_join_but_cannot_be_guessed() {
     let code = expect_team_code(&app, &event, &team_id).await;
 
     // A wrong code and an unknown team are the same 404 page.
-    let mut newcomer = Browser::new(&app);
+    let mut newcomer = PlainBrowser::new(&app);
     let wrong = newcomer
         .get(&format!("/teams/{team_id}/join?code=nope"))
         .await;
@@ -585,7 +472,7 @@ async fn invite_only_events_need_their_code_even_through_a_team_link() {
     let (_, team_id) = team(&app, &event, "Hawks").await;
     let code = expect_team_code(&app, &event, &team_id).await;
 
-    let mut guest = Browser::new(&app);
+    let mut guest = PlainBrowser::new(&app);
     guest.sign_up("gus@acme.example", "Gus", "/").await;
     let page = guest
         .page(&format!("/teams/{team_id}/join?code={code}"))
@@ -614,7 +501,7 @@ async fn invite_only_events_need_their_code_even_through_a_team_link() {
     assert_eq!(right.status(), StatusCode::SEE_OTHER);
 
     // The event page's own registration form asks for the code as well.
-    let mut other = Browser::new(&app);
+    let mut other = PlainBrowser::new(&app);
     other.sign_up("ola@acme.example", "Ola", "/").await;
     let page = other.page(&format!("/events/{}", event.slug)).await;
     assert!(page.contains("name=\"invite_code\""));

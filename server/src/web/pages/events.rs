@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::{
     access::{self, EventStanding},
-    api::events::CreateEventRequest,
+    api::events::{CreateEventRequest, UpdateEventRequest},
     auth::accounts,
     error::{Error, Result},
     models::{
@@ -339,27 +339,29 @@ async fn join_team(
 struct NewEventPage {
     chrome: Chrome,
     error: Option<String>,
-    values: NewEventForm,
+    values: EventForm,
 }
 
-/// The new-event form. Times are UTC (`datetime-local` values, or RFC 3339).
-#[derive(Debug, Default, Deserialize)]
-pub struct NewEventForm {
+/// An event's settings as the new-event and the organizer's settings forms carry them. Times
+/// are UTC (`datetime-local` values, or RFC 3339); the slug is only set when creating.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EventForm {
     #[serde(default)]
-    csrf: String,
-    slug: String,
-    name: String,
+    pub(crate) csrf: String,
     #[serde(default)]
-    description: String,
-    starts_at: String,
-    ends_at: String,
+    pub(crate) slug: String,
+    pub(crate) name: String,
     #[serde(default)]
-    freeze_at: String,
-    registration: String,
+    pub(crate) description: String,
+    pub(crate) starts_at: String,
+    pub(crate) ends_at: String,
     #[serde(default)]
-    invite_code: String,
-    team_size_min: String,
-    team_size_max: String,
+    pub(crate) freeze_at: String,
+    pub(crate) registration: String,
+    #[serde(default)]
+    pub(crate) invite_code: String,
+    pub(crate) team_size_min: String,
+    pub(crate) team_size_max: String,
 }
 
 /// A `datetime-local` value (`2026-05-04T09:00`) read as UTC; RFC 3339 passes through.
@@ -379,21 +381,62 @@ fn parse_size(field: &'static str, value: &str) -> Result<i32> {
         .map_err(|_| Error::bad_request("invalid_team_size", format!("{field} must be a number")))
 }
 
-impl NewEventForm {
-    fn request(&self) -> Result<CreateEventRequest> {
+fn optional(value: &str) -> Option<String> {
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// A time as a `datetime-local` field shows it (UTC).
+fn datetime_local(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+impl EventForm {
+    /// The form filled with an event's current settings.
+    pub fn of(event: &Event) -> Self {
+        Self {
+            csrf: String::new(),
+            slug: event.slug.clone(),
+            name: event.name.clone(),
+            description: event.description.clone(),
+            starts_at: datetime_local(event.starts_at),
+            ends_at: datetime_local(event.ends_at),
+            freeze_at: event.freeze_at.map(datetime_local).unwrap_or_default(),
+            registration: event.registration.clone(),
+            invite_code: event.invite_code.clone().unwrap_or_default(),
+            team_size_min: event.team_size_min.to_string(),
+            team_size_max: event.team_size_max.to_string(),
+        }
+    }
+
+    /// What the API's `POST /events` would receive.
+    pub fn create_request(&self) -> Result<CreateEventRequest> {
         Ok(CreateEventRequest {
             slug: self.slug.trim().to_owned(),
             name: self.name.trim().to_owned(),
             description: self.description.clone(),
             starts_at: utc_time(&self.starts_at),
             ends_at: utc_time(&self.ends_at),
-            freeze_at: Some(&self.freeze_at)
-                .filter(|f| !f.trim().is_empty())
-                .map(|f| utc_time(f)),
+            freeze_at: optional(&self.freeze_at).map(|f| utc_time(&f)),
             registration: self.registration.clone(),
-            invite_code: Some(self.invite_code.trim().to_owned()).filter(|c| !c.is_empty()),
+            invite_code: optional(&self.invite_code),
             team_size_min: parse_size("team_size_min", &self.team_size_min)?,
             team_size_max: parse_size("team_size_max", &self.team_size_max)?,
+        })
+    }
+
+    /// What the API's `PATCH /events/{slug}` would receive: every setting but the slug.
+    pub fn update_request(&self) -> Result<UpdateEventRequest> {
+        Ok(UpdateEventRequest {
+            slug: None,
+            name: Some(self.name.trim().to_owned()),
+            description: Some(self.description.clone()),
+            starts_at: Some(utc_time(&self.starts_at)),
+            ends_at: Some(utc_time(&self.ends_at)),
+            freeze_at: Some(optional(&self.freeze_at).map(|f| utc_time(&f))),
+            registration: Some(self.registration.clone()),
+            invite_code: Some(optional(&self.invite_code)),
+            team_size_min: Some(parse_size("team_size_min", &self.team_size_min)?),
+            team_size_max: Some(parse_size("team_size_max", &self.team_size_max)?),
         })
     }
 }
@@ -409,21 +452,24 @@ async fn new_event_form(ctx: PageContext) -> Result<HttpResponse> {
     ctx.render(&NewEventPage {
         chrome: ctx.chrome("New event", &[]),
         error: None,
-        values: NewEventForm {
+        values: EventForm {
             registration: "open".into(),
             team_size_min: "1".into(),
             team_size_max: "5".into(),
-            ..NewEventForm::default()
+            ..EventForm::default()
         },
     })
 }
 
 #[post("/events/new")]
-async fn create_event(ctx: PageContext, form: web::Form<NewEventForm>) -> Result<HttpResponse> {
+async fn create_event(ctx: PageContext, form: web::Form<EventForm>) -> Result<HttpResponse> {
     ctx.verify_csrf(&form.csrf)?;
     let user = ctx.require_user()?.user.clone();
     let form = form.into_inner();
-    let created = match form.request().and_then(CreateEventRequest::into_settings) {
+    let created = match form
+        .create_request()
+        .and_then(CreateEventRequest::into_settings)
+    {
         Ok(settings) => {
             ctx.state()
                 .db

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, http::StatusCode, post, web};
 use askama::Template;
-use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -39,7 +38,7 @@ use crate::{
         markdown,
         pages::{
             board::{self, BoardBody, Column, RowView},
-            events::{phase_class, phase_label, utc_time},
+            events::{EventForm, phase_class, phase_label},
         },
     },
 };
@@ -56,69 +55,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(cliffs_csv)
         .service(cliffs_markdown)
         .service(results_csv);
-}
-
-/// The settings form's values (`datetime-local` values are UTC).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
-    name: String,
-    #[serde(default)]
-    description: String,
-    starts_at: String,
-    ends_at: String,
-    #[serde(default)]
-    freeze_at: String,
-    registration: String,
-    #[serde(default)]
-    invite_code: String,
-    team_size_min: String,
-    team_size_max: String,
-}
-
-fn local(at: NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M").to_string()
-}
-
-fn parse_size(field: &'static str, value: &str) -> Result<i32> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| Error::bad_request("invalid_team_size", format!("{field} must be a number")))
-}
-
-impl SettingsForm {
-    fn of(event: &Event) -> Self {
-        Self {
-            csrf: String::new(),
-            name: event.name.clone(),
-            description: event.description.clone(),
-            starts_at: local(event.starts_at),
-            ends_at: local(event.ends_at),
-            freeze_at: event.freeze_at.map(local).unwrap_or_default(),
-            registration: event.registration.clone(),
-            invite_code: event.invite_code.clone().unwrap_or_default(),
-            team_size_min: event.team_size_min.to_string(),
-            team_size_max: event.team_size_max.to_string(),
-        }
-    }
-
-    fn request(&self) -> Result<UpdateEventRequest> {
-        let optional = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        Ok(UpdateEventRequest {
-            slug: None,
-            name: Some(self.name.trim().to_owned()),
-            description: Some(self.description.clone()),
-            starts_at: Some(utc_time(&self.starts_at)),
-            ends_at: Some(utc_time(&self.ends_at)),
-            freeze_at: Some(optional(&self.freeze_at).map(|f| utc_time(&f))),
-            registration: Some(self.registration.clone()),
-            invite_code: Some(optional(&self.invite_code)),
-            team_size_min: Some(parse_size("team_size_min", &self.team_size_min)?),
-            team_size_max: Some(parse_size("team_size_max", &self.team_size_max)?),
-        })
-    }
 }
 
 /// A role holder as the page lists them.
@@ -204,7 +140,7 @@ struct ManagePage {
     phase_class: &'static str,
     error: Option<String>,
     notice: Option<&'static str>,
-    form: SettingsForm,
+    form: EventForm,
     roles: Vec<RoleRow>,
     engineers: Vec<Person>,
     teams: Vec<TeamRow>,
@@ -259,7 +195,7 @@ async fn render_page(
     status: StatusCode,
     error: Option<String>,
     notice: Option<&'static str>,
-    form: Option<SettingsForm>,
+    form: Option<EventForm>,
 ) -> Result<HttpResponse> {
     let (data, body) = load(ctx, slug).await?;
     let me = ctx
@@ -350,7 +286,7 @@ async fn render_page(
         phase_class: phase_class(phase),
         error,
         notice,
-        form: form.unwrap_or_else(|| SettingsForm::of(&data.event)),
+        form: form.unwrap_or_else(|| EventForm::of(&data.event)),
         roles,
         engineers,
         teams,
@@ -398,7 +334,7 @@ async fn after_form(
     slug: &str,
     result: Result<()>,
     done: &str,
-    form: Option<SettingsForm>,
+    form: Option<EventForm>,
 ) -> Result<HttpResponse> {
     match result {
         Ok(()) => Ok(ctx.redirect(&format!("/events/{slug}/manage?done={done}"))),
@@ -420,13 +356,15 @@ async fn after_form(
 async fn update_settings(
     ctx: PageContext,
     slug: web::Path<String>,
-    form: web::Form<SettingsForm>,
+    form: web::Form<EventForm>,
 ) -> Result<HttpResponse> {
     ctx.verify_csrf(&form.csrf)?;
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let form = form.into_inner();
-    let changes = form.request().and_then(UpdateEventRequest::into_changes);
+    let changes = form
+        .update_request()
+        .and_then(UpdateEventRequest::into_changes);
     let result = match changes {
         Ok(changes) => {
             let owned = slug.clone();
