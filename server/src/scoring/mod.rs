@@ -55,6 +55,9 @@ pub struct ChallengeProgress {
     pub solved: bool,
     /// Best score so far.
     pub score: i64,
+    /// At least one judged submission (validator errors are not attempts): the big screen's
+    /// "tried, not solved yet" cells.
+    pub attempted: bool,
     /// This team was the first of the event to solve it.
     pub first_solve: bool,
     /// When it was first solved.
@@ -197,14 +200,13 @@ fn rank(
             let progress: Vec<ChallengeProgress> = ladder
                 .iter()
                 .map(|(challenge_id, slug)| {
-                    let b = best
-                        .get(&(team_id.as_str(), challenge_id.as_str()))
-                        .cloned()
-                        .unwrap_or_default();
+                    let found = best.get(&(team_id.as_str(), challenge_id.as_str()));
+                    let b = found.cloned().unwrap_or_default();
                     ChallengeProgress {
                         challenge: slug.clone(),
                         solved: b.solved_at.is_some(),
                         score: b.score,
+                        attempted: found.is_some(),
                         first_solve: first_solver
                             .get(challenge_id.as_str())
                             .is_some_and(|(first, _)| *first == team_id.as_str()),

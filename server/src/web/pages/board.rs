@@ -30,10 +30,7 @@ use crate::{
         challenge::Challenge,
         event::{Event, Phase},
     },
-    scoring::{
-        BoardView,
-        attempts::{self, Attempted},
-    },
+    scoring::{BoardView, attempts::Attempted},
     web::{
         PageContext,
         context::Chrome,
@@ -90,6 +87,9 @@ pub struct BoardProgress {
     pub solved: bool,
     /// Best score.
     pub score: i64,
+    /// At least one judged submission.
+    #[serde(default)]
+    pub attempted: bool,
     /// The first team of the event to solve it.
     pub first_solve: bool,
 }
@@ -98,6 +98,24 @@ impl BoardBody {
     /// Parses the cached leaderboard bytes.
     pub fn parse(bytes: &[u8]) -> Result<Self> {
         serde_json::from_slice(bytes).map_err(Error::internal)
+    }
+
+    /// Per team id, the challenges it attempted — read off the cached board, which already
+    /// respects the freeze, so that no screen costs a query of its own.
+    pub fn attempted(&self) -> Attempted {
+        self.rows
+            .iter()
+            .map(|row| {
+                let tried = row
+                    .progress
+                    .iter()
+                    .filter(|p| p.attempted)
+                    .map(|p| p.challenge.clone())
+                    .collect();
+                (row.team.id.clone(), tried)
+            })
+            .filter(|(_, tried): &(String, BTreeSet<String>)| !tried.is_empty())
+            .collect()
     }
 }
 
@@ -306,16 +324,15 @@ async fn board_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRes
         .get(&slug, BoardView::Public)
         .await?;
     let body = BoardBody::parse(&bytes)?;
-    let (event, ladder, attempted, announcement) = ctx
+    let attempted = body.attempted();
+    let (event, ladder, announcement) = ctx
         .state()
         .db
         .run(move |conn| {
             let event = Event::find_by_slug(conn, &slug)?;
             let ladder = Challenge::ladder(conn, &event.id)?;
-            let cutoff = attempts::cutoff(&event, BoardView::Public);
-            let attempted = attempts::attempted(conn, &event, cutoff)?;
             let announcement = latest_announcement(conn, &event)?;
-            Ok::<_, Error>((event, ladder, attempted, announcement))
+            Ok::<_, Error>((event, ladder, announcement))
         })
         .await?;
     let at = now();
@@ -388,13 +405,18 @@ type StateSlot = tokio::sync::Mutex<Option<CachedState>>;
 
 /// Computes the state of the event `slug` and how long it holds without a change.
 async fn compute_state(ctx: &PageContext, slug: String) -> Result<(Bytes, NaiveDateTime)> {
+    let board = ctx
+        .state()
+        .leaderboard
+        .get(&slug, BoardView::Public)
+        .await?;
+    let board = BoardBody::parse(&board)?;
     let (state, until) = ctx
         .state()
         .db
         .run(move |conn| {
             let event = Event::find_by_slug(conn, &slug)?;
             let at = now();
-            let cutoff = attempts::cutoff(&event, BoardView::Public);
             let started = event.phase_at(at) != Phase::Upcoming;
             let ladder = columns(&Challenge::ladder(conn, &event.id)?, started)
                 .into_iter()
@@ -411,8 +433,8 @@ async fn compute_state(ctx: &PageContext, slug: String) -> Result<(Bytes, NaiveD
                 .min()
                 .unwrap_or(NaiveDateTime::MAX);
             let state = BoardState {
-                frozen: cutoff.is_some(),
-                attempted: attempts::attempted(conn, &event, cutoff)?,
+                frozen: board.frozen,
+                attempted: board.attempted(),
                 announcement: latest_announcement(conn, &event)?,
                 ladder,
             };
