@@ -547,6 +547,7 @@ mod tests {
             challenge: "c".into(),
             solved,
             score,
+            attempted: solved || score > 0,
             first_solve,
         }
     }
@@ -562,5 +563,37 @@ mod tests {
         assert_eq!(cell(Some(&progress(false, false, 0)), true).0, "attempted");
         assert_eq!(cell(Some(&progress(false, false, 0)), false).0, "untouched");
         assert_eq!(cell(None, false).0, "untouched");
+    }
+
+    #[test]
+    fn attempted_challenges_are_read_off_the_board() {
+        let row = |id: &str, progress: Vec<BoardProgress>| BoardRow {
+            rank: 1,
+            team: BoardTeam {
+                id: id.into(),
+                name: id.into(),
+            },
+            solved: 0,
+            score: 0,
+            progress,
+        };
+        let mut tried = progress(false, false, 0);
+        tried.attempted = true;
+        let body = BoardBody {
+            frozen: false,
+            freeze_at: None,
+            rows: vec![
+                row("a", vec![tried]),
+                row("b", vec![progress(false, false, 0)]),
+            ],
+        };
+        let attempted = body.attempted();
+        assert_eq!(
+            attempted
+                .get("a")
+                .map(|s| s.iter().cloned().collect::<Vec<_>>()),
+            Some(vec!["c".to_owned()])
+        );
+        assert!(!attempted.contains_key("b"), "untouched teams are absent");
     }
 }
