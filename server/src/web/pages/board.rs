@@ -492,7 +492,7 @@ async fn board_state(
 mod tests {
     use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
-    use super::{BoardProgress, cell, countdown};
+    use super::{BoardBody, BoardProgress, BoardRow, BoardTeam, cell, countdown};
     use crate::models::event::Event;
 
     fn at(hour: u32, minute: u32) -> NaiveDateTime {
