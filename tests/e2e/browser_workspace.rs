@@ -132,3 +132,30 @@ async fn browser_workspace_refuses_another_team() {
     run_scenario(&app, "workspace_refused", &fixture).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn browser_workspace_renews_an_expired_page_token() {
+    if !browser_available() {
+        return;
+    }
+    let (app, event) = workspace_app("renew-hack").await;
+    let (member, team_id) = team(&app, &event, "renewers").await;
+    let own: Value = expect(
+        materials(&app, &member.access_token, &team_id, "first-contact").await,
+        200,
+    )
+    .await;
+    // A second server on the same database whose access tokens live three seconds.
+    let short_lived = app
+        .spawn_sibling(|config| config.access_token_ttl_secs = 3)
+        .await;
+    let fixture = json!({
+        "team": team_id,
+        "email": member.email,
+        "right": first_contact_answer(&own),
+        "wait_ms": 9_000,
+    });
+    run_scenario(&short_lived, "workspace_token_renewal", &fixture).await;
+    short_lived.stop().await;
+    app.stop().await;
+}

@@ -10,11 +10,26 @@ let tokenFetchedAt = Date.now();
 export const csrfToken = () => meta("csrf-token");
 
 /**
- * An access token for the API and sockets. The page came with one; after ten minutes a fresh
- * one is fetched with the session cookie (`POST /session/token`).
+ * How long a token lives, read from its own `iat`/`exp` claims (the difference, so the
+ * browser's clock does not matter); ten minutes if it cannot be read.
+ */
+function lifetimeMs(jwt) {
+  try {
+    const payload = JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    const seconds = payload.exp - payload.iat;
+    if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  } catch {
+    // Not a JWT we can read: fall back below.
+  }
+  return 10 * 60 * 1000;
+}
+
+/**
+ * An access token for the API and sockets. The page came with one; once half its lifetime
+ * has passed, a fresh one is fetched with the session cookie (`POST /session/token`).
  */
 export async function token() {
-  if (accessToken && Date.now() - tokenFetchedAt < 10 * 60 * 1000) return accessToken;
+  if (accessToken && Date.now() - tokenFetchedAt < lifetimeMs(accessToken) / 2) return accessToken;
   const response = await fetch("/session/token", {
     method: "POST",
     headers: { "X-CSRF-Token": csrfToken(), Accept: "application/json" },
