@@ -32,6 +32,7 @@ backend_tests!(
     reconnecting_clients_converge_and_resume_chat,
     outsiders_cannot_join_team_or_documents,
     malformed_and_oversized_frames_get_errors,
+    a_removed_coach_loses_the_live_workspace,
 );
 
 /// An event with one team of two members, a coach, an organizer and an outsider team.
@@ -623,4 +624,56 @@ async fn malformed_and_oversized_frames_get_errors(app: TestApp) {
         .send_json(json!({"type": "chat", "text": "back"}))
         .await;
     again.expect("chat").await;
+}
+
+async fn a_removed_coach_loses_the_live_workspace(app: TestApp) {
+    let w = world(&app).await;
+    let doc = create_document(&app, &w.alice.access_token, &w.team.id, "plan.md").await;
+    let mut channel = connect(&app, &team_ws(&w), w.coach.token()).await;
+    channel.expect("hello").await;
+    let mut document = YClient::connect(&app, &w.coach.access_token, &w.team.id, &doc).await;
+    let event_ws = format!("/api/v1/events/{}/ws", w.event.slug);
+    let mut staff = connect(&app, &event_ws, w.coach.token()).await;
+    assert_eq!(staff.expect("hello").await["staff"], true);
+    // A member's sockets are not touched.
+    let mut alice = connect(&app, &team_ws(&w), w.alice.token()).await;
+    alice.expect("hello").await;
+
+    let response = app
+        .send(
+            reqwest::Method::DELETE,
+            w.organizer.token(),
+            &format!("/api/v1/teams/{}/coaches/{}", w.team.id, w.coach.id),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+
+    assert_eq!(
+        channel.expect_close().await,
+        Some(4403),
+        "team channel closed"
+    );
+    assert_eq!(
+        document.ws.expect_close().await,
+        Some(4403),
+        "document closed"
+    );
+    assert_eq!(
+        staff.expect_close().await,
+        Some(4409),
+        "stale staff channel closed"
+    );
+    // Coming back is refused like any outsider, and the member is still there.
+    assert!(
+        try_connect(&app, &team_ws(&w), w.coach.token())
+            .await
+            .is_err()
+    );
+    alice
+        .send_json(json!({"type": "chat", "text": "still here"}))
+        .await;
+    alice
+        .expect_where("chat", |c| c["text"] == "still here")
+        .await;
 }

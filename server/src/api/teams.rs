@@ -168,6 +168,16 @@ pub(crate) fn coach_assigned(state: &AppState, details: &TeamDetails, new: bool)
     }
 }
 
+/// What follows removing a coach, wherever it was done (API or web page): their open sockets
+/// on the team close, on every instance.
+pub(crate) fn coach_removed(state: &AppState, team: &Team, coach_id: &str) {
+    state.live.publish(LiveEvent::AccessRevoked {
+        team_id: team.id.clone(),
+        event_id: team.event_id.clone(),
+        user_id: coach_id.to_owned(),
+    });
+}
+
 /// What follows a join, wherever it happened (API or web page): the board's team sizes change
 /// and the workspace's activity says who joined.
 pub(crate) fn member_joined(state: &AppState, details: &TeamDetails) {
@@ -326,9 +336,11 @@ pub async fn remove_coach(
     caller: AuthUser,
 ) -> Result<HttpResponse> {
     let (id, coach) = path.into_inner();
-    state
+    let removed = coach.clone();
+    let team = state
         .db
         .write(move |conn| Team::remove_coach_as(conn, &caller.user, &id, &coach))
         .await?;
+    coach_removed(&state, &team, &removed);
     Ok(HttpResponse::NoContent().finish())
 }

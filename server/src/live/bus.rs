@@ -57,6 +57,13 @@ pub enum Notice {
     Board { o: String, e: String },
     /// Event `e`'s schedule changed.
     Event { o: String, e: String },
+    /// User `u` lost access to team `t` of event `e`: their sockets on it close.
+    Revoked {
+        o: String,
+        t: String,
+        e: String,
+        u: String,
+    },
 }
 
 impl Notice {
@@ -72,7 +79,8 @@ impl Notice {
             | Notice::Awareness { o, .. }
             | Notice::Announcement { o, .. }
             | Notice::Board { o, .. }
-            | Notice::Event { o, .. } => o,
+            | Notice::Event { o, .. }
+            | Notice::Revoked { o, .. } => o,
         }
     }
 }

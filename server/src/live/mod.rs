@@ -127,6 +127,15 @@ pub enum LiveEvent {
         /// Their display name.
         display_name: String,
     },
+    /// Someone lost access to a team (a coach was removed): their open sockets on it close.
+    AccessRevoked {
+        /// The team.
+        team_id: String,
+        /// Its event.
+        event_id: String,
+        /// Who lost access.
+        user_id: String,
+    },
     /// The event's leaderboard may have changed (verdicts, rejudges).
     LeaderboardChanged {
         /// The event.
@@ -325,6 +334,39 @@ impl LiveHub {
                 self.deliver_board(&e);
                 self.deliver_clock(state, &e).await
             }
+            Notice::Revoked { t, e, u, .. } => {
+                self.close_revoked(&t, &e, &u);
+                Ok(())
+            }
+        }
+    }
+
+    /// Closes `user_id`'s sockets here on the team `team_id` (its channel and documents, code
+    /// 4403) and their staff event channel (whose team list is now stale; the client
+    /// reconnects with the new one).
+    fn close_revoked(&self, team_id: &str, event_id: &str, user_id: &str) {
+        let gone = Frame::Close(4403, "access withdrawn");
+        let mut closed = self
+            .registry
+            .close_user(&Topic::Team(team_id.to_owned()), user_id, &gone);
+        for room in self.rooms.all() {
+            if room.team_id == team_id {
+                closed += self
+                    .registry
+                    .close_user(&Topic::Doc(room.id.clone()), user_id, &gone);
+            }
+        }
+        let stale = Frame::Close(4409, "team list changed: reconnect");
+        closed += self
+            .registry
+            .close_user(&Topic::Staff(event_id.to_owned()), user_id, &stale);
+        if closed > 0 {
+            tracing::info!(
+                team = team_id,
+                user = user_id,
+                closed,
+                "access withdrawn: sockets closed"
+            );
         }
     }
 
@@ -523,6 +565,21 @@ impl LiveHub {
             }
             LiveEvent::LeaderboardChanged { event_id } => {
                 self.board_changed(state, &event_id).await;
+                Ok(())
+            }
+            LiveEvent::AccessRevoked {
+                team_id,
+                event_id,
+                user_id,
+            } => {
+                self.close_revoked(&team_id, &event_id, &user_id);
+                let notice = Notice::Revoked {
+                    o: self.instance_id.clone(),
+                    t: team_id,
+                    e: event_id,
+                    u: user_id,
+                };
+                self.notify(state, notice).await;
                 Ok(())
             }
             LiveEvent::EventUpdated { event_id } => {

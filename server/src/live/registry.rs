@@ -66,6 +66,8 @@ struct Subscriber {
 pub struct Registry {
     topics: RwLock<HashMap<Topic, HashMap<ConnId, Subscriber>>>,
     by_conn: RwLock<HashMap<ConnId, Vec<Topic>>>,
+    /// Who is behind each signed-in connection (access can be withdrawn from them).
+    users: RwLock<HashMap<ConnId, String>>,
     next_id: AtomicU64,
     dropped: AtomicU64,
 }
@@ -97,8 +99,30 @@ impl Registry {
         write(&self.by_conn).entry(conn).or_default().push(topic);
     }
 
+    /// Records who is behind `conn`, so that [`Registry::close_user`] can reach them.
+    pub fn set_user(&self, conn: ConnId, user_id: &str) {
+        write(&self.users).insert(conn, user_id.to_owned());
+    }
+
+    /// Sends `frame` (a close, typically) to `user_id`'s connections on `topic`. Returns how
+    /// many got it.
+    pub fn close_user(&self, topic: &Topic, user_id: &str, frame: &Frame) -> usize {
+        let users = read(&self.users);
+        let topics = read(&self.topics);
+        let Some(subscribers) = topics.get(topic) else {
+            return 0;
+        };
+        subscribers
+            .iter()
+            .filter(|(id, _)| users.get(id).is_some_and(|u| u == user_id))
+            // A full queue means the client is being dropped anyway.
+            .filter(|(_, subscriber)| subscriber.tx.try_send(frame.clone()).is_ok())
+            .count()
+    }
+
     /// Removes `conn` from every topic.
     pub fn close(&self, conn: ConnId) {
+        write(&self.users).remove(&conn);
         let Some(topics) = write(&self.by_conn).remove(&conn) else {
             return;
         };

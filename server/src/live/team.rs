@@ -55,6 +55,7 @@ pub async fn open(
     let registry = &state.live.registry;
     registry.subscribe(Topic::Team(access.team.id.clone()), conn, &tx, None);
     registry.subscribe(Topic::EventTeams(access.event.id.clone()), conn, &tx, None);
+    registry.set_user(conn, &user.id);
     drop(tx);
     let channel = TeamChannel {
         connection_id: format!("{}-{conn}", state.live.instance_id()),

@@ -427,20 +427,20 @@ impl Team {
     }
 
     /// Ends `coach_id`'s coaching of the team `team_id`, as an organizer of its event; 404
-    /// when they do not coach it.
+    /// when they do not coach it. Returns the team.
     pub fn remove_coach_as(
         conn: &mut DbConnection,
         caller: &User,
         team_id: &str,
         coach_id: &str,
-    ) -> Result<()> {
+    ) -> Result<Team> {
         let access = access::team_organizer_access(conn, caller, team_id)?;
         let removed =
             diesel::delete(team_coaches::table.find((&access.team.id, coach_id))).execute(conn)?;
         if removed == 0 {
             return Err(Error::NotFound("coach"));
         }
-        Ok(())
+        Ok(access.team)
     }
 
     /// The teams of the event `slug` the caller may oversee: all of them for organizers, the

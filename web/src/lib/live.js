@@ -110,10 +110,11 @@ export function liveSocket(path, { onMessage, onState = () => {}, authenticated 
       }
       onMessage(message);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       clearInterval(pinger);
       onState("closed");
-      if (!closed) retry();
+      // 4403: access was withdrawn (a coach removed from the team); coming back is refused.
+      if (!closed && event.code !== 4403) retry();
     });
   }
 

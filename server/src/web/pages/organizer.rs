@@ -17,7 +17,7 @@ use crate::{
     access,
     api::{
         events::{UpdateEventRequest, event_updated},
-        teams::coach_assigned,
+        teams::{coach_assigned, coach_removed},
     },
     error::{Error, Result},
     insights::{self, CliffFilter, render},
@@ -482,11 +482,13 @@ async fn remove_coach(
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let form = form.into_inner();
+    let removed = form.user_id.clone();
     let result = ctx
         .state()
         .db
         .write(move |conn| Team::remove_coach_as(conn, &user, &form.team_id, &form.user_id))
-        .await;
+        .await
+        .map(|team| coach_removed(ctx.state(), &team, &removed));
     after_form(&ctx, &slug, result, "uncoached", None).await
 }
 
