@@ -185,3 +185,27 @@ async fn every_live_event_crosses_instances() {
         .await;
     bob.expect_where("chat", |c| c["text"] == "after").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coach_removed_on_one_instance_is_cut_off_on_the_other() {
+    let Some(a) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let b = a.spawn_sibling(|_| {}).await;
+    let w = world(&a).await;
+    let mut coach = connect(&b, &team_ws(&w), w.coach.token()).await;
+    coach.expect("hello").await;
+
+    let response = a
+        .send(
+            reqwest::Method::DELETE,
+            w.organizer.token(),
+            &format!("/api/v1/teams/{}/coaches/{}", w.team.id, w.coach.id),
+            &serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(coach.expect_close().await, Some(4403));
+    b.stop().await;
+    a.stop().await;
+}
