@@ -4,21 +4,15 @@
 //! page and form working without JavaScript.
 
 use chrono::TimeDelta;
-use cohack_server::{
-    db::now,
-    models::{
-        event::{Event, EventSettings},
-        role::EventRole,
-    },
-};
+use cohack_server::{db::now, models::role::EventRole};
 use serde_json::{Value, json};
 
 use crate::{
     backend_tests,
     browser::{browser_available, run_scenario},
     challenges::{
-        TestEvent, coach, event_between, expect, first_contact_answer, materials, publish,
-        publish_all, running_event, submit, team, upload, user_with_role,
+        TestEvent, coach, edit_settings, event_between, expect, first_contact_answer, materials,
+        publish, publish_all, running_event, submit, team, upload, user_with_role,
     },
     harness::{Backend, TestApp},
     plain_browser::PlainBrowser,
@@ -69,30 +63,10 @@ async fn announce(app: &TestApp, event: &TestEvent, text: &str) {
 
 /// Sets the event's freeze time.
 async fn set_freeze(app: &TestApp, event: &TestEvent, freeze_at: chrono::NaiveDateTime) {
-    let id = event.id.clone();
-    app.state
-        .db
-        .write(move |conn| {
-            let e = Event::find(conn, &id)?;
-            Event::update(
-                conn,
-                &id,
-                EventSettings {
-                    slug: e.slug,
-                    name: e.name,
-                    description: e.description,
-                    starts_at: e.starts_at,
-                    ends_at: e.ends_at,
-                    freeze_at: Some(freeze_at),
-                    registration: e.registration,
-                    invite_code: e.invite_code,
-                    team_size_min: e.team_size_min,
-                    team_size_max: e.team_size_max,
-                },
-            )
-        })
-        .await
-        .expect("freeze set");
+    edit_settings(app, event, move |settings| {
+        settings.freeze_at = Some(freeze_at)
+    })
+    .await;
     app.state.leaderboard.invalidate(&event.id);
 }
 

@@ -93,37 +93,49 @@ pub async fn event_between(
     }
 }
 
-/// Moves an event's schedule.
+/// Moves an event's schedule (and clears its freeze).
 pub async fn reschedule(
     app: &TestApp,
     event: &TestEvent,
     starts_at: NaiveDateTime,
     ends_at: NaiveDateTime,
 ) {
+    edit_settings(app, event, move |settings| {
+        settings.starts_at = starts_at;
+        settings.ends_at = ends_at;
+        settings.freeze_at = None;
+    })
+    .await;
+}
+
+/// Changes an event's settings directly in the database.
+pub async fn edit_settings(
+    app: &TestApp,
+    event: &TestEvent,
+    change: impl FnOnce(&mut EventSettings) + Send + 'static,
+) {
     let id = event.id.clone();
     app.state
         .db
         .write(move |conn| {
             let e = Event::find(conn, &id)?;
-            Event::update(
-                conn,
-                &id,
-                EventSettings {
-                    slug: e.slug,
-                    name: e.name,
-                    description: e.description,
-                    starts_at,
-                    ends_at,
-                    freeze_at: None,
-                    registration: e.registration,
-                    invite_code: e.invite_code,
-                    team_size_min: e.team_size_min,
-                    team_size_max: e.team_size_max,
-                },
-            )
+            let mut settings = EventSettings {
+                slug: e.slug,
+                name: e.name,
+                description: e.description,
+                starts_at: e.starts_at,
+                ends_at: e.ends_at,
+                freeze_at: e.freeze_at,
+                registration: e.registration,
+                invite_code: e.invite_code,
+                team_size_min: e.team_size_min,
+                team_size_max: e.team_size_max,
+            };
+            change(&mut settings);
+            Event::update(conn, &id, settings)
         })
         .await
-        .expect("event rescheduled");
+        .expect("event settings changed");
 }
 
 /// Registers `name@name.example` and grants it `role` in the event.

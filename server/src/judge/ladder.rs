@@ -69,6 +69,28 @@ pub(crate) fn ensure_unlocked(
     }
 }
 
+/// One challenge as a rung of a ladder view; the statement only when `show_statement`.
+fn rung(
+    c: Challenge,
+    is_open: bool,
+    solved: &HashSet<String>,
+    config: Option<std::collections::BTreeMap<String, String>>,
+    show_statement: bool,
+) -> LadderChallenge {
+    LadderChallenge {
+        solved: solved.contains(&c.id),
+        locked: !is_open,
+        config,
+        statement: show_statement.then_some(c.statement),
+        slug: c.slug,
+        title: c.title,
+        summary: c.summary,
+        position: c.position,
+        points: c.points,
+        always_open: c.always_open,
+    }
+}
+
 /// The caller's ladder in the event `event_slug`.
 pub fn ladder(conn: &mut DbConnection, user: &User, event_slug: &str) -> Result<Ladder> {
     let standing = access::event_access(conn, user, event_slug)?;
@@ -106,18 +128,8 @@ pub fn ladder(conn: &mut DbConnection, user: &User, event_slug: &str) -> Result<
         .into_iter()
         .map(|c| {
             let is_open = open.contains(&c.id);
-            LadderChallenge {
-                solved: solved.contains(&c.id),
-                locked: !is_open,
-                config: show_config.then(|| c.config_overrides()),
-                statement: is_open.then_some(c.statement),
-                slug: c.slug,
-                title: c.title,
-                summary: c.summary,
-                position: c.position,
-                points: c.points,
-                always_open: c.always_open,
-            }
+            let config = show_config.then(|| c.config_overrides());
+            rung(c, is_open, &solved, config, is_open)
         })
         .collect();
     Ok(view)
@@ -241,18 +253,7 @@ pub fn team_workspace(
             .into_iter()
             .map(|c| {
                 let is_open = open.contains(&c.id);
-                LadderChallenge {
-                    solved: solved.contains(&c.id),
-                    locked: !is_open,
-                    config: None,
-                    statement: (is_open || !member).then_some(c.statement),
-                    slug: c.slug,
-                    title: c.title,
-                    summary: c.summary,
-                    position: c.position,
-                    points: c.points,
-                    always_open: c.always_open,
-                }
+                rung(c, is_open, &solved, None, is_open || !member)
             })
             .collect();
     }

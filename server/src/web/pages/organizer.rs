@@ -562,28 +562,46 @@ fn download(content_type: &str, name: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
+/// The cliffs report of `slug` rendered by `render`, as `{slug}-cliffs.{extension}`.
+async fn cliffs_download(
+    ctx: &PageContext,
+    slug: String,
+    extension: &str,
+    media_type: &str,
+    render: fn(&insights::CliffsReport) -> String,
+) -> Result<HttpResponse> {
+    let report = cliffs_report(ctx, slug.clone()).await?;
+    Ok(download(
+        &format!("{media_type}; charset=utf-8"),
+        &format!("{slug}-cliffs.{extension}"),
+        render(&report),
+    ))
+}
+
 /// The cliffs report as CSV (the same rendering as the API's `Accept: text/csv`).
 #[get("/events/{slug}/manage/cliffs.csv")]
 async fn cliffs_csv(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
-    let slug = slug.into_inner();
-    let report = cliffs_report(&ctx, slug.clone()).await?;
-    Ok(download(
-        "text/csv; charset=utf-8",
-        &format!("{slug}-cliffs.csv"),
-        render::cliffs_csv(&report),
-    ))
+    cliffs_download(
+        &ctx,
+        slug.into_inner(),
+        "csv",
+        "text/csv",
+        render::cliffs_csv,
+    )
+    .await
 }
 
 /// The cliffs report as a Markdown brief.
 #[get("/events/{slug}/manage/cliffs.md")]
 async fn cliffs_markdown(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
-    let slug = slug.into_inner();
-    let report = cliffs_report(&ctx, slug.clone()).await?;
-    Ok(download(
-        "text/markdown; charset=utf-8",
-        &format!("{slug}-cliffs.md"),
-        render::cliffs_markdown(&report),
-    ))
+    cliffs_download(
+        &ctx,
+        slug.into_inner(),
+        "md",
+        "text/markdown",
+        render::cliffs_markdown,
+    )
+    .await
 }
 
 /// The results (standings with solve times) as CSV.
