@@ -1,6 +1,7 @@
 // Rendering what other people wrote, safely: chat Markdown becomes DOM nodes built with
 // textContent (never innerHTML of user text), and verdicts become the same markup the
-// server renders without JavaScript.
+// server renders without JavaScript. Also how the live lists (chat, activity, announcements)
+// stay in time order when history and live frames arrive interleaved or twice.
 import { el } from "../lib/live.js";
 
 const INLINE = /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\n]+\*|_[^_\n]+_)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
@@ -122,4 +123,13 @@ export function base64(bytes) {
     binary += String.fromCharCode(...array.subarray(i, i + 0x8000));
   }
   return btoa(binary);
+}
+
+/** Inserts `node` (with `data-id`) into `list`, keeping id order (ids sort in time). */
+export function insertOrdered(list, node, newestFirst) {
+  const id = node.dataset.id;
+  const after = [...list.children].find((other) =>
+    newestFirst ? other.dataset.id < id : other.dataset.id > id,
+  );
+  list.insertBefore(node, after ?? null);
 }

@@ -1,0 +1,57 @@
+// The team's activity feed, newest first: submissions, verdicts, unlocks, people joining and
+// coaches assigned. The feed is also how the page learns what happened elsewhere — a verdict
+// for a submission made here arrives as a `verdict` item, and unlocks move the ladder — so each
+// item's consequences run even when the item is already listed: history is re-sent after every
+// reconnect, and a verdict that arrived while the channel was down must still land.
+import { el } from "../lib/live.js";
+import { insertOrdered, outcomeOfActivity, timeOf } from "./render.js";
+
+/**
+ * Keeps `#activity` current from `activity_history` and `activity` frames. `markRung(slug,
+ * state)` moves the ladder; `onVerdict(outcome)` hands each verdict to the submit panel.
+ */
+export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdict }) {
+  const activity = $("activity");
+
+  function activityText(item) {
+    switch (item.kind) {
+      case "submission":
+        return `${nameOf(item.submitted_by)} submitted ${item.challenge}`;
+      case "verdict":
+        if (item.status === "validator_error") return `${item.challenge}: the validator failed`;
+        return `${item.challenge}: ${item.passed ? "passed" : "not yet"}, ${item.score}/${item.max_score}`;
+      case "unlock":
+        return `${item.challenge} unlocked`;
+      case "member_joined":
+        people.set(item.user.user_id, item.user.display_name);
+        return `${item.user.display_name} joined the team`;
+      case "coach_assigned":
+        people.set(item.user.user_id, item.user.display_name);
+        return `${item.user.display_name} now coaches the team`;
+      default:
+        return item.kind;
+    }
+  }
+
+  function addActivity(item) {
+    if (item.kind === "verdict") {
+      onVerdict(outcomeOfActivity(item));
+      if (item.passed && item.status === "judged") markRung(item.challenge, "solved");
+    } else if (item.kind === "unlock") {
+      markRung(item.challenge, "open");
+    }
+    if (activity.querySelector(`[data-id="${CSS.escape(item.id)}"]`)) return;
+    const kind = item.kind === "verdict" ? (item.passed ? "pass" : "fail") : item.kind;
+    const line = el(
+      "li",
+      { class: `activity-item activity-${kind}`, "data-id": item.id },
+      el("time", { datetime: item.at, class: "muted", text: timeOf(item.at) }),
+      " ",
+      el("span", { text: activityText(item) }),
+    );
+    insertOrdered(activity, line, true);
+  }
+
+  channel.on("activity_history", (message) => message.items.forEach(addActivity));
+  channel.on("activity", addActivity);
+}
