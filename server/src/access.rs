@@ -128,9 +128,7 @@ pub fn team_access(conn: &mut DbConnection, user: &User, team_id: &str) -> Resul
         TeamRelation::Member
     } else if Team::is_coach(conn, &team.id, &user.id)? {
         TeamRelation::Coach
-    } else if user.is_portal_organizer
-        || role::roles_of(conn, &team.event_id, &user.id)?.contains(&EventRole::Organizer)
-    {
+    } else if organizes(conn, user, &team.event_id)? {
         TeamRelation::Organizer
     } else {
         return Err(Error::NotFound("team"));
@@ -140,6 +138,75 @@ pub fn team_access(conn: &mut DbConnection, user: &User, team_id: &str) -> Resul
         team,
         event,
         relation,
+    })
+}
+
+/// The team `team_id` if the caller coaches it or organizes its event: 404 for its members
+/// (unless they organize the event too) and for everyone else. Coaches' notes and
+/// participants' feedback exist only for the team's staff.
+pub fn team_staff_access(
+    conn: &mut DbConnection,
+    user: &User,
+    team_id: &str,
+) -> Result<TeamAccess> {
+    let access = team_access(conn, user, team_id)?;
+    match access.relation {
+        TeamRelation::Coach | TeamRelation::Organizer => Ok(access),
+        TeamRelation::Member if organizes(conn, user, &access.event.id)? => Ok(access),
+        TeamRelation::Member => Err(Error::NotFound("team")),
+    }
+}
+
+/// Whether `user` organizes the event `event_id` (portal organizers organize every event).
+pub fn organizes(conn: &mut DbConnection, user: &User, event_id: &str) -> Result<bool> {
+    Ok(user.is_portal_organizer
+        || role::roles_of(conn, event_id, &user.id)?.contains(&EventRole::Organizer))
+}
+
+/// Which of an event's teams a staff member oversees: the rule behind the team list, the
+/// event's help calls and the staff side of the event channel, written once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Oversight {
+    /// Every team (the event's organizers).
+    AllTeams,
+    /// The teams they coach (the event's engineers).
+    Coached(Vec<String>),
+}
+
+impl Oversight {
+    /// Whether the team `team_id` is overseen.
+    pub fn covers(&self, team_id: &str) -> bool {
+        match self {
+            Oversight::AllTeams => true,
+            Oversight::Coached(teams) => teams.iter().any(|t| t == team_id),
+        }
+    }
+
+    /// The overseen team ids, `None` meaning all of them.
+    pub fn team_ids(&self) -> Option<&[String]> {
+        match self {
+            Oversight::AllTeams => None,
+            Oversight::Coached(teams) => Some(teams),
+        }
+    }
+}
+
+/// What the caller oversees in the event of `access`: all teams for organizers, the teams
+/// they coach for engineers, `None` for anyone else.
+pub fn oversight(
+    conn: &mut DbConnection,
+    user: &User,
+    access: &EventAccess,
+) -> Result<Option<Oversight>> {
+    Ok(if access.is_organizer() {
+        Some(Oversight::AllTeams)
+    } else if access.is_engineer() {
+        let teams = Team::coached_by(conn, &access.event.id, &user.id)?;
+        Some(Oversight::Coached(
+            teams.into_iter().map(|t| t.id).collect(),
+        ))
+    } else {
+        None
     })
 }
 
@@ -153,9 +220,7 @@ pub fn team_organizer_access(
     let access = team_access(conn, user, team_id)?;
     if access.relation != TeamRelation::Organizer {
         // A member or coach may also organize the event.
-        let organizes = user.is_portal_organizer
-            || role::roles_of(conn, &access.event.id, &user.id)?.contains(&EventRole::Organizer);
-        if !organizes {
+        if !organizes(conn, user, &access.event.id)? {
             return Err(Error::Forbidden(
                 "only the event's organizers may do this".into(),
             ));

@@ -1,11 +1,13 @@
 //! cohack's portal: configuration, persistence, the HTTP API, and the `cohack` CLI.
 //!
-//! The path of a request: [`http`] (routing, extractors, error mapping) → a domain function
-//! ([`models`]) → [`db`] (a pooled connection on the blocking pool) → back as JSON, with
-//! [`error::Error`] mapped to a status and a stable code in one place. Browsers get the same
-//! domain through [`web`]: pages rendered on the server, made live by page scripts.
+//! The path of a request: an edge ([`api`] for JSON, [`web`] for pages, [`live`] sockets,
+//! [`cli`]) → an action ([`actions`]: who may do it, the change, and what must follow it) →
+//! [`access`] (the authorization rules) → [`models`] (rows and invariants) → [`db`] (a pooled
+//! connection on the blocking pool). [`error::Error`] is mapped to a status and a stable code in
+//! one place. `ARCHITECTURE.md` at the repository root draws the layers and the allowed imports.
 
 pub mod access;
+pub mod actions;
 pub mod api;
 pub mod auth;
 pub mod cli;

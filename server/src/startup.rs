@@ -50,6 +50,7 @@ impl Application {
             load_or_create_secret(&mut conn, &config.jwt_secret)
                 .map_err(|e| anyhow::anyhow!("cannot load the token signing secret: {e}"))?
         };
+        let leaderboard = Arc::new(LeaderboardCache::new(db.clone(), LEADERBOARD_TTL));
         let state = web::Data::new(AppState {
             tokens: TokenKeys::new(&secret, Duration::from_secs(config.access_token_ttl_secs)),
             session_policy: SessionPolicy {
@@ -59,10 +60,11 @@ impl Application {
                 config.login_attempts_per_minute,
                 config.submissions_per_minute,
             ),
-            leaderboard: LeaderboardCache::new(db.clone(), LEADERBOARD_TTL),
+            live: LiveHub::new(db.clone(), Arc::clone(&leaderboard)),
+            board_states: Default::default(),
+            leaderboard,
             metrics: Metrics::new().context("cannot register metrics")?,
             judge: Judge::new(&config)?,
-            live: LiveHub::new(db.backend()),
             config: Arc::new(config),
             db,
         });
@@ -74,7 +76,7 @@ impl Application {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 runtime.spawn(recovery::keep_backlog_judged(state.clone()));
-                LiveHub::start(&state, &state.config.database()?);
+                LiveHub::start(&state, &state.config.database()?)?;
             }
             Err(_) => tracing::warn!("no async runtime: pending submissions are not swept"),
         }

@@ -10,6 +10,7 @@ use crate::{
     judge::Judge,
     live::LiveHub,
     scoring::LeaderboardCache,
+    web::pages::board::state::BoardStates,
 };
 
 /// Shared application state, wrapped in `web::Data` (an `Arc`) once per server.
@@ -24,12 +25,15 @@ pub struct AppState {
     pub session_policy: SessionPolicy,
     /// Rate limits.
     pub throttles: Throttles,
-    /// Cached leaderboards; call `invalidate` after any change of verdicts.
-    pub leaderboard: LeaderboardCache,
+    /// Cached leaderboards. Only [`crate::actions::announce`] (changes made here) and the
+    /// live layer (changes made on other instances) invalidate them.
+    pub leaderboard: Arc<LeaderboardCache>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// The validator sandbox and the loaded validators.
     pub judge: Judge,
     /// The live layer: WebSocket channels, and `publish` for everything pushed live.
     pub live: LiveHub,
+    /// The big screens' board state, computed once per change and shared.
+    pub board_states: BoardStates,
 }

@@ -13,6 +13,7 @@ use cohack_server::{
     models::{
         event::{Event, EventSettings},
         role::{self, EventRole},
+        submission::SubmissionStatus,
         team::Team,
     },
 };
@@ -88,7 +89,7 @@ pub async fn world(app: &TestApp) -> World {
             }
             role::grant(conn, &event.id, &coach, EventRole::Engineer, None)?;
             let team = Team::create(conn, &event, "Acme Rockets", &alice)?;
-            Team::join(conn, &event, &team.id, &team.invite_code, &bob)?;
+            Team::add_member(conn, &team, &bob)?;
             Team::assign_coach(conn, &team.id, &coach, &org)?;
             let other_team = Team::create(conn, &event, "Rival Labs", &mallory)?;
             Ok::<_, Error>((event, team, other_team))
@@ -315,7 +316,7 @@ async fn verdict_reaches_workspace_and_big_screen(app: TestApp) {
         event_id: w.event.id.clone(),
         submission_id: submission.clone(),
         challenge: "c1".into(),
-        status: "judged".into(),
+        status: SubmissionStatus::Judged,
         passed: true,
         score: 100,
         max_score: 100,

@@ -5,7 +5,7 @@
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::json;
 
-use cohack_server::live::LiveEvent;
+use cohack_server::{live::LiveEvent, models::submission::SubmissionStatus};
 
 use crate::{
     harness::{Backend, PgDatabase, TestApp},
@@ -107,7 +107,7 @@ async fn every_live_event_crosses_instances() {
                 event_id: w.event.id.clone(),
                 submission_id: submission,
                 challenge: "c1".into(),
-                status: "judged".into(),
+                status: SubmissionStatus::Judged,
                 passed: true,
                 score: 100,
                 max_score: 100,
@@ -129,10 +129,6 @@ async fn every_live_event_crosses_instances() {
             challenge: "c1".into(),
             submitted_by: w.alice.id.clone(),
         },
-        LiveEvent::Unlocked {
-            team_id: w.team.id.clone(),
-            challenge: "c2".into(),
-        },
         LiveEvent::MemberJoined {
             team_id: w.team.id.clone(),
             user_id: w.bob.id.clone(),
@@ -146,7 +142,7 @@ async fn every_live_event_crosses_instances() {
     ] {
         a.state.live.publish(event);
     }
-    for kind in ["submission", "unlock", "member_joined", "coach_assigned"] {
+    for kind in ["submission", "member_joined", "coach_assigned"] {
         bob.expect_where("activity", |x| x["kind"] == kind).await;
     }
     a.state.live.publish(LiveEvent::EventUpdated {

@@ -14,13 +14,13 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::AuthUser,
-    error::{Error, Result},
-    judge::{
+    actions::challenges::{
         ladder,
         publish::{self, PublishOutcome},
         rejudge,
     },
+    auth::AuthUser,
+    error::{Error, Result},
     models::challenge::{ChallengeChanges, Placement},
     state::AppState,
 };
@@ -204,11 +204,7 @@ pub async fn update_challenge(
         always_open: body.always_open,
         config: body.config,
     };
-    let (event_id, view) = state
-        .db
-        .write(move |conn| ladder::update_challenge(conn, &caller.user, &slug, &challenge, changes))
-        .await?;
-    state.leaderboard.invalidate(&event_id);
+    let view = ladder::update_challenge(&state, &caller.user, &slug, &challenge, changes).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

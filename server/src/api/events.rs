@@ -9,12 +9,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     access::EventStanding,
+    actions::{events, roles},
     auth::{AuthUser, MaybeUser},
     db::now,
     error::{Error, ErrorBody, Result},
     models::{
         event::{Event, EventChanges, EventSettings, Phase},
-        role::{self, EventRole, RoleHolder},
+        role::{EventRole, RoleHolder},
     },
     state::AppState,
 };
@@ -302,10 +303,7 @@ pub async fn create_event(
     body: web::Json<CreateEventRequest>,
 ) -> Result<HttpResponse> {
     let settings = body.into_inner().into_settings()?;
-    let standing = state
-        .db
-        .write(move |conn| Event::create_as(conn, &caller.user, settings))
-        .await?;
+    let standing = events::create(&state, &caller.user, settings).await?;
     Ok(HttpResponse::Created().json(EventView::for_caller(standing)))
 }
 
@@ -378,22 +376,8 @@ pub async fn update_event(
 ) -> Result<HttpResponse> {
     let changes = body.into_inner().into_changes()?;
     let slug = slug.into_inner();
-    let standing = state
-        .db
-        .write(move |conn| Event::edit_as(conn, &caller.user, &slug, changes))
-        .await?;
-    event_updated(&state, &standing.access.event.id);
+    let standing = events::edit(&state, &caller.user, &slug, changes).await?;
     Ok(HttpResponse::Ok().json(EventView::for_caller(standing)))
-}
-
-/// What follows a change of an event's settings, wherever it was made (API or web page): the
-/// schedule decides when the public board freezes and unfreezes, and every big screen and
-/// workspace shows the new clock.
-pub(crate) fn event_updated(state: &AppState, event_id: &str) {
-    state.leaderboard.invalidate(event_id);
-    state.live.publish(crate::live::LiveEvent::EventUpdated {
-        event_id: event_id.to_owned(),
-    });
 }
 
 /// Registers the caller as a participant. Idempotent: 201 the first time, 200 (same body)
@@ -422,10 +406,7 @@ pub async fn register(
     let code = parse_registration(&body)?.invite_code;
     let slug = slug.into_inner();
     let user_id = caller.user.id.clone();
-    let (standing, new) = state
-        .db
-        .write(move |conn| Event::register_participant(conn, &caller.user, &slug, code.as_deref()))
-        .await?;
+    let (standing, new) = events::register(&state, &caller.user, &slug, code.as_deref()).await?;
     let view = RegistrationView {
         event: standing.access.event.slug,
         user_id,
@@ -478,10 +459,7 @@ pub async fn grant_role(
     let body = body.into_inner();
     let role = parse_role(&body.role)?;
     let slug = slug.into_inner();
-    let (holder, new) = state
-        .db
-        .write(move |conn| role::grant_as(conn, &caller.user, &slug, &body.user_id, role))
-        .await?;
+    let (holder, new) = roles::grant(&state, &caller.user, &slug, &body.user_id, role).await?;
     Ok(if new {
         HttpResponse::Created().json(holder)
     } else {
@@ -516,10 +494,7 @@ pub async fn revoke_role(
 ) -> Result<HttpResponse> {
     let (slug, user_id, role) = path.into_inner();
     let role = parse_role(&role)?;
-    state
-        .db
-        .write(move |conn| role::revoke_as(conn, &caller.user, &slug, &user_id, role))
-        .await?;
+    roles::revoke(&state, &caller.user, &slug, &user_id, role).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -544,7 +519,7 @@ pub async fn list_roles(
     let slug = slug.into_inner();
     let holders = state
         .db
-        .run(move |conn| role::list_as(conn, &caller.user, &slug))
+        .run(move |conn| roles::list(conn, &caller.user, &slug))
         .await?;
     Ok(HttpResponse::Ok().json(holders))
 }

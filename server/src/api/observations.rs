@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
+    actions::observations,
     auth::AuthUser,
     error::{ErrorBody, Result},
-    models::{feedback::Feedback, note::CoachNote},
     state::AppState,
 };
 
@@ -72,7 +72,7 @@ pub async fn create_note(
     let note = state
         .db
         .write(move |conn| {
-            CoachNote::create_as(
+            observations::write_note(
                 conn,
                 &caller.user,
                 &id,
@@ -105,7 +105,7 @@ pub async fn list_notes(
     let id = id.into_inner();
     let notes = state
         .db
-        .run(move |conn| CoachNote::list_as(conn, &caller.user, &id))
+        .run(move |conn| observations::notes(conn, &caller.user, &id))
         .await?;
     Ok(HttpResponse::Ok().json(notes))
 }
@@ -136,7 +136,7 @@ pub async fn create_feedback(
     let feedback = state
         .db
         .write(move |conn| {
-            Feedback::create_as(
+            observations::give_feedback(
                 conn,
                 &caller.user,
                 &id,
@@ -170,7 +170,7 @@ pub async fn list_feedback(
     let id = id.into_inner();
     let list = state
         .db
-        .run(move |conn| Feedback::list_as(conn, &caller.user, &id))
+        .run(move |conn| observations::feedback(conn, &caller.user, &id))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }

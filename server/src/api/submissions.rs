@@ -8,9 +8,9 @@ use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
+    actions::submissions::{self as submit, SubmitOutcome, SubmitRequest},
     auth::AuthUser,
     error::Result,
-    judge::submit::{self, SubmitOutcome, SubmitRequest},
     state::AppState,
 };
 

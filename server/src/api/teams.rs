@@ -9,14 +9,14 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
+    actions::teams,
     api::events::utc,
     auth::AuthUser,
     db::now,
     error::{ErrorBody, Result},
-    live::LiveEvent,
     models::{
         event::Phase,
-        team::{Person, Team, TeamDetails},
+        team::{Person, TeamDetails},
     },
     state::AppState,
 };
@@ -143,52 +143,8 @@ pub async fn create_team(
 ) -> Result<HttpResponse> {
     let slug = slug.into_inner();
     let name = body.into_inner().name;
-    let details = state
-        .db
-        .write(move |conn| Team::create_as(conn, &caller.user, &slug, &name))
-        .await?;
-    team_created(&state, &details);
+    let details = teams::create(&state, &caller.user, &slug, &name).await?;
     Ok(HttpResponse::Created().json(TeamView::from(details)))
-}
-
-/// What follows a new team, wherever it was created (API or web page): the board gains a row.
-pub(crate) fn team_created(state: &AppState, details: &TeamDetails) {
-    state.leaderboard.invalidate(&details.event.id);
-}
-
-/// What follows a coach assignment, wherever it was made (API or web page): the workspace's
-/// activity says who coaches now (when the assignment is new).
-pub(crate) fn coach_assigned(state: &AppState, details: &TeamDetails, new: bool) {
-    if let (true, Some(coach)) = (new, details.coaches.last()) {
-        state.live.publish(LiveEvent::CoachAssigned {
-            team_id: details.team.id.clone(),
-            user_id: coach.user_id.clone(),
-            display_name: coach.display_name.clone(),
-        });
-    }
-}
-
-/// What follows removing a coach, wherever it was done (API or web page): their open sockets
-/// on the team close, on every instance.
-pub(crate) fn coach_removed(state: &AppState, team: &Team, coach_id: &str) {
-    state.live.publish(LiveEvent::AccessRevoked {
-        team_id: team.id.clone(),
-        event_id: team.event_id.clone(),
-        user_id: coach_id.to_owned(),
-    });
-}
-
-/// What follows a join, wherever it happened (API or web page): the board's team sizes change
-/// and the workspace's activity says who joined.
-pub(crate) fn member_joined(state: &AppState, details: &TeamDetails) {
-    state.leaderboard.invalidate(&details.event.id);
-    if let Some(joined) = details.members.last() {
-        state.live.publish(LiveEvent::MemberJoined {
-            team_id: details.team.id.clone(),
-            user_id: joined.user_id.clone(),
-            display_name: joined.display_name.clone(),
-        });
-    }
 }
 
 /// The event's teams with members and coaches: all of them for organizers, the ones they
@@ -213,7 +169,7 @@ pub async fn list_teams(
     let slug = slug.into_inner();
     let teams = state
         .db
-        .run(move |conn| Team::list_as(conn, &caller.user, &slug))
+        .run(move |conn| teams::list(conn, &caller.user, &slug))
         .await?;
     let views: Vec<TeamView> = teams.into_iter().map(TeamView::from).collect();
     Ok(HttpResponse::Ok().json(views))
@@ -239,7 +195,7 @@ pub async fn get_team(
     let id = id.into_inner();
     let details = state
         .db
-        .run(move |conn| Team::view_as(conn, &caller.user, &id))
+        .run(move |conn| teams::view(conn, &caller.user, &id))
         .await?;
     Ok(HttpResponse::Ok().json(TeamView::from(details)))
 }
@@ -268,11 +224,7 @@ pub async fn join_team(
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
     let code = body.into_inner().invite_code;
-    let details = state
-        .db
-        .write(move |conn| Team::join_as(conn, &caller.user, &id, &code))
-        .await?;
-    member_joined(&state, &details);
+    let details = teams::join(&state, &caller.user, &id, &code).await?;
     Ok(HttpResponse::Created().json(TeamView::from(details)))
 }
 
@@ -301,11 +253,7 @@ pub async fn assign_coach(
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
     let coach = body.into_inner().user_id;
-    let (details, new) = state
-        .db
-        .write(move |conn| Team::assign_coach_as(conn, &caller.user, &id, &coach))
-        .await?;
-    coach_assigned(&state, &details, new);
+    let (details, new) = teams::assign_coach(&state, &caller.user, &id, &coach).await?;
     let view = TeamView::from(details);
     Ok(if new {
         HttpResponse::Created().json(view)
@@ -336,11 +284,6 @@ pub async fn remove_coach(
     caller: AuthUser,
 ) -> Result<HttpResponse> {
     let (id, coach) = path.into_inner();
-    let removed = coach.clone();
-    let team = state
-        .db
-        .write(move |conn| Team::remove_coach_as(conn, &caller.user, &id, &coach))
-        .await?;
-    coach_removed(&state, &team, &removed);
+    teams::remove_coach(&state, &caller.user, &id, &coach).await?;
     Ok(HttpResponse::NoContent().finish())
 }

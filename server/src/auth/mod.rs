@@ -17,3 +17,9 @@ pub mod tokens;
 pub mod web_sessions;
 
 pub use extract::{AuthUser, MaybeUser};
+
+/// Compares secrets (invite codes, CSRF tokens) without leaking through timing where they
+/// differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

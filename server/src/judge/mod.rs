@@ -25,12 +25,8 @@
 //! One [`Judge`] per process holds the sandbox ([`cohack_runtime::Runtime`]) and the loaded
 //! validators, one per validator version, loaded from their blobs on first use.
 
-pub mod ladder;
-pub mod publish;
 pub mod recovery;
-pub mod rejudge;
 pub mod run;
-pub mod submit;
 pub mod views;
 
 use std::{
@@ -135,6 +131,12 @@ impl Judge {
         self.wait
     }
 
+    /// The limits every run of a version published with `manifest` gets: the server's
+    /// defaults with the manifest's overrides, capped.
+    pub fn limits_for(&self, manifest: &Manifest) -> Limits {
+        self.runtime.limits_for(&manifest.limits)
+    }
+
     /// The loaded validator of a version: from the cache, or loaded from its blob (blocking
     /// work runs off the executor).
     pub async fn version(&self, db: &Database, version_id: &str) -> Result<Arc<LoadedVersion>> {
@@ -149,9 +151,7 @@ impl Judge {
                 Ok::<_, Error>((version, wasm))
             })
             .await?;
-        let manifest: Manifest = serde_json::from_str(&version.manifest)
-            .with_context(|| format!("manifest of validator version {}", version.id))
-            .map_err(Error::internal)?;
+        let manifest = version.manifest()?;
         let runtime = self.runtime.clone();
         let limits = runtime.limits_for(&manifest.limits);
         let validator =

@@ -5,9 +5,9 @@
 use cohack_runtime::{File, RunReport};
 
 use crate::{
+    actions::announce::{Change, announce},
     error::{Error, Result},
     judge::LoadedVersion,
-    live::LiveEvent,
     models::{
         challenge::Challenge,
         submission::{Submission, SubmissionStatus},
@@ -92,17 +92,15 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
         .await?;
     match recorded {
         Some(verdict) => {
-            // A failed attempt that scored nothing cannot move the board: skipping the
-            // invalidation keeps the cached board under a flood of wrong answers.
-            if verdict.passed || verdict.score > 0 {
-                state.leaderboard.invalidate(&event_id);
-            }
-            state.live.publish(LiveEvent::verdict(
-                &verdict,
-                &team_id,
-                &event_id,
-                &challenge_slug,
-            ));
+            announce(
+                state,
+                Change::Judged {
+                    verdict: Box::new(verdict.clone()),
+                    event_id,
+                    team_id,
+                    challenge: challenge_slug,
+                },
+            );
             tracing::info!(
                 submission = %submission_id,
                 status = %verdict.status(),

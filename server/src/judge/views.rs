@@ -58,6 +58,17 @@ pub struct Ladder {
     pub challenges: Vec<LadderChallenge>,
 }
 
+impl Ladder {
+    /// The challenge a team's workspace shows: `wanted` if it is on the ladder, else the
+    /// first open one not yet solved, else the last open one.
+    pub fn focus(&self, wanted: Option<&str>) -> Option<&LadderChallenge> {
+        wanted
+            .and_then(|slug| self.challenges.iter().find(|c| c.slug == slug))
+            .or_else(|| self.challenges.iter().find(|c| !c.locked && !c.solved))
+            .or_else(|| self.challenges.iter().rfind(|c| !c.locked))
+    }
+}
+
 /// A challenge as its authors and organizers manage it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChallengeAdmin {

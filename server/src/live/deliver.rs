@@ -7,17 +7,15 @@ use bytestring::ByteString;
 use serde_json::json;
 
 use super::{
-    CLOCK_EVERY, LiveHub, lock, next_boundary, protocol,
+    LiveHub, lock, protocol,
     registry::{Frame, Topic},
 };
 use crate::{
-    db::now,
     error::{Error, Result},
     models::{
         activity::Activity, announcement::Announcement, chat::ChatMessage, document::Document,
-        event::Event, help_call::HelpCall, presence::Presence,
+        help_call::HelpCall, presence::Presence,
     },
-    scoring::BoardView,
     state::AppState,
 };
 
@@ -155,154 +153,5 @@ impl LiveHub {
         self.registry
             .send(&Topic::EventTeams(event_id), &frame, None, None);
         Ok(())
-    }
-
-    /// The slug of an event (cached; slugs never change).
-    pub async fn slug_of(&self, state: &AppState, event_id: &str) -> Result<String> {
-        if let Some(slug) = lock(&self.slugs).get(event_id) {
-            return Ok(slug.clone());
-        }
-        let owned = event_id.to_owned();
-        let event = state.db.run(move |conn| Event::find(conn, &owned)).await?;
-        lock(&self.slugs).insert(event_id.to_owned(), event.slug.clone());
-        Ok(event.slug)
-    }
-
-    /// The `leaderboard` frame of an event: the public board, as the HTTP endpoint serves it.
-    /// Built once per board (the cache hands out the same buffer until it changes) and
-    /// shared by every connection.
-    pub async fn board_frame(&self, state: &AppState, event_id: &str) -> Result<Frame> {
-        let slug = self.slug_of(state, event_id).await?;
-        let board = state
-            .leaderboard
-            .get_current(&slug, BoardView::Public)
-            .await?;
-        if let Some((source, frame)) = lock(&self.board_frames).get(event_id)
-            && source.as_ptr() == board.as_ptr()
-            && source.len() == board.len()
-        {
-            return Ok(frame.clone());
-        }
-        // `{"event":…}` becomes `{"type":"leaderboard","event":…}` without re-serializing.
-        let body = std::str::from_utf8(&board).map_err(Error::internal)?;
-        let rest = body.strip_prefix('{').unwrap_or(body);
-        let separator = if rest.trim_start().starts_with('}') {
-            ""
-        } else {
-            ","
-        };
-        let frame = Frame::Text(ByteString::from(format!(
-            "{{\"type\":\"leaderboard\"{separator}{rest}"
-        )));
-        lock(&self.board_frames).insert(event_id.to_owned(), (board, frame.clone()));
-        Ok(frame)
-    }
-
-    /// Pushes the event's public board to its channel here. Concurrent calls coalesce: while
-    /// one push runs, further changes cause exactly one more.
-    pub fn deliver_board(&self, event_id: &str) {
-        if !self.registry.has(&Topic::Event(event_id.to_owned())) {
-            return;
-        }
-        {
-            let mut boards = lock(&self.boards);
-            let push = boards.entry(event_id.to_owned()).or_default();
-            if push.running {
-                push.dirty = true;
-                return;
-            }
-            push.running = true;
-            push.dirty = false;
-        }
-        let Some(state) = self.state() else { return };
-        let event_id = event_id.to_owned();
-        tokio::spawn(async move {
-            let hub = &state.live;
-            let mut pushed: Option<ByteString> = None;
-            loop {
-                match hub.board_frame(&state, &event_id).await {
-                    Ok(frame) => {
-                        let text = match &frame {
-                            Frame::Text(text) => Some(text.clone()),
-                            _ => None,
-                        };
-                        if text != pushed {
-                            hub.registry
-                                .send(&Topic::Event(event_id.clone()), &frame, None, None);
-                            pushed = text;
-                        }
-                    }
-                    Err(e) => tracing::warn!(error = %e, event = %event_id, "board not pushed"),
-                }
-                {
-                    let mut boards = lock(&hub.boards);
-                    let push = boards.entry(event_id.clone()).or_default();
-                    if push.dirty {
-                        push.dirty = false;
-                        continue;
-                    }
-                    push.running = false;
-                    break;
-                }
-            }
-        });
-    }
-
-    /// The `clock` frame of an event: the server's time and the schedule.
-    pub fn clock_frame(event: &Event) -> Frame {
-        let at = now();
-        Frame::json(&json!({
-            "type": "clock",
-            "server_time": at.and_utc(),
-            "starts_at": event.starts_at.and_utc(),
-            "ends_at": event.ends_at.and_utc(),
-            "freeze_at": event.freeze_at.map(|f| f.and_utc()),
-            "phase": event.phase_at(at),
-        }))
-    }
-
-    /// Pushes the clock to the event channel here.
-    pub async fn deliver_clock(&self, state: &AppState, event_id: &str) -> Result<()> {
-        let owned = event_id.to_owned();
-        let event = state.db.run(move |conn| Event::find(conn, &owned)).await?;
-        self.registry.send(
-            &Topic::Event(event_id.to_owned()),
-            &Self::clock_frame(&event),
-            None,
-            None,
-        );
-        Ok(())
-    }
-
-    /// Keeps the event's clock ticking while anyone watches it here: a push at every schedule
-    /// boundary (with the board, which may change then) and at least every minute.
-    pub fn ensure_clock(&self, event_id: &str) {
-        if !lock(&self.clocks).insert(event_id.to_owned()) {
-            return;
-        }
-        let Some(state) = self.state() else { return };
-        let event_id = event_id.to_owned();
-        tokio::spawn(async move {
-            let hub = &state.live;
-            loop {
-                let owned = event_id.clone();
-                let wait = match state.db.run(move |conn| Event::find(conn, &owned)).await {
-                    Ok(event) => {
-                        next_boundary(&event).map_or(CLOCK_EVERY, |(d, _)| d.min(CLOCK_EVERY))
-                    }
-                    Err(_) => CLOCK_EVERY,
-                };
-                tokio::time::sleep(wait).await;
-                if !hub.registry.has(&Topic::Event(event_id.clone())) {
-                    lock(&hub.clocks).remove(&event_id);
-                    break;
-                }
-                if let Err(e) = hub.deliver_clock(&state, &event_id).await {
-                    tracing::warn!(error = %e, "clock not pushed");
-                }
-                state.leaderboard.invalidate(&event_id);
-                hub.deliver_board(&event_id);
-            }
-        });
     }
 }

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
 use super::{
-    LiveHub,
+    board::BoardChannel,
     protocol::{EVENT_LIMITS, EventRequest, error_of, parse, pong_frame},
     registry::{Frame, Topic},
     socket::{self, Channel},
@@ -22,7 +22,6 @@ use crate::{
         announcement::Announcement,
         event::Event,
         help_call::{HelpCall, HelpCallView},
-        team::Team,
     },
     state::AppState,
 };
@@ -50,14 +49,8 @@ pub async fn open(
                 None => None,
                 Some(caller) => {
                     let access = access::event_access(conn, &caller.user, &slug)?;
-                    if access.is_organizer() {
-                        Some(None)
-                    } else if access.is_engineer() {
-                        let teams = Team::coached_by(conn, &event.id, &caller.user.id)?;
-                        Some(Some(teams.into_iter().map(|t| t.id).collect()))
-                    } else {
-                        None
-                    }
+                    access::oversight(conn, &caller.user, &access)?
+                        .map(|oversight| oversight.team_ids().map(<[String]>::to_vec))
                 }
             };
             Ok::<_, Error>((event, staff))
@@ -103,7 +96,7 @@ pub async fn open(
 
 /// `hello`, `clock`, `leaderboard`, `announcements`, and for staff `help_calls`.
 async fn greeting(state: &AppState, event: &Event, staff: StaffScope) -> Result<Vec<Frame>> {
-    let board = state.live.board_frame(state, &event.id).await?;
+    let board = state.live.board.frame(&event.id).await?;
     let (event_id, scope) = (event.id.clone(), staff.clone());
     let (announcements, calls) = state
         .db
@@ -126,7 +119,7 @@ async fn greeting(state: &AppState, event: &Event, staff: StaffScope) -> Result<
             "event": {"id": event.id, "slug": event.slug, "name": event.name},
             "staff": staff.is_some(),
         })),
-        LiveHub::clock_frame(event),
+        BoardChannel::clock_frame(event),
         board,
         Frame::json(&json!({"type": "announcements", "announcements": announcements})),
     ];

@@ -5,13 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
 use super::{
-    actions::{self, DocumentChange},
     protocol::{self, TEAM_LIMITS, TeamRequest, error_of, parse, pong_frame, with_type},
     registry::{Frame, Topic},
     socket::{self, Channel},
 };
 use crate::{
     access::{self, TeamAccess},
+    actions::workspace::{self as actions, DocumentChange},
     auth::AuthUser,
     error::{Error, Result},
     models::{

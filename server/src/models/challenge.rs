@@ -372,6 +372,46 @@ impl Challenge {
             .load(conn)?;
         Ok(ids.into_iter().collect())
     }
+
+    /// How many passing current verdicts `team_id` has on the challenge `challenge_id`.
+    pub fn passes(conn: &mut DbConnection, team_id: &str, challenge_id: &str) -> Result<i64> {
+        Ok(submissions::table
+            .inner_join(verdicts::table)
+            .filter(submissions::team_id.eq(team_id))
+            .filter(submissions::challenge_id.eq(challenge_id))
+            .filter(verdicts::is_current.eq(true))
+            .filter(verdicts::passed.eq(true))
+            .count()
+            .get_result(conn)?)
+    }
+
+    /// The challenges (slugs) that a team's first pass on `slug` opened, by the ladder's rule
+    /// ([`unlocked`]): none when it had passed it before. Two first passes judged at the same
+    /// moment may both see two passes and report nothing; the ladder itself is still right.
+    pub fn opened_by_first_pass(
+        conn: &mut DbConnection,
+        event_id: &str,
+        team_id: &str,
+        slug: &str,
+    ) -> Result<Vec<String>> {
+        let ladder = Self::ladder(conn, event_id)?;
+        let Some(passed) = ladder.iter().find(|c| c.slug == slug) else {
+            return Ok(Vec::new());
+        };
+        if Self::passes(conn, team_id, &passed.id)? != 1 {
+            return Ok(Vec::new());
+        }
+        let solved = Self::solved_by(conn, team_id)?;
+        let mut before = solved.clone();
+        before.remove(&passed.id);
+        let open_now = unlocked(&ladder, &solved);
+        let open_before = unlocked(&ladder, &before);
+        Ok(ladder
+            .iter()
+            .filter(|c| open_now.contains(&c.id) && !open_before.contains(&c.id))
+            .map(|c| c.slug.clone())
+            .collect())
+    }
 }
 
 /// Which challenges of a ladder are open to a team that solved `solved`: the first one,

@@ -4,17 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::{
-    access::{self, EventAccess, EventStanding},
     db::{
         DbConnection, new_id, now,
         schema::{events, users},
     },
     error::{Error, Result},
-    models::{
-        role::{self, EventRole},
-        team::constant_time_eq,
-        user::User,
-    },
 };
 
 /// An event.
@@ -266,6 +260,22 @@ impl Event {
         self.phase_at(now())
     }
 
+    /// The first schedule boundary (start, freeze, end) after `at`, if any: the phase — and
+    /// with it the public board, the clock and who may submit — changes there and only there.
+    pub fn next_boundary(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
+        [Some(self.starts_at), self.freeze_at, Some(self.ends_at)]
+            .into_iter()
+            .flatten()
+            .filter(|boundary| *boundary > at)
+            .min()
+    }
+
+    /// How long after `at` until [`Event::next_boundary`], if there is one.
+    pub fn until_next_boundary(&self, at: NaiveDateTime) -> Option<std::time::Duration> {
+        self.next_boundary(at)
+            .map(|boundary| (boundary - at).to_std().unwrap_or_default())
+    }
+
     /// Creates an event; a taken slug is a 409.
     pub fn create(
         conn: &mut DbConnection,
@@ -346,117 +356,20 @@ impl Event {
             .ok_or(Error::NotFound("event"))
     }
 
+    /// Locks the user's row until the transaction ends (PostgreSQL): a double-clicked
+    /// registration waits there and then finds the role instead of colliding with it.
+    pub fn lock_user(conn: &mut DbConnection, user_id: &str) -> Result<()> {
+        diesel::update(users::table.find(user_id))
+            .set(users::id.eq(users::id))
+            .execute(conn)?;
+        Ok(())
+    }
+
     /// Every event, soonest first.
     pub fn list(conn: &mut DbConnection) -> Result<Vec<Event>> {
         Ok(events::table
             .order(events::starts_at.asc())
             .select(Event::as_select())
             .load(conn)?)
-    }
-
-    /// Creates an event as `creator`, who must be a portal organizer and becomes the event's
-    /// first organizer (so the role survives if the portal flag is ever withdrawn).
-    pub fn create_as(
-        conn: &mut DbConnection,
-        creator: &User,
-        settings: EventSettings,
-    ) -> Result<EventStanding> {
-        if !creator.is_portal_organizer {
-            return Err(Error::Forbidden(
-                "only portal organizers may create events".into(),
-            ));
-        }
-        let settings = settings.normalized();
-        conn.transaction(|conn| {
-            let event = Self::create(conn, settings, &creator.id)?;
-            role::grant(
-                conn,
-                &event.id,
-                &creator.id,
-                EventRole::Organizer,
-                Some(&creator.id),
-            )?;
-            Ok(EventStanding {
-                access: EventAccess {
-                    event,
-                    roles: vec![EventRole::Organizer],
-                    portal_organizer: true,
-                },
-                team_id: None,
-            })
-        })
-    }
-
-    /// Changes the settings of the event `slug` as `caller`, who must organize it; the
-    /// result is validated exactly as on creation.
-    pub fn edit_as(
-        conn: &mut DbConnection,
-        caller: &User,
-        slug: &str,
-        changes: EventChanges,
-    ) -> Result<EventStanding> {
-        let standing = access::event_standing(conn, caller, slug)?;
-        standing.access.require_organizer()?;
-        let settings = changes.apply_to(&standing.access.event)?;
-        let event = Self::update(conn, &standing.access.event.id, settings)?;
-        Ok(EventStanding {
-            access: EventAccess {
-                event,
-                ..standing.access
-            },
-            ..standing
-        })
-    }
-
-    /// Registers `user` as a participant of the event `slug`. Returns the caller's standing
-    /// and whether the registration is new: registering again is a no-op, not an error.
-    ///
-    /// Invite-mode events need their code (403 when it is missing or wrong); nobody can
-    /// register once the event has ended (409 `event_ended`).
-    pub fn register_participant(
-        conn: &mut DbConnection,
-        user: &User,
-        slug: &str,
-        invite_code: Option<&str>,
-    ) -> Result<(EventStanding, bool)> {
-        conn.transaction(|conn| {
-            // Touching the user's row locks it on PostgreSQL until commit: a double-clicked
-            // registration waits here and then finds the role instead of colliding with it.
-            diesel::update(users::table.find(&user.id))
-                .set(users::id.eq(users::id))
-                .execute(conn)?;
-            let mut standing = access::event_standing(conn, user, slug)?;
-            if standing.access.is_participant() {
-                return Ok((standing, false));
-            }
-            let event = &standing.access.event;
-            if event.phase() == Phase::Ended {
-                return Err(Error::conflict(
-                    "event_ended",
-                    "the event has ended; registration is closed",
-                ));
-            }
-            if event.registration == REGISTRATION_INVITE {
-                let presented = invite_code.map(str::trim).unwrap_or_default();
-                if presented.is_empty() {
-                    return Err(Error::forbidden(
-                        "invite_code_required",
-                        "this event is by invitation: registering needs its invite_code",
-                    ));
-                }
-                let expected = event.invite_code.as_deref().unwrap_or_default();
-                if expected.is_empty()
-                    || !constant_time_eq(expected.as_bytes(), presented.as_bytes())
-                {
-                    return Err(Error::forbidden(
-                        "invalid_invite_code",
-                        "the invite_code is not this event's invite code",
-                    ));
-                }
-            }
-            role::grant(conn, &event.id, &user.id, EventRole::Participant, None)?;
-            standing.access.roles.push(EventRole::Participant);
-            Ok((standing, true))
-        })
     }
 }

@@ -7,13 +7,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::{
-    access::{self, TeamRelation},
     db::{
         DbConnection, new_id, now,
         schema::{challenge_feedback, challenges, users},
     },
     error::{Error, Result},
-    models::{challenge::Challenge, note::staff_access, user::User},
 };
 
 /// Longest feedback line accepted, in characters.
@@ -62,23 +60,14 @@ pub struct FeedbackView {
 }
 
 impl Feedback {
-    /// Records `caller`'s feedback on a challenge of their team (members only: coaches and
-    /// organizers get 403, outsiders 404).
-    pub fn create_as(
-        conn: &mut DbConnection,
-        caller: &User,
+    /// A new piece of feedback, checked: 400 `invalid_difficulty` / `invalid_feedback`.
+    pub fn checked(
         team_id: &str,
-        challenge_slug: &str,
+        challenge_id: &str,
+        user_id: &str,
         difficulty: i32,
         text: &str,
-    ) -> Result<FeedbackView> {
-        let access = access::team_access(conn, caller, team_id)?;
-        if access.relation != TeamRelation::Member {
-            return Err(Error::Forbidden(
-                "only the team's members give feedback".into(),
-            ));
-        }
-        let challenge = Challenge::get_by_slug(conn, &access.event.id, challenge_slug)?;
+    ) -> Result<Feedback> {
         if !(1..=5).contains(&difficulty) {
             return Err(Error::bad_request(
                 "invalid_difficulty",
@@ -92,41 +81,31 @@ impl Feedback {
                 format!("feedback is one line of at most {MAX_FEEDBACK_CHARS} characters"),
             ));
         }
-        let feedback = Feedback {
+        Ok(Feedback {
             id: new_id(),
-            team_id: access.team.id.clone(),
-            challenge_id: challenge.id.clone(),
-            user_id: caller.id.clone(),
+            team_id: team_id.to_owned(),
+            challenge_id: challenge_id.to_owned(),
+            user_id: user_id.to_owned(),
             difficulty,
             text: text.to_owned(),
             created_at: now(),
-        };
-        diesel::insert_into(challenge_feedback::table)
-            .values(&feedback)
-            .execute(conn)?;
-        Ok(FeedbackView {
-            id: feedback.id,
-            team_id: feedback.team_id,
-            challenge: challenge.slug,
-            user_id: feedback.user_id,
-            author: caller.display_name.clone(),
-            difficulty,
-            text: feedback.text,
-            created_at: feedback.created_at.and_utc(),
         })
     }
 
-    /// The team's feedback, oldest first, for its coaches and the event's organizers.
-    pub fn list_as(
-        conn: &mut DbConnection,
-        caller: &User,
-        team_id: &str,
-    ) -> Result<Vec<FeedbackView>> {
-        let access = staff_access(conn, caller, team_id)?;
+    /// Stores a piece of feedback.
+    pub fn insert(conn: &mut DbConnection, feedback: &Feedback) -> Result<()> {
+        diesel::insert_into(challenge_feedback::table)
+            .values(feedback)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// A team's feedback with challenge and author, oldest first.
+    pub fn views_of_team(conn: &mut DbConnection, team_id: &str) -> Result<Vec<FeedbackView>> {
         let rows: Vec<(Feedback, String, String)> = challenge_feedback::table
             .inner_join(challenges::table)
             .inner_join(users::table)
-            .filter(challenge_feedback::team_id.eq(&access.team.id))
+            .filter(challenge_feedback::team_id.eq(team_id))
             .order((
                 challenge_feedback::created_at.asc(),
                 challenge_feedback::id.asc(),

@@ -8,13 +8,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::{
-    access::{self, TeamAccess, TeamRelation},
     db::{
         DbConnection, new_id, now,
         schema::{challenges, coach_notes, users},
     },
     error::{Error, Result},
-    models::{challenge::Challenge, user::User},
 };
 
 /// Longest note accepted, in characters.
@@ -72,18 +70,22 @@ impl CoachNote {
         serde_json::from_str(&self.tags).unwrap_or_default()
     }
 
-    /// Writes a note on `team_id` and `challenge_slug` as `caller`, who must coach the team
-    /// or organize its event (members and outsiders: 404).
-    pub fn create_as(
-        conn: &mut DbConnection,
-        caller: &User,
+    /// Stores a note; `text` and `tags` as [`CoachNote::checked`] returns them.
+    pub fn insert(conn: &mut DbConnection, note: &CoachNote) -> Result<()> {
+        diesel::insert_into(coach_notes::table)
+            .values(note)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// A new note, its text trimmed and tags normalized; 400 `invalid_note` / `invalid_tag`.
+    pub fn checked(
         team_id: &str,
-        challenge_slug: &str,
+        challenge_id: &str,
+        author_id: &str,
         text: &str,
         tags: &[String],
-    ) -> Result<NoteView> {
-        let access = staff_access(conn, caller, team_id)?;
-        let challenge = Challenge::get_by_slug(conn, &access.event.id, challenge_slug)?;
+    ) -> Result<(CoachNote, Vec<String>)> {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
             return Err(Error::bad_request(
@@ -94,35 +96,22 @@ impl CoachNote {
         let tags = normalize_tags(tags)?;
         let note = CoachNote {
             id: new_id(),
-            team_id: access.team.id.clone(),
-            challenge_id: challenge.id.clone(),
-            author_id: caller.id.clone(),
+            team_id: team_id.to_owned(),
+            challenge_id: challenge_id.to_owned(),
+            author_id: author_id.to_owned(),
             text: text.to_owned(),
             tags: serde_json::to_string(&tags).map_err(Error::internal)?,
             created_at: now(),
         };
-        diesel::insert_into(coach_notes::table)
-            .values(&note)
-            .execute(conn)?;
-        Ok(NoteView {
-            id: note.id,
-            team_id: note.team_id,
-            challenge: challenge.slug,
-            author_id: caller.id.clone(),
-            author: caller.display_name.clone(),
-            text: note.text,
-            tags,
-            created_at: note.created_at.and_utc(),
-        })
+        Ok((note, tags))
     }
 
-    /// The team's notes, oldest first, for its coaches and the event's organizers.
-    pub fn list_as(conn: &mut DbConnection, caller: &User, team_id: &str) -> Result<Vec<NoteView>> {
-        let access = staff_access(conn, caller, team_id)?;
+    /// A team's notes with their challenge and author, oldest first.
+    pub fn views_of_team(conn: &mut DbConnection, team_id: &str) -> Result<Vec<NoteView>> {
         let rows: Vec<(CoachNote, String, String)> = coach_notes::table
             .inner_join(challenges::table)
             .inner_join(users::table.on(users::id.eq(coach_notes::author_id)))
-            .filter(coach_notes::team_id.eq(&access.team.id))
+            .filter(coach_notes::team_id.eq(team_id))
             .order((coach_notes::created_at.asc(), coach_notes::id.asc()))
             .select((
                 CoachNote::as_select(),
@@ -153,25 +142,6 @@ impl CoachNote {
             .order((coach_notes::created_at.asc(), coach_notes::id.asc()))
             .select(CoachNote::as_select())
             .load(conn)?)
-    }
-}
-
-/// The team if `caller` coaches it or organizes its event; 404 for members and outsiders.
-pub fn staff_access(conn: &mut DbConnection, caller: &User, team_id: &str) -> Result<TeamAccess> {
-    let access = access::team_access(conn, caller, team_id)?;
-    match access.relation {
-        TeamRelation::Coach | TeamRelation::Organizer => Ok(access),
-        TeamRelation::Member => {
-            // A member who also organizes the event is staff too.
-            let organizes = caller.is_portal_organizer
-                || crate::models::role::roles_of(conn, &access.event.id, &caller.id)?
-                    .contains(&crate::models::role::EventRole::Organizer);
-            if organizes {
-                Ok(access)
-            } else {
-                Err(Error::NotFound("team"))
-            }
-        }
     }
 }
 

@@ -12,13 +12,11 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDateTime;
 
 use crate::{
-    access::{self, EventAccess},
     db::{
         DbConnection, now,
         schema::{event_roles, organizations, team_coaches, teams, users},
     },
     error::{Error, Result},
-    models::{team::Team, user::User},
 };
 
 /// A role in one event.
@@ -151,95 +149,33 @@ fn serialize_utc<S: serde::Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok
     at.and_utc().serialize(s)
 }
 
-/// Whether the caller (standing `access` in the event) may grant or revoke `role` for
-/// `target_id`: organizers only; event organizers handle `author` and `engineer`, portal
-/// organizers every role; nobody changes their own roles.
-pub fn check_may_assign(
-    access: &EventAccess,
-    caller_id: &str,
-    target_id: &str,
-    role: EventRole,
-) -> Result<()> {
-    access.require_organizer()?;
-    if caller_id == target_id {
-        return Err(Error::Forbidden(
-            "nobody grants or revokes their own roles".into(),
-        ));
-    }
-    if !access.portal_organizer && !matches!(role, EventRole::Author | EventRole::Engineer) {
-        return Err(Error::Forbidden(format!(
-            "event organizers grant and revoke author and engineer; {role} needs a portal organizer"
-        )));
-    }
-    Ok(())
-}
-
-/// Grants `role` in the event `slug` to `target_id` as `caller` (see [`check_may_assign`]).
-/// Returns the grant and whether it is new; an unknown user is a 404.
-pub fn grant_as(
+/// The holder of one role, with their name and organization.
+pub fn holder(
     conn: &mut DbConnection,
-    caller: &User,
-    slug: &str,
-    target_id: &str,
+    event_id: &str,
+    user_id: &str,
     role: EventRole,
-) -> Result<(RoleHolder, bool)> {
-    let access = access::event_access(conn, caller, slug)?;
-    check_may_assign(&access, &caller.id, target_id, role)?;
-    User::find(conn, target_id)?;
-    let new = !roles_of(conn, &access.event.id, target_id)?.contains(&role);
-    if new {
-        grant(conn, &access.event.id, target_id, role, Some(&caller.id))?;
-    }
-    let holder = load_holders(conn, &access.event.id, Some((target_id, role)))?
+) -> Result<RoleHolder> {
+    load_holders(conn, event_id, Some((user_id, role)))?
         .pop()
-        .ok_or(Error::NotFound("role"))?;
-    Ok((holder, new))
+        .ok_or(Error::NotFound("role"))
 }
 
-/// Revokes `role` in the event `slug` from `target_id` as `caller` (see
-/// [`check_may_assign`]). Revoking `engineer` also ends the user's coaching in the event, so
-/// that they lose access to those teams; a participant who is in a team cannot lose the role
-/// (409 `member_of_team`). A role not held is a 404.
-pub fn revoke_as(
-    conn: &mut DbConnection,
-    caller: &User,
-    slug: &str,
-    target_id: &str,
-    role: EventRole,
-) -> Result<()> {
-    let access = access::event_access(conn, caller, slug)?;
-    check_may_assign(&access, &caller.id, target_id, role)?;
-    let event_id = access.event.id;
-    if !roles_of(conn, &event_id, target_id)?.contains(&role) {
-        return Err(Error::NotFound("role"));
-    }
-    if role == EventRole::Participant && Team::of_member(conn, &event_id, target_id)?.is_some() {
-        return Err(Error::conflict(
-            "member_of_team",
-            "the participant is in a team of this event; the role cannot be revoked",
-        ));
-    }
-    conn.transaction(|conn| {
-        if role == EventRole::Engineer {
-            let coached = teams::table
-                .filter(teams::event_id.eq(&event_id))
-                .select(teams::id);
-            diesel::delete(
-                team_coaches::table
-                    .filter(team_coaches::user_id.eq(target_id))
-                    .filter(team_coaches::team_id.eq_any(coached)),
-            )
-            .execute(conn)?;
-        }
-        revoke(conn, &event_id, target_id, role)
-    })
-}
-
-/// Every role held in the event `slug`, for its organizers.
-pub fn list_as(conn: &mut DbConnection, caller: &User, slug: &str) -> Result<Vec<RoleHolder>> {
-    let access = access::event_access(conn, caller, slug)?;
-    access.require_organizer()?;
-    list(conn, &access.event.id)
+/// Ends `user_id`'s coaching of every team of `event_id`; the teams they coached.
+pub fn end_coaching(conn: &mut DbConnection, event_id: &str, user_id: &str) -> Result<Vec<String>> {
+    let coached: Vec<String> = team_coaches::table
+        .inner_join(teams::table)
+        .filter(teams::event_id.eq(event_id))
+        .filter(team_coaches::user_id.eq(user_id))
+        .select(team_coaches::team_id)
+        .load(conn)?;
+    diesel::delete(
+        team_coaches::table
+            .filter(team_coaches::user_id.eq(user_id))
+            .filter(team_coaches::team_id.eq_any(&coached)),
+    )
+    .execute(conn)?;
+    Ok(coached)
 }
 
 /// Every role held in `event_id`, by role then name.

@@ -37,6 +37,16 @@ pub struct ValidatorVersion {
 }
 
 impl ValidatorVersion {
+    /// The manifest this version was published with.
+    pub fn manifest(&self) -> Result<cohack_package::Manifest> {
+        serde_json::from_str(&self.manifest).map_err(|e| {
+            Error::internal(anyhow::anyhow!(
+                "manifest of validator version {}: {e}",
+                self.id
+            ))
+        })
+    }
+
     /// The version with this id.
     pub fn find(conn: &mut DbConnection, id: &str) -> Result<ValidatorVersion> {
         validator_versions::table

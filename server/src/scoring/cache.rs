@@ -10,7 +10,7 @@
 //! time-to-live, which bounds staleness when another instance made the change.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, BTreeSet, HashMap},
     sync::{
         Arc, RwLock,
         atomic::{AtomicU64, Ordering},
@@ -19,7 +19,6 @@ use std::{
 };
 
 use actix_web::web::Bytes;
-use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::{Standing, standings};
@@ -39,7 +38,7 @@ pub enum BoardView {
 }
 
 /// The leaderboard as served (`GET /api/v1/events/{slug}/leaderboard`).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LeaderboardBody {
     /// Event slug.
     pub event: String,
@@ -55,18 +54,55 @@ pub struct LeaderboardBody {
     pub rows: Vec<Standing>,
 }
 
+/// One computed board: the typed rows every page reads, and the JSON every API client, big
+/// screen and event channel gets — the same value, encoded once.
+#[derive(Debug)]
+pub struct Board {
+    /// The board.
+    pub body: LeaderboardBody,
+    /// `body` as JSON, as `GET /events/{slug}/leaderboard` serves it.
+    pub json: Bytes,
+}
+
+impl Board {
+    /// Encodes a board once.
+    pub fn from_body(body: LeaderboardBody) -> Result<Arc<Board>> {
+        let json = Bytes::from(serde_json::to_vec(&body).map_err(Error::internal)?);
+        Ok(Arc::new(Board { body, json }))
+    }
+
+    /// Per team id, the challenges it attempted (a judged submission, solved or not), read
+    /// off the board — which respects the freeze — so that no screen costs a query of its own.
+    pub fn attempted(&self) -> BTreeMap<String, BTreeSet<String>> {
+        self.body
+            .rows
+            .iter()
+            .map(|row| {
+                let tried: BTreeSet<String> = row
+                    .progress
+                    .iter()
+                    .filter(|p| p.attempted)
+                    .map(|p| p.challenge.clone())
+                    .collect();
+                (row.team.id.clone(), tried)
+            })
+            .filter(|(_, tried)| !tried.is_empty())
+            .collect()
+    }
+}
+
 struct Boards {
     generation: u64,
     valid_until: Instant,
-    public: Bytes,
-    full: Bytes,
+    public: Arc<Board>,
+    full: Arc<Board>,
 }
 
 impl Boards {
-    fn pick(&self, view: BoardView) -> Bytes {
+    fn pick(&self, view: BoardView) -> Arc<Board> {
         match view {
-            BoardView::Public => self.public.clone(),
-            BoardView::Full => self.full.clone(),
+            BoardView::Public => Arc::clone(&self.public),
+            BoardView::Full => Arc::clone(&self.full),
         }
     }
 }
@@ -156,16 +192,22 @@ impl LeaderboardCache {
     /// The board of the event `slug` as JSON bytes; during a recomputation another request
     /// started, the board it replaces (readers never queue).
     pub async fn get(&self, slug: &str, view: BoardView) -> Result<Bytes> {
+        Ok(self.board(slug, view, false).await?.json.clone())
+    }
+
+    /// The board of the event `slug`, typed and encoded (pages read the rows), with the
+    /// same freshness as [`LeaderboardCache::get`].
+    pub async fn get_board(&self, slug: &str, view: BoardView) -> Result<Arc<Board>> {
         self.board(slug, view, false).await
     }
 
     /// The board as of the latest invalidation, waiting for a recomputation in progress:
     /// for pushes, which must not send the board being replaced.
     pub async fn get_current(&self, slug: &str, view: BoardView) -> Result<Bytes> {
-        self.board(slug, view, true).await
+        Ok(self.board(slug, view, true).await?.json.clone())
     }
 
-    async fn board(&self, slug: &str, view: BoardView, current: bool) -> Result<Bytes> {
+    async fn board(&self, slug: &str, view: BoardView, current: bool) -> Result<Arc<Board>> {
         let event_id = self.event_id(slug).await?;
         let slot = self.slot(&event_id);
         let boards = match slot.fresh() {
@@ -214,38 +256,29 @@ impl LeaderboardCache {
             })
             .await?;
         let generated_at = now();
-        let body = |rows: Vec<Standing>, frozen: bool| -> Result<Bytes> {
-            serde_json::to_vec(&LeaderboardBody {
+        let body = |rows: Vec<Standing>, frozen: bool| {
+            Board::from_body(LeaderboardBody {
                 event: event.slug.clone(),
                 frozen,
                 freeze_at: event.freeze_at.map(|f| f.and_utc()),
                 generated_at: generated_at.and_utc(),
                 rows,
             })
-            .map(Bytes::from)
-            .map_err(Error::internal)
         };
-        let full_bytes = body(full, false)?;
+        let full = body(full, false)?;
         let public = match frozen {
             Some(rows) => body(rows, true)?,
-            None => full_bytes.clone(),
+            None => Arc::clone(&full),
         };
+        // The public view can change by the clock alone at the next boundary (freeze, end).
+        let until_boundary = event
+            .until_next_boundary(generated_at)
+            .unwrap_or(Duration::MAX);
         Ok(Boards {
             generation,
-            valid_until: Instant::now() + self.ttl.min(until_next_boundary(&event, generated_at)),
+            valid_until: Instant::now() + self.ttl.min(until_boundary),
             public,
-            full: full_bytes,
+            full,
         })
     }
-}
-
-/// Time until the public view can change by the clock alone (freeze or end).
-fn until_next_boundary(event: &Event, at: NaiveDateTime) -> Duration {
-    [event.freeze_at, Some(event.ends_at), Some(event.starts_at)]
-        .into_iter()
-        .flatten()
-        .filter(|boundary| *boundary > at)
-        .map(|boundary| (boundary - at).to_std().unwrap_or_default())
-        .min()
-        .unwrap_or(Duration::MAX)
 }

@@ -16,10 +16,9 @@
 //! The frozen (public, between `freeze_at` and `ends_at`) view applies the same rule to the
 //! submissions made before `freeze_at`.
 
-pub mod attempts;
 pub mod cache;
 
-pub use cache::{BoardView, LeaderboardCache};
+pub use cache::{Board, BoardView, LeaderboardCache};
 
 use std::collections::HashMap;
 

@@ -102,7 +102,9 @@ impl PageContext {
                 "cross-site form posts are refused",
             ));
         }
-        if self.csrf_is_new || !constant_time_eq(presented.as_bytes(), self.csrf.as_bytes()) {
+        if self.csrf_is_new
+            || !crate::auth::constant_time_eq(presented.as_bytes(), self.csrf.as_bytes())
+        {
             return Err(Error::forbidden(
                 "csrf_failed",
                 "this form has expired: reload the page and try again",
@@ -238,10 +240,6 @@ pub fn safe_next(next: Option<&str>) -> String {
         }
         _ => "/".to_owned(),
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn is_token_shaped(value: &str) -> bool {

@@ -11,16 +11,14 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::{
+    actions::challenges::rejudge,
     error::Result,
     insights::{
         authoring::{self, AuthorChallenge},
         render::human,
         stats::Distribution,
     },
-    judge::{
-        rejudge,
-        views::{OutcomeView, RejudgeReport, SampleRow},
-    },
+    judge::views::{OutcomeView, RejudgeReport, SampleRow},
     models::{event::Event, team::Team},
     web::{PageContext, context::Chrome},
 };

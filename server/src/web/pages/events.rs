@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::{
     access::{self, EventStanding},
+    actions::{events, teams},
     api::events::{CreateEventRequest, UpdateEventRequest},
     auth::accounts,
     error::{Error, Result},
@@ -196,10 +197,7 @@ async fn register(
     let slug = slug.into_inner();
     let code = Some(form.into_inner().invite_code).filter(|c| !c.trim().is_empty());
     let target = format!("/events/{slug}");
-    ctx.state()
-        .db
-        .write(move |conn| Event::register_participant(conn, &user, &slug, code.as_deref()))
-        .await?;
+    events::register(ctx.state(), &user, &slug, code.as_deref()).await?;
     Ok(ctx.redirect(&target))
 }
 
@@ -220,12 +218,7 @@ async fn create_team(
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let name = form.into_inner().name;
-    let details = ctx
-        .state()
-        .db
-        .write(move |conn| Team::create_as(conn, &user, &slug, &name))
-        .await?;
-    crate::api::teams::team_created(ctx.state(), &details);
+    let details = teams::create(ctx.state(), &user, &slug, &name).await?;
     Ok(ctx.redirect(&format!("/teams/{}", details.team.id)))
 }
 
@@ -257,29 +250,16 @@ async fn join_page(
     let code = query.into_inner().code.unwrap_or_default();
     let team_id = team_id.into_inner();
     let user = ctx.user.as_ref().map(|u| u.user.clone());
-    let (team, event, registered) = {
+    let teams::Invitation {
+        team,
+        event,
+        registered,
+    } = {
         let code = code.clone();
         let team_id = team_id.clone();
         ctx.state()
             .db
-            .run(move |conn| {
-                let team = Team::find(conn, &team_id).map_err(|_| Error::NotFound("team"))?;
-                // A wrong code and an unknown team look the same, as in the API.
-                if !crate::models::team::constant_time_eq(
-                    team.invite_code.as_bytes(),
-                    code.trim().as_bytes(),
-                ) {
-                    return Err(Error::NotFound("team"));
-                }
-                let event = Event::find(conn, &team.event_id)?;
-                let registered = match user {
-                    Some(user) => {
-                        role::roles_of(conn, &event.id, &user.id)?.contains(&EventRole::Participant)
-                    }
-                    None => false,
-                };
-                Ok((team, event, registered))
-            })
+            .run(move |conn| teams::invitation(conn, user.as_ref(), &team_id, &code))
             .await?
     };
     let here = format!("/teams/{team_id}/join?code={}", urlencode(&code));
@@ -313,24 +293,9 @@ async fn join_team(
     let user = ctx.require_user()?.user.clone();
     let team_id = team_id.into_inner();
     let form = form.into_inner();
-    let details = ctx
-        .state()
-        .db
-        .write(move |conn| {
-            let team = Team::find(conn, &team_id).map_err(|_| Error::NotFound("team"))?;
-            if !crate::models::team::constant_time_eq(
-                team.invite_code.as_bytes(),
-                form.code.trim().as_bytes(),
-            ) {
-                return Err(Error::NotFound("team"));
-            }
-            let event = Event::find(conn, &team.event_id)?;
-            let event_code = Some(form.event_invite_code.as_str()).filter(|c| !c.is_empty());
-            Event::register_participant(conn, &user, &event.slug, event_code)?;
-            Team::join_as(conn, &user, &team_id, &form.code)
-        })
-        .await?;
-    crate::api::teams::member_joined(ctx.state(), &details);
+    let event_code = Some(form.event_invite_code.as_str()).filter(|c| !c.is_empty());
+    let details =
+        teams::register_and_join(ctx.state(), &user, &team_id, &form.code, event_code).await?;
     Ok(ctx.redirect(&format!("/teams/{}", details.team.id)))
 }
 
@@ -470,12 +435,7 @@ async fn create_event(ctx: PageContext, form: web::Form<EventForm>) -> Result<Ht
         .create_request()
         .and_then(CreateEventRequest::into_settings)
     {
-        Ok(settings) => {
-            ctx.state()
-                .db
-                .write(move |conn| Event::create_as(conn, &user, settings))
-                .await
-        }
+        Ok(settings) => events::create(ctx.state(), &user, settings).await,
         Err(e) => Err(e),
     };
     match created {

@@ -7,7 +7,7 @@
 //! Every form posts with the hidden `csrf` field and answers with a 303 back to the page
 //! (`?done=…` says what happened); a refused change shows the page again with the reason.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use actix_web::{HttpResponse, get, http::StatusCode, post, web};
 use askama::Template;
@@ -15,29 +15,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     access,
-    api::{
-        events::{UpdateEventRequest, event_updated},
-        teams::{coach_assigned, coach_removed},
-    },
+    actions::workspace as actions,
+    actions::{events, roles, teams},
+    api::events::UpdateEventRequest,
     error::{Error, Result},
     insights::{self, CliffFilter, render},
-    live::actions,
     models::{
         announcement::Announcement,
         challenge::Challenge,
         event::Event,
         help_call::HelpCall,
         role::{self, EventRole},
-        team::{Person, Team},
-        user::User,
+        team::Person,
     },
-    scoring::{BoardView, attempts},
+    scoring::{Board, BoardView, cache::LeaderboardBody},
     web::{
         PageContext,
         context::Chrome,
         markdown,
         pages::{
-            board::{self, BoardBody, Column, RowView},
+            board::{self, Column, RowView},
             events::{EventForm, phase_class, phase_label},
         },
     },
@@ -158,12 +155,11 @@ struct ManageData {
     teams: Vec<crate::models::team::TeamDetails>,
     announcements: Vec<crate::models::announcement::AnnouncementView>,
     ladder: Vec<Challenge>,
-    attempted: attempts::Attempted,
     calls: Vec<HelpCall>,
     cliffs: insights::CliffsReport,
 }
 
-async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, BoardBody)> {
+async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, Arc<Board>)> {
     let user = ctx.require_user()?.user.clone();
     let owned = slug.to_owned();
     let data = ctx
@@ -175,18 +171,21 @@ async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, BoardBody)> 
             let event = access.event;
             Ok::<_, Error>(ManageData {
                 roles: role::list(conn, &event.id)?,
-                teams: Team::list_as(conn, &user, &owned)?,
+                teams: teams::list(conn, &user, &owned)?,
                 announcements: Announcement::of_event(conn, &event.id, None, 20)?,
                 ladder: Challenge::ladder(conn, &event.id)?,
-                attempted: attempts::attempted(conn, &event, None)?,
                 calls: HelpCall::of_event(conn, &event.id, true, None)?,
                 cliffs: insights::cliffs_report_as(conn, &user, &owned, &CliffFilter::default())?,
                 event,
             })
         })
         .await?;
-    let bytes = ctx.state().leaderboard.get(slug, BoardView::Full).await?;
-    Ok((data, BoardBody::parse(&bytes)?))
+    let board = ctx
+        .state()
+        .leaderboard
+        .get_board(slug, BoardView::Full)
+        .await?;
+    Ok((data, board))
 }
 
 async fn render_page(
@@ -291,7 +290,7 @@ async fn render_page(
         engineers,
         teams,
         announcements,
-        rows: board::rows(&body, &columns, &data.attempted),
+        rows: board::rows(&body.body, &columns, &body.attempted()),
         columns,
         help: HelpRow::of(&data.calls, &names),
         cliffs,
@@ -366,14 +365,9 @@ async fn update_settings(
         .update_request()
         .and_then(UpdateEventRequest::into_changes);
     let result = match changes {
-        Ok(changes) => {
-            let owned = slug.clone();
-            ctx.state()
-                .db
-                .write(move |conn| Event::edit_as(conn, &user, &owned, changes))
-                .await
-                .map(|standing| event_updated(ctx.state(), &standing.access.event.id))
-        }
+        Ok(changes) => events::edit(ctx.state(), &user, &slug, changes)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     after_form(&ctx, &slug, result, "settings", Some(form)).await
@@ -397,21 +391,12 @@ async fn grant_role(
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let form = form.into_inner();
-    let owned = slug.clone();
-    let result = ctx
-        .state()
-        .db
-        .write(move |conn| {
-            let role: EventRole = form.role.parse()?;
-            let target = User::find_by_email(conn, form.email.trim())?.ok_or_else(|| {
-                Error::bad_request(
-                    "unknown_email",
-                    "nobody has an account with this email yet: ask them to sign up first",
-                )
-            })?;
-            role::grant_as(conn, &user, &owned, &target.id, role).map(|_| ())
-        })
-        .await;
+    let result = match form.role.parse::<EventRole>() {
+        Ok(role) => roles::grant_by_email(ctx.state(), &user, &slug, &form.email, role)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
     after_form(&ctx, &slug, result, "role", None).await
 }
 
@@ -433,15 +418,10 @@ async fn revoke_role(
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let form = form.into_inner();
-    let owned = slug.clone();
-    let result = ctx
-        .state()
-        .db
-        .write(move |conn| {
-            let role: EventRole = form.role.parse()?;
-            role::revoke_as(conn, &user, &owned, &form.user_id, role)
-        })
-        .await;
+    let result = match form.role.parse::<EventRole>() {
+        Ok(role) => roles::revoke(ctx.state(), &user, &slug, &form.user_id, role).await,
+        Err(e) => Err(e),
+    };
     after_form(&ctx, &slug, result, "revoked", None).await
 }
 
@@ -463,12 +443,9 @@ async fn assign_coach(
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let form = form.into_inner();
-    let result = ctx
-        .state()
-        .db
-        .write(move |conn| Team::assign_coach_as(conn, &user, &form.team_id, &form.user_id))
+    let result = teams::assign_coach(ctx.state(), &user, &form.team_id, &form.user_id)
         .await
-        .map(|(details, new)| coach_assigned(ctx.state(), &details, new));
+        .map(|_| ());
     after_form(&ctx, &slug, result, "coach", None).await
 }
 
@@ -482,13 +459,9 @@ async fn remove_coach(
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let form = form.into_inner();
-    let removed = form.user_id.clone();
-    let result = ctx
-        .state()
-        .db
-        .write(move |conn| Team::remove_coach_as(conn, &user, &form.team_id, &form.user_id))
+    let result = teams::remove_coach(ctx.state(), &user, &form.team_id, &form.user_id)
         .await
-        .map(|team| coach_removed(ctx.state(), &team, &removed));
+        .map(|_| ());
     after_form(&ctx, &slug, result, "uncoached", None).await
 }
 
@@ -516,9 +489,9 @@ async fn post_announcement(
 
 /// The organizer's live grid: the full (never frozen) board and every attempt.
 #[derive(Debug, Serialize)]
-struct Progress {
-    board: serde_json::Value,
-    attempted: attempts::Attempted,
+struct Progress<'a> {
+    board: &'a LeaderboardBody,
+    attempted: board::Attempted,
 }
 
 /// `GET /events/{slug}/manage/progress`: what the live view re-renders from (organizers).
@@ -527,20 +500,21 @@ async fn progress(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRespo
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let owned = slug.clone();
-    let attempted = ctx
-        .state()
+    ctx.state()
         .db
-        .run(move |conn| {
-            let access = access::event_access(conn, &user, &owned)?;
-            access.require_organizer()?;
-            attempts::attempted(conn, &access.event, None)
-        })
+        .run(move |conn| access::event_access(conn, &user, &owned)?.require_organizer())
         .await?;
-    let bytes = ctx.state().leaderboard.get(&slug, BoardView::Full).await?;
-    let board = serde_json::from_slice(&bytes).map_err(Error::internal)?;
+    let board = ctx
+        .state()
+        .leaderboard
+        .get_board(&slug, BoardView::Full)
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(Progress { board, attempted }))
+        .json(Progress {
+            board: &board.body,
+            attempted: board.attempted(),
+        }))
 }
 
 async fn cliffs_report(ctx: &PageContext, slug: String) -> Result<insights::CliffsReport> {

@@ -24,12 +24,12 @@ use serde::Deserialize;
 
 use crate::{
     access::TeamRelation,
-    error::{Error, Result},
-    judge::{
-        ladder::{self, TeamWorkspace},
-        submit::{self, SubmitOutcome, SubmitRequest},
-        views::{LadderChallenge, SubmissionSummary, SubmissionView},
+    actions::{
+        challenges::ladder::{self, TeamWorkspace},
+        submissions::{self as submit, SubmitOutcome, SubmitRequest},
     },
+    error::{Error, Result},
+    judge::views::{LadderChallenge, SubmissionSummary, SubmissionView},
     models::{event::Phase, team::Person},
     web::{
         PageContext,
@@ -254,23 +254,10 @@ async fn workspace_page(
     } = workspace;
     let is_member = relation == TeamRelation::Member;
 
-    // The selected challenge: the one asked for, else the first open one not yet solved,
-    // else the last open one.
     let wanted = query
         .challenge
         .or_else(|| shown.as_ref().map(|s| s.challenge.clone()));
-    let open = |c: &&LadderChallenge| !c.locked;
-    let selected_slug = wanted
-        .filter(|slug| ladder.challenges.iter().any(|c| &c.slug == slug))
-        .or_else(|| {
-            ladder
-                .challenges
-                .iter()
-                .filter(open)
-                .find(|c| !c.solved)
-                .or_else(|| ladder.challenges.iter().rfind(|c| !c.locked))
-                .map(|c| c.slug.clone())
-        });
+    let selected_slug = ladder.focus(wanted.as_deref()).map(|c| c.slug.clone());
     let state_of = |c: &LadderChallenge| match (c.solved, c.locked) {
         (true, _) => "solved",
         (false, true) => "locked",

@@ -12,6 +12,7 @@ use diesel::Connection;
 
 use crate::{
     access,
+    actions::announce::{Change, announce},
     error::{Error, ErrorDetail, Result},
     judge::{
         LoadedVersion,
@@ -149,12 +150,12 @@ pub async fn publish(
         config_defaults: manifest.config,
         limits,
     }));
-    state.leaderboard.invalidate(&event.id);
-    state
-        .live
-        .publish(crate::live::LiveEvent::LeaderboardChanged {
+    announce(
+        state,
+        Change::LadderChanged {
             event_id: event.id.clone(),
-        });
+        },
+    );
     tracing::info!(
         event = %event.slug,
         challenge = %challenge.slug,

@@ -12,10 +12,10 @@
 use std::collections::HashSet;
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use cohack_package::Manifest;
 
 use crate::{
     access::{self, TeamRelation},
+    actions::announce::{Change, announce},
     db::DbConnection,
     error::{Error, Result},
     judge::views::{ChallengeAdmin, FileView, Ladder, LadderChallenge, Materials},
@@ -135,28 +135,36 @@ pub fn ladder(conn: &mut DbConnection, user: &User, event_slug: &str) -> Result<
     Ok(view)
 }
 
-/// Applies the organizers' edits to a challenge (organizers only).
-pub fn update_challenge(
-    conn: &mut DbConnection,
+/// Applies the organizers' edits to a challenge (organizers only). Titles and order show on
+/// the board, so it is refreshed.
+pub async fn update_challenge(
+    state: &AppState,
     user: &User,
     event_slug: &str,
     challenge_slug: &str,
     changes: ChallengeChanges,
-) -> Result<(String, ChallengeAdmin)> {
-    let standing = access::event_access(conn, user, event_slug)?;
-    standing.require_organizer()?;
-    let challenge = Challenge::get_by_slug(conn, &standing.event.id, challenge_slug)?;
-    let defaults = match &challenge.live_version_id {
-        Some(id) => {
-            let version = ValidatorVersion::find(conn, id)?;
-            serde_json::from_str::<Manifest>(&version.manifest)
-                .map_err(Error::internal)?
-                .config
-        }
-        None => Default::default(),
-    };
-    let updated = Challenge::apply_changes(conn, &challenge, changes, &defaults)?;
-    Ok((standing.event.id, ChallengeAdmin::from(&updated)))
+) -> Result<ChallengeAdmin> {
+    let (user, event_slug, challenge_slug) = (
+        user.clone(),
+        event_slug.to_owned(),
+        challenge_slug.to_owned(),
+    );
+    let (event_id, view) = state
+        .db
+        .write(move |conn| {
+            let standing = access::event_access(conn, &user, &event_slug)?;
+            standing.require_organizer()?;
+            let challenge = Challenge::get_by_slug(conn, &standing.event.id, &challenge_slug)?;
+            let defaults = match &challenge.live_version_id {
+                Some(id) => ValidatorVersion::find(conn, id)?.manifest()?.config,
+                None => Default::default(),
+            };
+            let updated = Challenge::apply_changes(conn, &challenge, changes, &defaults)?;
+            Ok::<_, Error>((standing.event.id, ChallengeAdmin::from(&updated)))
+        })
+        .await?;
+    announce(state, Change::LadderChanged { event_id });
+    Ok(view)
 }
 
 /// A team's materials for a challenge: what the validator's `materials(team)` hands out.

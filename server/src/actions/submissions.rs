@@ -18,20 +18,21 @@ use utoipa::ToSchema;
 
 use crate::{
     access::{self, TeamRelation},
+    actions::announce::{Change, announce},
+    actions::challenges::ladder::{ensure_unlocked, not_running},
     db::{DbConnection, new_id, now},
     error::{Error, Result},
     judge::{
-        ladder::{ensure_unlocked, not_running},
         run::judge_submission,
         views::{Audience, SubmissionList, SubmissionView, submission_summary, submission_view},
     },
-    live::LiveEvent,
     models::{
         challenge::Challenge,
         event::Phase,
         role::{self, EventRole},
         submission::{Submission, SubmissionFile, SubmissionStatus},
         user::User,
+        validator_version::ValidatorVersion,
         verdict::Verdict,
     },
     state::AppState,
@@ -138,7 +139,8 @@ pub async fn submit(
     request: SubmitRequest,
 ) -> Result<SubmitOutcome> {
     let (caller, team, slug) = (user.clone(), team_id.to_owned(), request.challenge.clone());
-    let (team, challenge) = state
+    let judge = state.clone();
+    let (team, challenge, limits) = state
         .db
         .run(move |conn| {
             let access = access::team_access(conn, &caller, &team)?;
@@ -153,13 +155,16 @@ pub async fn submit(
                 return Err(not_running(&access.event));
             }
             ensure_unlocked(conn, &challenge, &access.team.id)?;
-            Ok::<_, Error>((access.team, challenge))
+            // The limits come from the live version's manifest: nothing is loaded or
+            // compiled before the submission is stored.
+            let version_id = challenge.live_version_id.as_deref().ok_or_else(|| {
+                Error::conflict("no_live_version", "this challenge has no validator yet")
+            })?;
+            let manifest = ValidatorVersion::find(conn, version_id)?.manifest()?;
+            let limits = judge.judge.limits_for(&manifest);
+            Ok::<_, Error>((access.team, challenge, limits))
         })
         .await?;
-    let version_id = challenge
-        .live_version_id
-        .clone()
-        .ok_or_else(|| Error::conflict("no_live_version", "this challenge has no validator yet"))?;
 
     let answer = request.answer.unwrap_or_default();
     let files = decode_files(request.files.unwrap_or_default())?;
@@ -169,7 +174,6 @@ pub async fn submit(
             "send a short answer, files, or both",
         ));
     }
-    let limits = state.judge.version(&state.db, &version_id).await?.limits;
     if files.len() > limits.max_submission_files {
         return Err(Error::bad_request(
             "too_many_files",
@@ -227,12 +231,15 @@ pub async fn submit(
         .db
         .write(move |conn| Submission::insert(conn, &stored, &rows))
         .await?;
-    state.live.publish(LiveEvent::Submission {
-        team_id: submission.team_id.clone(),
-        submission_id: submission.id.clone(),
-        challenge: challenge.slug.clone(),
-        submitted_by: submission.submitted_by.clone(),
-    });
+    announce(
+        &state,
+        Change::Submitted {
+            team_id: submission.team_id.clone(),
+            submission_id: submission.id.clone(),
+            challenge: challenge.slug.clone(),
+            submitted_by: submission.submitted_by.clone(),
+        },
+    );
 
     // Committed: from here on the submission is judged even if this request goes away.
     let judge = {

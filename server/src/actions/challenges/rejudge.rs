@@ -8,12 +8,12 @@ use futures_util::StreamExt;
 
 use crate::{
     access,
+    actions::announce::{Change, announce},
     error::{Error, Result},
     judge::{
         run::{load, run},
         views::{OutcomeView, RejudgeChange, RejudgeReport},
     },
-    live::LiveEvent,
     models::{
         challenge::Challenge, submission::Submission, user::User,
         validator_version::ValidatorVersion, verdict::Verdict,
@@ -75,10 +75,12 @@ pub async fn rejudge(
         .buffered(16)
         .collect()
         .await;
-    state.leaderboard.invalidate(&challenge.event_id);
-    state.live.publish(LiveEvent::LeaderboardChanged {
-        event_id: challenge.event_id.clone(),
-    });
+    announce(
+        state,
+        Change::Rejudged {
+            event_id: challenge.event_id.clone(),
+        },
+    );
 
     let mut changed = Vec::new();
     for result in results {

@@ -1,0 +1,155 @@
+//! Event actions: create an event, change its settings, register for it.
+
+use diesel::Connection;
+
+use crate::{
+    access::{self, EventAccess, EventStanding},
+    actions::announce::{Change, announce},
+    auth::constant_time_eq,
+    db::DbConnection,
+    error::{Error, Result},
+    models::{
+        event::{Event, EventChanges, EventSettings, Phase, REGISTRATION_INVITE},
+        role::{self, EventRole},
+        user::User,
+    },
+    state::AppState,
+};
+
+/// Creates an event as `creator`, who must be a portal organizer and becomes the event's
+/// first organizer (so the role survives if the portal flag is ever withdrawn).
+pub async fn create(
+    state: &AppState,
+    creator: &User,
+    settings: EventSettings,
+) -> Result<EventStanding> {
+    if !creator.is_portal_organizer {
+        return Err(Error::Forbidden(
+            "only portal organizers may create events".into(),
+        ));
+    }
+    let settings = settings.normalized();
+    let creator = creator.clone();
+    state
+        .db
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let event = Event::create(conn, settings, &creator.id)?;
+                role::grant(
+                    conn,
+                    &event.id,
+                    &creator.id,
+                    EventRole::Organizer,
+                    Some(&creator.id),
+                )?;
+                Ok(EventStanding {
+                    access: EventAccess {
+                        event,
+                        roles: vec![EventRole::Organizer],
+                        portal_organizer: true,
+                    },
+                    team_id: None,
+                })
+            })
+        })
+        .await
+}
+
+/// Changes the settings of the event `slug` as `caller`, who must organize it; the result is
+/// validated exactly as on creation. The schedule decides when the public board freezes and
+/// unfreezes, so the board and every clock are refreshed.
+pub async fn edit(
+    state: &AppState,
+    caller: &User,
+    slug: &str,
+    changes: EventChanges,
+) -> Result<EventStanding> {
+    let (caller, slug) = (caller.clone(), slug.to_owned());
+    let standing = state
+        .db
+        .write(move |conn| {
+            let standing = access::event_standing(conn, &caller, &slug)?;
+            standing.access.require_organizer()?;
+            let settings = changes.apply_to(&standing.access.event)?;
+            let event = Event::update(conn, &standing.access.event.id, settings)?;
+            Ok::<_, Error>(EventStanding {
+                access: EventAccess {
+                    event,
+                    ..standing.access
+                },
+                ..standing
+            })
+        })
+        .await?;
+    announce(
+        state,
+        Change::EventUpdated {
+            event_id: standing.access.event.id.clone(),
+        },
+    );
+    Ok(standing)
+}
+
+/// Registers `user` as a participant of the event `slug`. Returns the caller's standing and
+/// whether the registration is new: registering again is a no-op, not an error.
+///
+/// Invite-mode events need their code (403 `invite_code_required` / `invalid_invite_code`);
+/// nobody can register once the event has ended (409 `event_ended`).
+pub async fn register(
+    state: &AppState,
+    user: &User,
+    slug: &str,
+    invite_code: Option<&str>,
+) -> Result<(EventStanding, bool)> {
+    let (user, slug, code) = (
+        user.clone(),
+        slug.to_owned(),
+        invite_code.map(str::to_owned),
+    );
+    state
+        .db
+        .write(move |conn| {
+            conn.transaction(|conn| register_in(conn, &user, &slug, code.as_deref()))
+        })
+        .await
+}
+
+/// Registering, inside the caller's transaction.
+pub(crate) fn register_in(
+    conn: &mut DbConnection,
+    user: &User,
+    slug: &str,
+    invite_code: Option<&str>,
+) -> Result<(EventStanding, bool)> {
+    Event::lock_user(conn, &user.id)?;
+    let mut standing = access::event_standing(conn, user, slug)?;
+    if standing.access.is_participant() {
+        return Ok((standing, false));
+    }
+    let event = &standing.access.event;
+    if event.phase() == Phase::Ended {
+        return Err(Error::conflict(
+            "event_ended",
+            "the event has ended; registration is closed",
+        ));
+    }
+    if event.registration == REGISTRATION_INVITE {
+        let presented = invite_code.map(str::trim).unwrap_or_default();
+        if presented.is_empty() {
+            return Err(Error::forbidden(
+                "invite_code_required",
+                "this event is by invitation: registering needs its invite_code",
+            ));
+        }
+        let expected = event.invite_code.as_deref().unwrap_or_default();
+        if expected.is_empty() || !constant_time_eq(expected.as_bytes(), presented.as_bytes()) {
+            return Err(Error::forbidden(
+                "invalid_invite_code",
+                "the invite_code is not this event's invite code",
+            ));
+        }
+    }
+    role::grant(conn, &event.id, &user.id, EventRole::Participant, None)?;
+    standing.access.roles.push(EventRole::Participant);
+    Ok((standing, true))
+}

@@ -1,0 +1,29 @@
+//! Actions: what a caller may do, one function per use case, grouped by area.
+//!
+//! Each action authorizes the caller ([`crate::access`]), writes in one transaction through
+//! the models, and then announces what changed through [`announce`] — the one place that owns
+//! the consequences (board refresh, live pushes, activity, sockets closed). The edges (the
+//! JSON API, the web pages, the CLI, the sockets) parse their input, call one action and
+//! render its result; they never reach below it.
+//!
+//! Actions that only read take a connection (`fn(&mut DbConnection, &User, …)`), so that an
+//! edge can compose several in one trip to the database; actions that write take the
+//! [`crate::state::AppState`] and are `async`, because they announce after committing.
+//!
+//! - [`events`]: create, edit, register;
+//! - [`teams`]: form, join (also through an invite link), view, list, coaches;
+//! - [`roles`]: grant, revoke, list;
+//! - [`observations`]: coaches' notes and participants' feedback;
+//! - [`submissions`]: submit, read submissions back;
+//! - [`challenges`]: publish, the ladder as a caller sees it, settings, materials, rejudge;
+//! - [`workspace`]: what people do in a team's workspace and at the event (chat, help calls,
+//!   documents, presence, announcements), used by the sockets and the REST endpoints alike.
+
+pub mod announce;
+pub mod challenges;
+pub mod events;
+pub mod observations;
+pub mod roles;
+pub mod submissions;
+pub mod teams;
+pub mod workspace;

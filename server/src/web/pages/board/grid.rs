@@ -1,0 +1,268 @@
+//! The big screen's grid: the ladder as columns, one row per ranked team with a cell per
+//! challenge (first to solve, solved, attempted, untouched), and the clock's countdown. The
+//! organizer's live view draws the same grid from the full board.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDateTime;
+
+use crate::{
+    models::{
+        challenge::Challenge,
+        event::{Event, Phase},
+    },
+    scoring::{ChallengeProgress, cache::LeaderboardBody},
+};
+
+/// Per team id, the slugs of the challenges it attempted.
+pub type Attempted = BTreeMap<String, BTreeSet<String>>;
+
+/// A column of the progress grid: one challenge of the ladder.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Challenge slug.
+    pub slug: String,
+    /// Place on the ladder (1 first).
+    pub position: i32,
+    /// Title; empty before the start (nothing of the ladder is public then).
+    pub title: String,
+}
+
+/// One cell of the grid as rendered.
+#[derive(Debug, Clone)]
+pub struct CellView {
+    /// Challenge slug.
+    pub slug: String,
+    /// `first`, `solved`, `attempted` or `untouched`.
+    pub state: &'static str,
+    /// What the cell shows.
+    pub symbol: &'static str,
+    /// What a screen reader says.
+    pub label: String,
+}
+
+/// One team's row as rendered.
+#[derive(Debug, Clone)]
+pub struct RowView {
+    /// Team id.
+    pub team_id: String,
+    /// Team name.
+    pub team_name: String,
+    /// Rank.
+    pub rank: u32,
+    /// Challenges solved.
+    pub solved: u32,
+    /// Score.
+    pub score: i64,
+    /// One cell per column.
+    pub cells: Vec<CellView>,
+}
+
+/// A cell's state, symbol and spoken label.
+pub fn cell(progress: Option<&ChallengeProgress>, attempted: bool) -> (&'static str, &'static str) {
+    match progress {
+        Some(p) if p.solved && p.first_solve => ("first", "★"),
+        Some(p) if p.solved => ("solved", "✓"),
+        Some(p) if p.score > 0 => ("attempted", "•"),
+        _ if attempted => ("attempted", "•"),
+        _ => ("untouched", ""),
+    }
+}
+
+/// The rows of `body` over `columns`, with `attempted` for the cells not solved.
+pub fn rows(body: &LeaderboardBody, columns: &[Column], attempted: &Attempted) -> Vec<RowView> {
+    let none = BTreeSet::new();
+    body.rows
+        .iter()
+        .map(|row| {
+            let tried = attempted.get(&row.team.id).unwrap_or(&none);
+            let cells = columns
+                .iter()
+                .map(|column| {
+                    let progress = row.progress.iter().find(|p| p.challenge == column.slug);
+                    let (state, symbol) = cell(progress, tried.contains(&column.slug));
+                    let name = if column.title.is_empty() {
+                        format!("challenge {}", column.position)
+                    } else {
+                        format!("challenge {} ({})", column.position, column.title)
+                    };
+                    let what = match state {
+                        "first" => "solved first",
+                        "solved" => "solved",
+                        "attempted" => "attempted",
+                        _ => "not attempted",
+                    };
+                    CellView {
+                        slug: column.slug.clone(),
+                        state,
+                        symbol,
+                        label: format!("{name}: {what}"),
+                    }
+                })
+                .collect();
+            RowView {
+                team_id: row.team.id.clone(),
+                team_name: row.team.name.clone(),
+                rank: row.rank,
+                solved: row.solved,
+                score: row.score,
+                cells,
+            }
+        })
+        .collect()
+}
+
+/// The ladder as columns; titles only once the event has started.
+pub fn columns(ladder: &[Challenge], started: bool) -> Vec<Column> {
+    ladder
+        .iter()
+        .map(|c| Column {
+            slug: c.slug.clone(),
+            position: c.position,
+            title: if started {
+                c.title.clone()
+            } else {
+                String::new()
+            },
+        })
+        .collect()
+}
+
+/// What the clock shows at `at`: a label and the time left (`H:MM:SS`) to the next schedule
+/// boundary, if there is one.
+pub fn countdown(event: &Event, at: NaiveDateTime) -> (&'static str, Option<String>) {
+    let Some(boundary) = event.next_boundary(at) else {
+        return ("Final results", None);
+    };
+    let seconds = (boundary - at).num_seconds().max(0);
+    let left = format!(
+        "{}:{:02}:{:02}",
+        seconds / 3600,
+        (seconds / 60) % 60,
+        seconds % 60
+    );
+    let label = match event.phase_at(at) {
+        Phase::Upcoming => "Starts in",
+        Phase::Running if event.freeze_at == Some(boundary) => "Board freezes in",
+        _ => "Ends in",
+    };
+    (label, Some(left))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+
+    use super::{cell, countdown};
+    use crate::{
+        models::event::Event,
+        scoring::{ChallengeProgress, Standing, TeamRef, cache::LeaderboardBody},
+    };
+
+    fn at(hour: u32, minute: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 5, 4)
+            .and_then(|d| d.and_hms_opt(hour, minute, 0))
+            .expect("a valid time")
+    }
+
+    fn event(freeze_at: Option<NaiveDateTime>) -> Event {
+        Event {
+            id: "e".into(),
+            slug: "e".into(),
+            name: "E".into(),
+            description: String::new(),
+            starts_at: at(9, 0),
+            ends_at: at(17, 0),
+            freeze_at,
+            registration: "open".into(),
+            invite_code: None,
+            team_size_min: 1,
+            team_size_max: 5,
+            created_by: "u".into(),
+            created_at: at(8, 0),
+            updated_at: at(8, 0),
+        }
+    }
+
+    #[test]
+    fn the_clock_counts_down_to_the_next_boundary() {
+        let e = event(Some(at(16, 0)));
+        assert_eq!(
+            countdown(&e, at(8, 30)),
+            ("Starts in", Some("0:30:00".into()))
+        );
+        assert_eq!(
+            countdown(&e, at(9, 0) + TimeDelta::seconds(1)),
+            ("Board freezes in", Some("6:59:59".into()))
+        );
+        assert_eq!(
+            countdown(&e, at(16, 15)),
+            ("Ends in", Some("0:45:00".into()))
+        );
+        assert_eq!(
+            countdown(&event(None), at(10, 0)),
+            ("Ends in", Some("7:00:00".into()))
+        );
+        assert_eq!(countdown(&e, at(17, 0)), ("Final results", None));
+    }
+
+    fn progress(solved: bool, first_solve: bool, score: i64) -> ChallengeProgress {
+        ChallengeProgress {
+            challenge: "c".into(),
+            solved,
+            score,
+            attempted: solved || score > 0,
+            first_solve,
+            solved_at: None,
+        }
+    }
+
+    #[test]
+    fn cells_tell_first_solved_attempted_and_untouched_apart() {
+        assert_eq!(cell(Some(&progress(true, true, 100)), true).0, "first");
+        assert_eq!(cell(Some(&progress(true, false, 100)), true).0, "solved");
+        assert_eq!(
+            cell(Some(&progress(false, false, 40)), false).0,
+            "attempted"
+        );
+        assert_eq!(cell(Some(&progress(false, false, 0)), true).0, "attempted");
+        assert_eq!(cell(Some(&progress(false, false, 0)), false).0, "untouched");
+        assert_eq!(cell(None, false).0, "untouched");
+    }
+
+    #[test]
+    fn attempted_challenges_are_read_off_the_board() {
+        let row = |id: &str, progress: Vec<ChallengeProgress>| Standing {
+            rank: 1,
+            team: TeamRef {
+                id: id.into(),
+                name: id.into(),
+            },
+            solved: 0,
+            score: 0,
+            last_solve_at: None,
+            progress,
+        };
+        let mut tried = progress(false, false, 0);
+        tried.attempted = true;
+        let board = crate::scoring::Board::from_body(LeaderboardBody {
+            event: "e".into(),
+            frozen: false,
+            freeze_at: None,
+            generated_at: chrono::Utc::now(),
+            rows: vec![
+                row("a", vec![tried]),
+                row("b", vec![progress(false, false, 0)]),
+            ],
+        })
+        .expect("encodes");
+        let attempted = board.attempted();
+        assert_eq!(
+            attempted
+                .get("a")
+                .map(|s| s.iter().cloned().collect::<Vec<_>>()),
+            Some(vec!["c".to_owned()])
+        );
+        assert!(!attempted.contains_key("b"), "untouched teams are absent");
+    }
+}

@@ -1,0 +1,146 @@
+//! The big screen (`/events/{slug}/board`, no log-in): the public leaderboard with each
+//! team's progress across the ladder (solved, attempted, untouched; first solves
+//! highlighted), the event clock, the freeze banner and the latest announcement.
+//!
+//! The page is complete as the server renders it; `board.js` then keeps it live over the
+//! event channel (`leaderboard`, `clock`, `announcement` frames) without reloading, and asks
+//! `GET /events/{slug}/board/state` ([`state`]) for what the leaderboard body does not carry
+//! (the latest announcement as sanitized HTML, the ladder's titles). Everything here is the
+//! public view: during the freeze, nothing submitted after `freeze_at` shows.
+
+pub mod grid;
+pub mod state;
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+
+pub use self::grid::{Attempted, CellView, Column, RowView, cell, columns, countdown, rows};
+use crate::{
+    db::now,
+    error::{Error, Result},
+    models::{
+        announcement::Announcement,
+        challenge::Challenge,
+        event::{Event, Phase},
+    },
+    scoring::BoardView,
+    web::{
+        PageContext,
+        context::Chrome,
+        markdown,
+        pages::events::{phase_class, phase_label},
+    },
+};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(board_page).service(state::board_state);
+}
+
+/// The latest announcement, rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatestAnnouncement {
+    /// Identifier.
+    pub id: String,
+    /// Sanitized HTML of its Markdown.
+    pub html: String,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// `HH:MM UTC`.
+    pub at_label: String,
+}
+
+pub(super) fn latest_announcement(
+    conn: &mut crate::db::DbConnection,
+    event: &Event,
+) -> Result<Option<LatestAnnouncement>> {
+    Ok(Announcement::of_event(conn, &event.id, None, 1)?
+        .pop()
+        .map(|a| LatestAnnouncement {
+            html: markdown::to_safe_html(&a.text),
+            at_label: a.at.format("%H:%M UTC").to_string(),
+            id: a.id,
+            at: a.at,
+        }))
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    chrome: Chrome,
+    event: Event,
+    phase: &'static str,
+    phase_class: &'static str,
+    server_time: String,
+    clock_label: &'static str,
+    clock_value: String,
+    frozen: bool,
+    freeze_label: String,
+    columns: Vec<Column>,
+    rows: Vec<RowView>,
+    announcement: Option<LatestAnnouncement>,
+}
+
+fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl BoardPage {
+    fn starts_at(&self) -> String {
+        rfc3339(self.event.starts_at)
+    }
+
+    fn ends_at(&self) -> String {
+        rfc3339(self.event.ends_at)
+    }
+
+    fn freeze_at(&self) -> String {
+        self.event.freeze_at.map(rfc3339).unwrap_or_default()
+    }
+}
+
+#[get("/events/{slug}/board")]
+async fn board_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let board = ctx
+        .state()
+        .leaderboard
+        .get_board(&slug, BoardView::Public)
+        .await?;
+    let attempted = board.attempted();
+    let body = &board.body;
+    let (event, ladder, announcement) = ctx
+        .state()
+        .db
+        .run(move |conn| {
+            let event = Event::find_by_slug(conn, &slug)?;
+            let ladder = Challenge::ladder(conn, &event.id)?;
+            let announcement = latest_announcement(conn, &event)?;
+            Ok::<_, Error>((event, ladder, announcement))
+        })
+        .await?;
+    let at = now();
+    let phase = event.phase_at(at);
+    let columns = columns(&ladder, phase != Phase::Upcoming);
+    let (clock_label, clock_value) = countdown(&event, at);
+    let page = BoardPage {
+        chrome: ctx.chrome(format!("{} · leaderboard", event.name), &["board.js"]),
+        phase: phase_label(phase),
+        phase_class: phase_class(phase),
+        server_time: rfc3339(at),
+        clock_label,
+        clock_value: clock_value.unwrap_or_default(),
+        frozen: body.frozen,
+        freeze_label: body
+            .freeze_at
+            .map(|f| f.format("%H:%M UTC").to_string())
+            .unwrap_or_default(),
+        rows: rows(body, &columns, &attempted),
+        columns,
+        announcement,
+        event,
+    };
+    ctx.render(&page)
+}
