@@ -15,11 +15,11 @@ use crate::{
     config::Config,
     db::Database,
     http,
-    http::metrics::Metrics,
     judge::{Judge, recovery},
     live::LiveHub,
     scoring::LeaderboardCache,
     state::AppState,
+    telemetry::metrics::Metrics,
 };
 
 /// How long a cached leaderboard may be served without an invalidation: the bound on how

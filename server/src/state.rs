@@ -6,10 +6,10 @@ use crate::{
     auth::{sessions::SessionPolicy, throttle::Throttles, tokens::TokenKeys},
     config::Config,
     db::Database,
-    http::metrics::Metrics,
     judge::Judge,
     live::LiveHub,
     scoring::LeaderboardCache,
+    telemetry::metrics::Metrics,
     web::pages::board::state::BoardStates,
 };
 

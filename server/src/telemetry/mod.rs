@@ -1,5 +1,8 @@
 //! Structured logs through `tracing`: one line per request (with its request id, route,
-//! status and duration) and whatever the domain logs, as text or JSON on standard error.
+//! status and duration) and whatever the domain logs, as text or JSON on standard error; and
+//! the Prometheus [`metrics`].
+
+pub mod metrics;
 
 use tracing_subscriber::{EnvFilter, fmt::format::FmtSpan};
 
