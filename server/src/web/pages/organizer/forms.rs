@@ -1,0 +1,177 @@
+//! The forms of the organizer's page: settings, roles, coaches and announcements. Each
+//! checks the `csrf` field, calls one action, and answers with a 303 back to the page
+//! (`?done=…`), or the page again with the reason a change was refused.
+
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+
+use crate::{
+    actions::workspace as actions,
+    actions::{events, roles, teams},
+    api::events::UpdateEventRequest,
+    error::{Error, Result},
+    models::role::EventRole,
+    web::{PageContext, pages::events::EventForm},
+};
+
+use super::page::render_page;
+
+/// After a form: back to the page (303), or the page again with the reason it was refused.
+async fn after_form(
+    ctx: &PageContext,
+    slug: &str,
+    result: Result<()>,
+    done: &str,
+    form: Option<EventForm>,
+) -> Result<HttpResponse> {
+    match result {
+        Ok(()) => Ok(ctx.redirect(&format!("/events/{slug}/manage?done={done}"))),
+        Err(
+            error @ (Error::BadRequest { .. }
+            | Error::Conflict { .. }
+            | Error::NotFound(_)
+            | Error::Forbidden(_)
+            | Error::Denied { .. }),
+        ) => {
+            let status = actix_web::ResponseError::status_code(&error);
+            render_page(ctx, slug, status, Some(error.to_string()), None, form).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/events/{slug}/manage/settings")]
+pub(super) async fn update_settings(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<EventForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let changes = form
+        .update_request()
+        .and_then(UpdateEventRequest::into_changes);
+    let result = match changes {
+        Ok(changes) => events::edit(ctx.state(), &user, &slug, changes)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after_form(&ctx, &slug, result, "settings", Some(form)).await
+}
+
+/// Granting a role by email.
+#[derive(Debug, Deserialize)]
+pub struct GrantForm {
+    csrf: String,
+    email: String,
+    role: String,
+}
+
+#[post("/events/{slug}/manage/roles")]
+pub(super) async fn grant_role(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<GrantForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let result = match form.role.parse::<EventRole>() {
+        Ok(role) => roles::grant_by_email(ctx.state(), &user, &slug, &form.email, role)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after_form(&ctx, &slug, result, "role", None).await
+}
+
+/// Revoking a role.
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {
+    csrf: String,
+    user_id: String,
+    role: String,
+}
+
+#[post("/events/{slug}/manage/roles/revoke")]
+pub(super) async fn revoke_role(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<RevokeForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let result = match form.role.parse::<EventRole>() {
+        Ok(role) => roles::revoke(ctx.state(), &user, &slug, &form.user_id, role).await,
+        Err(e) => Err(e),
+    };
+    after_form(&ctx, &slug, result, "revoked", None).await
+}
+
+/// Assigning or removing a coach.
+#[derive(Debug, Deserialize)]
+pub struct CoachForm {
+    csrf: String,
+    team_id: String,
+    user_id: String,
+}
+
+#[post("/events/{slug}/manage/coaches")]
+pub(super) async fn assign_coach(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<CoachForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let result = teams::assign_coach(ctx.state(), &user, &form.team_id, &form.user_id)
+        .await
+        .map(|_| ());
+    after_form(&ctx, &slug, result, "coach", None).await
+}
+
+#[post("/events/{slug}/manage/coaches/remove")]
+pub(super) async fn remove_coach(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<CoachForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let result = teams::remove_coach(ctx.state(), &user, &form.team_id, &form.user_id)
+        .await
+        .map(|_| ());
+    after_form(&ctx, &slug, result, "uncoached", None).await
+}
+
+/// A new announcement.
+#[derive(Debug, Deserialize)]
+pub struct AnnouncementForm {
+    csrf: String,
+    text: String,
+}
+
+#[post("/events/{slug}/manage/announcements")]
+pub(super) async fn post_announcement(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<AnnouncementForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let result = actions::announce(ctx.state(), &user, &slug, &form.text)
+        .await
+        .map(|_| ());
+    after_form(&ctx, &slug, result, "announced", None).await
+}
