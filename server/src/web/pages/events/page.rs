@@ -1,0 +1,131 @@
+//! An event's public page (`/events/{slug}`) with the caller's place in it, and its two
+//! forms: registering for the event and forming a team.
+
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::{
+    access::{self, EventStanding},
+    actions::{events, teams},
+    error::{Error, Result},
+    models::{
+        event::{Event, Phase},
+        role::{self, EventRole},
+        team::Team,
+    },
+    web::{PageContext, context::Chrome, markdown},
+};
+
+use super::labels::{phase_class, phase_label, schedule, time_label};
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage {
+    chrome: Chrome,
+    event: Event,
+    description_html: String,
+    schedule: String,
+    freeze: Option<String>,
+    phase: &'static str,
+    phase_class: &'static str,
+    organizers: Vec<String>,
+    signed_in: bool,
+    is_participant: bool,
+    is_organizer: bool,
+    is_author: bool,
+    is_engineer: bool,
+    invite_only: bool,
+    ended: bool,
+    team: Option<Team>,
+}
+
+#[get("/events/{slug}")]
+pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
+    let slug = slug.into_inner();
+    let user = ctx.user.as_ref().map(|u| u.user.clone());
+    let (event, organizers, standing, team) = ctx
+        .state()
+        .db
+        .run(move |conn| {
+            let event = Event::find_by_slug(conn, &slug)?;
+            let organizers = role::list(conn, &event.id)?
+                .into_iter()
+                .filter(|holder| holder.role == EventRole::Organizer)
+                .map(|holder| format!("{} ({})", holder.display_name, holder.organization))
+                .collect::<Vec<_>>();
+            let standing = user
+                .map(|user| access::event_standing(conn, &user, &slug))
+                .transpose()?;
+            let team = match standing.as_ref().and_then(|s| s.team_id.as_deref()) {
+                Some(id) => Some(Team::find(conn, id)?),
+                None => None,
+            };
+            Ok::<_, Error>((event, organizers, standing, team))
+        })
+        .await?;
+    let access = standing.as_ref().map(|s: &EventStanding| &s.access);
+    let page = EventPage {
+        chrome: ctx.chrome(event.name.clone(), &[]),
+        description_html: markdown::to_safe_html(&event.description),
+        schedule: schedule(&event),
+        freeze: event.freeze_at.map(time_label),
+        phase: phase_label(event.phase()),
+        phase_class: phase_class(event.phase()),
+        organizers,
+        signed_in: ctx.user.is_some(),
+        is_participant: access.is_some_and(|a| a.is_participant()),
+        is_organizer: access.is_some_and(|a| a.is_organizer()),
+        is_author: access.is_some_and(|a| a.is_author()),
+        is_engineer: access.is_some_and(|a| a.is_engineer()),
+        invite_only: event.registration == "invite",
+        ended: event.phase() == Phase::Ended,
+        team,
+        event,
+    };
+    ctx.render(&page)
+}
+
+/// Registration: the event's invite code when it is by invitation.
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    csrf: String,
+    #[serde(default)]
+    invite_code: String,
+}
+
+#[post("/events/{slug}/register")]
+pub(super) async fn register(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<RegisterForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let code = Some(form.into_inner().invite_code).filter(|c| !c.trim().is_empty());
+    let target = format!("/events/{slug}");
+    events::register(ctx.state(), &user, &slug, code.as_deref()).await?;
+    Ok(ctx.redirect(&target))
+}
+
+/// A new team's name.
+#[derive(Debug, Deserialize)]
+pub struct TeamForm {
+    csrf: String,
+    name: String,
+}
+
+#[post("/events/{slug}/teams")]
+pub(super) async fn create_team(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<TeamForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let name = form.into_inner().name;
+    let details = teams::create(ctx.state(), &user, &slug, &name).await?;
+    Ok(ctx.redirect(&format!("/teams/{}", details.team.id)))
+}
