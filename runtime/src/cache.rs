@@ -4,7 +4,8 @@
 //! An entry is keyed by the sha256 of the Wasm bytes and by a digest of the engine's
 //! compatibility hash ([`Engine::precompile_compatibility_hash`]: wasmtime version, target,
 //! compiler settings), so an upgrade or a different configuration never picks up a stale
-//! artifact. Each artifact `<key>.cwasm` has a sidecar `<key>.sha256` with the artifact's own
+//! artifact. The compile engine and every run engine share that hash (the stack size is not
+//! part of it), so one entry serves every stack tier. Each artifact `<key>.cwasm` has a sidecar `<key>.sha256` with the artifact's own
 //! digest, written after it: a truncated, bit-rotten or foreign file fails that check and is
 //! recompiled, never handed to `deserialize_file` (which would trust it to be wasmtime's own
 //! output). Files are only ever replaced by atomic renames, so a reader never sees a
@@ -102,19 +103,15 @@ impl ArtifactCache {
         None
     }
 
-    /// Stores a freshly compiled component. Failures only cost a recompile later, so they
-    /// are logged, not returned.
-    pub(crate) fn store(&self, engine_key: &str, wasm_hash: &str, component: &Component) {
+    /// Stores a freshly compiled artifact (wasmtime's serialized component). Failures only
+    /// cost a recompile later, so they are logged, not returned.
+    pub(crate) fn store(&self, engine_key: &str, wasm_hash: &str, bytes: &[u8]) {
         let (artifact, digest) = self.paths(wasm_hash, engine_key);
-        let result = component
-            .serialize()
-            .map_err(|e| format!("serialize: {e:#}"))
-            .and_then(|bytes| {
-                let sum = hex::encode(Sha256::digest(&bytes));
-                self.write_atomically(&artifact, &bytes)?;
-                // The digest goes last: its presence vouches for a complete artifact.
-                self.write_atomically(&digest, sum.as_bytes())
-            });
+        let sum = hex::encode(Sha256::digest(bytes));
+        let result = self
+            .write_atomically(&artifact, bytes)
+            // The digest goes last: its presence vouches for a complete artifact.
+            .and_then(|()| self.write_atomically(&digest, sum.as_bytes()));
         if let Err(why) = result {
             tracing::warn!(artifact = %artifact.display(), why, "could not cache validator artifact");
         }

@@ -1,12 +1,22 @@
 //! Publish-time checks: is this binary a validator the sandbox can run? Each refusal is a
 //! typed [`RuntimeError`] naming what is wrong, so that an author gets "imports
 //! `wasi:http/outgoing-handler@0.2.0`", not a linker error.
+//!
+//! In order, cheapest first, and all but the last before anything is compiled: the raw
+//! bytes ([`check_binary`]), then the shape read by wasmparser ([`check_shape`]: imports
+//! first, then what compiling and instantiating would cost), then the compiled component's
+//! exports against the world ([`check_world`]).
 
 use wasmtime::Engine;
 use wasmtime::component::Component;
 use wasmtime::component::types::ComponentItem;
 
-use crate::RuntimeError;
+use crate::engine::{
+    MAX_COMPONENT_INSTANCES_PER_RUN, MAX_CORE_INSTANCES_PER_RUN, MAX_MEMORIES_PER_RUN,
+    MAX_TABLES_PER_RUN,
+};
+use crate::shape::{FunctionBounds, read_shape};
+use crate::{CompileLimits, RuntimeError};
 
 /// The Wasm magic number.
 const MAGIC: &[u8; 4] = b"\0asm";
@@ -93,6 +103,73 @@ fn import_allowed(name: &str) -> bool {
         && WASI_INTERFACES
             .iter()
             .any(|(p, interfaces)| *p == package && interfaces.contains(&interface))
+}
+
+/// Reads the component's shape and refuses it, before compiling, if it imports what the
+/// sandbox does not provide or if compiling or running it would cost more than `limits`
+/// and the per-run share of the instance pool allow.
+pub(crate) fn check_shape(wasm: &[u8], limits: &CompileLimits) -> Result<(), RuntimeError> {
+    let shape = read_shape(
+        wasm,
+        FunctionBounds {
+            max_locals: limits.max_locals_per_function,
+            max_body_bytes: limits.max_function_body_bytes,
+        },
+    )?;
+    if let Some(name) = shape.imports.iter().find(|name| !import_allowed(name)) {
+        return Err(RuntimeError::ForeignImport { name: name.clone() });
+    }
+    let too_complex = |what: String| Err(RuntimeError::TooComplex(what));
+    if let Some(excess) = shape.excess {
+        return too_complex(format!("{} {}", excess.function, excess.excess));
+    }
+    if shape.functions > limits.max_functions {
+        return too_complex(format!(
+            "it defines {} functions, above the limit of {}",
+            shape.functions, limits.max_functions
+        ));
+    }
+    if shape.compile_work > limits.max_compile_work {
+        return too_complex(format!(
+            "compiling it would take an estimated {} units of work, above the limit of {} \
+             (split large functions, or use fewer locals)",
+            shape.compile_work, limits.max_compile_work
+        ));
+    }
+    if shape.opaque_instantiation {
+        return too_complex(
+            "it instantiates a component it receives from outside (an import or an \
+             instance's export), whose cost cannot be known before compiling"
+                .into(),
+        );
+    }
+    let per_run = shape.per_run;
+    let bounds = [
+        (
+            "core module instances",
+            per_run.core_instances,
+            u64::from(MAX_CORE_INSTANCES_PER_RUN),
+        ),
+        (
+            "linear memories",
+            per_run.memories,
+            u64::from(MAX_MEMORIES_PER_RUN),
+        ),
+        ("tables", per_run.tables, u64::from(MAX_TABLES_PER_RUN)),
+        (
+            "nested component instances",
+            per_run.component_instances,
+            MAX_COMPONENT_INSTANCES_PER_RUN,
+        ),
+    ];
+    for (what, count, max) in bounds {
+        if count > max {
+            return too_complex(format!(
+                "one run of it would create {count} {what}, above the limit of {max} per run"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks a compiled component's imports and exports against the world.

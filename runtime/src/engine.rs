@@ -41,24 +41,45 @@ pub(crate) fn deadline_ticks(wall_time: Duration) -> u64 {
         .saturating_add(1)
 }
 
+/// wasmtime's default async stack size.
+const ASYNC_STACK_DEFAULT: usize = 2 << 20;
+
+/// Core module instances one run may hold: a Rust validator has 4–6 (its main module, the
+/// canonical ABI's shims), a componentize-py one a dozen.
+pub(crate) const MAX_CORE_INSTANCES_PER_RUN: u32 = 32;
+/// Linear memories one run may hold: every validator the SDKs build has one.
+pub(crate) const MAX_MEMORIES_PER_RUN: u32 = 4;
+/// Tables one run may hold: a Rust validator has 2 (its own, the shims').
+pub(crate) const MAX_TABLES_PER_RUN: u32 = 8;
+/// Nested component instances one run may create. They take nothing from the pool, but
+/// wasmtime inlines each one when compiling, so their number is compile work.
+pub(crate) const MAX_COMPONENT_INSTANCES_PER_RUN: u64 = 64;
+
 /// Builds an engine whose Wasm stack is `max_stack_bytes` deep, whose instance pool holds
-/// enough slots for `workers` concurrent runs, and whose memories may grow to
-/// `max_memory_bytes`.
+/// enough for `workers` concurrent runs, and whose memories may grow to `max_memory_bytes`.
+/// `parallel` compiles a component's functions on all cores (rayon's global pool); the
+/// compile engine turns it off so that a compile takes one core, never the judges'.
 pub(crate) fn build_engine(
     max_stack_bytes: usize,
     max_memory_bytes: usize,
     workers: usize,
+    parallel: bool,
 ) -> Result<Engine, RuntimeError> {
-    // Runs are bounded by the worker semaphore, so a few slots per worker cover every store
-    // alive at once (a store is dropped before its permit is released); the floor leaves room
-    // for checks and tests running beside the workers.
-    let slots = u32::try_from(workers.saturating_mul(4).max(16)).unwrap_or(u32::MAX);
+    // Runs are bounded by the worker semaphore (a store is dropped before its permit is
+    // released, and nothing instantiates outside a run), so the pool holds exactly the
+    // per-run maxima times the workers: a validator holding everything it may hold, on
+    // every worker at once, still leaves nothing short for anyone else. The per-component
+    // caps make wasmtime refuse, when loading, a component above them (publishing refuses
+    // it earlier, from its shape: `checks::check_shape`).
+    let workers = u32::try_from(workers).unwrap_or(u32::MAX);
     let mut pool = PoolingAllocationConfig::new();
-    pool.total_component_instances(slots)
-        // A Rust wasip2 component is a main module plus a few shim modules.
-        .total_core_instances(slots.saturating_mul(8))
-        .total_memories(slots.saturating_mul(2))
-        .total_tables(slots.saturating_mul(8))
+    pool.total_component_instances(workers)
+        .total_core_instances(workers.saturating_mul(MAX_CORE_INSTANCES_PER_RUN))
+        .total_memories(workers.saturating_mul(MAX_MEMORIES_PER_RUN))
+        .total_tables(workers.saturating_mul(MAX_TABLES_PER_RUN))
+        .max_core_instances_per_component(MAX_CORE_INSTANCES_PER_RUN)
+        .max_memories_per_component(MAX_MEMORIES_PER_RUN)
+        .max_tables_per_component(MAX_TABLES_PER_RUN)
         .max_memory_size(max_memory_bytes)
         .linear_memory_keep_resident(KEEP_RESIDENT_MEMORY)
         .table_keep_resident(KEEP_RESIDENT_TABLE)
@@ -70,7 +91,10 @@ pub(crate) fn build_engine(
         .consume_fuel(true)
         .epoch_interruption(true)
         .max_wasm_stack(max_stack_bytes)
-        .parallel_compilation(true)
+        // Runs are synchronous and never use an async stack, but wasmtime refuses a Wasm
+        // stack deeper than it (2 MiB by default): the server maximum of 4 MiB needs this.
+        .async_stack_size(max_stack_bytes.max(ASYNC_STACK_DEFAULT))
+        .parallel_compilation(parallel)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&config).map_err(|e| RuntimeError::Setup(format!("wasmtime engine: {e:#}")))
 }

@@ -65,4 +65,31 @@ pub enum RuntimeError {
     /// storing it.
     #[error("submission too large: {0}")]
     SubmissionTooLarge(String),
+    /// The component is shaped so that compiling or instantiating it would cost more than
+    /// the sandbox grants one validator (too many functions or locals, a function body too
+    /// large or too deeply nested, more instances, memories or tables than one run may
+    /// hold, or a compile that did not finish in time). Nothing was compiled past the bound.
+    #[error("the validator is too complex for the sandbox: {0}")]
+    TooComplex(String),
+}
+
+impl RuntimeError {
+    /// A stable, machine-readable code for the error, for the API to hand to clients.
+    ///
+    /// The codes of refused validators are those the server has always answered with
+    /// (`validator_too_large`, `invalid_validator`), plus `validator_too_complex`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuntimeError::Config(_) | RuntimeError::Setup(_) => "internal",
+            RuntimeError::ModuleTooLarge { .. } => "validator_too_large",
+            RuntimeError::TooComplex(_) => "validator_too_complex",
+            RuntimeError::SubmissionTooLarge(_) => "submission_too_large",
+            RuntimeError::NotWasm(_)
+            | RuntimeError::CoreModule
+            | RuntimeError::InvalidComponent(_)
+            | RuntimeError::ForeignImport { .. }
+            | RuntimeError::MissingExport { .. }
+            | RuntimeError::WorldMismatch(_) => "invalid_validator",
+        }
+    }
 }

@@ -27,7 +27,10 @@
 //! - `limits` — limits, overrides, the server maximum;
 //! - `sandbox` — WASI with nothing granted, deterministic clocks and randomness;
 //! - `host` — the `log`/`config` imports, the bounded log, the memory limiter;
+//! - `tiers` — one engine per stack size in use, from a bounded set of sizes;
+//! - `shape` — a component's shape (imports, compile work, pool use), read before compiling;
 //! - `checks` — publish-time checks of a binary;
+//! - `compile` — compiling off the judges' workers, on one core, against a deadline;
 //! - `cache` — compiled artifacts on disk;
 //! - `run` — one run and the classification of its failures;
 //! - `pool` — bounded concurrency off the async executor;
@@ -37,6 +40,7 @@
 mod bindings;
 mod cache;
 mod checks;
+mod compile;
 mod engine;
 mod error;
 mod host;
@@ -45,13 +49,16 @@ mod pool;
 mod run;
 mod runtime;
 mod sandbox;
+mod shape;
+mod tiers;
 mod types;
 mod validator;
 
 pub use error::RuntimeError;
-pub use limits::{LimitOverrides, Limits};
+pub use limits::{CompileLimits, LimitOverrides, Limits};
 pub use runtime::{ArtifactSource, Runtime, RuntimeConfig};
 pub use sandbox::VIRTUAL_EPOCH_SECS;
+pub use tiers::MAX_ENGINES;
 pub use types::{
     Check, File, LogLevel, LogLine, RunContext, RunReport, Submission, ValidatorError,
     ValidatorErrorKind, Verdict,

@@ -170,6 +170,57 @@ impl Limits {
     }
 }
 
+/// Bounds on compiling a validator, checked when it is published (loaded): server-wide, not
+/// per challenge, because compiling happens before a challenge's limits could mean anything.
+///
+/// Why these defaults (measured on the 2-core development machine, see `BENCHMARKS.md`,
+/// "Compiling untrusted validators"): Cranelift's time grows with a function's size times
+/// the values live in it, so one function with 8,000 locals live across a loop took 2.5 s
+/// and one with 40,000 would take about a minute, while the largest function of a real Rust
+/// validator has a few hundred locals and a body of a few KB.
+/// - **50,000 functions** — about 90 µs of compile each even when empty; a Rust validator
+///   with serde, regex and a CSV parser defines 1,000–3,000.
+/// - **4,096 locals per function**, **128 KiB per function body** — ten times what
+///   optimised Rust code has in its largest function, and small enough that the worst
+///   function allowed compiles in about a second.
+/// - **compile work 30,000,000** — the estimate of `shape.rs`, in units of about a
+///   microsecond of single-threaded compile: a budget of roughly 30 s, ten times what the
+///   largest real validator needs.
+/// - **one compile at a time** — a compile takes a core for seconds; publishing is rare, and
+///   a second author simply waits for the first compile to finish.
+/// - **60 s** — the wall-clock backstop for whatever the estimate misses (and for a machine
+///   busy judging), after which the load is refused; the compile itself cannot be
+///   interrupted and finishes on its own thread, unseen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompileLimits {
+    /// Functions defined in all core modules of the component.
+    pub max_functions: u64,
+    /// Locals of one function (its parameters not counted).
+    pub max_locals_per_function: u64,
+    /// Size of one function body in bytes.
+    pub max_function_body_bytes: usize,
+    /// Estimated compile work (units of about a microsecond of compile, see `shape.rs`).
+    pub max_compile_work: u64,
+    /// Wall time a compile may take before the load is refused (waiting for a free
+    /// compile slot does not count).
+    pub compile_timeout: Duration,
+    /// Compiles at once (each on a thread of its own, one core each).
+    pub max_concurrent: usize,
+}
+
+impl Default for CompileLimits {
+    fn default() -> Self {
+        Self {
+            max_functions: 50_000,
+            max_locals_per_function: 4_096,
+            max_function_body_bytes: 128 * KIB,
+            max_compile_work: 30_000_000,
+            compile_timeout: Duration::from_secs(60),
+            max_concurrent: 1,
+        }
+    }
+}
+
 /// A challenge's limit overrides, as written in its manifest (TOML or JSON). Every field is
 /// optional; a missing one keeps the server's default.
 ///

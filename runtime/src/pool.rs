@@ -107,7 +107,7 @@ impl Wake for ThreadWaker {
 
 /// Drives a future to completion on the current thread (which must not be an async
 /// executor's), parking between polls.
-fn block_on<F: Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
     let mut cx = Context::from_waker(&waker);

@@ -1,33 +1,32 @@
-//! [`Runtime`], the public face of the sandbox: one per process, owning the engines, the
-//! epoch thread, the worker pool and the artifact cache; it loads [`Validator`]s
-//! (`validator.rs`) and runs them asynchronously.
+//! [`Runtime`], the public face of the sandbox: one per process, owning the engines (stack
+//! tiers, `tiers.rs`), the compiler (`compile.rs`), the epoch thread, the worker pool and the
+//! artifact cache; it loads [`Validator`]s (`validator.rs`) and runs them asynchronously.
 //!
-//! wasmtime fixes the Wasm stack limit per engine, so a challenge that overrides it runs on
-//! a second engine ("tier") with that stack size, created on first use and kept; its
-//! validator is compiled (or loaded from the cache) for that engine once, on first use too.
-//! Almost every run uses the primary tier, whose stack is the default limit.
+//! A validator is loaded for the stack tier of the limits it is loaded with (the server
+//! loads every version with its challenge's limits), from the artifact cache or from one
+//! compile; a run with another stack size prepares that tier on first use, from the cache
+//! or with another compile. Almost every run uses the primary tier, whose stack is the
+//! default limit.
 
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
-use wasmtime::Engine;
-use wasmtime::component::{Component, Linker};
 
 use crate::bindings::ValidatorPre;
-use crate::cache::{ArtifactCache, engine_key};
-use crate::engine::{EpochTicker, build_engine};
+use crate::cache::ArtifactCache;
+use crate::compile::{Compiler, component_from_artifact};
+use crate::engine::EpochTicker;
 use crate::host::State;
 use crate::pool::WorkerPool;
+use crate::tiers::{Tier, Tiers, round_stack};
 use crate::validator::{Loaded, Validator};
 use crate::{
-    File, LimitOverrides, Limits, RunContext, RunReport, RuntimeError, Submission, ValidatorError,
-    ValidatorErrorKind, checks, sandbox,
+    CompileLimits, File, LimitOverrides, Limits, RunContext, RunReport, RuntimeError, Submission,
+    ValidatorError, ValidatorErrorKind, checks,
 };
 
-/// Stack limits are rounded up to this, so that near-identical overrides share an engine.
-const STACK_GRANULE: usize = 64 << 10;
 /// Runs whose Wasm stack is at most this execute on the caller's thread in the blocking API:
 /// any thread with Rust's default 2 MiB native stack has room for it and the host frames.
 pub(crate) const INLINE_STACK_MAX: usize = 1 << 20;
@@ -46,6 +45,8 @@ pub struct RuntimeConfig {
     pub max_limits: Limits,
     /// Validator runs at once (and threads of the worker pool); defaults to the cores.
     pub workers: usize,
+    /// Bounds on compiling a validator (shape, time, compiles at once).
+    pub compile: CompileLimits,
 }
 
 impl Default for RuntimeConfig {
@@ -55,6 +56,7 @@ impl Default for RuntimeConfig {
             default_limits: Limits::default(),
             max_limits: Limits::server_max(),
             workers: std::thread::available_parallelism().map_or(2, usize::from),
+            compile: CompileLimits::default(),
         }
     }
 }
@@ -74,18 +76,10 @@ pub struct Runtime {
     inner: Arc<Shared>,
 }
 
-/// An engine with one Wasm stack size, and its linker.
-pub(crate) struct Tier {
-    pub(crate) stack_bytes: usize,
-    pub(crate) engine: Engine,
-    engine_key: String,
-    linker: Linker<State>,
-}
-
 pub(crate) struct Shared {
     pub(crate) config: RuntimeConfig,
-    pub(crate) primary: Arc<Tier>,
-    others: Mutex<Vec<Arc<Tier>>>,
+    pub(crate) tiers: Tiers,
+    compiler: Compiler,
     cache: Option<ArtifactCache>,
     pub(crate) pool: WorkerPool,
     ticker: EpochTicker,
@@ -100,7 +94,8 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// Sets up engines, the epoch thread, the worker pool and the cache directory.
+    /// Sets up engines, the compiler, the epoch thread, the worker pool and the cache
+    /// directory.
     pub fn new(config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
         if config.workers == 0 {
             return Err(RuntimeError::Config("workers must be at least 1".into()));
@@ -111,11 +106,8 @@ impl Runtime {
             ));
         }
         let ticker = EpochTicker::start()?;
-        let primary = Arc::new(new_tier(
-            &config,
-            round_stack(config.default_limits.max_stack_bytes),
-            &ticker,
-        )?);
+        let tiers = Tiers::new(&config, &ticker)?;
+        let compiler = Compiler::new(&config)?;
         let cache = config
             .cache_dir
             .as_deref()
@@ -126,8 +118,8 @@ impl Runtime {
         Ok(Runtime {
             inner: Arc::new(Shared {
                 config,
-                primary,
-                others: Mutex::new(Vec::new()),
+                tiers,
+                compiler,
                 cache,
                 pool,
                 ticker,
@@ -159,53 +151,65 @@ impl Runtime {
     }
 
     /// Checks a validator, compiles it (or loads its cached artifact) and prepares its
-    /// pre-instance, under the default limits. Blocking: tens of milliseconds when it
-    /// compiles, call it off the async executor.
+    /// pre-instance, under the default limits. Blocking: a compile takes tens of
+    /// milliseconds to seconds (on a compile thread; this thread waits), call it off the
+    /// async executor or use [`Runtime::load_async`].
     pub fn load(&self, wasm: &[u8]) -> Result<Validator, RuntimeError> {
         self.load_with_limits(wasm, &self.inner.config.default_limits)
     }
 
-    /// [`Runtime::load`] with a challenge's own limits (only the module size matters here).
+    /// [`Runtime::load`] with a challenge's own limits: the module size limit applies, and
+    /// the validator is prepared for the limits' stack size (the tier its runs will use).
     pub fn load_with_limits(
         &self,
         wasm: &[u8],
         limits: &Limits,
     ) -> Result<Validator, RuntimeError> {
-        let shared = &self.inner;
-        let limits = limits.capped_at(&shared.config.max_limits);
-        checks::check_binary(wasm, limits.max_module_bytes)?;
-        let hash: [u8; 32] = Sha256::digest(wasm).into();
-        let hash_hex = hex::encode(hash);
-        let (pre, source) = shared.prepare(&shared.primary, wasm, &hash_hex)?;
-        Ok(Validator {
-            inner: Arc::new(Loaded {
-                runtime: Arc::clone(shared),
-                hash,
-                hash_hex,
-                wasm: wasm.into(),
-                source,
-                primary: pre,
-                others: Mutex::new(Vec::new()),
-            }),
-        })
+        load_blocking(&self.inner, wasm.into(), limits)
     }
 
-    /// [`Runtime::load`] on the worker pool, for async callers: compiling takes tens of
-    /// milliseconds of CPU, which must not happen on the executor. Holds a worker permit
-    /// while it works, so compiles also count against the concurrency bound.
+    /// [`Runtime::load`] for async callers.
     pub fn load_async(
         &self,
         wasm: Vec<u8>,
     ) -> impl Future<Output = Result<Validator, RuntimeError>> + Send + 'static {
-        let runtime = self.clone();
+        let limits = self.inner.config.default_limits;
+        self.load_with_limits_async(wasm, limits)
+    }
+
+    /// [`Runtime::load_with_limits`] for async callers. Everything happens on a loading
+    /// thread of its own, and a compile on a compile thread (`compile.rs`): never on the
+    /// executor, on tokio's blocking pool or on a judge worker, so that publishing a large
+    /// validator does not hold up the judging of anything else. The future owns what it
+    /// needs (`'static`), so it can be spawned.
+    pub fn load_with_limits_async(
+        &self,
+        wasm: Vec<u8>,
+        limits: Limits,
+    ) -> impl Future<Output = Result<Validator, RuntimeError>> + Send + 'static {
+        let shared = Arc::clone(&self.inner);
         async move {
-            let shared = Arc::clone(&runtime.inner);
-            shared
-                .pool
-                .run(move || runtime.load(&wasm))
-                .await
-                .unwrap_or_else(|| Err(RuntimeError::Setup("the runtime is shutting down".into())))
+            let (done, answer) = tokio::sync::oneshot::channel();
+            std::thread::Builder::new()
+                .name("cohack-load".into())
+                .spawn(move || {
+                    // The caller may have stopped waiting: the validator is then dropped.
+                    let _ = done.send(load_blocking(&shared, wasm.into(), &limits));
+                })
+                .map_err(|e| RuntimeError::Setup(format!("loading thread: {e}")))?;
+            answer.await.unwrap_or_else(|_| {
+                Err(RuntimeError::Setup(
+                    "the loading thread failed while loading the validator".into(),
+                ))
+            })
         }
+    }
+
+    /// Engines this runtime has created for runs so far: one per stack size in use, at most
+    /// [`MAX_ENGINES`](crate::MAX_ENGINES) whatever the overrides (the compile engine is
+    /// not counted).
+    pub fn engines(&self) -> usize {
+        self.inner.tiers.count()
     }
 
     /// Judges a submission on the worker pool, off the async executor, waiting for a free
@@ -260,60 +264,66 @@ pub(crate) fn shutting_down() -> RunReport {
     }
 }
 
-pub(crate) fn round_stack(bytes: usize) -> usize {
-    bytes.max(1).div_ceil(STACK_GRANULE) * STACK_GRANULE
-}
-
-fn new_tier(
-    config: &RuntimeConfig,
-    stack_bytes: usize,
-    ticker: &EpochTicker,
-) -> Result<Tier, RuntimeError> {
-    let engine = build_engine(stack_bytes, config.max_limits.memory_bytes, config.workers)?;
-    ticker.add(&engine);
-    Ok(Tier {
-        stack_bytes,
-        engine_key: engine_key(&engine),
-        linker: sandbox::linker(&engine)?,
-        engine,
+/// Loads a validator on the calling thread (which waits while a compile thread compiles).
+fn load_blocking(
+    shared: &Arc<Shared>,
+    wasm: Arc<[u8]>,
+    limits: &Limits,
+) -> Result<Validator, RuntimeError> {
+    let limits = limits.capped_at(&shared.config.max_limits);
+    checks::check_binary(&wasm, limits.max_module_bytes)?;
+    let hash: [u8; 32] = Sha256::digest(&wasm).into();
+    let hash_hex = hex::encode(hash);
+    let tier = shared.tier(limits.max_stack_bytes)?;
+    let (pre, source) = shared.prepare(&tier, &wasm, &hash_hex)?;
+    Ok(Validator {
+        inner: Arc::new(Loaded {
+            runtime: Arc::clone(shared),
+            hash,
+            hash_hex,
+            wasm,
+            source,
+            home: (tier, pre),
+            others: Mutex::new(Vec::new()),
+        }),
     })
 }
 
 impl Shared {
     /// The tier for a (capped) stack limit, created on first use.
     pub(crate) fn tier(&self, stack_bytes: usize) -> Result<Arc<Tier>, RuntimeError> {
-        let stack_bytes = round_stack(stack_bytes);
-        if stack_bytes == self.primary.stack_bytes {
-            return Ok(Arc::clone(&self.primary));
-        }
-        let mut others = self.others.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(tier) = others.iter().find(|t| t.stack_bytes == stack_bytes) {
-            return Ok(Arc::clone(tier));
-        }
-        let tier = Arc::new(new_tier(&self.config, stack_bytes, &self.ticker)?);
-        others.push(Arc::clone(&tier));
-        Ok(tier)
+        self.tiers.get(stack_bytes, &self.ticker)
     }
 
-    /// Compiles or loads a component for `tier`, checks it against the world, and builds
-    /// its pre-instance. Only checked components reach the cache.
+    /// The stack a run asking for `stack_bytes` gets.
+    pub(crate) fn stack_for(&self, stack_bytes: usize) -> usize {
+        self.tiers.size_for(round_stack(stack_bytes))
+    }
+
+    /// Loads a component for `tier` from the cache or compiles it, checks it against the
+    /// world, and builds its pre-instance. Only checked components reach the cache; the
+    /// shape checks run with every compile (a cached artifact passed them when it was
+    /// compiled).
     pub(crate) fn prepare(
         &self,
         tier: &Tier,
-        wasm: &[u8],
+        wasm: &Arc<[u8]>,
         hash_hex: &str,
     ) -> Result<(ValidatorPre<State>, ArtifactSource), RuntimeError> {
+        let key = &self.compiler.engine_key;
         let cached = self
             .cache
             .as_ref()
-            .and_then(|cache| cache.load(&tier.engine, &tier.engine_key, hash_hex));
-        let (component, source) = match cached {
-            Some(component) => (component, ArtifactSource::Cached),
-            None => (
-                Component::new(&tier.engine, wasm)
-                    .map_err(|e| RuntimeError::InvalidComponent(format!("{e:#}")))?,
-                ArtifactSource::Compiled,
-            ),
+            .and_then(|cache| cache.load(&tier.engine, key, hash_hex));
+        let (component, artifact) = match cached {
+            Some(component) => (component, None),
+            None => {
+                let artifact = self.compiler.compile(Arc::clone(wasm))?;
+                (
+                    component_from_artifact(&tier.engine, &artifact)?,
+                    Some(artifact),
+                )
+            }
         };
         checks::check_world(&tier.engine, &component)?;
         let pre = tier
@@ -321,9 +331,14 @@ impl Shared {
             .instantiate_pre(&component)
             .and_then(ValidatorPre::new)
             .map_err(|e| RuntimeError::WorldMismatch(format!("{e:#}")))?;
-        if let (Some(cache), ArtifactSource::Compiled) = (&self.cache, source) {
-            cache.store(&tier.engine_key, hash_hex, &component);
+        match artifact {
+            Some(artifact) => {
+                if let Some(cache) = &self.cache {
+                    cache.store(key, hash_hex, &artifact);
+                }
+                Ok((pre, ArtifactSource::Compiled))
+            }
+            None => Ok((pre, ArtifactSource::Cached)),
         }
-        Ok((pre, source))
     }
 }

@@ -4,14 +4,13 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use wasmtime::Engine;
-
 use crate::bindings::ValidatorPre;
 use crate::host::State;
 use crate::run::{Answer, Call, RunResult, run};
 use crate::runtime::{
-    ArtifactSource, INLINE_STACK_MAX, Shared, round_stack, shutting_down, shutting_down_error,
+    ArtifactSource, INLINE_STACK_MAX, Shared, shutting_down, shutting_down_error,
 };
+use crate::tiers::Tier;
 use crate::{
     File, Limits, RunContext, RunReport, RuntimeError, Submission, ValidatorError,
     ValidatorErrorKind,
@@ -28,11 +27,13 @@ pub(crate) struct Loaded {
     pub(crate) runtime: Arc<Shared>,
     pub(crate) hash: [u8; 32],
     pub(crate) hash_hex: String,
-    /// Kept to compile for another stack tier on demand.
+    /// Kept to prepare another stack tier on demand.
     pub(crate) wasm: Arc<[u8]>,
     pub(crate) source: ArtifactSource,
-    pub(crate) primary: ValidatorPre<State>,
-    pub(crate) others: Mutex<Vec<(usize, ValidatorPre<State>)>>,
+    /// The tier it was loaded for, ready: no lock on the path of its runs.
+    pub(crate) home: (Arc<Tier>, ValidatorPre<State>),
+    /// Tiers prepared on first use since.
+    pub(crate) others: Mutex<Vec<(Arc<Tier>, ValidatorPre<State>)>>,
 }
 
 impl std::fmt::Debug for Validator {
@@ -59,13 +60,13 @@ impl Validator {
     /// code: blocking an executor thread is exactly what the runtime exists to avoid). Waits
     /// for a free worker permit first, so it respects the runtime's concurrency bound.
     ///
-    /// Runs with a Wasm stack limit of at most 1 MiB execute on the calling thread, which
-    /// must have about that much native stack to spare (any thread with Rust's default 2 MiB
-    /// does); larger limits run on a pool thread sized for them.
+    /// Runs with a Wasm stack limit of at most 1 MiB (once rounded up to its tier) execute
+    /// on the calling thread, which must have about that much native stack to spare (any
+    /// thread with Rust's default 2 MiB does); larger limits run on a pool thread sized for
+    /// them.
     pub fn validate(&self, submission: &Submission, context: &RunContext) -> RunReport {
         let runtime = &self.inner.runtime;
-        let limits = context.limits.capped_at(&runtime.config.max_limits);
-        if limits.max_stack_bytes <= INLINE_STACK_MAX {
+        if self.runs_inline(context) {
             runtime
                 .pool
                 .run_here(|| self.validate_here(submission, context))
@@ -81,8 +82,7 @@ impl Validator {
     /// The team's starting material, blocking (use [`Runtime::materials`] from async code).
     pub fn materials(&self, team: &str, context: &RunContext) -> Result<Vec<File>, ValidatorError> {
         let runtime = &self.inner.runtime;
-        let limits = context.limits.capped_at(&runtime.config.max_limits);
-        if limits.max_stack_bytes <= INLINE_STACK_MAX {
+        if self.runs_inline(context) {
             runtime.pool.run_here(|| self.materials_here(team, context))
         } else {
             let (this, team, context) = (self.clone(), team.to_owned(), context.clone());
@@ -91,6 +91,12 @@ impl Validator {
                 .run_on_worker(move || this.materials_here(&team, &context))
                 .unwrap_or_else(|| Err(shutting_down_error()))
         }
+    }
+
+    fn runs_inline(&self, context: &RunContext) -> bool {
+        let runtime = &self.inner.runtime;
+        let limits = context.limits.capped_at(&runtime.config.max_limits);
+        runtime.stack_for(limits.max_stack_bytes) <= INLINE_STACK_MAX
     }
 
     /// A validation on the current thread, holding a permit already.
@@ -141,19 +147,31 @@ impl Validator {
 
     fn run(&self, limits: &Limits, context: &RunContext, call: Call<'_>) -> RunResult<Answer> {
         let inner = &self.inner;
-        let runtime = &inner.runtime;
-        if round_stack(limits.max_stack_bytes) == runtime.primary.stack_bytes {
+        // The run gets its tier's stack, and reports (e.g. in a stack overflow) that one.
+        let limits = Limits {
+            max_stack_bytes: inner.runtime.stack_for(limits.max_stack_bytes),
+            ..*limits
+        };
+        let (home, home_pre) = &inner.home;
+        if limits.max_stack_bytes == home.stack_bytes {
             return run(
-                &runtime.primary.engine,
-                &inner.primary,
+                &home.engine,
+                home_pre,
                 &inner.hash,
-                limits,
+                &limits,
                 &context.config,
                 call,
             );
         }
         match self.tier_pre(limits.max_stack_bytes) {
-            Ok((engine, pre)) => run(&engine, &pre, &inner.hash, limits, &context.config, call),
+            Ok((tier, pre)) => run(
+                &tier.engine,
+                &pre,
+                &inner.hash,
+                &limits,
+                &context.config,
+                call,
+            ),
             Err(e) => RunResult {
                 outcome: Err(ValidatorError::new(
                     ValidatorErrorKind::Internal,
@@ -169,17 +187,36 @@ impl Validator {
         }
     }
 
-    /// The engine and pre-instance for a non-default stack limit, prepared on first use.
-    fn tier_pre(&self, stack_bytes: usize) -> Result<(Engine, ValidatorPre<State>), RuntimeError> {
+    /// The tier and pre-instance for a stack size other than the home tier's, prepared on
+    /// first use (from the artifact cache, or compiled on a compile thread while this one
+    /// waits).
+    fn tier_pre(
+        &self,
+        stack_bytes: usize,
+    ) -> Result<(Arc<Tier>, ValidatorPre<State>), RuntimeError> {
         let inner = &self.inner;
-        let tier = inner.runtime.tier(stack_bytes)?;
-        let mut others = inner.others.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, pre)) = others.iter().find(|(s, _)| *s == tier.stack_bytes) {
-            return Ok((tier.engine.clone(), pre.clone()));
+        let find = || {
+            inner
+                .others
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .find(|(tier, _)| tier.stack_bytes == stack_bytes)
+                .map(|(tier, pre)| (Arc::clone(tier), pre.clone()))
+        };
+        if let Some(found) = find() {
+            return Ok(found);
         }
+        // Prepared without the lock, so that other runs of this validator go on meanwhile;
+        // two runs racing here both prepare, and the first one's is kept.
+        let tier = inner.runtime.tier(stack_bytes)?;
         let (pre, _) = inner.runtime.prepare(&tier, &inner.wasm, &inner.hash_hex)?;
-        others.push((tier.stack_bytes, pre.clone()));
-        Ok((tier.engine.clone(), pre))
+        let mut others = inner.others.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((tier, pre)) = others.iter().find(|(t, _)| t.stack_bytes == stack_bytes) {
+            return Ok((Arc::clone(tier), pre.clone()));
+        }
+        others.push((Arc::clone(&tier), pre.clone()));
+        Ok((tier, pre))
     }
 }
 

@@ -109,6 +109,7 @@ impl Judge {
             default_limits,
             max_limits,
             workers,
+            ..RuntimeConfig::default()
         })
         .context(
             "cannot start the validator sandbox (check the validator_* settings: a default \
@@ -137,8 +138,8 @@ impl Judge {
         self.runtime.limits_for(&manifest.limits)
     }
 
-    /// The loaded validator of a version: from the cache, or loaded from its blob (blocking
-    /// work runs off the executor).
+    /// The loaded validator of a version: from the cache, or loaded from its blob (by the
+    /// sandbox's own loading and compile threads, off the executor and off the judges).
     pub async fn version(&self, db: &Database, version_id: &str) -> Result<Arc<LoadedVersion>> {
         if let Some(loaded) = self.cached(version_id) {
             return Ok(loaded);
@@ -152,14 +153,13 @@ impl Judge {
             })
             .await?;
         let manifest = version.manifest()?;
-        let runtime = self.runtime.clone();
-        let limits = runtime.limits_for(&manifest.limits);
-        let validator =
-            tokio::task::spawn_blocking(move || runtime.load_with_limits(&wasm, &limits))
-                .await
-                .map_err(Error::internal)?
-                .with_context(|| format!("loading validator version {}", version.id))
-                .map_err(Error::internal)?;
+        let limits = self.runtime.limits_for(&manifest.limits);
+        let validator = self
+            .runtime
+            .load_with_limits_async(wasm, limits)
+            .await
+            .with_context(|| format!("loading validator version {}", version.id))
+            .map_err(Error::internal)?;
         let loaded = Arc::new(LoadedVersion {
             version_id: version.id.clone(),
             validator,

@@ -39,13 +39,13 @@ fn package_error(error: PackageError) -> Error {
     Error::bad_request("invalid_package", error.to_string())
 }
 
+/// A refused validator is the author's to fix (400, with the runtime's stable code:
+/// `validator_too_large`, `validator_too_complex`, `invalid_validator`); a sandbox that
+/// cannot start is ours.
 fn validator_error(error: RuntimeError) -> Error {
     match error {
         RuntimeError::Config(_) | RuntimeError::Setup(_) => Error::internal(error),
-        RuntimeError::ModuleTooLarge { .. } => {
-            Error::bad_request("validator_too_large", error.to_string())
-        }
-        other => Error::bad_request("invalid_validator", other.to_string()),
+        other => Error::bad_request(other.code(), other.to_string()),
     }
 }
 
@@ -67,23 +67,29 @@ pub async fn publish(
         })
         .await?;
 
-    // Decoding, compiling and running samples is CPU work: off the executor.
+    // Decoding and running samples is CPU work: off the executor. Compiling is the sandbox's
+    // own business: it happens on a compile thread of its own, bounded in time and in
+    // shape, so that a large validator does not hold up the judging of other challenges.
     let runtime = state.judge.runtime().clone();
-    let checked = tokio::task::spawn_blocking(move || {
-        let (package, wasm) = upload
+    let (package, wasm) = tokio::task::spawn_blocking(move || {
+        upload
             .into_package(&SampleLimits::default())
-            .map_err(package_error)?;
-        let limits = runtime.limits_for(&package.manifest.limits);
-        let validator = runtime
-            .load_with_limits(&wasm, &limits)
-            .map_err(validator_error)?;
-        let report =
-            cohack_package::test_with_limits(&package, &validator, limits, &mut std::io::sink());
-        Ok::<_, Error>((package, wasm, validator, limits, report))
+            .map_err(package_error)
     })
     .await
     .map_err(Error::internal)??;
-    let (package, wasm, validator, limits, report) = checked;
+    let limits = runtime.limits_for(&package.manifest.limits);
+    let validator = runtime
+        .load_with_limits_async(wasm.clone(), limits)
+        .await
+        .map_err(validator_error)?;
+    let (package, validator, report) = tokio::task::spawn_blocking(move || {
+        let report =
+            cohack_package::test_with_limits(&package, &validator, limits, &mut std::io::sink());
+        (package, validator, report)
+    })
+    .await
+    .map_err(Error::internal)?;
     let table = SampleTable::from(&report);
     if !report.all_ok() {
         let bad = report.mismatches().count();
