@@ -1,35 +1,19 @@
-//! A team's workspace (`/teams/{id}`): the team and its invite link, the challenge ladder
-//! with the selected challenge's statement and materials, the submit panel, and the places
-//! `workspace.js` fills live (collaborative editor, chat, presence, activity, help calls,
-//! announcements) over the team channel and document sockets.
-//!
-//! Routes:
-//! - `GET /teams/{id}` (`?challenge=` selects a challenge, `?submission=` shows a verdict);
-//! - `POST /teams/{id}/submit`: the form without JavaScript (a short answer), redirecting
-//!   back with the verdict;
-//! - `GET /teams/{id}/materials/{challenge}/{path}`: one file of the team's materials, as a
-//!   download.
-//!
-//! Members, assigned coaches and the event's organizers see the page; anyone else gets the
-//! same 404 as the API.
+//! The workspace page itself (`GET /teams/{id}`): reads the team's ladder, its recent
+//! submissions and the one asked for, the selected challenge's materials, and fills the
+//! template.
 
-use actix_web::{
-    HttpResponse, get,
-    http::header::{self, ContentDisposition, DispositionParam, DispositionType},
-    post, web,
-};
+use actix_web::{HttpResponse, get, web};
 use askama::Template;
-use base64::{Engine as _, engine::general_purpose::STANDARD};
 use serde::Deserialize;
 
 use crate::{
     access::TeamRelation,
     actions::{
         challenges::ladder::{self, TeamWorkspace},
-        submissions::{self as submit, SubmitOutcome, SubmitRequest},
+        submissions as submit,
     },
     error::{Error, Result},
-    judge::views::{LadderChallenge, SubmissionSummary, SubmissionView},
+    judge::views::LadderChallenge,
     models::{event::Phase, team::Person},
     web::{
         PageContext,
@@ -40,123 +24,18 @@ use crate::{
     },
 };
 
-pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(workspace_page)
-        .service(submit_form)
-        .service(download_material);
-}
+use super::{
+    materials::material_href,
+    view::{
+        Choice, MaterialLink, Rung, Selected, SubmissionRow, VerdictBox, size_label, statement_body,
+    },
+};
 
 /// `?challenge=` and `?submission=` of the workspace.
 #[derive(Debug, Deserialize)]
 pub struct WorkspaceQuery {
     challenge: Option<String>,
     submission: Option<String>,
-}
-
-/// A rung of the ladder as the page shows it.
-struct Rung {
-    slug: String,
-    title: String,
-    summary: String,
-    points: i32,
-    position: i32,
-    /// `locked`, `open` or `solved` (also the CSS class suffix).
-    state: &'static str,
-    selected: bool,
-}
-
-/// A file of the materials, with its download address.
-struct MaterialLink {
-    path: String,
-    size: String,
-    href: String,
-}
-
-/// The selected challenge.
-struct Selected {
-    title: String,
-    points: i32,
-    state: &'static str,
-    statement_html: String,
-    materials: Vec<MaterialLink>,
-    materials_error: Option<String>,
-}
-
-/// A challenge of the submit form's choice.
-struct Choice {
-    slug: String,
-    title: String,
-    selected: bool,
-}
-
-/// A check of a verdict.
-struct CheckRow {
-    name: String,
-    passed: bool,
-    message: String,
-}
-
-/// A submission's outcome, shown after the form without JavaScript.
-struct VerdictBox {
-    challenge: String,
-    pending: bool,
-    passed: bool,
-    score: i32,
-    max_score: i32,
-    feedback: String,
-    checks: Vec<CheckRow>,
-    error: Option<String>,
-}
-
-impl VerdictBox {
-    fn of(view: &SubmissionView) -> Self {
-        let verdict = view.verdict.as_ref();
-        Self {
-            challenge: view.challenge.clone(),
-            pending: verdict.is_none() && view.validator_error.is_none(),
-            passed: verdict.is_some_and(|v| v.passed),
-            score: verdict.map_or(0, |v| v.score),
-            max_score: verdict.map_or(0, |v| v.max_score),
-            feedback: verdict.map(|v| v.feedback.clone()).unwrap_or_default(),
-            checks: verdict
-                .map(|v| {
-                    v.checks
-                        .iter()
-                        .map(|c| CheckRow {
-                            name: c.name.clone(),
-                            passed: c.passed,
-                            message: c.message.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            error: view.validator_error.as_ref().map(|e| e.message.clone()),
-        }
-    }
-}
-
-/// A line of the team's recent submissions.
-struct SubmissionRow {
-    challenge: String,
-    at: String,
-    outcome: String,
-    class: &'static str,
-}
-
-impl SubmissionRow {
-    fn of(summary: &SubmissionSummary) -> Self {
-        let (outcome, class) = match (summary.passed, summary.score, summary.max_score) {
-            (Some(true), Some(score), Some(max)) => (format!("passed {score}/{max}"), "pass"),
-            (Some(false), Some(score), Some(max)) => (format!("failed {score}/{max}"), "fail"),
-            _ => (summary.status.as_str().replace('_', " "), "pending"),
-        };
-        Self {
-            challenge: summary.challenge.clone(),
-            at: summary.created_at.format("%H:%M:%S UTC").to_string(),
-            outcome,
-            class,
-        }
-    }
 }
 
 #[derive(Template)]
@@ -187,40 +66,8 @@ struct WorkspacePage {
     submissions: Vec<SubmissionRow>,
 }
 
-fn size_label(bytes: i64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
-    }
-}
-
-/// A statement without its leading `# Title` line when that repeats the challenge's title
-/// (the page already shows the title as the section's heading).
-fn statement_body<'a>(statement: &'a str, title: &str) -> &'a str {
-    if let Some(rest) = statement.trim_start().strip_prefix("# ") {
-        let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
-        if first.trim() == title.trim() {
-            return after;
-        }
-    }
-    statement
-}
-
-/// The path of a material file inside its download address (each segment encoded).
-fn encode_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            url::form_urlencoded::byte_serialize(segment.as_bytes())
-                .collect::<String>()
-                .replace('+', "%20")
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 #[get("/teams/{id}")]
-async fn workspace_page(
+pub(super) async fn workspace_page(
     ctx: PageContext,
     team_id: web::Path<String>,
     query: web::Query<WorkspaceQuery>,
@@ -303,11 +150,7 @@ async fn workspace_page(
                         .map(|f| MaterialLink {
                             path: f.path.clone(),
                             size: size_label(f.size),
-                            href: format!(
-                                "/teams/{team_id}/materials/{}/{}",
-                                urlencode(&challenge.slug),
-                                encode_path(&f.path)
-                            ),
+                            href: material_href(&team_id, &challenge.slug, &f.path),
                         })
                         .collect(),
                     None,
@@ -371,102 +214,4 @@ async fn workspace_page(
         submissions: recent.submissions.iter().map(SubmissionRow::of).collect(),
     };
     ctx.render(&page)
-}
-
-/// The submit form without JavaScript: a challenge and a short answer.
-#[derive(Debug, Deserialize)]
-pub struct SubmitForm {
-    csrf: String,
-    challenge: String,
-    #[serde(default)]
-    answer: String,
-}
-
-#[post("/teams/{id}/submit")]
-async fn submit_form(
-    ctx: PageContext,
-    team_id: web::Path<String>,
-    form: web::Form<SubmitForm>,
-) -> Result<HttpResponse> {
-    ctx.verify_csrf(&form.csrf)?;
-    let user = ctx.require_user()?.user.clone();
-    let team_id = team_id.into_inner();
-    let form = form.into_inner();
-    let request = SubmitRequest {
-        challenge: form.challenge,
-        answer: Some(form.answer),
-        files: None,
-    };
-    let outcome = submit::submit(ctx.state().clone(), &user, &team_id, request).await?;
-    let view = match outcome {
-        SubmitOutcome::Judged(view) | SubmitOutcome::Pending(view) => view,
-    };
-    Ok(ctx.redirect(&format!(
-        "/teams/{team_id}?challenge={}&submission={}#verdict",
-        urlencode(&view.challenge),
-        urlencode(&view.id)
-    )))
-}
-
-#[get("/teams/{id}/materials/{challenge}/{path:.+}")]
-async fn download_material(
-    ctx: PageContext,
-    path: web::Path<(String, String, String)>,
-) -> Result<HttpResponse> {
-    let user = ctx.require_user()?.user.clone();
-    let (team_id, challenge, file_path) = path.into_inner();
-    let materials = ladder::materials(ctx.state(), &user, &team_id, &challenge).await?;
-    let file = materials
-        .files
-        .into_iter()
-        .find(|f| f.path == file_path)
-        .ok_or(Error::NotFound("file"))?;
-    let content = STANDARD
-        .decode(file.content_base64.as_deref().unwrap_or_default())
-        .map_err(Error::internal)?;
-    crate::insights::opens::record_member_open(ctx.state(), &user, &team_id, &challenge).await;
-    let name = file_path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&file_path)
-        .to_owned();
-    Ok(HttpResponse::Ok()
-        .content_type("application/octet-stream")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(name)],
-        })
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(content))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{encode_path, size_label, statement_body};
-
-    #[test]
-    fn a_statement_does_not_repeat_its_title() {
-        assert_eq!(
-            statement_body("# First contact\n\nHello", "First contact"),
-            "\nHello"
-        );
-        assert_eq!(
-            statement_body("# Other\n\nHello", "First contact"),
-            "# Other\n\nHello"
-        );
-        assert_eq!(statement_body("Hello", "First contact"), "Hello");
-    }
-
-    #[test]
-    fn material_paths_keep_their_slashes() {
-        assert_eq!(encode_path("logs/gateway.log"), "logs/gateway.log");
-        assert_eq!(encode_path("a b/c?d"), "a%20b/c%3Fd");
-    }
-
-    #[test]
-    fn sizes_read_well() {
-        assert_eq!(size_label(12), "12 B");
-        assert_eq!(size_label(2048), "2.0 KiB");
-        assert_eq!(size_label(3 * 1024 * 1024), "3.0 MiB");
-    }
 }

@@ -1,0 +1,156 @@
+//! What the workspace page shows, as the template reads it: the rungs of the ladder, the
+//! selected challenge, the submit form's choices, a verdict and the recent submissions, built
+//! from the judge's views, with the few formats they need.
+
+use crate::judge::views::{SubmissionSummary, SubmissionView};
+
+/// A rung of the ladder as the page shows it.
+pub(super) struct Rung {
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) summary: String,
+    pub(super) points: i32,
+    pub(super) position: i32,
+    /// `locked`, `open` or `solved` (also the CSS class suffix).
+    pub(super) state: &'static str,
+    pub(super) selected: bool,
+}
+
+/// A file of the materials, with its download address.
+pub(super) struct MaterialLink {
+    pub(super) path: String,
+    pub(super) size: String,
+    pub(super) href: String,
+}
+
+/// The selected challenge.
+pub(super) struct Selected {
+    pub(super) title: String,
+    pub(super) points: i32,
+    pub(super) state: &'static str,
+    pub(super) statement_html: String,
+    pub(super) materials: Vec<MaterialLink>,
+    pub(super) materials_error: Option<String>,
+}
+
+/// A challenge of the submit form's choice.
+pub(super) struct Choice {
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) selected: bool,
+}
+
+/// A check of a verdict.
+pub(super) struct CheckRow {
+    pub(super) name: String,
+    pub(super) passed: bool,
+    pub(super) message: String,
+}
+
+/// A submission's outcome, shown after the form without JavaScript.
+pub(super) struct VerdictBox {
+    pub(super) challenge: String,
+    pub(super) pending: bool,
+    pub(super) passed: bool,
+    pub(super) score: i32,
+    pub(super) max_score: i32,
+    pub(super) feedback: String,
+    pub(super) checks: Vec<CheckRow>,
+    pub(super) error: Option<String>,
+}
+
+impl VerdictBox {
+    pub(super) fn of(view: &SubmissionView) -> Self {
+        let verdict = view.verdict.as_ref();
+        Self {
+            challenge: view.challenge.clone(),
+            pending: verdict.is_none() && view.validator_error.is_none(),
+            passed: verdict.is_some_and(|v| v.passed),
+            score: verdict.map_or(0, |v| v.score),
+            max_score: verdict.map_or(0, |v| v.max_score),
+            feedback: verdict.map(|v| v.feedback.clone()).unwrap_or_default(),
+            checks: verdict
+                .map(|v| {
+                    v.checks
+                        .iter()
+                        .map(|c| CheckRow {
+                            name: c.name.clone(),
+                            passed: c.passed,
+                            message: c.message.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            error: view.validator_error.as_ref().map(|e| e.message.clone()),
+        }
+    }
+}
+
+/// A line of the team's recent submissions.
+pub(super) struct SubmissionRow {
+    pub(super) challenge: String,
+    pub(super) at: String,
+    pub(super) outcome: String,
+    pub(super) class: &'static str,
+}
+
+impl SubmissionRow {
+    pub(super) fn of(summary: &SubmissionSummary) -> Self {
+        let (outcome, class) = match (summary.passed, summary.score, summary.max_score) {
+            (Some(true), Some(score), Some(max)) => (format!("passed {score}/{max}"), "pass"),
+            (Some(false), Some(score), Some(max)) => (format!("failed {score}/{max}"), "fail"),
+            _ => (summary.status.as_str().replace('_', " "), "pending"),
+        };
+        Self {
+            challenge: summary.challenge.clone(),
+            at: summary.created_at.format("%H:%M:%S UTC").to_string(),
+            outcome,
+            class,
+        }
+    }
+}
+
+pub(super) fn size_label(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// A statement without its leading `# Title` line when that repeats the challenge's title
+/// (the page already shows the title as the section's heading).
+pub(super) fn statement_body<'a>(statement: &'a str, title: &str) -> &'a str {
+    if let Some(rest) = statement.trim_start().strip_prefix("# ") {
+        let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        if first.trim() == title.trim() {
+            return after;
+        }
+    }
+    statement
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{size_label, statement_body};
+
+    #[test]
+    fn a_statement_does_not_repeat_its_title() {
+        assert_eq!(
+            statement_body("# First contact\n\nHello", "First contact"),
+            "\nHello"
+        );
+        assert_eq!(
+            statement_body("# Other\n\nHello", "First contact"),
+            "# Other\n\nHello"
+        );
+        assert_eq!(statement_body("Hello", "First contact"), "Hello");
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(size_label(12), "12 B");
+        assert_eq!(size_label(2048), "2.0 KiB");
+        assert_eq!(size_label(3 * 1024 * 1024), "3.0 MiB");
+    }
+}
