@@ -1,0 +1,136 @@
+//! The bodies that create and change an event, and how they become the domain's settings:
+//! RFC 3339 times read into UTC at the database's precision, `null` told apart from absent.
+
+use chrono::{DateTime, NaiveDateTime};
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use crate::{
+    error::{Error, Result},
+    models::event::{EventChanges, EventSettings},
+};
+
+/// `POST /events`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEventRequest {
+    /// URL name, unique: 2–64 characters of `a-z`, `0-9` and inner dashes. Never changes.
+    pub slug: String,
+    /// Display name, 1–120 characters.
+    pub name: String,
+    /// Markdown description.
+    #[serde(default)]
+    pub description: String,
+    /// Start, RFC 3339 (e.g. `2026-05-04T09:00:00+02:00`); stored in UTC.
+    pub starts_at: String,
+    /// End, RFC 3339, after the start.
+    pub ends_at: String,
+    /// When the public leaderboard freezes, RFC 3339, between start and end.
+    pub freeze_at: Option<String>,
+    /// `open` or `invite`.
+    pub registration: String,
+    /// Required (6+ characters) when `registration` is `invite`; ignored when `open`.
+    pub invite_code: Option<String>,
+    /// Smallest team, default 1.
+    #[serde(default = "default_team_size_min")]
+    pub team_size_min: i32,
+    /// Largest team, at most 100.
+    pub team_size_max: i32,
+}
+
+fn default_team_size_min() -> i32 {
+    1
+}
+
+/// `PATCH /events/{slug}`: absent fields keep their value; `null` clears `freeze_at` and
+/// `invite_code`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEventRequest {
+    /// Accepted only if unchanged (400 `slug_immutable` otherwise).
+    pub slug: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Markdown description.
+    pub description: Option<String>,
+    /// Start, RFC 3339.
+    pub starts_at: Option<String>,
+    /// End, RFC 3339.
+    pub ends_at: Option<String>,
+    /// Freeze, RFC 3339, or `null` for none.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub freeze_at: Option<Option<String>>,
+    /// `open` or `invite`.
+    pub registration: Option<String>,
+    /// The invite code, or `null` to clear it (only valid with open registration).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub invite_code: Option<Option<String>>,
+    /// Smallest team.
+    pub team_size_min: Option<i32>,
+    /// Largest team.
+    pub team_size_max: Option<i32>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from an absent one (`None`, via `default`).
+fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Parses an RFC 3339 time into UTC at the database's precision (microseconds).
+fn parse_time(field: &str, value: &str) -> Result<NaiveDateTime> {
+    let parsed = DateTime::parse_from_rfc3339(value.trim()).map_err(|_| {
+        Error::bad_request(
+            "invalid_time",
+            format!("{field} must be an RFC 3339 time such as 2026-05-04T09:00:00Z"),
+        )
+    })?;
+    let at = parsed.naive_utc();
+    Ok(chrono::DurationRound::duration_trunc(at, chrono::TimeDelta::microseconds(1)).unwrap_or(at))
+}
+
+fn parse_optional_time(field: &str, value: Option<&str>) -> Result<Option<NaiveDateTime>> {
+    value.map(|v| parse_time(field, v)).transpose()
+}
+
+impl CreateEventRequest {
+    pub(crate) fn into_settings(self) -> Result<EventSettings> {
+        Ok(EventSettings {
+            starts_at: parse_time("starts_at", &self.starts_at)?,
+            ends_at: parse_time("ends_at", &self.ends_at)?,
+            freeze_at: parse_optional_time("freeze_at", self.freeze_at.as_deref())?,
+            slug: self.slug,
+            name: self.name,
+            description: self.description,
+            registration: self.registration,
+            invite_code: self.invite_code,
+            team_size_min: self.team_size_min,
+            team_size_max: self.team_size_max,
+        })
+    }
+}
+
+impl UpdateEventRequest {
+    pub(crate) fn into_changes(self) -> Result<EventChanges> {
+        Ok(EventChanges {
+            starts_at: parse_optional_time("starts_at", self.starts_at.as_deref())?,
+            ends_at: parse_optional_time("ends_at", self.ends_at.as_deref())?,
+            freeze_at: self
+                .freeze_at
+                .map(|f| parse_optional_time("freeze_at", f.as_deref()))
+                .transpose()?,
+            slug: self.slug,
+            name: self.name,
+            description: self.description,
+            registration: self.registration,
+            invite_code: self.invite_code,
+            team_size_min: self.team_size_min,
+            team_size_max: self.team_size_max,
+        })
+    }
+}

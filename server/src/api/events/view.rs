@@ -1,0 +1,109 @@
+//! What the event endpoints return: an event as the public sees it, plus the caller's own
+//! place in it (roles, team, and the invite code for its organizers).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{
+    access::EventStanding,
+    db::now,
+    models::{
+        event::{Event, Phase},
+        role::EventRole,
+    },
+};
+
+/// An event as the public sees it, plus what the caller may know about their own place in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    /// Identifier.
+    pub id: String,
+    /// URL name.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Markdown description.
+    pub description: String,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Public leaderboard freeze (UTC), if any.
+    pub freeze_at: Option<DateTime<Utc>>,
+    /// `open` or `invite`.
+    pub registration: String,
+    /// Smallest team.
+    pub team_size_min: i32,
+    /// Largest team.
+    pub team_size_max: i32,
+    /// Where the event is in its schedule at `server_time`.
+    pub phase: Phase,
+    /// The server's clock, so that clients can show a countdown that agrees with it.
+    pub server_time: DateTime<Utc>,
+    /// The invite code: only for the event's organizers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_code: Option<String>,
+    /// The caller's place in the event: only when authenticated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub me: Option<EventMembership>,
+}
+
+/// The caller's roles and team in one event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventMembership {
+    /// Roles held in the event.
+    pub roles: Vec<EventRole>,
+    /// Whether the caller organizes the event (by role or as a portal organizer).
+    pub is_organizer: bool,
+    /// The caller's team in this event, if any.
+    pub team_id: Option<String>,
+}
+
+/// A UTC timestamp as sent to clients.
+pub(crate) fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+impl EventView {
+    /// What anyone may see.
+    pub(super) fn public(event: Event) -> Self {
+        let at = now();
+        Self {
+            phase: event.phase_at(at),
+            server_time: utc(at),
+            id: event.id,
+            slug: event.slug,
+            name: event.name,
+            description: event.description,
+            starts_at: utc(event.starts_at),
+            ends_at: utc(event.ends_at),
+            freeze_at: event.freeze_at.map(utc),
+            registration: event.registration,
+            team_size_min: event.team_size_min,
+            team_size_max: event.team_size_max,
+            invite_code: None,
+            me: None,
+        }
+    }
+
+    /// What the caller in `standing` may see.
+    pub(super) fn for_caller(standing: EventStanding) -> Self {
+        let is_organizer = standing.access.is_organizer();
+        let invite_code = standing
+            .access
+            .event
+            .invite_code
+            .clone()
+            .filter(|_| is_organizer);
+        Self {
+            invite_code,
+            me: Some(EventMembership {
+                roles: standing.access.roles,
+                is_organizer,
+                team_id: standing.team_id,
+            }),
+            ..Self::public(standing.access.event)
+        }
+    }
+}
