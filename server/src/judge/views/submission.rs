@@ -1,199 +1,16 @@
-//! What the challenge and submission endpoints return. Who sees what is decided here, once:
-//! teams get the verdict, feedback and checks; organizers and authors additionally get the
-//! notes, the log, the cost of the run and the validator's error detail.
+//! Submissions as the submission endpoints return them, built for one audience: teams get
+//! the verdict, feedback and checks; organizers and authors additionally get the notes, the
+//! log, the cost of the run and the validator's error detail.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Utc};
-use cohack_package::{SampleOutcome, SampleReport};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::models::{
-    challenge::Challenge,
-    event::Phase,
     submission::{Submission, SubmissionStatus},
     verdict::{Verdict, VerdictSummary},
 };
-
-/// One rung of the ladder as the caller sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct LadderChallenge {
-    /// Stable identifier within the event.
-    pub slug: String,
-    /// Display title.
-    pub title: String,
-    /// One line.
-    pub summary: String,
-    /// Place on the ladder, 1 first.
-    pub position: i32,
-    /// The maximum score.
-    pub points: i32,
-    /// Open to every team regardless of the ladder.
-    pub always_open: bool,
-    /// Not open to the caller's team yet.
-    pub locked: bool,
-    /// Solved by the caller's team.
-    pub solved: bool,
-    /// The statement (Markdown); only when unlocked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub statement: Option<String>,
-    /// The organizers' config overrides (organizers and authors only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<std::collections::BTreeMap<String, String>>,
-}
-
-/// The caller's ladder.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Ladder {
-    /// The event's slug.
-    pub event: String,
-    /// Where the event is in its schedule; before the start participants see no challenge.
-    pub phase: Phase,
-    /// When challenge 1 opens.
-    #[schema(value_type = String, format = DateTime)]
-    pub starts_at: DateTime<Utc>,
-    /// The caller's team, if they are in one.
-    pub team: Option<String>,
-    /// The challenges, in ladder order.
-    pub challenges: Vec<LadderChallenge>,
-}
-
-impl Ladder {
-    /// The challenge a team's workspace shows: `wanted` if it is on the ladder, else the
-    /// first open one not yet solved, else the last open one.
-    pub fn focus(&self, wanted: Option<&str>) -> Option<&LadderChallenge> {
-        wanted
-            .and_then(|slug| self.challenges.iter().find(|c| c.slug == slug))
-            .or_else(|| self.challenges.iter().find(|c| !c.locked && !c.solved))
-            .or_else(|| self.challenges.iter().rfind(|c| !c.locked))
-    }
-}
-
-/// A challenge as its authors and organizers manage it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ChallengeAdmin {
-    /// Slug.
-    pub slug: String,
-    /// Title.
-    pub title: String,
-    /// Summary.
-    pub summary: String,
-    /// Position.
-    pub position: i32,
-    /// Points.
-    pub points: i32,
-    /// Open regardless of the ladder.
-    pub always_open: bool,
-    /// The organizers' config overrides.
-    pub config: std::collections::BTreeMap<String, String>,
-}
-
-impl From<&Challenge> for ChallengeAdmin {
-    fn from(c: &Challenge) -> Self {
-        ChallengeAdmin {
-            slug: c.slug.clone(),
-            title: c.title.clone(),
-            summary: c.summary.clone(),
-            position: c.position,
-            points: c.points,
-            always_open: c.always_open,
-            config: c.config_overrides(),
-        }
-    }
-}
-
-/// One sample of a package, as the server's re-run judged it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SampleRow {
-    /// `pass/NAME` or `fail/NAME`.
-    pub name: String,
-    /// `pass` or `fail`: what the sample declares.
-    pub expect: String,
-    /// The exact score the sample declares, if any.
-    pub expected_score: Option<u32>,
-    /// `pass`, `fail` or `error`: what the validator said.
-    pub got: String,
-    /// The verdict's score.
-    pub score: Option<u32>,
-    /// The verdict's maximum score.
-    pub max_score: Option<u32>,
-    /// The validator error, when there was one.
-    pub error: Option<String>,
-    /// Wall time in microseconds.
-    pub duration_us: u64,
-    /// Fuel used.
-    pub fuel_used: u64,
-    /// Whether the validator said what the sample declares.
-    pub ok: bool,
-    /// Why not.
-    pub mismatch: Option<String>,
-}
-
-/// The samples table of a publish.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SampleTable {
-    /// One row per sample.
-    pub samples: Vec<SampleRow>,
-    /// `materials("sample-team")` failed or broke the limits.
-    pub materials_error: Option<String>,
-}
-
-impl From<&SampleReport> for SampleTable {
-    fn from(report: &SampleReport) -> Self {
-        SampleTable {
-            samples: report
-                .results
-                .iter()
-                .map(|r| {
-                    let (score, max_score, error) = match &r.outcome {
-                        SampleOutcome::Verdict {
-                            score, max_score, ..
-                        } => (Some(*score), Some(*max_score), None),
-                        SampleOutcome::Error(e) => (None, None, Some(e.to_string())),
-                    };
-                    SampleRow {
-                        name: r.name.clone(),
-                        expect: r.expect.as_str().to_owned(),
-                        expected_score: r.expected_score,
-                        got: r.outcome.label().to_owned(),
-                        score,
-                        max_score,
-                        error,
-                        duration_us: u64::try_from(r.duration.as_micros()).unwrap_or(u64::MAX),
-                        fuel_used: r.fuel_used,
-                        ok: r.ok(),
-                        mismatch: r.mismatch.clone(),
-                    }
-                })
-                .collect(),
-            materials_error: report.materials_error.clone(),
-        }
-    }
-}
-
-/// A version that went live.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Published {
-    /// The challenge as it is now.
-    pub challenge: ChallengeAdmin,
-    /// The new version's number (1, 2, …).
-    pub version: i32,
-    /// sha256 of the validator.
-    pub validator_sha256: String,
-    /// The server's re-run of the samples.
-    #[serde(flatten)]
-    pub table: SampleTable,
-}
-
-/// The 422 answer to a package whose samples did not all get their declared outcome.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublishRefused {
-    /// `{code: "samples_mismatch", message}`.
-    pub error: crate::error::ErrorDetail,
-    /// The server's re-run of the samples.
-    #[serde(flatten)]
-    pub table: SampleTable,
-}
 
 /// A check of a verdict.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -332,54 +149,6 @@ pub struct SubmissionList {
     pub submissions: Vec<SubmissionSummary>,
 }
 
-/// A team's starting material for a challenge.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Materials {
-    /// The challenge's slug.
-    pub challenge: String,
-    /// The team.
-    pub team: String,
-    /// The files, with their content in base64.
-    pub files: Vec<FileView>,
-}
-
-/// A verdict's outcome, before and after a rejudge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-pub struct OutcomeView {
-    /// `judged` or `validator_error`.
-    pub status: SubmissionStatus,
-    /// Solved.
-    pub passed: bool,
-    /// Score.
-    pub score: i32,
-}
-
-/// A submission whose outcome a rejudge changed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RejudgeChange {
-    /// The submission.
-    pub submission: String,
-    /// Its team.
-    pub team: String,
-    /// The outcome before (`None` if it had no verdict).
-    pub before: Option<OutcomeView>,
-    /// The outcome now.
-    pub after: OutcomeView,
-}
-
-/// What a rejudge did.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RejudgeReport {
-    /// The challenge.
-    pub challenge: String,
-    /// The live version that rejudged.
-    pub version: i32,
-    /// Submissions re-run.
-    pub rejudged: usize,
-    /// Those whose status, pass or score changed.
-    pub changed: Vec<RejudgeChange>,
-}
-
 /// Whether the viewer gets the authors' and organizers' details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -394,17 +163,6 @@ const VALIDATOR_ERROR_MESSAGE: &str = "the challenge's validator failed on this 
 
 fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
-}
-
-impl OutcomeView {
-    /// The outcome a verdict row stands for.
-    pub fn of(verdict: &Verdict) -> OutcomeView {
-        OutcomeView {
-            status: verdict.status(),
-            passed: verdict.passed,
-            score: verdict.score,
-        }
-    }
 }
 
 /// The verdict and error parts of a submission view.
