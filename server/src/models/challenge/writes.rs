@@ -1,55 +1,17 @@
-//! Challenges: one rung of an event's ladder. A challenge row holds what teams see (title,
-//! statement, points, position) and the organizers' settings (`always_open`, config
-//! overrides); its validator lives in [`crate::models::validator_version`], and
-//! `live_version_id` names the version that judges submissions.
+//! Creating and changing challenges: a published package's upsert (with its place on the
+//! ladder), the live version, and the organizers' edits, with the checks they share (one line
+//! titles, positions that are free and in range).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::{
-    db::{
-        DbConnection, new_id, now,
-        schema::{challenges, submissions, verdicts},
-    },
+    db::{DbConnection, new_id, now, schema::challenges},
     error::{Error, Result},
-    models::submission::SubmissionStatus,
 };
 
-/// A challenge of an event.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = challenges)]
-pub struct Challenge {
-    /// Identifier.
-    pub id: String,
-    /// The event.
-    pub event_id: String,
-    /// Stable identifier within the event (the manifest's slug).
-    pub slug: String,
-    /// Display title.
-    pub title: String,
-    /// One line shown on the ladder.
-    pub summary: String,
-    /// Place on the ladder, 1 first; unique within the event.
-    pub position: i32,
-    /// The maximum score.
-    pub points: i32,
-    /// The statement (Markdown).
-    pub statement: String,
-    /// Open to every team regardless of the ladder.
-    pub always_open: bool,
-    /// JSON object: the organizers' overrides of the manifest's `[config]` defaults.
-    pub config: String,
-    /// JSON object: the live manifest's limit overrides.
-    pub limits: String,
-    /// The validator version that judges submissions.
-    pub live_version_id: Option<String>,
-    /// Creation time.
-    pub created_at: NaiveDateTime,
-    /// Last change.
-    pub updated_at: NaiveDateTime,
-}
+use super::Challenge;
 
 /// What a published package sets on its challenge.
 #[derive(Debug, Clone)]
@@ -129,44 +91,6 @@ fn check_line(field: &str, value: &str, max: usize) -> Result<String> {
 }
 
 impl Challenge {
-    /// The challenge with this id.
-    pub fn find(conn: &mut DbConnection, id: &str) -> Result<Challenge> {
-        challenges::table
-            .find(id)
-            .select(Challenge::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(Error::NotFound("challenge"))
-    }
-
-    /// The challenge `slug` of an event, if there is one.
-    pub fn find_by_slug(
-        conn: &mut DbConnection,
-        event_id: &str,
-        slug: &str,
-    ) -> Result<Option<Challenge>> {
-        Ok(challenges::table
-            .filter(challenges::event_id.eq(event_id))
-            .filter(challenges::slug.eq(slug))
-            .select(Challenge::as_select())
-            .first(conn)
-            .optional()?)
-    }
-
-    /// The challenge `slug` of an event, or 404.
-    pub fn get_by_slug(conn: &mut DbConnection, event_id: &str, slug: &str) -> Result<Challenge> {
-        Self::find_by_slug(conn, event_id, slug)?.ok_or(Error::NotFound("challenge"))
-    }
-
-    /// Every challenge of an event, in ladder order.
-    pub fn ladder(conn: &mut DbConnection, event_id: &str) -> Result<Vec<Challenge>> {
-        Ok(challenges::table
-            .filter(challenges::event_id.eq(event_id))
-            .order(challenges::position.asc())
-            .select(Challenge::as_select())
-            .load(conn)?)
-    }
-
     /// The position after the last one.
     fn next_position(conn: &mut DbConnection, event_id: &str) -> Result<i32> {
         let last: Option<i32> = challenges::table
@@ -347,122 +271,5 @@ impl Challenge {
                 }
             })?;
         Self::find(conn, &challenge.id)
-    }
-
-    /// The organizers' config overrides. A malformed stored value counts as none (it is only
-    /// ever written by [`Challenge::apply_changes`]).
-    pub fn config_overrides(&self) -> BTreeMap<String, String> {
-        serde_json::from_str(&self.config).unwrap_or_else(|e| {
-            tracing::warn!(challenge = %self.id, error = %e, "malformed config overrides ignored");
-            BTreeMap::new()
-        })
-    }
-
-    /// The ids of the challenges `team_id` has solved: a submission whose current verdict
-    /// passed.
-    pub fn solved_by(conn: &mut DbConnection, team_id: &str) -> Result<HashSet<String>> {
-        let ids: Vec<String> = submissions::table
-            .inner_join(verdicts::table)
-            .filter(submissions::team_id.eq(team_id))
-            .filter(submissions::status.eq(SubmissionStatus::Judged.as_str()))
-            .filter(verdicts::is_current.eq(true))
-            .filter(verdicts::passed.eq(true))
-            .select(submissions::challenge_id)
-            .distinct()
-            .load(conn)?;
-        Ok(ids.into_iter().collect())
-    }
-
-    /// How many passing current verdicts `team_id` has on the challenge `challenge_id`.
-    pub fn passes(conn: &mut DbConnection, team_id: &str, challenge_id: &str) -> Result<i64> {
-        Ok(submissions::table
-            .inner_join(verdicts::table)
-            .filter(submissions::team_id.eq(team_id))
-            .filter(submissions::challenge_id.eq(challenge_id))
-            .filter(verdicts::is_current.eq(true))
-            .filter(verdicts::passed.eq(true))
-            .count()
-            .get_result(conn)?)
-    }
-
-    /// The challenges (slugs) that a team's first pass on `slug` opened, by the ladder's rule
-    /// ([`unlocked`]): none when it had passed it before. Two first passes judged at the same
-    /// moment may both see two passes and report nothing; the ladder itself is still right.
-    pub fn opened_by_first_pass(
-        conn: &mut DbConnection,
-        event_id: &str,
-        team_id: &str,
-        slug: &str,
-    ) -> Result<Vec<String>> {
-        let ladder = Self::ladder(conn, event_id)?;
-        let Some(passed) = ladder.iter().find(|c| c.slug == slug) else {
-            return Ok(Vec::new());
-        };
-        if Self::passes(conn, team_id, &passed.id)? != 1 {
-            return Ok(Vec::new());
-        }
-        let solved = Self::solved_by(conn, team_id)?;
-        let mut before = solved.clone();
-        before.remove(&passed.id);
-        let open_now = unlocked(&ladder, &solved);
-        let open_before = unlocked(&ladder, &before);
-        Ok(ladder
-            .iter()
-            .filter(|c| open_now.contains(&c.id) && !open_before.contains(&c.id))
-            .map(|c| c.slug.clone())
-            .collect())
-    }
-}
-
-/// Which challenges of a ladder are open to a team that solved `solved`: the first one,
-/// those marked `always_open`, and each one whose predecessor is solved.
-pub fn unlocked(ladder: &[Challenge], solved: &HashSet<String>) -> HashSet<String> {
-    let mut open = HashSet::new();
-    for (i, challenge) in ladder.iter().enumerate() {
-        let previous_solved = i == 0 || solved.contains(&ladder[i - 1].id);
-        if previous_solved || challenge.always_open {
-            open.insert(challenge.id.clone());
-        }
-    }
-    open
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn challenge(id: &str, position: i32, always_open: bool) -> Challenge {
-        let at = now();
-        Challenge {
-            id: id.into(),
-            event_id: "e".into(),
-            slug: id.into(),
-            title: id.into(),
-            summary: String::new(),
-            position,
-            points: 100,
-            statement: String::new(),
-            always_open,
-            config: "{}".into(),
-            limits: "{}".into(),
-            live_version_id: None,
-            created_at: at,
-            updated_at: at,
-        }
-    }
-
-    #[test]
-    fn the_ladder_opens_one_rung_at_a_time() {
-        let ladder = [
-            challenge("a", 1, false),
-            challenge("b", 2, false),
-            challenge("c", 3, false),
-            challenge("d", 4, true),
-        ];
-        let none = unlocked(&ladder, &HashSet::new());
-        assert!(none.contains("a") && !none.contains("b") && !none.contains("c"));
-        assert!(none.contains("d"), "always open");
-        let after_a = unlocked(&ladder, &HashSet::from(["a".to_owned()]));
-        assert!(after_a.contains("b") && !after_a.contains("c"));
     }
 }

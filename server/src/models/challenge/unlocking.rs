@@ -1,0 +1,128 @@
+//! What a team has solved and which rungs of the ladder that opens: the unlocking rule,
+//! written once, and the queries it needs.
+
+use std::collections::HashSet;
+
+use diesel::prelude::*;
+
+use crate::{
+    db::{
+        DbConnection,
+        schema::{submissions, verdicts},
+    },
+    error::Result,
+    models::submission::SubmissionStatus,
+};
+
+use super::Challenge;
+
+impl Challenge {
+    /// The ids of the challenges `team_id` has solved: a submission whose current verdict
+    /// passed.
+    pub fn solved_by(conn: &mut DbConnection, team_id: &str) -> Result<HashSet<String>> {
+        let ids: Vec<String> = submissions::table
+            .inner_join(verdicts::table)
+            .filter(submissions::team_id.eq(team_id))
+            .filter(submissions::status.eq(SubmissionStatus::Judged.as_str()))
+            .filter(verdicts::is_current.eq(true))
+            .filter(verdicts::passed.eq(true))
+            .select(submissions::challenge_id)
+            .distinct()
+            .load(conn)?;
+        Ok(ids.into_iter().collect())
+    }
+
+    /// How many passing current verdicts `team_id` has on the challenge `challenge_id`.
+    pub fn passes(conn: &mut DbConnection, team_id: &str, challenge_id: &str) -> Result<i64> {
+        Ok(submissions::table
+            .inner_join(verdicts::table)
+            .filter(submissions::team_id.eq(team_id))
+            .filter(submissions::challenge_id.eq(challenge_id))
+            .filter(verdicts::is_current.eq(true))
+            .filter(verdicts::passed.eq(true))
+            .count()
+            .get_result(conn)?)
+    }
+
+    /// The challenges (slugs) that a team's first pass on `slug` opened, by the ladder's rule
+    /// ([`unlocked`]): none when it had passed it before. Two first passes judged at the same
+    /// moment may both see two passes and report nothing; the ladder itself is still right.
+    pub fn opened_by_first_pass(
+        conn: &mut DbConnection,
+        event_id: &str,
+        team_id: &str,
+        slug: &str,
+    ) -> Result<Vec<String>> {
+        let ladder = Self::ladder(conn, event_id)?;
+        let Some(passed) = ladder.iter().find(|c| c.slug == slug) else {
+            return Ok(Vec::new());
+        };
+        if Self::passes(conn, team_id, &passed.id)? != 1 {
+            return Ok(Vec::new());
+        }
+        let solved = Self::solved_by(conn, team_id)?;
+        let mut before = solved.clone();
+        before.remove(&passed.id);
+        let open_now = unlocked(&ladder, &solved);
+        let open_before = unlocked(&ladder, &before);
+        Ok(ladder
+            .iter()
+            .filter(|c| open_now.contains(&c.id) && !open_before.contains(&c.id))
+            .map(|c| c.slug.clone())
+            .collect())
+    }
+}
+
+/// Which challenges of a ladder are open to a team that solved `solved`: the first one,
+/// those marked `always_open`, and each one whose predecessor is solved.
+pub fn unlocked(ladder: &[Challenge], solved: &HashSet<String>) -> HashSet<String> {
+    let mut open = HashSet::new();
+    for (i, challenge) in ladder.iter().enumerate() {
+        let previous_solved = i == 0 || solved.contains(&ladder[i - 1].id);
+        if previous_solved || challenge.always_open {
+            open.insert(challenge.id.clone());
+        }
+    }
+    open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::now;
+
+    fn challenge(id: &str, position: i32, always_open: bool) -> Challenge {
+        let at = now();
+        Challenge {
+            id: id.into(),
+            event_id: "e".into(),
+            slug: id.into(),
+            title: id.into(),
+            summary: String::new(),
+            position,
+            points: 100,
+            statement: String::new(),
+            always_open,
+            config: "{}".into(),
+            limits: "{}".into(),
+            live_version_id: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn the_ladder_opens_one_rung_at_a_time() {
+        let ladder = [
+            challenge("a", 1, false),
+            challenge("b", 2, false),
+            challenge("c", 3, false),
+            challenge("d", 4, true),
+        ];
+        let none = unlocked(&ladder, &HashSet::new());
+        assert!(none.contains("a") && !none.contains("b") && !none.contains("c"));
+        assert!(none.contains("d"), "always open");
+        let after_a = unlocked(&ladder, &HashSet::from(["a".to_owned()]));
+        assert!(after_a.contains("b") && !after_a.contains("c"));
+    }
+}
