@@ -17,6 +17,7 @@ mod crash;
 mod event_flow;
 mod events;
 mod export;
+mod import_hostile;
 mod insights;
 mod leaderboard;
 mod live;

@@ -20,25 +20,64 @@
 //! coaches, authors, publishers, submitters, chat, notes, feedback). Presence, the activity
 //! feed and sessions are not exported: they are live state, not the event's record.
 //!
-//! # Import
+//! # Import: one new event, nothing else changed
 //!
-//! Everything is inserted in **one transaction**, with the original ids. An event with the
-//! same slug on the target refuses the import. Organizations are matched by name and users by
-//! email: an existing user is reused (their password, name and flags on the target stay as
-//! they are) and every reference is rewritten to them. New users keep their password hash and
-//! portal-organizer flag, so moving SQLite → PostgreSQL keeps logins working.
+//! An export file is read as untrusted input: whoever sent it may have written it by hand, and
+//! the trailer's digest only catches accidents. An import therefore creates **exactly one new
+//! event** and rows that belong to it, in **one transaction**, and refuses the whole file at
+//! the first line it does not accept, naming that line and why ([`ImportError::Refused`]).
+//! Reading top to bottom ([`vet`], no database access):
+//!
+//! - tables come in the format's order; exactly one `events` row, whose slug is the header's
+//!   (a slug already on the target is refused);
+//! - **every id is new**: each row gets a fresh id, and an id defined twice in the file is
+//!   refused; every reference must name something the file defined **on an earlier line**
+//!   (the one exception: a challenge's `live_version_id` names a version listed after it,
+//!   checked once the file is read). A reference to any other event, team, challenge, user, …
+//!   — on the target or nowhere — is refused;
+//! - **users** are matched on the target by (normalized) e-mail: an existing account is
+//!   referenced as it is, never changed (password, name, organization and flags stay). A new
+//!   account gets the file's name and password hash (so logins survive a move) but **never the
+//!   portal-organizer flag**: the flag is not imported, whatever the row says. A password hash
+//!   must be empty (nobody can sign in) or an argon2id PHC string costing no more to verify
+//!   than this portal's own. Organizations are matched by name, and created only for new
+//!   users. A user or organization no row of the event refers to is refused;
+//! - the portal's **rules are re-applied**: event settings as `EventSettings::validate`;
+//!   team members hold the participant role, one team per person, at most `team_size_max` per
+//!   team; coaches hold the engineer role; unique team names, challenge slugs and positions;
+//!   roles, statuses and difficulties from their fixed sets; a verdict's validator version
+//!   belongs to its submission's challenge;
+//! - **validator blobs** are stored under the sha256 of their bytes: a blob whose declared
+//!   `hash` is not the sha256 of its `wasm` is **refused** (a forged or damaged validator is
+//!   not silently renamed); a blob already on the target under that hash is the same bytes
+//!   and is shared;
+//! - teams get **new invite codes** (the file's are the source portal's secrets);
+//! - a line longer than [`read::MAX_LINE_BYTES`] is refused before it is parsed.
+//!
+//! Rows whose fault only the end of the file shows (an unreferenced user or organization, a
+//! live version that is missing or another challenge's) are refused after the whole file was
+//! read, the earliest such line named.
 //!
 //! With `--anonymize`, export replaces each user's name and email by a stable pseudonym derived
 //! from their id (`person-1a2b3c4d`, `person-1a2b3c4d@anonymized.invalid`) and blanks password
 //! hashes (nobody can log in as them); organizations are kept. Free text (chat, notes,
 //! documents) is exported as written.
 
+mod error;
+mod insert;
 mod read;
 mod rows;
+mod vet;
 mod write;
 
-pub use read::{ImportSummary, import_file};
+use diesel::Connection;
+
+pub use error::{ImportError, Refusal};
+pub use insert::ImportSummary;
+pub use read::MAX_LINE_BYTES;
 pub use write::{ExportOptions, ExportSummary, export_event};
+
+use crate::db::DbConnection;
 
 /// The header's `format`.
 pub const FORMAT: &str = "cohack-event-export";
@@ -56,4 +95,15 @@ pub struct Quiet;
 
 impl Progress for Quiet {
     fn rows(&mut self, _table: &str, _done: usize) {}
+}
+
+/// Imports an export file's bytes into the database behind `conn` as one new event: all of it
+/// or nothing (see the module documentation for what is accepted).
+pub fn import_file(
+    conn: &mut DbConnection,
+    bytes: &[u8],
+    progress: &mut dyn Progress,
+) -> Result<ImportSummary, ImportError> {
+    let vetted = vet::vet(read::parse(bytes)?)?;
+    conn.transaction(|conn| insert::insert_all(conn, vetted, progress))
 }

@@ -1,7 +1,5 @@
-//! One serializable row type per exported table, in dependency order, and the rewriting of
-//! user and organization ids an import needs.
-
-use std::collections::HashMap;
+//! One serializable row type per exported table, in dependency order, and the user
+//! references of each row (what an export gathers and an import rewrites).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -158,17 +156,9 @@ rows! {
     }
 }
 
-fn remap(map: &HashMap<String, String>, id: &mut String) {
-    if let Some(to) = map.get(id.as_str()) {
-        id.clone_from(to);
-    }
-}
-
-fn remap_opt(map: &HashMap<String, String>, id: &mut Option<String>) {
-    if let Some(id) = id {
-        remap(map, id);
-    }
-}
+/// A column naming a user, and its value.
+pub type UserRef<'a> = (&'static str, &'a mut String);
+type OptionalUserRef<'a> = (&'static str, &'a mut Option<String>);
 
 impl Row {
     /// Every user id this row references.
@@ -195,33 +185,42 @@ impl Row {
             .collect()
     }
 
-    /// Rewrites user ids (users matched on the target by email).
-    pub fn remap_users(&mut self, map: &HashMap<String, String>) {
-        match self {
-            Row::EventRow(r) => remap(map, &mut r.created_by),
-            Row::EventRoleRow(r) => {
-                remap(map, &mut r.user_id);
-                remap_opt(map, &mut r.granted_by);
-            }
-            Row::TeamRow(r) => remap(map, &mut r.created_by),
-            Row::TeamMemberRow(r) => remap(map, &mut r.user_id),
-            Row::TeamCoachRow(r) => {
-                remap(map, &mut r.user_id);
-                remap_opt(map, &mut r.assigned_by);
-            }
-            Row::ValidatorVersionRow(r) => remap(map, &mut r.published_by),
-            Row::SubmissionRow(r) => remap(map, &mut r.submitted_by),
-            Row::ChatMessageRow(r) => remap(map, &mut r.author_id),
-            Row::DocumentRow(r) => remap(map, &mut r.created_by),
-            Row::HelpCallRow(r) => {
-                remap(map, &mut r.raised_by);
-                remap_opt(map, &mut r.acknowledged_by);
-                remap_opt(map, &mut r.resolved_by);
-            }
-            Row::AnnouncementRow(r) => remap(map, &mut r.author_id),
-            Row::CoachNoteRow(r) => remap(map, &mut r.author_id),
-            Row::FeedbackRow(r) => remap(map, &mut r.user_id),
-            _ => {}
-        }
+    /// Every user this row references, by column, to check or rewrite.
+    pub fn user_refs_mut(&mut self) -> Vec<UserRef<'_>> {
+        let (ids, optional): (Vec<UserRef<'_>>, Vec<OptionalUserRef<'_>>) = match self {
+            Row::EventRow(r) => (vec![("created_by", &mut r.created_by)], vec![]),
+            Row::EventRoleRow(r) => (
+                vec![("user_id", &mut r.user_id)],
+                vec![("granted_by", &mut r.granted_by)],
+            ),
+            Row::TeamRow(r) => (vec![("created_by", &mut r.created_by)], vec![]),
+            Row::TeamMemberRow(r) => (vec![("user_id", &mut r.user_id)], vec![]),
+            Row::TeamCoachRow(r) => (
+                vec![("user_id", &mut r.user_id)],
+                vec![("assigned_by", &mut r.assigned_by)],
+            ),
+            Row::ValidatorVersionRow(r) => (vec![("published_by", &mut r.published_by)], vec![]),
+            Row::SubmissionRow(r) => (vec![("submitted_by", &mut r.submitted_by)], vec![]),
+            Row::ChatMessageRow(r) => (vec![("author_id", &mut r.author_id)], vec![]),
+            Row::DocumentRow(r) => (vec![("created_by", &mut r.created_by)], vec![]),
+            Row::HelpCallRow(r) => (
+                vec![("raised_by", &mut r.raised_by)],
+                vec![
+                    ("acknowledged_by", &mut r.acknowledged_by),
+                    ("resolved_by", &mut r.resolved_by),
+                ],
+            ),
+            Row::AnnouncementRow(r) => (vec![("author_id", &mut r.author_id)], vec![]),
+            Row::CoachNoteRow(r) => (vec![("author_id", &mut r.author_id)], vec![]),
+            Row::FeedbackRow(r) => (vec![("user_id", &mut r.user_id)], vec![]),
+            _ => (vec![], vec![]),
+        };
+        ids.into_iter()
+            .chain(
+                optional
+                    .into_iter()
+                    .filter_map(|(column, id)| id.as_mut().map(|id| (column, id))),
+            )
+            .collect()
     }
 }

@@ -1,0 +1,679 @@
+//! `cohack import` of files written by someone who means harm: each is refused at its first
+//! bad line, named with its number and why, and leaves every table of the database exactly as
+//! it was; what an import may do (create one new event, match existing people by e-mail) it
+//! does without granting anything or changing anyone. On SQLite and PostgreSQL.
+
+use std::collections::BTreeMap;
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use cohack_server::{
+    db::schema::*,
+    models::{event::Event, team::Team, user::User, validator_version::ValidatorVersion},
+};
+use diesel::prelude::*;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    backend_tests,
+    challenges::{running_event, team},
+    harness::{PASSWORD, TestApp, path_str, run_cohack},
+};
+
+// ---------------------------------------------------------------------------------------
+// Writing export files by hand, as an attacker would (shared with `export.rs`).
+
+/// An export file: a header, rows, and (when rendered) a trailer that matches them.
+#[derive(Debug, Clone)]
+pub struct ExportFile {
+    pub header: Value,
+    /// `{"table": …, "row": {…}}` objects, in file order.
+    pub rows: Vec<Value>,
+}
+
+impl ExportFile {
+    /// An empty file for the event `slug`.
+    pub fn new(slug: &str) -> ExportFile {
+        ExportFile {
+            header: json!({
+                "format": "cohack-event-export",
+                "version": 1,
+                "event": slug,
+                "exported_at": T,
+                "anonymized": false,
+                "tables": [],
+            }),
+            rows: Vec::new(),
+        }
+    }
+
+    /// A real export, to edit.
+    pub fn parse(text: &str) -> ExportFile {
+        let mut lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        lines.pop().expect("a trailer");
+        let header = lines.remove(0);
+        ExportFile {
+            header,
+            rows: lines,
+        }
+    }
+
+    /// Adds a row of `table`.
+    pub fn row(mut self, table: &str, row: Value) -> ExportFile {
+        self.rows.push(json!({"table": table, "row": row}));
+        self
+    }
+
+    /// The file's text, with a trailer whose counts and digest match (what anyone can write:
+    /// the trailer detects accidents, not intent).
+    pub fn render(&self) -> String {
+        let mut content = format!("{}\n", self.header);
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for row in &self.rows {
+            content.push_str(&format!("{row}\n"));
+            let table = row["table"].as_str().unwrap_or_default().to_owned();
+            *counts.entry(table).or_default() += 1;
+        }
+        let sha256 = hex::encode(Sha256::digest(content.as_bytes()));
+        let trailer =
+            json!({"trailer": {"rows": self.rows.len(), "counts": counts, "sha256": sha256}});
+        content.push_str(&format!("{trailer}\n"));
+        content
+    }
+
+    /// Inserts a row of `table` at `index` among the rows (0 is line 2).
+    pub fn insert(mut self, index: usize, table: &str, row: Value) -> ExportFile {
+        self.rows.insert(index, json!({"table": table, "row": row}));
+        self
+    }
+
+    /// The rows of `table`, to edit.
+    pub fn rows_of<'a>(&'a mut self, table: &'a str) -> impl Iterator<Item = &'a mut Value> {
+        self.rows
+            .iter_mut()
+            .filter(move |r| r["table"] == table)
+            .map(|r| &mut r["row"])
+    }
+}
+
+/// A timestamp, as exports write them.
+pub const T: &str = "2026-03-01T09:00:00";
+
+pub fn org(id: &str, name: &str) -> Value {
+    json!({"id": id, "name": name, "created_at": T})
+}
+
+pub fn user(id: &str, email: &str, organization: &str, portal_organizer: bool) -> Value {
+    json!({
+        "id": id, "email": email, "password_hash": "", "display_name": id,
+        "organization_id": organization, "is_portal_organizer": portal_organizer,
+        "created_at": T,
+    })
+}
+
+pub fn event(id: &str, slug: &str, creator: &str, team_size_max: i32) -> Value {
+    json!({
+        "id": id, "slug": slug, "name": format!("Hack {slug}"), "description": "",
+        "starts_at": "2026-03-01T08:00:00", "ends_at": "2026-03-03T18:00:00",
+        "freeze_at": null, "registration": "open", "invite_code": null,
+        "team_size_min": 1, "team_size_max": team_size_max, "created_by": creator,
+        "created_at": T, "updated_at": T,
+    })
+}
+
+pub fn role(event: &str, user: &str, role: &str) -> Value {
+    json!({"event_id": event, "user_id": user, "role": role, "granted_by": null, "created_at": T})
+}
+
+pub fn team_row(id: &str, event: &str, name: &str, creator: &str) -> Value {
+    json!({
+        "id": id, "event_id": event, "name": name, "invite_code": "known-code",
+        "created_by": creator, "created_at": T,
+    })
+}
+
+pub fn member(team: &str, user: &str, event: &str) -> Value {
+    json!({"team_id": team, "user_id": user, "event_id": event, "joined_at": T})
+}
+
+/// The sha256 of `bytes`, in hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A validator blob declaring `hash` for `bytes`.
+pub fn blob(hash: &str, bytes: &[u8]) -> Value {
+    json!({
+        "hash": hash, "wasm": STANDARD.encode(bytes), "size_bytes": bytes.len(),
+        "created_at": T,
+    })
+}
+
+/// A challenge and its first validator version, on `blob_hash`.
+pub fn challenge_with_version(event: &str, publisher: &str, blob_hash: &str) -> (Value, Value) {
+    let challenge = json!({
+        "id": "c1", "event_id": event, "slug": "first-contact", "title": "First contact",
+        "summary": "Say hello", "position": 1, "points": 100, "statement": "Hello.",
+        "always_open": false, "config": "{}", "limits": "{}", "live_version_id": "v1",
+        "created_at": T, "updated_at": T,
+    });
+    let manifest = json!({
+        "slug": "first-contact", "title": "First contact", "points": 100, "summary": "Say hello",
+    });
+    let version = json!({
+        "id": "v1", "challenge_id": "c1", "version": 1, "blob_hash": blob_hash,
+        "manifest": manifest.to_string(), "sample_report": "{}", "published_by": publisher,
+        "created_at": T,
+    });
+    (challenge, version)
+}
+
+/// A small valid file: one organization, `alice` (organizer) and `bob` (participant in team
+/// `t1`), the event `slug` with teams of at most `team_size_max`.
+pub fn valid_file(slug: &str, team_size_max: i32) -> ExportFile {
+    ExportFile::new(slug)
+        .row("organizations", org("o1", "Initech"))
+        .row("users", user("alice", "alice@initech.example", "o1", false))
+        .row("users", user("bob", "bob@initech.example", "o1", false))
+        .row("events", event("e1", slug, "alice", team_size_max))
+        .row("event_roles", role("e1", "alice", "organizer"))
+        .row("event_roles", role("e1", "bob", "participant"))
+        .row("teams", team_row("t1", "e1", "Staplers", "bob"))
+        .row("team_members", member("t1", "bob", "e1"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Running an import and watching the database.
+
+/// Imports `text` into `app`'s database with the real binary.
+pub fn import_text(app: &TestApp, text: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("import.cohack.jsonl");
+    std::fs::write(&file, text).expect("write the file");
+    run_cohack(
+        dir.path(),
+        &[
+            "import",
+            &path_str(&file),
+            "--database-url",
+            &app.state.config.database_url,
+        ],
+        &[],
+    )
+}
+
+/// Imports `file` and expects a refusal mentioning each of `needles` (the line first).
+async fn expect_refused(app: &TestApp, file: &ExportFile, needles: &[&str]) {
+    let before = Snapshot::take(app).await;
+    let out = import_text(app, &file.render());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "imported: {stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} not in: {stderr}");
+    }
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert_eq!(
+        Snapshot::take(app).await,
+        before,
+        "the refusal changed the database"
+    );
+}
+
+/// Every table's row count, and every account and team as stored.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    counts: BTreeMap<&'static str, i64>,
+    users: Vec<(String, String, String, String, String, bool)>,
+    teams: Vec<(String, String, String, String)>,
+}
+
+impl Snapshot {
+    pub async fn take(app: &TestApp) -> Snapshot {
+        app.state
+            .db
+            .run(|conn| {
+                let mut counts = BTreeMap::new();
+                macro_rules! count {
+                    ($($table:ident),+) => {$(
+                        counts.insert(
+                            stringify!($table),
+                            $table::table.count().get_result::<i64>(conn)?,
+                        );
+                    )+};
+                }
+                count!(
+                    organizations,
+                    users,
+                    events,
+                    event_roles,
+                    teams,
+                    team_members,
+                    team_coaches,
+                    challenges,
+                    validator_blobs,
+                    validator_versions,
+                    submissions,
+                    submission_files,
+                    verdicts,
+                    settings,
+                    sessions,
+                    refresh_tokens,
+                    web_sessions,
+                    chat_messages,
+                    documents,
+                    document_updates,
+                    help_calls,
+                    announcements,
+                    live_activity,
+                    live_presence,
+                    live_instances,
+                    coach_notes,
+                    challenge_feedback,
+                    challenge_opens
+                );
+                let users = users::table
+                    .order(users::id)
+                    .select((
+                        users::id,
+                        users::email,
+                        users::password_hash,
+                        users::display_name,
+                        users::organization_id,
+                        users::is_portal_organizer,
+                    ))
+                    .load(conn)?;
+                let teams = teams::table
+                    .order(teams::id)
+                    .select((teams::id, teams::event_id, teams::name, teams::invite_code))
+                    .load(conn)?;
+                Ok::<_, cohack_server::error::Error>(Snapshot {
+                    counts,
+                    users,
+                    teams,
+                })
+            })
+            .await
+            .expect("snapshot")
+    }
+}
+
+async fn user_by_email(app: &TestApp, email: &str) -> Option<User> {
+    let email = email.to_owned();
+    app.state
+        .db
+        .run(move |conn| User::find_by_email(conn, &email))
+        .await
+        .expect("user lookup")
+}
+
+// ---------------------------------------------------------------------------------------
+// The tests.
+
+backend_tests!(
+    the_six_row_file_is_refused_at_its_bad_line_and_changes_nothing,
+    a_forged_portal_organizer_flag_is_dropped_and_existing_users_are_not_changed,
+    a_blob_whose_hash_is_not_its_bytes_is_refused,
+    team_size_and_one_team_per_person_are_reapplied,
+    attacker_files_are_refused_line_by_line,
+);
+
+/// The file of issue #13: a user row claiming the portal-organizer flag, and a membership in
+/// another event's existing team.
+async fn the_six_row_file_is_refused_at_its_bad_line_and_changes_nothing(app: TestApp) {
+    let victim = running_event(&app, "victim").await;
+    let (_member, victim_team) = team(&app, &victim, "victims").await;
+    let hostile = |event_of_membership: &str| {
+        ExportFile::new("takeover")
+            .row("organizations", org("o1", "Mallory Inc"))
+            .row("users", user("m", "mallory@evil.example", "o1", true))
+            .row("events", event("e1", "takeover", "m", 5))
+            .row("event_roles", role("e1", "m", "organizer"))
+            .row("event_roles", role("e1", "m", "participant"))
+            .row(
+                "team_members",
+                member(&victim_team, "m", event_of_membership),
+            )
+    };
+    // The membership names the other event: refused there (line 7, header being line 1).
+    expect_refused(
+        &app,
+        &hostile(&victim.id),
+        &[
+            "line 7 (team_members)",
+            &format!("`event_id` names event `{}`", victim.id),
+        ],
+    )
+    .await;
+    // Naming the file's own event does not reach the other event's team either.
+    expect_refused(
+        &app,
+        &hostile("e1"),
+        &[
+            "line 7 (team_members)",
+            &format!("`team_id` names team `{victim_team}`, which the file does not define"),
+        ],
+    )
+    .await;
+    assert!(user_by_email(&app, "mallory@evil.example").await.is_none());
+    let members = app
+        .state
+        .db
+        .run(move |conn| Team::members(conn, &victim_team))
+        .await
+        .expect("members");
+    assert_eq!(members.len(), 1);
+}
+
+async fn a_forged_portal_organizer_flag_is_dropped_and_existing_users_are_not_changed(
+    app: TestApp,
+) {
+    let known = app.register("known@acme.example", "Acme").await;
+    let known_before = user_by_email(&app, &known.email).await.expect("known");
+    let hash = cohack_server::auth::password::hash(PASSWORD).expect("hash");
+    let other_hash =
+        cohack_server::auth::password::hash("another password entirely").expect("hash");
+    let mut newcomer = user("n", "newcomer@initech.example", "o1", true);
+    newcomer["password_hash"] = json!(hash);
+    // The existing account, as the file would like it to be: another name, password,
+    // organization and the flag.
+    let mut impostor = user("k", "KNOWN@acme.example", "o1", true);
+    impostor["password_hash"] = json!(other_hash);
+    impostor["display_name"] = json!("Not Known");
+    let file = ExportFile::new("forged")
+        .row("organizations", org("o1", "Initech"))
+        .row("users", newcomer)
+        .row("users", impostor)
+        .row("events", event("e1", "forged", "n", 5))
+        .row("event_roles", role("e1", "n", "organizer"))
+        .row("event_roles", role("e1", "k", "participant"))
+        .row("teams", team_row("t1", "e1", "Staplers", "k"))
+        .row("team_members", member("t1", "k", "e1"));
+    let out = import_text(&app, &file.render());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("1 existing users matched by email"),
+        "{stdout}"
+    );
+    let created = user_by_email(&app, "newcomer@initech.example")
+        .await
+        .expect("the new user");
+    assert!(!created.is_portal_organizer, "the flag was imported");
+    assert_ne!(created.id, "n", "the user kept the file's id");
+    // The new account signs in with the password it was exported with, as an ordinary user.
+    let signed_in = app.login("newcomer@initech.example").await;
+    let refused = app
+        .post(
+            signed_in.token(),
+            "/api/v1/events",
+            &json!({"slug": "mine", "name": "Mine", "starts_at": "2026-03-01T08:00:00Z",
+                    "ends_at": "2026-03-02T08:00:00Z", "registration": "open",
+                    "team_size_min": 1, "team_size_max": 4}),
+        )
+        .await;
+    assert_eq!(refused.status(), 403, "a new user may create events");
+    // The existing account is referenced, not changed.
+    let known_after = user_by_email(&app, &known.email).await.expect("known");
+    assert_eq!(
+        (
+            &known_after.id,
+            &known_after.email,
+            &known_after.password_hash,
+            &known_after.display_name,
+            &known_after.organization_id,
+            known_after.is_portal_organizer,
+        ),
+        (
+            &known_before.id,
+            &known_before.email,
+            &known_before.password_hash,
+            &known_before.display_name,
+            &known_before.organization_id,
+            known_before.is_portal_organizer,
+        )
+    );
+    app.login(&known.email).await;
+    let (known_id, created_id) = (known.id.clone(), created.id.clone());
+    let (team, event) = app
+        .state
+        .db
+        .run(move |conn| {
+            let event = Event::find_by_slug(conn, "forged")?;
+            let team = Team::of_member(conn, &event.id, &known_id)?;
+            Ok::<_, cohack_server::error::Error>((team, event))
+        })
+        .await
+        .expect("the imported event");
+    let team = team.expect("the existing user is in the imported team");
+    assert_ne!(team.id, "t1");
+    assert_ne!(event.id, "e1");
+    assert_ne!(
+        team.invite_code, "known-code",
+        "the file's invite code was kept"
+    );
+    assert_eq!(event.created_by, created_id);
+}
+
+async fn a_blob_whose_hash_is_not_its_bytes_is_refused(app: TestApp) {
+    let bytes = b"\0asm: not a validator, but bytes all the same";
+    let actual = sha256(bytes);
+    let forged = sha256(b"the validator the file claims to carry");
+    let with_blob = |slug: &str, declared: &str| {
+        let (challenge, version) = challenge_with_version("e1", "alice", declared);
+        valid_file(slug, 5)
+            .row("challenges", challenge)
+            .row("validator_blobs", blob(declared, bytes))
+            .row("validator_versions", version)
+    };
+    // Refused, naming the line and both hashes: a forged or damaged validator is not
+    // silently renamed.
+    expect_refused(
+        &app,
+        &with_blob("forged-blob", &forged),
+        &[
+            "line 11 (validator_blobs)",
+            &format!("hash to sha256 {actual}, the row declares {forged}"),
+        ],
+    )
+    .await;
+    // The honest file imports, the blob stored under the hash of its bytes.
+    let out = import_text(&app, &with_blob("honest-blob", &actual).render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored = app
+        .state
+        .db
+        .run(move |conn| ValidatorVersion::blob(conn, &actual))
+        .await
+        .expect("the blob");
+    assert_eq!(stored, bytes);
+}
+
+async fn team_size_and_one_team_per_person_are_reapplied(app: TestApp) {
+    let base = |slug: &str| {
+        ExportFile::new(slug)
+            .row("organizations", org("o1", "Initech"))
+            .row("users", user("a", "a@initech.example", "o1", false))
+            .row("users", user("b", "b@initech.example", "o1", false))
+            .row("users", user("c", "c@initech.example", "o1", false))
+            .row("events", event("e1", slug, "a", 2))
+            .row("event_roles", role("e1", "a", "participant"))
+            .row("event_roles", role("e1", "b", "participant"))
+            .row("event_roles", role("e1", "c", "organizer"))
+            .row("teams", team_row("t1", "e1", "One", "a"))
+            .row("teams", team_row("t2", "e1", "Two", "b"))
+    };
+    // Three members in a team of at most two (c made a participant for the purpose).
+    let mut too_many = base("too-many")
+        .row("team_members", member("t1", "a", "e1"))
+        .row("team_members", member("t1", "b", "e1"))
+        .row("team_members", member("t1", "c", "e1"));
+    too_many
+        .rows_of("event_roles")
+        .for_each(|r| r["role"] = json!("participant"));
+    expect_refused(
+        &app,
+        &too_many,
+        &[
+            "line 14 (team_members)",
+            "team `t1` would have 3 members, the event allows 2",
+        ],
+    )
+    .await;
+    // One person in two teams.
+    let two_teams = base("two-teams")
+        .row("team_members", member("t1", "a", "e1"))
+        .row("team_members", member("t2", "b", "e1"))
+        .row("team_members", member("t2", "a", "e1"));
+    expect_refused(
+        &app,
+        &two_teams,
+        &[
+            "line 14 (team_members)",
+            "user `a` is already a member of team `t1`",
+        ],
+    )
+    .await;
+    // A member without the participant role.
+    let not_registered = base("not-registered").row("team_members", member("t1", "c", "e1"));
+    expect_refused(
+        &app,
+        &not_registered,
+        &[
+            "line 12 (team_members)",
+            "user `c` is a team member without the `participant` role",
+        ],
+    )
+    .await;
+    // Within the rules, the same file imports.
+    let fine = base("fine")
+        .row("team_members", member("t1", "a", "e1"))
+        .row("team_members", member("t2", "b", "e1"));
+    let out = import_text(&app, &fine.render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn attacker_files_are_refused_line_by_line(app: TestApp) {
+    let victim = running_event(&app, "victim").await;
+    let admin_id = victim.organizer.id.clone();
+    let valid = || valid_file("attack", 5);
+
+    // An id defined twice (lines 2-9 are valid: organization, alice, bob, the event, two
+    // roles, team t1, its member).
+    let duplicate = valid().insert(7, "teams", team_row("t1", "e1", "Other name", "bob"));
+    expect_refused(
+        &app,
+        &duplicate,
+        &["line 9 (teams)", "team `t1` is defined twice"],
+    )
+    .await;
+    // Rows out of order: a user after the event.
+    let late_user = valid().insert(
+        4,
+        "users",
+        user("carol", "carol@initech.example", "o1", false),
+    );
+    expect_refused(
+        &app,
+        &late_user,
+        &["line 6 (users)", "a row of `users` after rows of `events`"],
+    )
+    .await;
+    // A row pointing to another event.
+    let elsewhere = valid().insert(7, "teams", team_row("t2", &victim.id, "Intruders", "bob"));
+    expect_refused(
+        &app,
+        &elsewhere,
+        &[
+            "line 9 (teams)",
+            &format!("`event_id` names event `{}`", victim.id),
+        ],
+    )
+    .await;
+    // A second event row.
+    let second = valid().insert(4, "events", event("e2", "attack", "alice", 5));
+    expect_refused(&app, &second, &["line 6 (events)", "a second event"]).await;
+    // A role for a user not in the file: the target's portal organizer, by id.
+    let grant = valid().insert(6, "event_roles", role("e1", &admin_id, "organizer"));
+    expect_refused(
+        &app,
+        &grant,
+        &[
+            "line 8 (event_roles)",
+            &format!("`user_id` names user `{admin_id}`, which the file does not define"),
+        ],
+    )
+    .await;
+    // Columns the format does not have.
+    let mut extra = valid();
+    if let Some(row) = extra.rows_of("users").next() {
+        row["is_admin"] = json!(true);
+    }
+    expect_refused(
+        &app,
+        &extra,
+        &["line 3 (users)", "unknown field `is_admin`"],
+    )
+    .await;
+    // The event row's slug is not the header's.
+    let mut renamed = valid();
+    renamed.header["event"] = json!("innocent");
+    expect_refused(
+        &app,
+        &renamed,
+        &[
+            "line 5 (events)",
+            "the event's slug `attack` is not the header's `innocent`",
+        ],
+    )
+    .await;
+    // A user the event never refers to: an account slipped in.
+    let stowaway = valid().insert(3, "users", user("eve", "ceo@vendor.example", "o1", false));
+    expect_refused(
+        &app,
+        &stowaway,
+        &["line 5 (users)", "user `eve` is defined but no row"],
+    )
+    .await;
+    // A password hash that would make every sign-in attempt cost a gigabyte.
+    let mut costly = valid();
+    if let Some(row) = costly.rows_of("users").next() {
+        row["password_hash"] = json!(
+            "$argon2id$v=19$m=1048576,t=50,p=1$c29tZXNhbHRzb21lc2FsdA$aGFzaGhhc2hoYXNoaGFzaA"
+        );
+    }
+    expect_refused(
+        &app,
+        &costly,
+        &["line 3 (users)", "the password hash costs more to verify"],
+    )
+    .await;
+    // A line far longer than any row an export writes.
+    let huge = valid().row(
+        "chat_messages",
+        json!({"id": "x", "team_id": "t1", "author_id": "bob", "created_at": T,
+               "text": "A".repeat(cohack_server::export::MAX_LINE_BYTES)}),
+    );
+    expect_refused(&app, &huge, &["line 10 (file)", "more than the"]).await;
+    // The file without its faults imports: the refusals above were about them.
+    let out = import_text(&app, &valid().render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
