@@ -176,21 +176,23 @@ impl Limits {
 /// Why these defaults (measured on the 2-core development machine, see `BENCHMARKS.md`,
 /// "Compiling untrusted validators"): Cranelift's time grows with a function's size times
 /// the values live in it, so one function with 8,000 locals live across a loop took 2.5 s
-/// and one with 40,000 would take about a minute, while the largest function of a real Rust
-/// validator has a few hundred locals and a body of a few KB.
-/// - **50,000 functions** — about 90 µs of compile each even when empty; a Rust validator
-///   with serde, regex and a CSV parser defines 1,000–3,000.
+/// and one with 40,000 would take about a minute, while a real Rust validator compiles at
+/// about 2 µs per byte and its largest function has a few hundred locals.
+/// - **50,000 functions** — about 140 µs of compile each even when empty; a Rust validator
+///   with serde, regex and a CSV parser defines 1,000–3,000 (the sample challenges 270–760).
 /// - **4,096 locals per function**, **128 KiB per function body** — ten times what
 ///   optimised Rust code has in its largest function, and small enough that the worst
-///   function allowed compiles in about a second.
-/// - **compile work 30,000,000** — the estimate of `shape.rs`, in units of about a
-///   microsecond of single-threaded compile: a budget of roughly 30 s, ten times what the
-///   largest real validator needs.
+///   function allowed compiles in about two seconds.
+/// - **compile work 50,000,000** — the estimate of `shape.rs`, in units of about a
+///   microsecond of single-threaded compile: roughly 50 s, what a validator of ordinary code
+///   at the default module limit (16 MiB, ~40,000,000) needs; the largest sample challenge
+///   (314 KB) estimates at 374,204.
 /// - **one compile at a time** — a compile takes a core for seconds; publishing is rare, and
 ///   a second author simply waits for the first compile to finish.
 /// - **60 s** — the wall-clock backstop for whatever the estimate misses (and for a machine
-///   busy judging), after which the load is refused; the compile itself cannot be
-///   interrupted and finishes on its own thread, unseen.
+///   busy judging: the compile thread runs at a lower priority), after which the load is
+///   refused; the compile itself cannot be interrupted and finishes on its own thread,
+///   unseen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompileLimits {
     /// Functions defined in all core modules of the component.
@@ -214,7 +216,7 @@ impl Default for CompileLimits {
             max_functions: 50_000,
             max_locals_per_function: 4_096,
             max_function_body_bytes: 128 * KIB,
-            max_compile_work: 30_000_000,
+            max_compile_work: 50_000_000,
             compile_timeout: Duration::from_secs(60),
             max_concurrent: 1,
         }
