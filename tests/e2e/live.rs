@@ -4,17 +4,17 @@
 
 use chrono::{Duration, Utc};
 use cohack_server::{
+    actions::announce::{Change, announce},
     db::{
         new_id,
         schema::{challenges, submissions, validator_blobs, validator_versions, verdicts},
     },
     error::Error,
-    live::LiveEvent,
     models::{
         event::{Event, EventSettings},
         role::{self, EventRole},
-        submission::SubmissionStatus,
         team::Team,
+        verdict::Verdict,
     },
 };
 use diesel::prelude::*;
@@ -310,19 +310,26 @@ async fn verdict_reaches_workspace_and_big_screen(app: TestApp) {
     let mut alice = connect(&app, &team_ws(&w), w.alice.token()).await;
     alice.expect("hello").await;
 
+    // The judge recorded a verdict (rows stored directly, no validator here) and announces it,
+    // as judge::run does.
     let submission = record_passing_verdict(&app, &w).await;
-    app.state.live.publish(LiveEvent::Verdict {
-        team_id: w.team.id.clone(),
-        event_id: w.event.id.clone(),
-        submission_id: submission.clone(),
-        challenge: "c1".into(),
-        status: SubmissionStatus::Judged,
-        passed: true,
-        score: 100,
-        max_score: 100,
-        feedback: "all good".into(),
-        checks: json!([{"name": "parses", "passed": true, "message": ""}]),
-    });
+    let id = submission.clone();
+    let verdict = app
+        .state
+        .db
+        .run(move |conn| Verdict::current(conn, &id))
+        .await
+        .expect("read")
+        .expect("a verdict");
+    announce(
+        &app.state,
+        Change::Judged {
+            verdict: Box::new(verdict),
+            event_id: w.event.id.clone(),
+            team_id: w.team.id.clone(),
+            challenge: "c1".into(),
+        },
+    );
     let verdict = alice
         .expect_where("activity", |a| a["kind"] == "verdict")
         .await;
@@ -448,7 +455,7 @@ pub async fn record_passing_verdict(app: &TestApp, w: &World) -> String {
                     verdicts::score.eq(100),
                     verdicts::max_score.eq(100),
                     verdicts::feedback.eq("all good"),
-                    verdicts::checks.eq("[]"),
+                    verdicts::checks.eq(r#"[{"name":"parses","passed":true,"message":""}]"#),
                     verdicts::notes.eq(""),
                     verdicts::logs.eq("[]"),
                     verdicts::fuel_used.eq(1i64),

@@ -119,6 +119,18 @@ impl Ws {
         }
     }
 
+    /// Every JSON frame that arrives within `window` (to show that something did not come).
+    pub async fn frames_for(&mut self, window: Duration) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + window;
+        let mut frames = Vec::new();
+        while let Ok(Some(message)) = tokio::time::timeout_at(deadline, self.next_message()).await {
+            if let WsMessage::Text(text) = message {
+                frames.push(serde_json::from_str(&text).expect("server sends JSON"));
+            }
+        }
+        frames
+    }
+
     /// The close frame's code, after skipping everything before it.
     pub async fn expect_close(&mut self) -> Option<u16> {
         loop {

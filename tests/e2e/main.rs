@@ -7,6 +7,7 @@ mod plain_browser;
 
 mod auth;
 mod basics;
+mod board_pushes;
 mod browser;
 mod browser_portal;
 mod browser_staff;

@@ -7,7 +7,8 @@
 //! forget one, and no two callers disagree about which changes move the board.
 //!
 //! The board is invalidated here, synchronously, before the action answers: a reader who
-//! asks right after gets the new board. The live push happens in the background, in the
+//! asks right after gets the new board, or, while another request is computing it, the one it
+//! replaces (never an older one; see [`crate::scoring::LeaderboardCache`]). The live push happens in the background, in the
 //! order announced (see [`crate::live`]); changes made on other instances reach this one's
 //! cache through the live layer's notices.
 
@@ -97,11 +98,12 @@ impl Change {
         match self {
             Change::EventUpdated { event_id }
             | Change::TeamCreated { event_id }
-            | Change::MemberJoined { event_id, .. }
             | Change::Judged { event_id, .. }
             | Change::Rejudged { event_id }
             | Change::LadderChanged { event_id } => Some(event_id),
-            Change::CoachAssigned { .. }
+            // The board names teams, not their members.
+            Change::MemberJoined { .. }
+            | Change::CoachAssigned { .. }
             | Change::AccessRevoked { .. }
             | Change::Submitted { .. } => None,
         }
@@ -119,17 +121,12 @@ impl Change {
                 vec![LiveEvent::LeaderboardChanged { event_id }]
             }
             Change::MemberJoined {
-                event_id,
+                team_id, member, ..
+            } => vec![LiveEvent::MemberJoined {
                 team_id,
-                member,
-            } => vec![
-                LiveEvent::MemberJoined {
-                    team_id,
-                    user_id: member.user_id,
-                    display_name: member.display_name,
-                },
-                LiveEvent::LeaderboardChanged { event_id },
-            ],
+                user_id: member.user_id,
+                display_name: member.display_name,
+            }],
             Change::CoachAssigned { team_id, coach } => vec![LiveEvent::CoachAssigned {
                 team_id,
                 user_id: coach.user_id,

@@ -16,6 +16,8 @@
 //! - [`observations`]: coaches' notes and participants' feedback;
 //! - [`submissions`]: submit, read submissions back;
 //! - [`challenges`]: publish, the ladder as a caller sees it, settings, materials, rejudge;
+//! - [`reads`]: what a workspace and an event show (documents, chat, help calls,
+//!   announcements);
 //! - [`workspace`]: what people do in a team's workspace and at the event (chat, help calls,
 //!   documents, presence, announcements), used by the sockets and the REST endpoints alike.
 
@@ -23,6 +25,7 @@ pub mod announce;
 pub mod challenges;
 pub mod events;
 pub mod observations;
+pub mod reads;
 pub mod roles;
 pub mod submissions;
 pub mod teams;

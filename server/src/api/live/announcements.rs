@@ -8,10 +8,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    actions::workspace::{self as actions},
+    actions::{reads, workspace as actions},
     auth::AuthUser,
     error::{ErrorBody, Result},
-    models::announcement::{Announcement, AnnouncementView},
+    models::announcement::AnnouncementView,
     state::AppState,
 };
 
@@ -40,10 +40,7 @@ pub async fn list_announcements(
     let slug = slug.into_inner();
     let list = state
         .db
-        .run(move |conn| {
-            let event = crate::models::event::Event::find_by_slug(conn, &slug)?;
-            Announcement::of_event(conn, &event.id, None, 100)
-        })
+        .run(move |conn| reads::announcements(conn, &slug))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }

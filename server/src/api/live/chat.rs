@@ -7,11 +7,11 @@ use actix_web::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::team_access;
 use crate::{
+    actions::reads,
     auth::AuthUser,
     error::{ErrorBody, Result},
-    models::chat::{ChatLine, ChatMessage, HistoryPage},
+    models::chat::{ChatLine, HistoryPage},
     state::AppState,
 };
 
@@ -57,8 +57,7 @@ pub async fn chat_history(
     query: Query<ChatQuery>,
     caller: AuthUser,
 ) -> Result<HttpResponse> {
-    let access = team_access(&state, &caller, id.into_inner()).await?;
-    let query = query.into_inner();
+    let (id, query) = (id.into_inner(), query.into_inner());
     let page = HistoryPage {
         before: query.before,
         after: query.after,
@@ -66,7 +65,7 @@ pub async fn chat_history(
     };
     let (messages, has_more) = state
         .db
-        .run(move |conn| ChatMessage::history(conn, &access.team.id, &page))
+        .run(move |conn| reads::chat_history(conn, &caller.user, &id, &page))
         .await?;
     Ok(HttpResponse::Ok().json(ChatPage { messages, has_more }))
 }

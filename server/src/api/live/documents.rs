@@ -9,10 +9,11 @@ use utoipa::ToSchema;
 
 use super::team_access;
 use crate::{
+    actions::reads,
     actions::workspace::{self as actions, DocumentChange},
     auth::AuthUser,
     error::{Error, ErrorBody, Result},
-    models::document::{Document, DocumentInfo},
+    models::document::DocumentInfo,
     state::AppState,
 };
 
@@ -52,10 +53,10 @@ pub async fn list_documents(
     id: web::Path<String>,
     caller: AuthUser,
 ) -> Result<HttpResponse> {
-    let access = team_access(&state, &caller, id.into_inner()).await?;
+    let id = id.into_inner();
     let documents = state
         .db
-        .run(move |conn| Document::of_team(conn, &access.team.id))
+        .run(move |conn| reads::documents(conn, &caller.user, &id))
         .await?;
     Ok(HttpResponse::Ok().json(documents))
 }
@@ -162,18 +163,13 @@ pub async fn document_text(
     caller: AuthUser,
 ) -> Result<HttpResponse> {
     let (team, doc) = path.into_inner();
-    let access = team_access(&state, &caller, team).await?;
-    let text = state
+    let (info, text) = state
         .db
-        .run(move |conn| {
-            let info = Document::find(conn, &access.team.id, &doc)?;
-            let text = Document::text(conn, &access.team.id, &doc)?;
-            Ok::<_, Error>(DocumentText {
-                id: info.id,
-                title: info.title,
-                text,
-            })
-        })
+        .run(move |conn| reads::document_text(conn, &caller.user, &team, &doc))
         .await?;
-    Ok(HttpResponse::Ok().json(text))
+    Ok(HttpResponse::Ok().json(DocumentText {
+        id: info.id,
+        title: info.title,
+        text,
+    }))
 }

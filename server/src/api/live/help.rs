@@ -10,11 +10,10 @@ use utoipa::ToSchema;
 
 use super::team_access;
 use crate::{
-    access,
-    actions::workspace::{self as actions},
+    actions::{reads, workspace as actions},
     auth::AuthUser,
-    error::{Error, ErrorBody, Result},
-    models::help_call::{HelpCall, HelpCallView},
+    error::{ErrorBody, Result},
+    models::help_call::HelpCallView,
     state::AppState,
 };
 
@@ -54,18 +53,10 @@ pub async fn list_help_calls(
     query: Query<HelpQuery>,
     caller: AuthUser,
 ) -> Result<HttpResponse> {
-    let access = team_access(&state, &caller, id.into_inner()).await?;
-    let open = query.open;
+    let (id, open) = (id.into_inner(), query.open);
     let calls = state
         .db
-        .run(move |conn| {
-            HelpCall::of_event(
-                conn,
-                &access.event.id,
-                open,
-                Some(std::slice::from_ref(&access.team.id)),
-            )
-        })
+        .run(move |conn| reads::team_help_calls(conn, &caller.user, &id, open))
         .await?;
     let views: Vec<HelpCallView> = calls.iter().map(HelpCallView::from).collect();
     Ok(HttpResponse::Ok().json(views))
@@ -173,15 +164,7 @@ pub async fn event_help_calls(
     let (slug, open) = (slug.into_inner(), query.open);
     let calls = state
         .db
-        .run(move |conn| {
-            let access = access::event_access(conn, &caller.user, &slug)?;
-            let Some(oversight) = access::oversight(conn, &caller.user, &access)? else {
-                return Err(Error::Forbidden(
-                    "only the event's organizers and engineers see its help calls".into(),
-                ));
-            };
-            HelpCall::of_event(conn, &access.event.id, open, oversight.team_ids())
-        })
+        .run(move |conn| reads::event_help_calls(conn, &caller.user, &slug, open))
         .await?;
     let views: Vec<HelpCallView> = calls.iter().map(HelpCallView::from).collect();
     Ok(HttpResponse::Ok().json(views))

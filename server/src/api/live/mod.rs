@@ -10,7 +10,7 @@ use actix_web::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    access,
+    access, actions,
     auth::{AuthUser, MaybeUser},
     error::{ErrorBody, Result},
     live,
@@ -136,6 +136,6 @@ async fn team_access(
     let user = caller.user.clone();
     state
         .db
-        .run(move |conn| access::team_access(conn, &user, &team_id))
+        .run(move |conn| actions::reads::team(conn, &user, &team_id))
         .await
 }
