@@ -42,7 +42,7 @@ fn check_may_assign(
     Ok(())
 }
 
-/// Grants `role` in the event `slug` to `target_id` as `caller` (see [`check_may_assign`]).
+/// Grants `role` in the event `slug` to `target_id` as `caller` (see `check_may_assign`).
 /// Returns the grant and whether it is new; an unknown user is a 404.
 pub async fn grant(
     state: &AppState,
@@ -91,7 +91,7 @@ pub async fn grant_by_email(
 }
 
 /// Revokes `role` in the event `slug` from `target_id` as `caller` (see
-/// [`check_may_assign`]). Revoking `engineer` also ends the user's coaching in the event, so
+/// `check_may_assign`). Revoking `engineer` also ends the user's coaching in the event, so
 /// that they lose access to those teams (their open sockets on them close); a participant
 /// who is in a team cannot lose the role (409 `member_of_team`). A role not held is a 404.
 pub async fn revoke(

@@ -26,7 +26,7 @@
 //! the trailer's digest only catches accidents. An import therefore creates **exactly one new
 //! event** and rows that belong to it, in **one transaction**, and refuses the whole file at
 //! the first line it does not accept, naming that line and why ([`ImportError::Refused`]).
-//! Reading top to bottom ([`vet`], no database access):
+//! Reading top to bottom (`vet`, no database access):
 //!
 //! - tables come in the format's order; exactly one `events` row, whose slug is the header's
 //!   (a slug already on the target is refused);

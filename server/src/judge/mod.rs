@@ -1,29 +1,28 @@
-//! The judge: challenges, their validators, and the path of a submission.
+//! The judge: running stored submissions through the live validator of their challenge.
 //!
 //! ```text
-//! POST …/submissions ─▶ submit: access, phase, lock, input checks, throttle
-//!                        └▶ store (pending, committed) ─▶ spawn judge_submission ─┐
-//!                                                                                   │
-//!   runtime (worker pool, off the executor) ◀─ cached validator of the live version ┘
-//!     └▶ verdict or validator error ─▶ record (only while still pending) ─▶ leaderboard
+//! actions::submissions::submit: access, phase, lock, input checks, throttle
+//!   └▶ store (pending, committed) ─▶ spawn run::judge_submission ─┐
+//!                                                                  │
+//!   runtime (worker pool, off the executor) ◀─ cached validator of the live version
+//!     └▶ verdict or validator error ─▶ record (only while still pending)
+//!          └▶ actions::announce(Judged): board invalidated, pushed live, activity
 //! ```
 //!
-//! The handler waits a short time (`judge_wait_ms`) for the verdict and answers 201 with it,
+//! The action waits a short time (`judge_wait_ms`) for the verdict and answers 201 with it,
 //! or 202 while it is still pending. Nothing acknowledged is lost: a submission is committed
 //! before it is judged, and at start-up (then every minute) every submission left `pending`
 //! — by a crash, a stop mid-judge or a database hiccup — is judged by [`recovery`].
 //!
 //! Modules, one job each:
-//! - [`publish`]: upload → publish checks → samples re-run on our sandbox → a live version;
-//! - [`ladder`]: what a caller sees of the ladder, organizers' settings, team materials;
-//! - [`submit`]: accepting a submission;
 //! - [`run`]: judging one stored submission and recording the verdict;
-//! - [`rejudge`]: re-running a challenge's submissions on its live version;
 //! - [`recovery`]: the pending backlog;
-//! - [`views`]: what the API returns.
+//! - [`views`]: what the API returns of ladders, versions, submissions and rejudges.
 //!
-//! One [`Judge`] per process holds the sandbox ([`cohack_runtime::Runtime`]) and the loaded
-//! validators, one per validator version, loaded from their blobs on first use.
+//! Publishing, the ladder, submitting and rejudging are actions
+//! ([`crate::actions::challenges`], [`crate::actions::submissions`]). One [`Judge`] per
+//! process holds the sandbox ([`cohack_runtime::Runtime`]) and the loaded validators, one per
+//! validator version, loaded from their blobs on first use.
 
 pub mod recovery;
 pub mod run;

@@ -11,11 +11,11 @@
 //! ```
 //!
 //! Modules, one job each:
-//! - [`hub`]: the live layer of one instance and its ordered publishing queue;
-//! - [`changes`]: what each published [`LiveEvent`] becomes (activity rows, pushes, notices);
+//! - `hub`: the live layer of one instance and its ordered publishing queue;
+//! - `changes`: what each published [`LiveEvent`] becomes (activity rows, pushes, notices);
 //! - [`board`]: the board and the clock of event channels;
-//! - [`catch_up`]: other instances' notices, and catching up after the listener was down;
-//! - [`tasks`]: the background work (publisher, heartbeat, receiver);
+//! - `catch_up`: other instances' notices, and catching up after the listener was down;
+//! - `tasks`: the background work (publisher, heartbeat, receiver);
 //! - [`registry`]: this instance's connections by topic, and non-blocking delivery;
 //! - `deliver`: what each kind of change becomes for this instance's clients;
 //! - [`bus`]: the notices that cross instances (PostgreSQL LISTEN/NOTIFY);

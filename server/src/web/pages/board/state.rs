@@ -75,7 +75,7 @@ const MAX_EVENTS: usize = 256;
 /// Per event id, the last computed big-screen state. Every screen asks after every change;
 /// one of them computes (the others wait for it and share the answer), so a room full of
 /// browsers costs the database one query per change, not one per browser. Held in the
-/// application state, bounded to [`MAX_EVENTS`] events.
+/// application state, bounded to `MAX_EVENTS` events.
 #[derive(Default)]
 pub struct BoardStates {
     slots: Mutex<HashMap<String, Arc<StateSlot>>>,
