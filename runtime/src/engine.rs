@@ -12,7 +12,7 @@
 //! - fuel for a deterministic instruction budget and epochs for wall time: fuel alone cannot
 //!   see time spent outside Wasm, epochs alone would make verdicts depend on machine load;
 //! - `max_wasm_stack` is an engine-wide setting in wasmtime, which is why the runtime keeps
-//!   one engine per distinct stack limit (see `runtime.rs`).
+//!   one engine per stack size in use, from a bounded set of sizes (see `tiers.rs`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};

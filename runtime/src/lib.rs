@@ -19,6 +19,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The path of a load ([`Runtime::load_with_limits_async`], or its blocking twin): the raw
+//! bytes checked; the artifact cache consulted; on a miss, on a compile thread of its own
+//! (one core, lower priority, never a judge's), the component's shape read before anything
+//! is compiled — imports first, then functions, locals, body sizes, estimated compile work
+//! and what one run would take of the instance pool, any excess refused as
+//! [`RuntimeError::TooComplex`] — then the compile, against a deadline; the exports checked
+//! against the world; the pre-instance built for the stack tier of the limits.
+//!
 //! The path of a run: [`Runtime::judge`] (async) waits for a worker permit, a worker thread
 //! creates a fresh store from the validator's pre-instance with fuel, an epoch deadline and
 //! a memory limiter, calls `validate`, checks the verdict against the contract, and drops the
