@@ -24,6 +24,7 @@ mod leaderboard;
 mod live;
 mod live_client;
 mod live_instances;
+mod revocation;
 mod submissions;
 mod teams;
 mod web;

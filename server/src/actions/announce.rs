@@ -57,6 +57,14 @@ pub enum Change {
         /// Who lost access.
         user_id: String,
     },
+    /// Someone's roles in an event changed (a role revoked): whatever they have open is
+    /// authorized again, on every instance, and closes where they may no longer be.
+    RolesChanged {
+        /// The event.
+        event_id: String,
+        /// Whose roles changed.
+        user_id: String,
+    },
     /// A team submitted (stored, not yet judged).
     Submitted {
         /// The team.
@@ -105,6 +113,7 @@ impl Change {
             Change::MemberJoined { .. }
             | Change::CoachAssigned { .. }
             | Change::AccessRevoked { .. }
+            | Change::RolesChanged { .. }
             | Change::Submitted { .. } => None,
         }
     }
@@ -141,6 +150,7 @@ impl Change {
                 event_id,
                 user_id,
             }],
+            Change::RolesChanged { user_id, .. } => vec![LiveEvent::Reauthorize { user_id }],
             Change::Submitted {
                 team_id,
                 submission_id,

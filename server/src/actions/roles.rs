@@ -92,7 +92,8 @@ pub async fn grant_by_email(
 
 /// Revokes `role` in the event `slug` from `target_id` as `caller` (see
 /// `check_may_assign`). Revoking `engineer` also ends the user's coaching in the event, so
-/// that they lose access to those teams (their open sockets on them close); a participant
+/// that they lose access to those teams. Whatever the user has open is authorized again on
+/// every instance: sockets they may no longer hold close at once. A participant
 /// who is in a team cannot lose the role (409 `member_of_team`). A role not held is a 404.
 pub async fn revoke(
     state: &AppState,
@@ -140,6 +141,13 @@ pub async fn revoke(
             },
         );
     }
+    announce(
+        state,
+        Change::RolesChanged {
+            event_id,
+            user_id: target,
+        },
+    );
     Ok(())
 }
 

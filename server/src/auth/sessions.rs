@@ -167,6 +167,22 @@ pub fn revoke(conn: &mut DbConnection, session_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Of `ids`, the sessions that have ended (revoked: signed out, their refresh token reused,
+/// or ended by an organizer). Asked in chunks, so that any number of ids fits a query.
+pub fn ended_among(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<String>> {
+    let mut ended = Vec::new();
+    for chunk in ids.chunks(500) {
+        ended.extend(
+            sessions::table
+                .filter(sessions::id.eq_any(chunk))
+                .filter(sessions::revoked_at.is_not_null())
+                .select(sessions::id)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(ended)
+}
+
 /// The user of a live session, or 401 if the session is revoked or unknown.
 pub fn user_of_live_session(
     conn: &mut DbConnection,

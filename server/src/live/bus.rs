@@ -64,6 +64,8 @@ pub enum Notice {
         e: String,
         u: String,
     },
+    /// User `u`'s roles changed: their access to what they listen to is checked again.
+    Reauthorize { o: String, u: String },
 }
 
 impl Notice {
@@ -80,7 +82,8 @@ impl Notice {
             | Notice::Announcement { o, .. }
             | Notice::Board { o, .. }
             | Notice::Event { o, .. }
-            | Notice::Revoked { o, .. } => o,
+            | Notice::Revoked { o, .. }
+            | Notice::Reauthorize { o, .. } => o,
         }
     }
 }

@@ -13,12 +13,14 @@ use super::{
     registry::{Frame, Topic},
 };
 use crate::{
-    error::Result,
+    access,
+    error::{Error, Result},
     models::{
         activity::Activity,
         announcement::Announcement,
         chat::{self, ChatMessage},
         help_call::{HelpCall, HelpCallView},
+        user::User,
     },
     state::AppState,
 };
@@ -53,6 +55,7 @@ impl LiveHub {
                 self.close_revoked(&t, &e, &u);
                 Ok(())
             }
+            Notice::Reauthorize { u, .. } => self.reauthorize(state, &u).await,
         }
     }
 
@@ -83,6 +86,62 @@ impl LiveHub {
                 "access withdrawn: sockets closed"
             );
         }
+    }
+
+    /// Checks `user_id`'s access again to everything they listen to here, after their roles
+    /// changed: team channels and documents they may no longer open close (4403); their
+    /// staff event channel reconnects (4409) to be scoped to the teams they now oversee.
+    pub(super) async fn reauthorize(&self, state: &AppState, user_id: &str) -> Result<()> {
+        let mut held: Vec<(Topic, String)> = Vec::new();
+        for topic in self.registry.topics_of(user_id) {
+            match &topic {
+                Topic::Team(team) => held.push((topic.clone(), team.clone())),
+                Topic::Doc(doc) => {
+                    if let Some(room) = self.rooms.get(doc) {
+                        held.push((topic.clone(), room.team_id.clone()));
+                    }
+                }
+                Topic::Staff(_) => {
+                    let stale = Frame::Close(4409, "roles changed: reconnect");
+                    self.registry.close_user(&topic, user_id, &stale);
+                }
+                Topic::Event(_) | Topic::EventTeams(_) => {}
+            }
+        }
+        if held.is_empty() {
+            return Ok(());
+        }
+        let (user, teams): (String, HashSet<String>) = (
+            user_id.to_owned(),
+            held.iter().map(|(_, team)| team.clone()).collect(),
+        );
+        let refused = state
+            .db
+            .run(move |conn| {
+                let user = User::find(conn, &user)?;
+                let mut refused = HashSet::new();
+                for team in teams {
+                    match access::team_access(conn, &user, &team) {
+                        Ok(_) => {}
+                        Err(Error::NotFound(_) | Error::Forbidden(_)) => {
+                            refused.insert(team);
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(refused)
+            })
+            .await?;
+        let gone = Frame::Close(4403, "access withdrawn");
+        let closed: usize = held
+            .iter()
+            .filter(|(_, team)| refused.contains(team))
+            .map(|(topic, _)| self.registry.close_user(topic, user_id, &gone))
+            .sum();
+        if closed > 0 {
+            tracing::info!(user = user_id, closed, "roles changed: sockets closed");
+        }
+        Ok(())
     }
 
     /// After the listener was down: reads from the database whatever it may have missed for

@@ -77,7 +77,12 @@ pub enum LiveEvent {
         /// Their display name.
         display_name: String,
     },
-    /// Someone lost access to a team: their open sockets on it close.
+    /// Someone's roles changed: what they listen to is authorized again (on every instance).
+    Reauthorize {
+        /// Whose roles changed.
+        user_id: String,
+    },
+    /// Someone lost access to a team: their sockets on it close, on every instance.
     AccessRevoked {
         /// The team.
         team_id: String,
@@ -204,6 +209,15 @@ impl LiveHub {
             }
             LiveEvent::LeaderboardChanged { event_id } => {
                 self.push_board(state, &event_id).await;
+                Ok(())
+            }
+            LiveEvent::Reauthorize { user_id } => {
+                self.reauthorize(state, &user_id).await?;
+                let notice = Notice::Reauthorize {
+                    o: self.instance_id().to_owned(),
+                    u: user_id,
+                };
+                self.notify(state, notice).await;
                 Ok(())
             }
             LiveEvent::AccessRevoked {

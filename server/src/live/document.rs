@@ -53,7 +53,10 @@ pub async fn open(
         .live
         .registry
         .subscribe(Topic::Doc(document), conn, &tx, None);
-    state.live.registry.set_user(conn, caller.id());
+    state
+        .live
+        .registry
+        .set_user(conn, caller.id(), &caller.session_id);
     drop(tx);
     actix_web::rt::spawn(async move {
         let greeting = match room.greeting().await {

@@ -40,7 +40,10 @@ pub async fn open(
     caller: MaybeUser,
     slug: String,
 ) -> Result<HttpResponse> {
-    let caller_id = caller.0.as_ref().map(|c| c.user.id.clone());
+    let caller_id = caller
+        .0
+        .as_ref()
+        .map(|c| (c.user.id.clone(), c.session_id.clone()));
     let (event, staff): (Event, StaffScope) = state
         .db
         .run(move |conn| {
@@ -68,8 +71,8 @@ pub async fn open(
             .map(|teams| Arc::new(teams.iter().cloned().collect::<HashSet<_>>()));
         hub.registry
             .subscribe(Topic::Staff(event.id.clone()), conn, &tx, teams);
-        if let Some(caller) = &caller_id {
-            hub.registry.set_user(conn, caller);
+        if let Some((user, session)) = &caller_id {
+            hub.registry.set_user(conn, user, session);
         }
     }
     drop(tx);

@@ -55,6 +55,12 @@ pub enum Topic {
     Doc(String),
 }
 
+/// The user and session behind a signed-in connection.
+struct Holder {
+    user: String,
+    session: String,
+}
+
 struct Subscriber {
     tx: mpsc::Sender<Frame>,
     /// Only frames about these teams (a coach on the event channel); `None`: all.
@@ -66,8 +72,9 @@ struct Subscriber {
 pub struct Registry {
     topics: RwLock<HashMap<Topic, HashMap<ConnId, Subscriber>>>,
     by_conn: RwLock<HashMap<ConnId, Vec<Topic>>>,
-    /// Who is behind each signed-in connection (access can be withdrawn from them).
-    users: RwLock<HashMap<ConnId, String>>,
+    /// Who is behind each signed-in connection, and in which session (access can be
+    /// withdrawn from them, and sessions end).
+    users: RwLock<HashMap<ConnId, Holder>>,
     next_id: AtomicU64,
     dropped: AtomicU64,
 }
@@ -99,9 +106,55 @@ impl Registry {
         write(&self.by_conn).entry(conn).or_default().push(topic);
     }
 
-    /// Records who is behind `conn`, so that [`Registry::close_user`] can reach them.
-    pub fn set_user(&self, conn: ConnId, user_id: &str) {
-        write(&self.users).insert(conn, user_id.to_owned());
+    /// Records who is behind `conn` and in which session, so that [`Registry::close_user`]
+    /// and [`Registry::close_sessions`] can reach them.
+    pub fn set_user(&self, conn: ConnId, user_id: &str, session_id: &str) {
+        let holder = Holder {
+            user: user_id.to_owned(),
+            session: session_id.to_owned(),
+        };
+        write(&self.users).insert(conn, holder);
+    }
+
+    /// The sessions behind this instance's signed-in connections.
+    pub fn sessions(&self) -> HashSet<String> {
+        read(&self.users)
+            .values()
+            .map(|h| h.session.clone())
+            .collect()
+    }
+
+    /// Sends `frame` to every connection, on every topic, opened in one of `sessions`.
+    /// Returns how many got it.
+    pub fn close_sessions(&self, sessions: &HashSet<String>, frame: &Frame) -> usize {
+        let users = read(&self.users);
+        let topics = read(&self.topics);
+        let mut done = HashSet::new();
+        for subscribers in topics.values() {
+            for (id, subscriber) in subscribers {
+                if users.get(id).is_some_and(|h| sessions.contains(&h.session)) && done.insert(*id)
+                {
+                    let _ = subscriber.tx.try_send(frame.clone());
+                }
+            }
+        }
+        done.len()
+    }
+
+    /// The topics `user_id` listens to here.
+    pub fn topics_of(&self, user_id: &str) -> Vec<Topic> {
+        let users = read(&self.users);
+        let by_conn = read(&self.by_conn);
+        let mut topics: Vec<Topic> = users
+            .iter()
+            .filter(|(_, h)| h.user == user_id)
+            .filter_map(|(id, _)| by_conn.get(id))
+            .flatten()
+            .cloned()
+            .collect();
+        topics.sort_by_key(|t| format!("{t:?}"));
+        topics.dedup();
+        topics
     }
 
     /// Sends `frame` (a close, typically) to `user_id`'s connections on `topic`. Returns how
@@ -114,7 +167,7 @@ impl Registry {
         };
         subscribers
             .iter()
-            .filter(|(id, _)| users.get(id).is_some_and(|u| u == user_id))
+            .filter(|(id, _)| users.get(id).is_some_and(|h| h.user == user_id))
             // A full queue means the client is being dropped anyway.
             .filter(|(_, subscriber)| subscriber.tx.try_send(frame.clone()).is_ok())
             .count()

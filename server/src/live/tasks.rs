@@ -1,8 +1,9 @@
 //! The live layer's background work on each instance: the publisher (events in the order
-//! published), the heartbeat (presence of this instance and of its clients) and, on
-//! PostgreSQL, the receiver of other instances' notices.
+//! published), the heartbeat (presence of this instance and of its clients), the sweep that
+//! closes the sockets of ended sessions and, on PostgreSQL, the receiver of other instances'
+//! notices.
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use actix_web::web;
 use tokio::sync::mpsc;
@@ -11,9 +12,10 @@ use super::{
     LiveEvent, LiveHub,
     bus::{self, Heard},
     lock,
-    registry::Topic,
+    registry::{Frame, Topic},
 };
 use crate::{
+    auth::sessions,
     config::DatabaseUrl,
     error::{Error, Result},
     models::presence::Presence,
@@ -22,6 +24,9 @@ use crate::{
 
 /// How often an instance heartbeats and re-checks presence.
 const HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// How often the sessions behind open sockets are checked (see [`session_sweep`]).
+const SESSION_SWEEP: Duration = Duration::from_millis(500);
 
 /// The smallest UUIDv7 of a moment: every id made from then on sorts after it.
 fn id_floor(at: chrono::DateTime<chrono::Utc>) -> String {
@@ -48,6 +53,7 @@ impl LiveHub {
             tracing::warn!(error = %e, "first live heartbeat failed");
         }
         tokio::spawn(heartbeat(state.clone()));
+        tokio::spawn(session_sweep(state.clone()));
         if let DatabaseUrl::Postgres(url) = url {
             let (tx, rx) = mpsc::channel(1024);
             tokio::spawn(bus::listen(url.clone(), hub.instance_id().to_owned(), tx));
@@ -127,5 +133,37 @@ async fn heartbeat(state: web::Data<AppState>) {
         }
         ticks += 1;
         tokio::time::sleep(HEARTBEAT).await;
+    }
+}
+
+/// Closes the sockets of sessions that ended, whichever way they ended and on whichever
+/// instance: signing out (API or browser), a reused refresh token revoking its family. Asked
+/// of the database twice a second for the sessions connected here, so every path that ends
+/// a session reaches open sockets within a second without having to know about them.
+async fn session_sweep(state: web::Data<AppState>) {
+    let ended_frame = Frame::Close(4401, "session ended: sign in again");
+    loop {
+        tokio::time::sleep(SESSION_SWEEP).await;
+        let connected: Vec<String> = state.live.registry.sessions().into_iter().collect();
+        if connected.is_empty() {
+            continue;
+        }
+        let ended = state
+            .db
+            .run(move |conn| sessions::ended_among(conn, &connected))
+            .await;
+        match ended {
+            Ok(ended) if !ended.is_empty() => {
+                let ended: HashSet<String> = ended.into_iter().collect();
+                let closed = state.live.registry.close_sessions(&ended, &ended_frame);
+                tracing::info!(
+                    sessions = ended.len(),
+                    closed,
+                    "sessions ended: sockets closed"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::debug!(error = %e, "session sweep failed"),
+        }
     }
 }

@@ -41,7 +41,7 @@ pub async fn open(
     caller: AuthUser,
     team_id: String,
 ) -> Result<HttpResponse> {
-    let user = caller.user;
+    let (user, session_id) = (caller.user, caller.session_id);
     let access = {
         let user = user.clone();
         state
@@ -55,7 +55,7 @@ pub async fn open(
     let registry = &state.live.registry;
     registry.subscribe(Topic::Team(access.team.id.clone()), conn, &tx, None);
     registry.subscribe(Topic::EventTeams(access.event.id.clone()), conn, &tx, None);
-    registry.set_user(conn, &user.id);
+    registry.set_user(conn, &user.id, &session_id);
     drop(tx);
     let channel = TeamChannel {
         connection_id: format!("{}-{conn}", state.live.instance_id()),

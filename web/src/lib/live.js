@@ -113,8 +113,9 @@ export function liveSocket(path, { onMessage, onState = () => {}, authenticated 
     socket.addEventListener("close", (event) => {
       clearInterval(pinger);
       onState("closed");
-      // 4403: access was withdrawn (a coach removed from the team); coming back is refused.
-      if (!closed && event.code !== 4403) retry();
+      // 4403: access was withdrawn (a coach removed from the team, a role revoked); 4401: the
+      // session ended (signed out elsewhere). Coming back is refused either way.
+      if (!closed && event.code !== 4403 && event.code !== 4401) retry();
     });
   }
 

@@ -67,7 +67,7 @@ export async function openDocument({ parent, teamId, docId, user, label, onStatu
   });
   provider.on("connection-close", (event) => {
     // 4404: the document was deleted; 4401/4403/1008: we may no longer open it.
-    if (event && (event.code === 4404 || event.code === 4403)) provider.disconnect();
+    if (event && [4401, 4403, 4404].includes(event.code)) provider.disconnect();
   });
 
   const config = new YSyncConfig(ytext, provider.awareness);
