@@ -176,3 +176,34 @@ pub async fn publish(
         table,
     })))
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{ResponseError, http::StatusCode};
+
+    use super::*;
+
+    #[test]
+    fn refused_validators_are_the_authors_to_fix_with_the_runtimes_code() {
+        let cases = [
+            (
+                RuntimeError::TooComplex("a function declares 40000 locals".into()),
+                "validator_too_complex",
+            ),
+            (
+                RuntimeError::ModuleTooLarge { size: 2, max: 1 },
+                "validator_too_large",
+            ),
+            (RuntimeError::CoreModule, "invalid_validator"),
+        ];
+        for (error, code) in cases {
+            let message = error.to_string();
+            let error = validator_error(error);
+            assert_eq!(error.code(), code);
+            assert_eq!(error.status_code(), StatusCode::BAD_REQUEST);
+            assert_eq!(error.to_string(), message);
+        }
+        let internal = validator_error(RuntimeError::Setup("engine".into()));
+        assert_eq!(internal.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
