@@ -29,4 +29,5 @@ pub mod reads;
 pub mod roles;
 pub mod submissions;
 pub mod teams;
+pub mod upload_gate;
 pub mod workspace;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{
-    HttpResponse, get, patch, post,
+    HttpRequest, HttpResponse, get, patch, post,
     web::{self, Query},
 };
 use cohack_package::Upload;
@@ -19,6 +19,7 @@ use crate::{
         publish::{self, PublishOutcome},
         rejudge,
     },
+    actions::upload_gate,
     auth::AuthUser,
     error::{Error, Result},
     models::challenge::{ChallengeChanges, Placement},
@@ -82,11 +83,21 @@ pub struct UpdateChallengeRequest {
 }
 
 /// Reads a JSON body of at most `limit` bytes (package uploads are larger than the server's
-/// general body limit).
+/// general body limit), parsed off the executor. A body declared larger than `limit` is
+/// refused before any of it is read.
 async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
+    request: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
 ) -> Result<T> {
+    let declared = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(Error::PayloadTooLarge { limit });
+    }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| Error::bad_request("invalid_body", e.to_string()))?;
@@ -104,7 +115,8 @@ async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
 /// Publishes a challenge version from a package upload (authors and organizers of the
 /// event). The server re-runs every sample on its own sandbox: the version goes live only if
 /// each gets its declared outcome, otherwise 422 with the table and nothing is stored.
-/// Re-publishing a slug adds a version (v2, v3, …) and makes it live.
+/// Re-publishing a slug adds a version (v2, v3, …) and makes it live. A caller who may not
+/// publish (403, or 404 for an unknown event) is answered before the package is read.
 #[utoipa::path(
     tag = "challenges",
     security(("bearer" = [])),
@@ -130,9 +142,15 @@ pub async fn publish_challenge(
     caller: AuthUser,
     slug: web::Path<String>,
     query: Query<PublishQuery>,
+    request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse> {
-    let upload: Upload = read_json(payload, state.config.max_upload_bytes).await?;
+    let (user, event) = (caller.user.clone(), slug.clone());
+    state
+        .db
+        .run(move |conn| upload_gate::may_publish(conn, &user, &event))
+        .await?;
+    let upload: Upload = read_json(&request, payload, state.config.max_upload_bytes).await?;
     let placement = Placement {
         position: query.position,
         always_open: query.always_open,

@@ -1,16 +1,20 @@
 //! Submissions: submit for a team, read one, list a team's.
 
 use actix_web::{
-    HttpResponse, get, post,
+    HttpRequest, HttpResponse, get, post,
     web::{self, Query},
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    actions::submissions::{self as submit, SubmitOutcome, SubmitRequest},
+    actions::{
+        submissions::{self as submit, SubmitOutcome, SubmitRequest},
+        upload_gate,
+    },
     auth::AuthUser,
     error::Result,
+    http::read_json_body,
     state::AppState,
 };
 
@@ -33,7 +37,8 @@ pub struct SubmissionsQuery {
 /// Submits for a team (its members only, while the event runs, to an unlocked challenge).
 /// The submission is stored first, then judged; the answer waits briefly for the verdict:
 /// 201 with it (or with the validator's failure, which is not an attempt), else 202 while
-/// it is still being judged — poll `GET /submissions/{id}`.
+/// it is still being judged — poll `GET /submissions/{id}`. Outsiders (404), coaches and
+/// organizers (403) and late callers (409) are answered before the body is read.
 #[utoipa::path(
     tag = "submissions",
     security(("bearer" = [])),
@@ -55,9 +60,17 @@ pub async fn create_submission(
     state: web::Data<AppState>,
     caller: AuthUser,
     team: web::Path<String>,
-    body: web::Json<SubmitRequest>,
+    request: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse> {
-    let outcome = submit::submit(state, &caller.user, &team, body.into_inner()).await?;
+    let (user, team_id) = (caller.user.clone(), team.clone());
+    state
+        .db
+        .run(move |conn| upload_gate::may_submit(conn, &user, &team_id))
+        .await?;
+    let body: SubmitRequest =
+        read_json_body(&request, payload, state.config.max_body_bytes).await?;
+    let outcome = submit::submit(state, &caller.user, &team, body).await?;
     Ok(match outcome {
         SubmitOutcome::Judged(view) => HttpResponse::Created().json(view),
         SubmitOutcome::Pending(view) => HttpResponse::Accepted().json(view),

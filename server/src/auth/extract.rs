@@ -1,11 +1,22 @@
 //! The [`AuthUser`] extractor: a verified access token whose session is still live.
 //!
-//! The token comes from `Authorization: Bearer …` or, for WebSockets (browsers cannot set
-//! headers on them), an `access_token` query parameter.
+//! The token comes from `Authorization: Bearer …` or, on a WebSocket upgrade only (browsers
+//! cannot set headers on a WebSocket), an `access_token` query parameter. Anywhere else a
+//! token in the query string is refused (401): addresses end up in browser histories, proxy
+//! logs and `Referer` headers, so a client that puts one there is told to stop rather than
+//! served. The request log redacts such parameters either way ([`crate::http::redact`]).
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header::AUTHORIZATION, web};
+use actix_web::{
+    FromRequest, HttpRequest,
+    dev::Payload,
+    http::{
+        Method,
+        header::{AUTHORIZATION, UPGRADE},
+    },
+    web,
+};
 
 use crate::{auth::sessions, error::Error, models::user::User, state::AppState};
 
@@ -29,17 +40,48 @@ impl AuthUser {
 #[derive(Debug, Clone)]
 pub struct MaybeUser(pub Option<AuthUser>);
 
-fn bearer_token(req: &HttpRequest) -> Option<String> {
-    if let Some(header) = req.headers().get(AUTHORIZATION) {
-        let value = header.to_str().ok()?;
-        let (scheme, token) = value.split_once(' ')?;
-        return scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_owned());
+/// The query parameter a browser's WebSocket carries its access token in.
+pub const QUERY_TOKEN: &str = "access_token";
+
+/// Whether `req` asks to become a WebSocket (`GET` with `Upgrade: websocket`): the one kind of
+/// request on which a browser cannot send an `Authorization` header.
+pub fn is_websocket_upgrade(req: &HttpRequest) -> bool {
+    req.method() == Method::GET
+        && req
+            .headers()
+            .get(UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("websocket"))
+}
+
+/// The `access_token` query parameter, if the request has one.
+fn query_token(req: &HttpRequest) -> Option<String> {
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(key, _)| key == QUERY_TOKEN)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// The token the request presents: `Ok(None)` when it presents none, 401 when it carries one
+/// in the query string of anything but a WebSocket upgrade.
+fn presented_token(req: &HttpRequest) -> Result<Option<String>, Error> {
+    let from_query = query_token(req);
+    if from_query.is_some() && !is_websocket_upgrade(req) {
+        return Err(Error::Unauthorized(format!(
+            "an access token in the query string (`{QUERY_TOKEN}=`) is accepted only on \
+             WebSocket upgrades, where browsers cannot send headers; send it as \
+             `Authorization: Bearer …`"
+        )));
     }
-    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("access_token").cloned())
+    if let Some(header) = req.headers().get(AUTHORIZATION) {
+        let bearer = header.to_str().ok().and_then(|value| {
+            let (scheme, token) = value.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_owned())
+        });
+        return Ok(bearer);
+    }
+    Ok(from_query)
 }
 
 async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, Error> {
@@ -63,10 +105,10 @@ impl FromRequest for AuthUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
+        let token = presented_token(req);
         let state = app_state(req);
         Box::pin(async move {
-            let token = token.ok_or_else(|| {
+            let token = token?.ok_or_else(|| {
                 Error::Unauthorized("missing access token (Authorization: Bearer …)".into())
             })?;
             authenticate(state?, token).await
@@ -79,13 +121,54 @@ impl FromRequest for MaybeUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
+        let token = presented_token(req);
         let state = app_state(req);
         Box::pin(async move {
-            match token {
+            match token? {
                 None => Ok(MaybeUser(None)),
                 Some(token) => Ok(MaybeUser(Some(authenticate(state?, token).await?))),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn query_tokens_are_read_on_websocket_upgrades_only() {
+        let upgrade = TestRequest::get()
+            .uri("/api/v1/teams/t/ws?access_token=abc%2Bdef")
+            .insert_header((UPGRADE, "WebSocket"))
+            .to_http_request();
+        assert!(is_websocket_upgrade(&upgrade));
+        assert_eq!(presented_token(&upgrade).ok(), Some(Some("abc+def".into())));
+
+        for request in [
+            TestRequest::get().uri("/api/v1/events?access_token=abc"),
+            TestRequest::post()
+                .uri("/api/v1/events?access_token=abc")
+                .insert_header((UPGRADE, "websocket")),
+            TestRequest::get()
+                .uri("/api/v1/events?access_token=abc")
+                .insert_header((AUTHORIZATION, "Bearer xyz")),
+        ] {
+            let request = request.to_http_request();
+            assert!(matches!(
+                presented_token(&request),
+                Err(Error::Unauthorized(message)) if message.contains("WebSocket")
+            ));
+        }
+
+        let header = TestRequest::get()
+            .uri("/api/v1/events?other=1")
+            .insert_header((AUTHORIZATION, "Bearer xyz"))
+            .to_http_request();
+        assert_eq!(presented_token(&header).ok(), Some(Some("xyz".into())));
+        let none = TestRequest::get().uri("/api/v1/events").to_http_request();
+        assert_eq!(presented_token(&none).ok(), Some(None));
     }
 }

@@ -8,6 +8,7 @@
 pub mod health;
 pub mod metrics;
 pub mod openapi;
+pub mod redact;
 
 use actix_web::{
     App, Error as ActixError, HttpRequest, HttpResponse,
@@ -56,7 +57,23 @@ pub fn app(
         .default_service(web::to(not_found))
         .wrap(crate::web::security::headers())
         .wrap(from_fn(metrics::observe))
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<redact::RedactingRootSpan>::new())
+}
+
+/// Reads a JSON body of at most `limit` bytes from a payload a handler took as it arrived, as
+/// the `web::Json` extractor would (`Content-Type: application/json`, 413 at once when the
+/// declared `Content-Length` is over the limit, the same errors). Upload handlers take the
+/// payload, authorize the caller, and only then call this: a caller who may not upload is
+/// answered before the body is read.
+pub async fn read_json_body<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<T, Error> {
+    web::JsonBody::new(req, &mut payload.into_inner(), None, true)
+        .limit(limit)
+        .await
+        .map_err(|error| json_error(error, limit))
 }
 
 fn json_config(limit: usize) -> web::JsonConfig {
