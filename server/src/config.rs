@@ -6,15 +6,17 @@
 
 use std::{
     fmt,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
+    str::FromStr,
 };
 
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
-use serde::{Deserialize, Serialize};
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 /// The configuration file read when `--config` is not given (only if it exists).
 pub const DEFAULT_CONFIG_FILE: &str = "cohack.toml";
@@ -31,7 +33,7 @@ const ENV_KEYS: &[&str] = &[
     "jwt_secret",
     "access_token_ttl_secs",
     "refresh_token_ttl_secs",
-    "login_attempts_per_minute",
+    "trusted_proxies",
     "submissions_per_minute",
     "judge_workers",
     "judge_wait_ms",
@@ -71,8 +73,10 @@ pub struct Config {
     pub access_token_ttl_secs: u64,
     /// Lifetime of refresh tokens, in seconds.
     pub refresh_token_ttl_secs: u64,
-    /// Log-in attempts allowed per account (and per client address) per minute.
-    pub login_attempts_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name the client (address
+    /// ranges in CIDR notation); from any other peer those headers are ignored.
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
     /// Submissions allowed per team and challenge per minute.
     pub submissions_per_minute: u32,
     /// Validator runs at once (threads of the judge's pool); 0 means one per core.
@@ -108,7 +112,7 @@ impl Default for Config {
             jwt_secret: String::new(),
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 30 * 24 * 60 * 60,
-            login_attempts_per_minute: 10,
+            trusted_proxies: TrustedProxies::default(),
             submissions_per_minute: 12,
             judge_workers: 0,
             judge_wait_ms: 2_000,
@@ -210,6 +214,85 @@ impl Config {
             Err(_) => mask_password(&self.database_url),
         };
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+    }
+}
+
+/// The reverse proxies trusted to name the client (`trusted_proxies`): address ranges in CIDR
+/// notation (a bare address is a range of one), given as a list or as one string separated by
+/// commas or spaces (`COHACK_TRUSTED_PROXIES="10.0.0.0/8, 2001:db8::/32"`). Parsed with
+/// `ipnet`, the range type the `reqwest`/`hyper` stack already uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// Whether `ip` belongs to a trusted proxy.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// Whether no proxy is trusted (the default: forwarding headers are always ignored).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromStr for TrustedProxies {
+    type Err = String;
+
+    fn from_str(list: &str) -> Result<Self, String> {
+        list.split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|item| !item.is_empty())
+            .map(parse_range)
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
+fn parse_range(item: &str) -> Result<IpNet, String> {
+    let item = item.trim();
+    IpNet::from_str(item)
+        .map(|net| net.trunc())
+        .or_else(|_| IpAddr::from_str(item).map(IpNet::from))
+        .map_err(|_| {
+            format!(
+                "{item:?} is not an address range in CIDR notation \
+                 (e.g. 10.0.0.0/8, 192.168.1.10 or 2001:db8::/32)"
+            )
+        })
+}
+
+impl Serialize for TrustedProxies {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(ToString::to_string))
+    }
+}
+
+impl<'de> Deserialize<'de> for TrustedProxies {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Ranges;
+
+        impl<'de> de::Visitor<'de> for Ranges {
+            type Value = TrustedProxies;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of address ranges in CIDR notation, e.g. \"10.0.0.0/8\"")
+            }
+
+            fn visit_str<E: de::Error>(self, list: &str) -> Result<Self::Value, E> {
+                list.parse().map_err(E::custom)
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut ranges = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    ranges.push(parse_range(&item).map_err(de::Error::custom)?);
+                }
+                Ok(TrustedProxies(ranges))
+            }
+        }
+
+        deserializer.deserialize_any(Ranges)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::{
     db::Database,
     http,
     judge::{Judge, recovery},
-    live::LiveHub,
+    live::{LiveHub, caps::SocketCaps},
     scoring::LeaderboardCache,
     state::AppState,
     telemetry::metrics::Metrics,
@@ -56,10 +56,8 @@ impl Application {
             session_policy: SessionPolicy {
                 refresh_ttl: Duration::from_secs(config.refresh_token_ttl_secs),
             },
-            throttles: Throttles::new(
-                config.login_attempts_per_minute,
-                config.submissions_per_minute,
-            ),
+            throttles: Throttles::new(config.submissions_per_minute),
+            socket_caps: SocketCaps::default(),
             live: LiveHub::new(db.clone(), Arc::clone(&leaderboard)),
             board_states: Default::default(),
             leaderboard,

@@ -7,7 +7,7 @@ use crate::{
     config::Config,
     db::Database,
     judge::Judge,
-    live::LiveHub,
+    live::{LiveHub, caps::SocketCaps},
     scoring::LeaderboardCache,
     telemetry::metrics::Metrics,
     web::pages::board::state::BoardStates,
@@ -23,8 +23,10 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Refresh-token lifetimes.
     pub session_policy: SessionPolicy,
-    /// Rate limits.
+    /// Rate limits (sign-in, sign-up, invite codes, materials, submissions).
     pub throttles: Throttles,
+    /// Open live sockets per user.
+    pub socket_caps: SocketCaps,
     /// Cached leaderboards. Only [`crate::actions::announce`] (changes made here) and the
     /// live layer (changes made on other instances) invalidate them.
     pub leaderboard: Arc<LeaderboardCache>,

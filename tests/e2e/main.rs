@@ -29,4 +29,5 @@ mod live_instances;
 mod revocation;
 mod submissions;
 mod teams;
+mod throttles;
 mod web;

@@ -5,7 +5,7 @@ use diesel::Connection;
 use crate::{
     access::{self, EventAccess, EventStanding},
     actions::announce::{Change, announce},
-    auth::constant_time_eq,
+    auth::{constant_time_eq, throttle::ClientAddress},
     db::DbConnection,
     error::{Error, Result},
     models::{
@@ -94,24 +94,43 @@ pub async fn edit(
 /// whether the registration is new: registering again is a no-op, not an error.
 ///
 /// Invite-mode events need their code (403 `invite_code_required` / `invalid_invite_code`);
-/// nobody can register once the event has ended (409 `event_ended`).
+/// nobody can register once the event has ended (409 `event_ended`). Wrong codes are
+/// throttled per user and per client address (429).
 pub async fn register(
     state: &AppState,
     user: &User,
     slug: &str,
     invite_code: Option<&str>,
 ) -> Result<(EventStanding, bool)> {
+    let guess = match invite_code.filter(|code| !code.trim().is_empty()) {
+        Some(_) => Some(
+            state
+                .throttles
+                .invite_code(&user.id, ClientAddress::current())?,
+        ),
+        None => None,
+    };
     let (user, slug, code) = (
         user.clone(),
         slug.to_owned(),
         invite_code.map(str::to_owned),
     );
-    state
+    let registered = state
         .db
         .write(move |conn| {
             conn.transaction(|conn| register_in(conn, &user, &slug, code.as_deref()))
         })
-        .await
+        .await;
+    if let Some(guess) = guess {
+        guess.finish(matches!(
+            registered,
+            Err(Error::Denied {
+                code: "invalid_invite_code",
+                ..
+            })
+        ));
+    }
+    registered
 }
 
 /// Registering, inside the caller's transaction.

@@ -9,7 +9,7 @@ use diesel::Connection;
 use crate::{
     access::{self, Oversight},
     actions::announce::{Change, announce},
-    auth::constant_time_eq,
+    auth::{constant_time_eq, throttle::ClientAddress},
     db::DbConnection,
     error::{Error, Result},
     models::{
@@ -71,20 +71,37 @@ pub async fn create(
 /// then: the caller must be a participant of the team's event (403), not in a team of it yet
 /// (409 `already_in_team`), the team below the event's size limit (409 `team_full`) and the
 /// event not over (409 `event_ended`). The board's team sizes change and the workspace's
-/// activity says who joined.
+/// activity says who joined. Wrong codes are throttled per user and per client address (429).
 pub async fn join(
     state: &AppState,
     caller: &User,
     team_id: &str,
     invite_code: &str,
 ) -> Result<TeamDetails> {
+    let guess = state
+        .throttles
+        .invite_code(&caller.id, ClientAddress::current())?;
     let (caller, team_id, code) = (caller.clone(), team_id.to_owned(), invite_code.to_owned());
-    let details = state
+    let joined = state
         .db
         .write(move |conn| conn.transaction(|conn| join_in(conn, &caller, &team_id, &code)))
-        .await?;
+        .await;
+    guess.finish(is_wrong_code(&joined));
+    let details = joined?;
     announce_joined(state, &details);
     Ok(details)
+}
+
+/// Whether a join failed on a code: the team's (a 404, like an unknown team) or the event's.
+fn is_wrong_code<T>(result: &Result<T>) -> bool {
+    matches!(
+        result,
+        Err(Error::NotFound(_)
+            | Error::Denied {
+                code: "invalid_invite_code",
+                ..
+            })
+    )
 }
 
 /// Joining, inside the caller's transaction.
@@ -180,7 +197,8 @@ pub struct Invitation {
 }
 
 /// Registers for the team's event (with the event's own invite code when it is invite-only)
-/// and joins the team, in one transaction: what a team's invite link does.
+/// and joins the team, in one transaction: what a team's invite link does. Wrong codes are
+/// throttled as in [`join`].
 pub async fn register_and_join(
     state: &AppState,
     caller: &User,
@@ -188,9 +206,12 @@ pub async fn register_and_join(
     invite_code: &str,
     event_invite_code: Option<&str>,
 ) -> Result<TeamDetails> {
+    let guess = state
+        .throttles
+        .invite_code(&caller.id, ClientAddress::current())?;
     let (caller, team_id, code) = (caller.clone(), team_id.to_owned(), invite_code.to_owned());
     let event_code = event_invite_code.map(str::to_owned);
-    let details = state
+    let joined = state
         .db
         .write(move |conn| {
             conn.transaction(|conn| {
@@ -207,7 +228,9 @@ pub async fn register_and_join(
                 join_checked(conn, &caller, team, event)
             })
         })
-        .await?;
+        .await;
+    guess.finish(is_wrong_code(&joined));
+    let details = joined?;
     announce_joined(state, &details);
     Ok(details)
 }

@@ -1,6 +1,6 @@
 //! Accounts: register, log in, refresh, log out, and who am I.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -8,8 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::{
     auth::{
         AuthUser,
-        accounts::{self, Registration},
+        accounts::{self, SignUp},
         sessions,
+        throttle::ClientAddress,
     },
     error::{Error, Result},
     models::{organization::Organization, user::User},
@@ -122,12 +123,8 @@ fn auth_response(
     }
 }
 
-pub(crate) fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
-}
-
-/// Creates an account in the given organization and logs it in.
+/// Creates an account in the given organization and logs it in. Throttled per client address
+/// (sign-ups, and failed sign-ups); see the README's "Throttles".
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
@@ -140,36 +137,30 @@ pub(crate) fn client_address(req: &HttpRequest) -> String {
 )]
 #[post("/auth/register")]
 pub async fn register(
-    req: HttpRequest,
+    client: ClientAddress,
     state: web::Data<AppState>,
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse> {
-    state.throttles.register.check(&client_address(&req))?;
     let body = body.into_inner();
-    let password_hash = accounts::hash_password(body.password).await?;
+    let sign_up = SignUp {
+        email: body.email,
+        password: body.password,
+        display_name: body.display_name,
+        organization: body.organization,
+        portal_organizer: false,
+    };
     let app = state.clone();
-    let (user, organization, tokens) = state
-        .db
-        .write(move |conn| {
-            accounts::register(
-                conn,
-                &app.tokens,
-                app.session_policy,
-                Registration {
-                    email: &body.email,
-                    password_hash,
-                    display_name: &body.display_name,
-                    organization: &body.organization,
-                    portal_organizer: false,
-                },
-            )
+    let (user, organization, tokens) =
+        accounts::sign_up(&state, client, sign_up, move |conn, user| {
+            sessions::start(conn, &app.tokens, app.session_policy, &user.id)
         })
         .await?;
     let response = auth_response(user, organization, tokens);
     Ok(HttpResponse::Created().json(response))
 }
 
-/// Logs in with email and password.
+/// Logs in with email and password. Only failures count against the throttles: per account
+/// and client address, per account from addresses it has not signed in from, per client.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -181,14 +172,13 @@ pub async fn register(
 )]
 #[post("/auth/login")]
 pub async fn login(
-    req: HttpRequest,
+    client: ClientAddress,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner();
     let (user, organization) =
-        accounts::check_credentials(&state, &body.email, body.password, &client_address(&req))
-            .await?;
+        accounts::check_credentials(&state, &body.email, body.password, client).await?;
     let app = state.clone();
     let user_id = user.id.clone();
     let tokens = state

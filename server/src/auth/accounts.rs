@@ -1,15 +1,12 @@
-//! Accounts: creation (the organization, the user and the first session, in one
-//! transaction), and checking a log-in's email and password. The JSON API and the web UI both
-//! come through here.
+//! Accounts: signing up (the organization, the user and the first session, in one
+//! transaction) and checking a sign-in's email and password, both behind the throttles of
+//! [`crate::auth::throttle`]. The JSON API and the web UI both come through here.
 
 use diesel::{Connection, prelude::*};
 
 use crate::{
     auth::password,
-    auth::{
-        sessions::{self, IssuedTokens, SessionPolicy},
-        tokens::TokenKeys,
-    },
+    auth::throttle::ClientAddress,
     db::{DbConnection, schema::users},
     error::{Error, Result},
     models::{
@@ -19,50 +16,30 @@ use crate::{
     state::AppState,
 };
 
-/// What a newcomer gives to register; the password is already hashed.
-#[derive(Debug)]
-pub struct Registration<'a> {
-    /// Login.
-    pub email: &'a str,
-    /// argon2id PHC string.
-    pub password_hash: String,
-    /// Name shown to others.
-    pub display_name: &'a str,
-    /// Organization name (created on first use).
-    pub organization: &'a str,
-    /// Whether the account organizes the whole portal (the first-run set-up only).
-    pub portal_organizer: bool,
-}
-
-/// Creates the account (and its organization if new) and starts its first API session.
-pub fn register(
-    conn: &mut DbConnection,
-    keys: &TokenKeys,
-    policy: SessionPolicy,
-    registration: Registration<'_>,
-) -> Result<(User, Organization, IssuedTokens)> {
-    register_then(conn, registration, |conn, user| {
-        sessions::start(conn, keys, policy, &user.id)
-    })
-}
-
 /// Creates the account (and its organization if new), then runs `start_session` for it, all in
 /// one transaction.
-pub fn register_then<S>(
+fn create_account<S>(
     conn: &mut DbConnection,
-    registration: Registration<'_>,
+    sign_up: &SignUp,
+    password_hash: String,
     start_session: impl FnOnce(&mut DbConnection, &User) -> Result<S>,
 ) -> Result<(User, Organization, S)> {
     conn.transaction(|conn| {
-        let organization = Organization::find_or_create(conn, registration.organization)?;
+        if sign_up.portal_organizer && has_portal_organizer(conn)? {
+            return Err(Error::conflict(
+                "already_set_up",
+                "this portal is already set up: sign in instead",
+            ));
+        }
+        let organization = Organization::find_or_create(conn, &sign_up.organization)?;
         let user = User::create(
             conn,
             NewUser {
-                email: registration.email,
-                password_hash: registration.password_hash,
-                display_name: registration.display_name,
+                email: &sign_up.email,
+                password_hash,
+                display_name: &sign_up.display_name,
                 organization_id: &organization.id,
-                is_portal_organizer: registration.portal_organizer,
+                is_portal_organizer: sign_up.portal_organizer,
             },
         )?;
         let session = start_session(conn, &user)?;
@@ -87,17 +64,70 @@ pub async fn hash_password(secret: String) -> Result<String> {
         .map_err(Error::internal)?
 }
 
-/// Checks a log-in: throttled per email and per client address, an unknown email costing the
-/// same time as a wrong password, and both answered with the same 401.
+/// What someone gives to sign up, password in the clear (it is hashed here).
+#[derive(Debug)]
+pub struct SignUp {
+    /// Login.
+    pub email: String,
+    /// The password chosen.
+    pub password: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Organization name (created on first use).
+    pub organization: String,
+    /// The first-run set-up: the account organizes the portal (409 `already_set_up` if an
+    /// account does already).
+    pub portal_organizer: bool,
+}
+
+/// Signs up from `client`: admitted by the sign-up throttles (a failed sign-up counts against
+/// the client's failures), then the account is created and `start_session` runs for it, in
+/// one transaction.
+pub async fn sign_up<S: Send + 'static>(
+    state: &AppState,
+    client: ClientAddress,
+    mut sign_up: SignUp,
+    start_session: impl FnOnce(&mut DbConnection, &User) -> Result<S> + Send + 'static,
+) -> Result<(User, Organization, S)> {
+    let account = sign_up.email.trim().to_lowercase();
+    let attempt = state.throttles.sign_up(&account, client)?;
+    let password = std::mem::take(&mut sign_up.password);
+    let created = async {
+        let password_hash = hash_password(password).await?;
+        state
+            .db
+            .write(move |conn| create_account(conn, &sign_up, password_hash, start_session))
+            .await
+    }
+    .await;
+    attempt.finish(matches!(
+        created,
+        Err(Error::BadRequest { .. } | Error::Conflict { .. })
+    ));
+    created
+}
+
+/// Checks a sign-in from `client`, behind the sign-in throttles (only a wrong email or
+/// password counts): an unknown email costs the same time as a wrong password, and both are
+/// answered with the same 401.
 pub async fn check_credentials(
     state: &AppState,
     email: &str,
     secret: String,
-    client: &str,
+    client: ClientAddress,
 ) -> Result<(User, Organization)> {
     let email = email.trim().to_lowercase();
-    state.throttles.login.check(&format!("email:{email}"))?;
-    state.throttles.login.check(&format!("ip:{client}"))?;
+    let attempt = state.throttles.sign_in(&email, client)?;
+    let checked = verify_credentials(state, email, secret).await;
+    attempt.finish(matches!(checked, Err(Error::Unauthorized(_))));
+    checked
+}
+
+async fn verify_credentials(
+    state: &AppState,
+    email: String,
+    secret: String,
+) -> Result<(User, Organization)> {
     let found = state
         .db
         .run(move |conn| match User::find_by_email(conn, &email) {

@@ -5,6 +5,7 @@
 //! map the result to a response. Every handler is registered through `utoipa_actix_web`, so
 //! `/api/openapi.json` always lists every endpoint.
 
+pub mod client;
 pub mod health;
 pub mod metrics;
 pub mod openapi;
@@ -55,6 +56,7 @@ pub fn app(
         .service(openapi::openapi_json)
         .configure(crate::web::configure)
         .default_service(web::to(not_found))
+        .wrap(from_fn(client::resolve))
         .wrap(crate::web::security::headers())
         .wrap(from_fn(metrics::observe))
         .wrap(TracingLogger::<redact::RedactingRootSpan>::new())

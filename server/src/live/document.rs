@@ -45,6 +45,7 @@ pub async fn open(
             })
             .await?
     };
+    let permit = state.socket_caps.admit(caller.id())?;
     let room = state.live.rooms.open(&state, &team, &document).await?;
     let (response, session, stream) = actix_ws::handle(&req, body)
         .map_err(|e| Error::bad_request("not_websocket", e.to_string()))?;
@@ -59,6 +60,7 @@ pub async fn open(
         .set_user(conn, caller.id(), &caller.session_id);
     drop(tx);
     actix_web::rt::spawn(async move {
+        let _permit = permit;
         let greeting = match room.greeting().await {
             Ok(frames) => frames,
             Err(e) => vec![error_of(&e), Frame::Close(1011, "cannot open the document")],

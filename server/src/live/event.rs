@@ -59,6 +59,10 @@ pub async fn open(
             Ok::<_, Error>((event, staff))
         })
         .await?;
+    let permit = match &caller_id {
+        Some((user, _)) => Some(state.socket_caps.admit(user)?),
+        None => None,
+    };
     let (response, session, stream) = actix_ws::handle(&req, body)
         .map_err(|e| Error::bad_request("not_websocket", e.to_string()))?;
     let hub = &state.live;
@@ -78,6 +82,7 @@ pub async fn open(
     drop(tx);
     hub.ensure_clock(&event.id);
     actix_web::rt::spawn(async move {
+        let _permit = permit;
         let greeting = match greeting(&state, &event, staff).await {
             Ok(frames) => frames,
             Err(e) => vec![error_of(&e), Frame::Close(1011, "cannot join")],

@@ -22,10 +22,12 @@
 //! - [`docs`]: open documents, the Yjs sync and awareness protocols, persistence;
 //! - [`protocol`]: the JSON messages of the channels;
 //! - [`socket`]: the WebSocket loop every channel shares (heartbeats, limits, errors);
+//! - [`caps`]: how many sockets one user may hold open;
 //! - [`team`], [`event`], [`document`]: the three sockets.
 
 pub mod board;
 pub mod bus;
+pub mod caps;
 mod catch_up;
 mod changes;
 mod deliver;

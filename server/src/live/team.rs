@@ -49,6 +49,7 @@ pub async fn open(
             .run(move |conn| access::team_access(conn, &user, &team_id))
             .await?
     };
+    let permit = state.socket_caps.admit(&user.id)?;
     let (response, session, stream) = actix_ws::handle(&req, body)
         .map_err(|e| Error::bad_request("not_websocket", e.to_string()))?;
     let (conn, tx, rx) = state.live.registry.open(TEAM_LIMITS.queue);
@@ -64,6 +65,7 @@ pub async fn open(
         document_id: None,
     };
     actix_web::rt::spawn(async move {
+        let _permit = permit;
         let greeting = match channel.join(&state).await {
             Ok(frames) => frames,
             Err(e) => vec![error_of(&e), Frame::Close(1011, "cannot join")],

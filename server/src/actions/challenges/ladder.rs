@@ -169,6 +169,7 @@ pub async fn update_challenge(
 
 /// A team's materials for a challenge: what the validator's `materials(team)` hands out.
 /// Members need the challenge unlocked and the event started; coaches and organizers do not.
+/// Each run of the validator counts against the team's materials budget (429 once spent).
 pub async fn materials(
     state: &AppState,
     user: &User,
@@ -194,6 +195,9 @@ pub async fn materials(
         .live_version_id
         .clone()
         .ok_or_else(|| Error::conflict("no_live_version", "this challenge has no validator yet"))?;
+    // Each request runs the validator: throttled per team, and only once the caller may see
+    // the team, so nobody else can spend its budget.
+    state.throttles.materials(&team.id)?;
     let loaded = state.judge.version(&state.db, &version_id).await?;
     let files = state
         .judge

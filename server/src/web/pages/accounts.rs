@@ -6,9 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::{
-    api::auth::client_address,
     auth::{
-        accounts::{self, Registration},
+        accounts::{self, SignUp},
+        throttle::ClientAddress,
         web_sessions,
     },
     error::{Error, Result},
@@ -69,20 +69,15 @@ async fn signin_form(ctx: PageContext, query: web::Query<NextQuery>) -> Result<H
 
 #[post("/signin")]
 async fn signin(
-    req: HttpRequest,
+    client: ClientAddress,
     ctx: PageContext,
     form: web::Form<SigninForm>,
 ) -> Result<HttpResponse> {
     let form = form.into_inner();
     ctx.verify_csrf(&form.csrf)?;
     let next = safe_next(form.next.as_deref());
-    let checked = accounts::check_credentials(
-        ctx.state(),
-        &form.email,
-        form.password,
-        &client_address(&req),
-    )
-    .await;
+    let checked =
+        accounts::check_credentials(ctx.state(), &form.email, form.password, client).await;
     let user = match checked {
         Ok((user, _)) => user,
         Err(error @ (Error::Unauthorized(_) | Error::TooManyRequests { .. })) => {
@@ -156,16 +151,12 @@ async fn signup_form(ctx: PageContext, query: web::Query<NextQuery>) -> Result<H
 
 #[post("/signup")]
 async fn signup(
-    req: HttpRequest,
+    client: ClientAddress,
     ctx: PageContext,
     form: web::Form<SignupForm>,
 ) -> Result<HttpResponse> {
     ctx.verify_csrf(&form.csrf)?;
-    ctx.state()
-        .throttles
-        .register
-        .check(&client_address(&req))?;
-    create_account(ctx, form.into_inner(), Kind::Signup).await
+    create_account(ctx, client, form.into_inner(), Kind::Signup).await
 }
 
 #[get("/setup")]
@@ -183,9 +174,13 @@ async fn setup_form(ctx: PageContext) -> Result<HttpResponse> {
 }
 
 #[post("/setup")]
-async fn setup(ctx: PageContext, form: web::Form<SignupForm>) -> Result<HttpResponse> {
+async fn setup(
+    client: ClientAddress,
+    ctx: PageContext,
+    form: web::Form<SignupForm>,
+) -> Result<HttpResponse> {
     ctx.verify_csrf(&form.csrf)?;
-    create_account(ctx, form.into_inner(), Kind::Setup).await
+    create_account(ctx, client, form.into_inner(), Kind::Setup).await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +220,12 @@ fn signup_page(
     }
 }
 
-async fn create_account(ctx: PageContext, form: SignupForm, kind: Kind) -> Result<HttpResponse> {
+async fn create_account(
+    ctx: PageContext,
+    client: ClientAddress,
+    form: SignupForm,
+    kind: Kind,
+) -> Result<HttpResponse> {
     let next = match kind {
         Kind::Signup => safe_next(form.next.as_deref()),
         Kind::Setup => "/events/new".to_owned(),
@@ -235,38 +235,25 @@ async fn create_account(ctx: PageContext, form: SignupForm, kind: Kind) -> Resul
         display_name: form.display_name.clone(),
         organization: form.organization.clone(),
     };
-    let ttl = ctx.state().session_policy.refresh_ttl;
-    let created = match accounts::hash_password(form.password).await {
-        Ok(password_hash) => {
-            ctx.state()
-                .db
-                .write(move |conn| {
-                    let portal_organizer = kind == Kind::Setup;
-                    if portal_organizer && accounts::has_portal_organizer(conn)? {
-                        return Err(Error::conflict(
-                            "already_set_up",
-                            "this portal is already set up: sign in instead",
-                        ));
-                    }
-                    accounts::register_then(
-                        conn,
-                        Registration {
-                            email: &form.email,
-                            password_hash,
-                            display_name: &form.display_name,
-                            organization: &form.organization,
-                            portal_organizer,
-                        },
-                        |conn, user| web_sessions::start(conn, &user.id, ttl),
-                    )
-                })
-                .await
-        }
-        Err(e) => Err(e),
+    let sign_up = SignUp {
+        email: form.email,
+        password: form.password,
+        display_name: form.display_name,
+        organization: form.organization,
+        portal_organizer: kind == Kind::Setup,
     };
+    let ttl = ctx.state().session_policy.refresh_ttl;
+    let created = accounts::sign_up(ctx.state(), client, sign_up, move |conn, user| {
+        web_sessions::start(conn, &user.id, ttl)
+    })
+    .await;
     match created {
         Ok((_, _, started)) => ctx.sign_in(&started, &next),
-        Err(error @ (Error::BadRequest { .. } | Error::Conflict { .. })) => {
+        Err(
+            error @ (Error::BadRequest { .. }
+            | Error::Conflict { .. }
+            | Error::TooManyRequests { .. }),
+        ) => {
             let status = actix_web::ResponseError::status_code(&error);
             let page = signup_page(&ctx, kind, next, values, Some(error.to_string()));
             ctx.render_with_status(status, &page)
