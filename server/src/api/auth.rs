@@ -123,8 +123,8 @@ fn auth_response(
     }
 }
 
-/// Creates an account in the given organization and logs it in. Throttled per client address
-/// (sign-ups, and failed sign-ups); see the README's "Throttles".
+/// Creates an account in the given organization and logs it in. Throttled per client address:
+/// sign-ups, and failed sign-ups (see the README, "Behind a reverse proxy, and at a venue").
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,

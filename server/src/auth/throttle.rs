@@ -60,7 +60,8 @@ pub const INVITE_GUESSES_PER_CLIENT: Rule = Rule::new(30, Duration::from_secs(10
 pub const MATERIALS_PER_TEAM: Rule = Rule::new(30, Duration::from_secs(2));
 /// How long a client an account signed in from stays known to it.
 pub const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
-/// Keys each throttle remembers at most (16 bytes each, plus the map's overhead).
+/// Keys each throttle remembers at most: 16 bytes each, so a full throttle holds about 2.2 MB
+/// with its map's overhead (131,072 buckets), and all nine at most about 20 MB.
 pub const KEYS_PER_THROTTLE: usize = 65_536;
 
 /// The address a request comes from, as throttles count it (see [`crate::http::client`] for
