@@ -10,6 +10,7 @@ use diesel::Connection;
 
 use crate::{
     access::{self, TeamAccess, TeamRelation},
+    db::DbConnection,
     error::{Error, Result},
     live::bus::{self, Notice},
     models::{
@@ -170,25 +171,10 @@ pub async fn raise_help(
         user.id.clone(),
         context.to_owned(),
     );
-    let origin = state.live.instance_id().to_owned();
-    let call = state
-        .db
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let call = HelpCall::raise(conn, &team, &event, &member, &context)?;
-                bus::notify(
-                    conn,
-                    &Notice::Help {
-                        o: origin,
-                        t: team.clone(),
-                        id: call.id.clone(),
-                    },
-                )?;
-                Ok::<_, Error>(call)
-            })
-        })
-        .await?;
-    help_changed(state, &call).await
+    store_help(state, team.clone(), move |conn| {
+        HelpCall::raise(conn, &team, &event, &member, &context)
+    })
+    .await
 }
 
 /// Acknowledges (`resolve == false`) or resolves a help call (coaches and organizers).
@@ -205,24 +191,35 @@ pub async fn answer_help(
         ));
     }
     let (team, id, by) = (access.team.id.clone(), call_id.to_owned(), user.id.clone());
+    store_help(state, team.clone(), move |conn| {
+        if resolve {
+            HelpCall::resolve(conn, &team, &id, &by)
+        } else {
+            HelpCall::acknowledge(conn, &team, &id, &by)
+        }
+    })
+    .await
+}
+
+/// Makes `change` to a help call of `team_id` and tells the other instances, in one
+/// transaction; then pushes it here.
+async fn store_help(
+    state: &AppState,
+    team_id: String,
+    change: impl FnOnce(&mut DbConnection) -> Result<HelpCall> + Send + 'static,
+) -> Result<HelpCallView> {
     let origin = state.live.instance_id().to_owned();
     let call = state
         .db
         .write(move |conn| {
             conn.transaction(|conn| {
-                let call = if resolve {
-                    HelpCall::resolve(conn, &team, &id, &by)?
-                } else {
-                    HelpCall::acknowledge(conn, &team, &id, &by)?
+                let call = change(conn)?;
+                let notice = Notice::Help {
+                    o: origin,
+                    t: team_id,
+                    id: call.id.clone(),
                 };
-                bus::notify(
-                    conn,
-                    &Notice::Help {
-                        o: origin,
-                        t: team.clone(),
-                        id: call.id.clone(),
-                    },
-                )?;
+                bus::notify(conn, &notice)?;
                 Ok::<_, Error>(call)
             })
         })
