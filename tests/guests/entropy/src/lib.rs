@@ -1,6 +1,6 @@
 //! Reads the wall clock, the monotonic clock (around an hour's sleep) and randomness (a HashMap's order): the answers must be the same on every run of the same submission, and the sleep must not take real time.
 
-wit_bindgen::generate!({ path: "../../../challenge-sdk/wit", world: "validator" });
+wit_bindgen::generate!({ path: "../../../challenge-sdk/wit/v0.1/validator.wit", world: "validator" });
 
 #[allow(unused_imports)]
 use cohack::validator::types::Check;

@@ -1,6 +1,6 @@
 //! Tries to read, list and create files: every attempt must fail inside the guest; the verdict passes when all failed and says what each attempt got.
 
-wit_bindgen::generate!({ path: "../../../challenge-sdk/wit", world: "validator" });
+wit_bindgen::generate!({ path: "../../../challenge-sdk/wit/v0.1/validator.wit", world: "validator" });
 
 #[allow(unused_imports)]
 use cohack::validator::types::Check;

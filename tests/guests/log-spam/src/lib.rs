@@ -1,6 +1,6 @@
 //! Calls `log` a million times and prints to stdout and stderr: the run's log must stay bounded and marked truncated, and the run must still complete.
 
-wit_bindgen::generate!({ path: "../../../challenge-sdk/wit", world: "validator" });
+wit_bindgen::generate!({ path: "../../../challenge-sdk/wit/v0.1/validator.wit", world: "validator" });
 
 #[allow(unused_imports)]
 use cohack::validator::types::Check;

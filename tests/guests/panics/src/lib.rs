@@ -1,6 +1,6 @@
 //! Panics: must end in `trap`, the panic message kept in the run's log (stderr).
 
-wit_bindgen::generate!({ path: "../../../challenge-sdk/wit", world: "validator" });
+wit_bindgen::generate!({ path: "../../../challenge-sdk/wit/v0.1/validator.wit", world: "validator" });
 
 #[allow(unused_imports)]
 use cohack::validator::types::Check;

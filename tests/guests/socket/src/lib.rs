@@ -1,6 +1,6 @@
 //! Tries TCP, UDP and name look-up: every attempt must fail inside the guest; the verdict passes when all failed.
 
-wit_bindgen::generate!({ path: "../../../challenge-sdk/wit", world: "validator" });
+wit_bindgen::generate!({ path: "../../../challenge-sdk/wit/v0.1/validator.wit", world: "validator" });
 
 #[allow(unused_imports)]
 use cohack::validator::types::Check;

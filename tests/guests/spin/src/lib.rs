@@ -1,6 +1,6 @@
 //! Loops forever: must end in `out_of_fuel` (or `timeout` when fuel is plentiful).
 
-wit_bindgen::generate!({ path: "../../../challenge-sdk/wit", world: "validator" });
+wit_bindgen::generate!({ path: "../../../challenge-sdk/wit/v0.1/validator.wit", world: "validator" });
 
 #[allow(unused_imports)]
 use cohack::validator::types::Check;

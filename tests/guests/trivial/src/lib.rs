@@ -1,6 +1,6 @@
 //! Trivial, well-behaved validator: compares the answer with the `answer` config value (default `42`), one check, one log line. The benchmark's workload and the tests' control group.
 
-wit_bindgen::generate!({ path: "../../../challenge-sdk/wit", world: "validator" });
+wit_bindgen::generate!({ path: "../../../challenge-sdk/wit/v0.1/validator.wit", world: "validator" });
 
 #[allow(unused_imports)]
 use cohack::validator::types::Check;
