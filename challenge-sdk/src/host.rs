@@ -1,8 +1,9 @@
-//! The two host functions, `log` and `config`, behind one seam.
+//! The host functions, `log`, `config` and `network-budget`, behind one seam.
 //!
 //! In the sandbox (`wasm32`) they call the host. Anywhere else the generated imports would
 //! trap, so they are served by thread-local stand-ins that [`crate::testing`] controls: that is
-//! what lets validators' logic be unit-tested natively.
+//! what lets validators' logic be unit-tested natively. (`wasi:http` has its own seam in
+//! `http/`.)
 
 pub use crate::bindings::cohack::validator::host::Level;
 
@@ -16,8 +17,16 @@ pub(crate) fn config(key: &str) -> Option<String> {
     crate::bindings::cohack::validator::host::config(key)
 }
 
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn network_budget() -> crate::http::Budget {
+    crate::bindings::cohack::validator::host::network_budget()
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use native::{config, log};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use crate::http::stand_in::budget as network_budget;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod native {

@@ -27,13 +27,15 @@
 //! - [`Verdict::builder`], [`judge`]: pass/fail, partial credit, one [`Check`] per criterion.
 //! - [`Submission::file`], [`Submission::text`] (and `json`, `toml`, `csv` behind the cargo
 //!   features of the same names): read what the team submitted, with errors the team can act on.
-//! - [`log`] and [`config`]: the two host functions, wrapped.
+//! - [`Submission::endpoint`] and [`http`]: call the team's deployed service (contract 0.2.0):
+//!   `http::get`, `http::get_json`, `http::post_json`, with failures worded for the team.
+//! - [`log`] and [`config`]: the host functions, wrapped; [`http::budget`] is the third.
 //! - [`variant::TeamRng`]: deterministic per-team variants for team-specific materials.
 //!
-//! Off `wasm32`, the host functions fall back to in-process stand-ins (see [`testing`]) so a
-//! validator's logic can be unit-tested with a plain `cargo test`.
+//! Off `wasm32`, the host functions and the network fall back to in-process stand-ins (see
+//! [`testing`]) so a validator's logic can be unit-tested with a plain `cargo test`.
 
-/// The bindings generated from `wit/validator.wit`. Authors use the re-exports at the crate
+/// The bindings generated from `wit/validator.wit` (`cohack:validator@0.2.0`). Authors use the re-exports at the crate
 /// root; this module is public only because [`export!`] expands to paths inside it.
 #[doc(hidden)]
 #[expect(
@@ -56,6 +58,7 @@ pub mod config;
 pub mod csv;
 mod error;
 mod host;
+pub mod http;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod log;
@@ -67,7 +70,7 @@ pub mod toml;
 pub mod variant;
 mod verdict;
 
-pub use bindings::cohack::validator::types::Check;
+pub use bindings::cohack::validator::types::{Check, Endpoint};
 pub use bindings::{File, Submission, Verdict};
 pub use error::{Error, Result};
 pub use verdict::{VerdictBuilder, judge};
@@ -119,8 +122,8 @@ pub mod prelude {
     pub use crate::csv::Table;
     pub use crate::variant::TeamRng;
     pub use crate::{
-        Check, Error, File, Result, Submission, Validator, Verdict, VerdictBuilder, config, judge,
-        log,
+        Check, Endpoint, Error, File, Result, Submission, Validator, Verdict, VerdictBuilder,
+        config, http, judge, log,
     };
     pub use crate::{debug, error, info, warn};
 }

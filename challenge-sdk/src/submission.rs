@@ -1,6 +1,7 @@
-//! Reading a submission: its short answer and its files, by path, with errors for the team.
+//! Reading a submission: its short answer, its files by path, and the team's endpoints, with
+//! errors for the team.
 
-use crate::{Error, File, Result, Submission};
+use crate::{Endpoint, Error, File, Result, Submission};
 
 impl Submission {
     /// A submission built in code, for tests: `Submission::new("my-challenge", "team-1")
@@ -11,6 +12,7 @@ impl Submission {
             team: team.into(),
             answer: String::new(),
             files: Vec::new(),
+            endpoints: Vec::new(),
         }
     }
 
@@ -26,6 +28,39 @@ impl Submission {
     pub fn with_file(mut self, path: impl Into<String>, content: impl Into<Vec<u8>>) -> Self {
         self.files.push(File::new(path, content));
         self
+    }
+
+    /// Adds an endpoint, as if the team had set `name` to `url`.
+    #[must_use]
+    pub fn with_endpoint(mut self, name: impl Into<String>, url: impl Into<String>) -> Self {
+        self.endpoints.push(Endpoint {
+            name: name.into(),
+            url: url.into(),
+        });
+        self
+    }
+
+    /// The URL the team set for its endpoint `name` (one of the manifest's `[network]
+    /// team_endpoints`), or an error telling the team to set it.
+    ///
+    /// The server asks a team for its endpoints before it may submit, so the error is
+    /// rare: it covers a rejudge after the manifest gained an endpoint, say.
+    pub fn endpoint(&self, name: &str) -> Result<&str> {
+        self.endpoints
+            .iter()
+            .find(|e| e.name == name && !e.url.trim().is_empty())
+            .map(|e| e.url.trim())
+            .ok_or_else(|| {
+                Error::new(format!(
+                    "Set your team's endpoint `{name}` in the workspace's Endpoints panel, then \
+                     submit again."
+                ))
+            })
+    }
+
+    /// The endpoints the team set for this challenge, in the manifest's order.
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
     }
 
     /// The short answer with surrounding whitespace removed (the raw text is the `answer`
@@ -208,6 +243,21 @@ mod tests {
         assert!(other.message().contains("submitted: `out.csv`"), "{other}");
         let empty = Submission::new("c", "t").file("x").unwrap_err();
         assert!(empty.message().contains("no files"), "{empty}");
+    }
+
+    #[test]
+    fn endpoints_are_found_by_name_or_asked_for() {
+        let s = sample().with_endpoint("api", " https://team.example/ ");
+        assert_eq!(s.endpoint("api"), Ok("https://team.example/"));
+        assert_eq!(s.endpoints().len(), 1);
+        let missing = s.endpoint("admin").unwrap_err();
+        assert_eq!(
+            missing.message(),
+            "Set your team's endpoint `admin` in the workspace's Endpoints panel, then submit \
+             again."
+        );
+        let blank = Submission::new("c", "t").with_endpoint("api", "");
+        assert!(blank.endpoint("api").is_err());
     }
 
     #[test]

@@ -85,6 +85,12 @@ impl VerdictBuilder {
         self
     }
 
+    /// Records a check built elsewhere, e.g. a failed request's
+    /// [`HttpError::into_check`](crate::http::HttpError::into_check).
+    pub fn add_check(&mut self, check: Check) -> &mut Self {
+        self.check(check.name, check.passed, check.message)
+    }
+
     /// Records a passed check.
     pub fn pass_check(&mut self, name: impl Into<String>, message: impl Into<String>) -> &mut Self {
         self.check(name, true, message)
