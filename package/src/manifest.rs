@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
-use cohack_runtime::LimitOverrides;
+use cohack_runtime::{HostPattern, LimitOverrides};
 use serde::{Deserialize, Serialize};
 
 use crate::PackageError;
@@ -49,6 +49,65 @@ pub struct Manifest {
     /// The validator crate's folder, relative to the package.
     #[serde(default = "default_validator")]
     pub validator: String,
+    /// The network the validator may use (a `cohack:validator@0.2.0` validator); none
+    /// without this section.
+    #[serde(default)]
+    pub network: Option<NetworkSpec>,
+}
+
+/// A manifest's `[network]` section: what the validator may call, and how much. The server
+/// caps each number (`validator_network_*` settings).
+///
+/// ```toml
+/// [network]
+/// team_endpoints = ["api"]                 # endpoints the team must set before submitting
+/// allowed_hosts = ["*.example-cloud.net"]  # other hosts the validator may call
+/// max_requests = 20                        # per run
+/// request_timeout_ms = 2000
+/// max_response_kb = 1024
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    /// Names of the endpoints a team must set before submitting (`api`).
+    #[serde(default)]
+    pub team_endpoints: Vec<String>,
+    /// Other hosts the validator may call: `api.example.net` or `*.example.net`.
+    #[serde(default)]
+    pub allowed_hosts: Vec<HostPattern>,
+    /// Requests one run may send.
+    #[serde(default = "default_max_requests")]
+    pub max_requests: u32,
+    /// Each request's timeout, in milliseconds.
+    #[serde(default = "default_request_timeout_ms")]
+    pub request_timeout_ms: u64,
+    /// The largest response body accepted, in KiB.
+    #[serde(default = "default_max_response_kb")]
+    pub max_response_kb: u64,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        Self {
+            team_endpoints: Vec::new(),
+            allowed_hosts: Vec::new(),
+            max_requests: default_max_requests(),
+            request_timeout_ms: default_request_timeout_ms(),
+            max_response_kb: default_max_response_kb(),
+        }
+    }
+}
+
+fn default_max_requests() -> u32 {
+    20
+}
+
+fn default_request_timeout_ms() -> u64 {
+    2000
+}
+
+fn default_max_response_kb() -> u64 {
+    1024
 }
 
 fn default_validator() -> String {

@@ -105,6 +105,7 @@ pub fn test_with_limits(
     let context = RunContext {
         config: package.manifest.config.clone(),
         limits,
+        network: None,
     };
     let slug = &package.manifest.slug;
     let materials_error = check_materials(validator, &context, &limits);

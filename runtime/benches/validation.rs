@@ -222,6 +222,7 @@ fn main() {
     let context = RunContext {
         config: BTreeMap::new(),
         limits: *runtime.default_limits(),
+        network: None,
     };
     let good = submission("42");
 
@@ -415,6 +416,7 @@ fn heaviest_sample(runtime: &Runtime, runs: usize) {
         let context = RunContext {
             config: challenge_config(&dir),
             limits: *runtime.default_limits(),
+            network: None,
         };
         for sample in samples(&dir) {
             let report = validator.validate(&sample.1, &context);

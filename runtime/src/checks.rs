@@ -60,8 +60,17 @@ const WASI_INTERFACES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Interfaces of our own contract a validator may import.
+/// Interfaces of our own contract a validator may import (either version).
 const CONTRACT_INTERFACES: &[&str] = &["host", "types"];
+
+/// The wasi:http interfaces a 0.2.0 validator may import; the host sends its requests
+/// through the run's network hook (`network/`).
+const HTTP_INTERFACES: &[&str] = &["outgoing-handler", "types"];
+
+/// Whether an import is one of wasi:http's: only a 0.2.0 validator may have one.
+pub(crate) fn is_http_import(name: &str) -> bool {
+    name.starts_with("wasi:http/")
+}
 
 /// Cheap checks on the raw bytes, before spending a compile on them.
 pub(crate) fn check_binary(wasm: &[u8], max_module_bytes: usize) -> Result<(), RuntimeError> {
@@ -97,7 +106,11 @@ fn import_allowed(name: &str) -> bool {
         return false;
     };
     if package == "cohack:validator" {
-        return version.starts_with("0.1.") && CONTRACT_INTERFACES.contains(&interface);
+        return (version.starts_with("0.1.") || version.starts_with("0.2."))
+            && CONTRACT_INTERFACES.contains(&interface);
+    }
+    if package == "wasi:http" {
+        return version.starts_with("0.2.") && HTTP_INTERFACES.contains(&interface);
     }
     version.starts_with("0.2.")
         && WASI_INTERFACES
@@ -172,14 +185,28 @@ pub(crate) fn check_shape(wasm: &[u8], limits: &CompileLimits) -> Result<(), Run
     Ok(())
 }
 
-/// Checks a compiled component's imports and exports against the world.
-pub(crate) fn check_world(engine: &Engine, component: &Component) -> Result<(), RuntimeError> {
+/// Checks a compiled component's imports and exports against the world; returns whether it
+/// imports wasi:http (which only the 0.2.0 world allows: the caller checks that once it knows
+/// the version). Importing both versions of the contract at once is refused.
+pub(crate) fn check_world(engine: &Engine, component: &Component) -> Result<bool, RuntimeError> {
     let ty = component.component_type();
     if let Some((name, _)) = ty.imports(engine).find(|(name, _)| !import_allowed(name)) {
         return Err(RuntimeError::ForeignImport {
             name: name.to_owned(),
         });
     }
+    let contract = |prefix: &str| {
+        ty.imports(engine)
+            .any(|(name, _)| name.starts_with("cohack:validator/") && name.contains(prefix))
+    };
+    if contract("@0.1.") && contract("@0.2.") {
+        return Err(RuntimeError::WorldMismatch(
+            "it imports both cohack:validator@0.1 and @0.2 interfaces: build it against one \
+             version of the SDK"
+                .into(),
+        ));
+    }
+    let imports_http = ty.imports(engine).any(|(name, _)| is_http_import(name));
     for wanted in ["validate", "materials"] {
         let found = ty.exports(engine).any(|(name, item)| {
             name == wanted && matches!(item.ty, ComponentItem::ComponentFunc(_))
@@ -190,7 +217,7 @@ pub(crate) fn check_world(engine: &Engine, component: &Component) -> Result<(), 
             });
         }
     }
-    Ok(())
+    Ok(imports_http)
 }
 
 #[cfg(test)]
@@ -202,8 +229,12 @@ mod tests {
         assert!(import_allowed("wasi:cli/environment@0.2.0"));
         assert!(import_allowed("wasi:io/streams@0.2.6"));
         assert!(import_allowed("cohack:validator/host@0.1.0"));
-        assert!(!import_allowed("cohack:validator/host@0.2.0"));
-        assert!(!import_allowed("wasi:http/outgoing-handler@0.2.0"));
+        assert!(import_allowed("cohack:validator/host@0.2.0"));
+        assert!(!import_allowed("cohack:validator/host@0.3.0"));
+        assert!(import_allowed("wasi:http/outgoing-handler@0.2.12"));
+        assert!(import_allowed("wasi:http/types@0.2.0"));
+        assert!(!import_allowed("wasi:http/incoming-handler@0.2.0"));
+        assert!(!import_allowed("wasi:http/outgoing-handler@0.3.0"));
         assert!(!import_allowed("wasi:cli/environment@0.3.0"));
         assert!(!import_allowed("wasi:io/streams"));
         assert!(!import_allowed("evil"));

@@ -59,7 +59,9 @@ pub enum RuntimeError {
     },
     /// Imports and exports are present, but their types do not match the world (e.g. built
     /// against another version of the WIT).
-    #[error("the validator does not match the cohack:validator@0.1.0 world: {0}")]
+    #[error(
+        "the validator does not match the cohack:validator world (0.2.0, or the frozen 0.1.0): {0}"
+    )]
     WorldMismatch(String),
     /// A submission exceeds the size or file-count limit; the server should refuse it before
     /// storing it.

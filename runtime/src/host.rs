@@ -9,8 +9,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use crate::bindings::cohack::validator::{host, types};
+use crate::bindings::{v1, v2};
+use crate::network::hooks::{NetworkHooks, SharedLedger};
 use crate::sandbox::VirtualClock;
 use crate::{LogLevel, LogLine};
 
@@ -22,6 +24,27 @@ pub(crate) struct State {
     pub(crate) log: SharedLog,
     pub(crate) config: BTreeMap<String, String>,
     pub(crate) clock: VirtualClock,
+    /// wasi:http's own state (field size limits).
+    pub(crate) http: WasiHttpCtx,
+    /// The request hook and the run's network ledger (a 0.2.0 validator's requests).
+    pub(crate) network: NetworkHooks,
+}
+
+impl State {
+    /// The run's network ledger.
+    pub(crate) fn ledger(&self) -> &SharedLedger {
+        &self.network.ledger
+    }
+}
+
+impl WasiHttpView for State {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.network,
+        }
+    }
 }
 
 impl WasiView for State {
@@ -33,8 +56,8 @@ impl WasiView for State {
     }
 }
 
-impl host::Host for State {
-    fn log(&mut self, level: host::Level, message: String) {
+impl v1::cohack::validator::host::Host for State {
+    fn log(&mut self, level: v1::cohack::validator::host::Level, message: String) {
         self.log.push(level.into(), &message);
     }
 
@@ -43,8 +66,30 @@ impl host::Host for State {
     }
 }
 
+impl v2::cohack::validator::host::Host for State {
+    fn log(&mut self, level: v2::cohack::validator::host::Level, message: String) {
+        self.log.push(level.into(), &message);
+    }
+
+    fn config(&mut self, key: String) -> Option<String> {
+        self.config.get(&key).cloned()
+    }
+
+    fn network_budget(&mut self) -> v2::cohack::validator::host::Budget {
+        let (requests_left, max_requests, request_timeout_ms, max_response_bytes) =
+            self.ledger().budget();
+        v2::cohack::validator::host::Budget {
+            requests_left,
+            max_requests,
+            request_timeout_ms,
+            max_response_bytes,
+        }
+    }
+}
+
 // `types` has no functions, but bindgen still wants its (empty) host trait implemented.
-impl types::Host for State {}
+impl v1::cohack::validator::types::Host for State {}
+impl v2::cohack::validator::types::Host for State {}
 
 /// The run log, shared between the `log` import and the stdout/stderr streams (which WASI
 /// wants as `'static + Send + Sync` objects, hence the `Arc<Mutex<_>>`).

@@ -53,6 +53,7 @@ mod engine;
 mod error;
 mod host;
 mod limits;
+mod network;
 mod pool;
 mod run;
 mod runtime;
@@ -64,6 +65,10 @@ mod validator;
 
 pub use error::RuntimeError;
 pub use limits::{CompileLimits, LimitOverrides, Limits};
+pub use network::{
+    AddressClass, Body, Endpoint, Exchange, ExchangeOutcome, FailureKind, HostPattern, Network,
+    NetworkError, NetworkMode, check_endpoint_url,
+};
 pub use runtime::{ArtifactSource, Runtime, RuntimeConfig};
 pub use sandbox::VIRTUAL_EPOCH_SECS;
 pub use tiers::MAX_ENGINES;

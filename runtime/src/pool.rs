@@ -87,6 +87,46 @@ impl WorkerPool {
     }
 }
 
+/// The lane of live network runs: a permit per slot, a thread per run. A run here spends
+/// most of its time waiting on a service, so it holds no worker of the pool; its compute is
+/// bounded by its fuel like any run's.
+pub(crate) struct NetworkLane {
+    permits: Arc<Semaphore>,
+    stack_bytes: usize,
+}
+
+impl NetworkLane {
+    pub(crate) fn new(slots: usize, stack_bytes: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(slots)),
+            stack_bytes,
+        }
+    }
+
+    /// Runs `job` on a thread of its own once a slot is free. `None` if the thread cannot be
+    /// started.
+    pub(crate) async fn run<R: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> R + Send + 'static,
+    ) -> Option<R> {
+        let permit = Arc::clone(&self.permits).acquire_owned().await.ok()?;
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("cohack-network-run".into())
+            .stack_size(self.stack_bytes)
+            .spawn(move || {
+                let result = job();
+                drop(permit);
+                let _ = done.send(result);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a network run's thread");
+            return None;
+        }
+        answer.await.ok()
+    }
+}
+
 fn work(queue: &crossbeam_channel::Receiver<Job>) {
     // Ends when the pool (the only sender) is dropped.
     while let Ok(job) = queue.recv() {

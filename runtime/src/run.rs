@@ -8,11 +8,13 @@ use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use wasmtime::{Engine, Store, Trap};
+use wasmtime::{Engine, Store, Trap, UpdateDeadline};
 
-use crate::bindings::{self, ValidatorPre};
+use crate::bindings::{self, Pre};
 use crate::engine::deadline_ticks;
 use crate::host::{MemoryLimiter, SharedLog, State};
+use crate::network::hooks::{NetworkHooks, SharedLedger};
+use crate::network::{Exchange, Network};
 use crate::sandbox::{VirtualClock, wasi_ctx};
 use crate::{File, Limits, LogLine, Submission, ValidatorError, ValidatorErrorKind, Verdict};
 
@@ -28,6 +30,7 @@ pub(crate) struct RunResult<R> {
     pub(crate) logs: Vec<LogLine>,
     pub(crate) fuel_used: u64,
     pub(crate) duration: Duration,
+    pub(crate) exchanges: Vec<Exchange>,
 }
 
 /// Which export to call.
@@ -42,19 +45,41 @@ pub(crate) enum Answer {
     Materials(Vec<File>),
 }
 
+/// What a run gets besides its call: the validator's settings and, for a 0.2.0 validator's
+/// `validate`, its network.
+pub(crate) struct Inputs<'a> {
+    pub(crate) config: &'a BTreeMap<String, String>,
+    pub(crate) network: Option<&'a Network>,
+}
+
 /// Runs one call of a validator under `limits`. Never panics.
 pub(crate) fn run(
     engine: &Engine,
-    pre: &ValidatorPre<State>,
+    pre: &Pre<State>,
     validator_hash: &[u8; 32],
     limits: &Limits,
-    config: &BTreeMap<String, String>,
+    inputs: &Inputs<'_>,
     call: Call<'_>,
 ) -> RunResult<Answer> {
     let started = Instant::now();
     let log = SharedLog::new(limits.max_log_bytes, limits.max_log_lines);
+    // Only a 0.2.0 validator's `validate` has a network; `materials` never does.
+    let network = match (pre, &call) {
+        (Pre::V2(_), Call::Validate(_)) => inputs.network.cloned(),
+        _ => None,
+    };
+    let ledger = SharedLedger::new(network);
     let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        run_in_store(engine, pre, validator_hash, limits, config, &log, call)
+        run_in_store(
+            engine,
+            pre,
+            validator_hash,
+            limits,
+            inputs,
+            &log,
+            &ledger,
+            call,
+        )
     }));
     let (outcome, fuel_used) = caught.unwrap_or_else(|panic| {
         let what = panic
@@ -69,21 +94,39 @@ pub(crate) fn run(
         );
         (Err(error), 0)
     });
+    let exchanges = ledger.finish();
+    // A refused request is the validator's fault whatever it made of the refusal.
+    let outcome = match exchanges.iter().find(|e| e.refused()) {
+        Some(refused) => Err(ValidatorError::new(
+            ValidatorErrorKind::Network,
+            truncate(format!(
+                "the validator sent a request the sandbox refused: {}",
+                refused.summary()
+            )),
+        )),
+        None => outcome,
+    };
     RunResult {
         outcome,
         logs: log.finish(),
         fuel_used,
         duration: started.elapsed(),
+        exchanges,
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one run's parts, each borrowed from a different owner"
+)]
 fn run_in_store(
     engine: &Engine,
-    pre: &ValidatorPre<State>,
+    pre: &Pre<State>,
     validator_hash: &[u8; 32],
     limits: &Limits,
-    config: &BTreeMap<String, String>,
+    inputs: &Inputs<'_>,
     log: &SharedLog,
+    ledger: &SharedLedger,
     call: Call<'_>,
 ) -> (Result<Answer, ValidatorError>, u64) {
     let clock = VirtualClock::default();
@@ -92,8 +135,12 @@ fn run_in_store(
         table: resource_table(),
         limiter: MemoryLimiter::new(limits.memory_bytes),
         log: log.clone(),
-        config: config.clone(),
+        config: inputs.config.clone(),
         clock,
+        http: wasmtime_wasi_http::WasiHttpCtx::new(),
+        network: NetworkHooks {
+            ledger: ledger.clone(),
+        },
     };
     let mut store = Store::new(engine, state);
     store.limiter(|state| &mut state.limiter);
@@ -101,22 +148,63 @@ fn run_in_store(
         return (Err(internal("setting fuel", &e)), 0);
     }
     store.set_epoch_deadline(deadline_ticks(limits.wall_time));
-    store.epoch_deadline_trap();
+    match ledger.wall_time() {
+        None => store.epoch_deadline_trap(),
+        Some(network_wall_time) => {
+            // Time waiting on the network does not count against the run's wall time; it has
+            // a limit of its own (every request at its timeout), which the requests' own
+            // timeouts already keep.
+            let (started, wall_time) = (Instant::now(), limits.wall_time);
+            store.epoch_deadline_callback(move |cx| {
+                let waited = cx.data().ledger().waited();
+                let computing = started.elapsed().saturating_sub(waited);
+                if computing >= wall_time || waited > network_wall_time + wall_time {
+                    return Err(Trap::Interrupt.into());
+                }
+                Ok(UpdateDeadline::Continue(deadline_ticks(
+                    wall_time.saturating_sub(computing),
+                )))
+            });
+        }
+    }
 
-    let result = pre
-        .instantiate(&mut store)
-        .map_err(|e| classify(&e, &store, limits, true))
-        .and_then(|instance| {
-            let answer = match call {
-                Call::Validate(submission) => instance
-                    .call_validate(&mut store, &bindings::Submission::from(submission))
-                    .map(|verdict| check_verdict(verdict.into(), limits)),
-                Call::Materials(team) => instance.call_materials(&mut store, team).map(|files| {
-                    check_materials(files.into_iter().map(File::from).collect(), limits)
-                }),
-            };
-            answer.map_err(|e| classify(&e, &store, limits, false))?
-        });
+    let result = match pre {
+        Pre::V1(pre) => pre
+            .instantiate(&mut store)
+            .map_err(|e| classify(&e, &store, limits, true))
+            .and_then(|instance| {
+                let answer = match call {
+                    Call::Validate(submission) => instance
+                        .call_validate(&mut store, &bindings::submission_v1(submission))
+                        .map(|verdict| check_verdict(verdict.into(), limits)),
+                    Call::Materials(team) => {
+                        instance.call_materials(&mut store, team).map(|files| {
+                            check_materials(files.into_iter().map(File::from).collect(), limits)
+                        })
+                    }
+                };
+                answer.map_err(|e| classify(&e, &store, limits, false))?
+            }),
+        Pre::V2(pre) => pre
+            .instantiate(&mut store)
+            .map_err(|e| classify(&e, &store, limits, true))
+            .and_then(|instance| {
+                let answer = match call {
+                    Call::Validate(submission) => instance
+                        .call_validate(
+                            &mut store,
+                            &bindings::submission_v2(submission, inputs.network),
+                        )
+                        .map(|verdict| check_verdict(verdict.into(), limits)),
+                    Call::Materials(team) => {
+                        instance.call_materials(&mut store, team).map(|files| {
+                            check_materials(files.into_iter().map(File::from).collect(), limits)
+                        })
+                    }
+                };
+                answer.map_err(|e| classify(&e, &store, limits, false))?
+            }),
+    };
     let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
     // Explicit: the instance's pool slot is released here, on every path.
     drop(store);

@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::bindings::ValidatorPre;
+use crate::bindings::{Pre, v1, v2};
 use crate::cache::ArtifactCache;
 use crate::compile::{Compiler, component_from_artifact};
 use crate::engine::EpochTicker;
 use crate::host::State;
-use crate::pool::WorkerPool;
+use crate::pool::{NetworkLane, WorkerPool};
 use crate::tiers::{Tier, Tiers, round_stack};
 use crate::validator::{Loaded, Validator};
 use crate::{
@@ -30,6 +30,9 @@ use crate::{
 /// Runs whose Wasm stack is at most this execute on the caller's thread in the blocking API:
 /// any thread with Rust's default 2 MiB native stack has room for it and the host frames.
 pub(crate) const INLINE_STACK_MAX: usize = 1 << 20;
+/// Live network runs at once by default: each holds an instance slot and a mostly idle
+/// thread while it waits.
+pub const DEFAULT_NETWORK_RUNS: usize = 128;
 /// Native stack of a worker thread beyond its largest Wasm stack, for host frames (WASI,
 /// the canonical ABI, the run's own code).
 const WORKER_STACK_HEADROOM: usize = 2 << 20;
@@ -45,6 +48,10 @@ pub struct RuntimeConfig {
     pub max_limits: Limits,
     /// Validator runs at once (and threads of the worker pool); defaults to the cores.
     pub workers: usize,
+    /// Live network runs (0.2.0 validators with a network) at once, besides the workers:
+    /// they wait on services, not on the CPU, so each runs on a thread of its own and holds
+    /// no worker; more wait in line for a slot.
+    pub network_runs: usize,
     /// Bounds on compiling a validator (shape, time, compiles at once).
     pub compile: CompileLimits,
 }
@@ -56,6 +63,7 @@ impl Default for RuntimeConfig {
             default_limits: Limits::default(),
             max_limits: Limits::server_max(),
             workers: std::thread::available_parallelism().map_or(2, usize::from),
+            network_runs: DEFAULT_NETWORK_RUNS,
             compile: CompileLimits::default(),
         }
     }
@@ -82,6 +90,7 @@ pub(crate) struct Shared {
     compiler: Compiler,
     cache: Option<ArtifactCache>,
     pub(crate) pool: WorkerPool,
+    pub(crate) lane: NetworkLane,
     ticker: EpochTicker,
 }
 
@@ -100,6 +109,11 @@ impl Runtime {
         if config.workers == 0 {
             return Err(RuntimeError::Config("workers must be at least 1".into()));
         }
+        if config.network_runs == 0 {
+            return Err(RuntimeError::Config(
+                "network runs must be at least 1".into(),
+            ));
+        }
         if config.default_limits.exceeds(&config.max_limits) {
             return Err(RuntimeError::Config(
                 "a default limit is above its maximum".into(),
@@ -115,6 +129,7 @@ impl Runtime {
             .transpose()?;
         let worker_stack = round_stack(config.max_limits.max_stack_bytes) + WORKER_STACK_HEADROOM;
         let pool = WorkerPool::start(config.workers, worker_stack)?;
+        let lane = NetworkLane::new(config.network_runs, worker_stack);
         Ok(Runtime {
             inner: Arc::new(Shared {
                 config,
@@ -122,6 +137,7 @@ impl Runtime {
                 compiler,
                 cache,
                 pool,
+                lane,
                 ticker,
             }),
         })
@@ -213,7 +229,9 @@ impl Runtime {
     }
 
     /// Judges a submission on the worker pool, off the async executor, waiting for a free
-    /// worker without holding a thread. The future owns everything it needs (`'static`), so
+    /// worker without holding a thread. A live network run (a 0.2.0 validator with a
+    /// network) runs in the network lane instead, so that runs waiting on slow services never
+    /// hold up the judging of anything else. The future owns everything it needs (`'static`), so
     /// it can be spawned.
     pub fn judge(
         &self,
@@ -221,14 +239,17 @@ impl Runtime {
         submission: Submission,
         context: RunContext,
     ) -> impl Future<Output = RunReport> + Send + 'static {
+        let network_lane = validator.waits_on_network(&context);
         let validator = validator.clone();
         let runtime = Arc::clone(&self.inner);
         async move {
-            runtime
-                .pool
-                .run(move || validator.validate_here(&submission, &context))
-                .await
-                .unwrap_or_else(shutting_down)
+            let job = move || validator.validate_here(&submission, &context);
+            if network_lane {
+                runtime.lane.run(job).await
+            } else {
+                runtime.pool.run(job).await
+            }
+            .unwrap_or_else(shutting_down)
         }
     }
 
@@ -261,6 +282,34 @@ pub(crate) fn shutting_down() -> RunReport {
         logs: Vec::new(),
         fuel_used: 0,
         duration: std::time::Duration::ZERO,
+        exchanges: Vec::new(),
+    }
+}
+
+/// The pre-instance of a checked component, for the contract version it targets: the server
+/// tells the versions apart by the world they target, by type-checking the component
+/// against 0.2.0 and then 0.1.0 (their `validate` takes different submissions).
+fn versioned_pre(
+    tier: &Tier,
+    component: &wasmtime::component::Component,
+    imports_http: bool,
+) -> Result<Pre<State>, RuntimeError> {
+    let instance_pre = tier
+        .linker
+        .instantiate_pre(component)
+        .map_err(|e| RuntimeError::WorldMismatch(format!("{e:#}")))?;
+    let v2_error = match v2::ValidatorPre::new(instance_pre.clone()) {
+        Ok(pre) => return Ok(Pre::V2(pre)),
+        Err(e) => e,
+    };
+    match v1::ValidatorPre::new(instance_pre) {
+        Ok(_) if imports_http => Err(RuntimeError::WorldMismatch(
+            "it targets cohack:validator@0.1.0 but imports wasi:http, which only the 0.2.0 \
+             world provides: rebuild it with challenge-sdk 0.2"
+                .into(),
+        )),
+        Ok(pre) => Ok(Pre::V1(pre)),
+        Err(_) => Err(RuntimeError::WorldMismatch(format!("{v2_error:#}"))),
     }
 }
 
@@ -309,7 +358,7 @@ impl Shared {
         tier: &Tier,
         wasm: &Arc<[u8]>,
         hash_hex: &str,
-    ) -> Result<(ValidatorPre<State>, ArtifactSource), RuntimeError> {
+    ) -> Result<(Pre<State>, ArtifactSource), RuntimeError> {
         let key = &self.compiler.engine_key;
         let cached = self
             .cache
@@ -325,12 +374,8 @@ impl Shared {
                 )
             }
         };
-        checks::check_world(&tier.engine, &component)?;
-        let pre = tier
-            .linker
-            .instantiate_pre(&component)
-            .and_then(ValidatorPre::new)
-            .map_err(|e| RuntimeError::WorldMismatch(format!("{e:#}")))?;
+        let imports_http = checks::check_world(&tier.engine, &component)?;
+        let pre = versioned_pre(tier, &component, imports_http)?;
         match artifact {
             Some(artifact) => {
                 if let Some(cache) = &self.cache {

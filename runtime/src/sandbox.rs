@@ -153,13 +153,18 @@ pub(crate) fn wasi_ctx(seed: [u8; 32], clock: &VirtualClock, log: &SharedLog) ->
     builder.build()
 }
 
-/// The linker for one engine: all of WASI 0.2, the `host` interface, and the sleep
-/// replacements.
+/// The linker for one engine: all of WASI 0.2, `wasi:http` (whose requests go through the
+/// run's network hook), the `host` interface of both contract versions, and the sleep
+/// replacements. Which validator may import what is decided before this, from its imports
+/// (`checks.rs`): a 0.1.0 validator importing wasi:http is refused at publishing.
 pub(crate) fn linker(engine: &Engine) -> Result<Linker<State>, RuntimeError> {
     let setup = |e: wasmtime::Error| RuntimeError::Setup(format!("linker: {e:#}"));
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(setup)?;
-    bindings::Validator::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker).map_err(setup)?;
+    bindings::v1::Validator::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)
+        .map_err(setup)?;
+    bindings::v2::Validator::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)
         .map_err(setup)?;
 
     linker.allow_shadowing(true);

@@ -60,7 +60,7 @@ impl Tiers {
         let primary = Arc::new(new_tier(
             primary_size,
             memory_bytes,
-            config.workers,
+            config.workers + config.network_runs,
             ticker,
         )?);
         Ok(Self {
@@ -68,7 +68,7 @@ impl Tiers {
             primary,
             others: Mutex::new(Vec::new()),
             memory_bytes,
-            workers: config.workers,
+            workers: config.workers + config.network_runs,
         })
     }
 

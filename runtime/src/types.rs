@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::Limits;
+use crate::network::{Exchange, Network};
 
 /// One file of a submission or of a team's starting material.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +84,10 @@ pub struct RunContext {
     pub config: BTreeMap<String, String>,
     /// Limits for this run; the runtime caps them again at its server maximum.
     pub limits: Limits,
+    /// What a 0.2.0 validator may reach over HTTP; `None` refuses every request (and a
+    /// 0.1.0 validator cannot send any).
+    #[serde(default)]
+    pub network: Option<Network>,
 }
 
 /// Why a run produced no verdict. Recorded for the challenge's authors; never counted against
@@ -107,6 +112,10 @@ pub enum ValidatorErrorKind {
     /// The host could not run the validator (e.g. the instance pool was exhausted). Not the
     /// validator's fault; rerunning may succeed.
     Internal,
+    /// The validator sent a request the sandbox refused (a host its challenge does not
+    /// allow, a private address, over its budget, or a replay that does not match the
+    /// recording). A team's slow or broken service is never this: that is a failing check.
+    Network,
 }
 
 impl ValidatorErrorKind {
@@ -120,6 +129,7 @@ impl ValidatorErrorKind {
             Self::StackOverflow => "stack_overflow",
             Self::InvalidOutput => "invalid_output",
             Self::Internal => "internal",
+            Self::Network => "network",
         }
     }
 }
@@ -184,4 +194,8 @@ pub struct RunReport {
     pub fuel_used: u64,
     /// Wall time of the run, from creating its store to dropping it.
     pub duration: Duration,
+    /// Every request the validator sent, in order (0.2.0 validators only), and what became
+    /// of it.
+    #[serde(default)]
+    pub exchanges: Vec<Exchange>,
 }

@@ -4,9 +4,10 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::bindings::ValidatorPre;
+use crate::bindings::Pre;
 use crate::host::State;
-use crate::run::{Answer, Call, RunResult, run};
+use crate::network::NetworkMode;
+use crate::run::{Answer, Call, Inputs, RunResult, run};
 use crate::runtime::{
     ArtifactSource, INLINE_STACK_MAX, Shared, shutting_down, shutting_down_error,
 };
@@ -31,9 +32,9 @@ pub(crate) struct Loaded {
     pub(crate) wasm: Arc<[u8]>,
     pub(crate) source: ArtifactSource,
     /// The tier it was loaded for, ready: no lock on the path of its runs.
-    pub(crate) home: (Arc<Tier>, ValidatorPre<State>),
+    pub(crate) home: (Arc<Tier>, Pre<State>),
     /// Tiers prepared on first use since.
-    pub(crate) others: Mutex<Vec<(Arc<Tier>, ValidatorPre<State>)>>,
+    pub(crate) others: Mutex<Vec<(Arc<Tier>, Pre<State>)>>,
 }
 
 impl std::fmt::Debug for Validator {
@@ -51,6 +52,21 @@ impl Validator {
         &self.inner.hash_hex
     }
 
+    /// The contract version the validator targets: `0.1.0` or `0.2.0`.
+    pub fn contract(&self) -> &'static str {
+        self.inner.home.1.version()
+    }
+
+    /// Whether a run with `context` is a live network run: a 0.2.0 validator with a network
+    /// that is not replayed. Those run in the network lane, holding no worker.
+    pub fn waits_on_network(&self, context: &RunContext) -> bool {
+        matches!(self.inner.home.1, Pre::V2(_))
+            && context
+                .network
+                .as_ref()
+                .is_some_and(|n| n.mode == NetworkMode::Live)
+    }
+
     /// Whether this load compiled the validator or found it in the artifact cache.
     pub fn source(&self) -> ArtifactSource {
         self.inner.source
@@ -66,7 +82,15 @@ impl Validator {
     /// them.
     pub fn validate(&self, submission: &Submission, context: &RunContext) -> RunReport {
         let runtime = &self.inner.runtime;
-        if self.runs_inline(context) {
+        if self.waits_on_network(context) {
+            let (this, submission, context) = (self.clone(), submission.clone(), context.clone());
+            crate::pool::block_on(
+                runtime
+                    .lane
+                    .run(move || this.validate_here(&submission, &context)),
+            )
+            .unwrap_or_else(shutting_down)
+        } else if self.runs_inline(context) {
             runtime
                 .pool
                 .run_here(|| self.validate_here(submission, context))
@@ -113,6 +137,7 @@ impl Validator {
                 logs: Vec::new(),
                 fuel_used: 0,
                 duration: std::time::Duration::ZERO,
+                exchanges: Vec::new(),
             };
         }
         let result = self.run(&limits, context, Call::Validate(submission));
@@ -124,6 +149,7 @@ impl Validator {
             logs: result.logs,
             fuel_used: result.fuel_used,
             duration: result.duration,
+            exchanges: result.exchanges,
         }
     }
 
@@ -152,26 +178,16 @@ impl Validator {
             max_stack_bytes: inner.runtime.stack_for(limits.max_stack_bytes),
             ..*limits
         };
+        let inputs = Inputs {
+            config: &context.config,
+            network: context.network.as_ref(),
+        };
         let (home, home_pre) = &inner.home;
         if limits.max_stack_bytes == home.stack_bytes {
-            return run(
-                &home.engine,
-                home_pre,
-                &inner.hash,
-                &limits,
-                &context.config,
-                call,
-            );
+            return run(&home.engine, home_pre, &inner.hash, &limits, &inputs, call);
         }
         match self.tier_pre(limits.max_stack_bytes) {
-            Ok((tier, pre)) => run(
-                &tier.engine,
-                &pre,
-                &inner.hash,
-                &limits,
-                &context.config,
-                call,
-            ),
+            Ok((tier, pre)) => run(&tier.engine, &pre, &inner.hash, &limits, &inputs, call),
             Err(e) => RunResult {
                 outcome: Err(ValidatorError::new(
                     ValidatorErrorKind::Internal,
@@ -183,6 +199,7 @@ impl Validator {
                 logs: Vec::new(),
                 fuel_used: 0,
                 duration: std::time::Duration::ZERO,
+                exchanges: Vec::new(),
             },
         }
     }
@@ -190,10 +207,7 @@ impl Validator {
     /// The tier and pre-instance for a stack size other than the home tier's, prepared on
     /// first use (from the artifact cache, or compiled on a compile thread while this one
     /// waits).
-    fn tier_pre(
-        &self,
-        stack_bytes: usize,
-    ) -> Result<(Arc<Tier>, ValidatorPre<State>), RuntimeError> {
+    fn tier_pre(&self, stack_bytes: usize) -> Result<(Arc<Tier>, Pre<State>), RuntimeError> {
         let inner = &self.inner;
         let find = || {
             inner

@@ -39,6 +39,7 @@ fn the_trivial_validator_judges_answers_and_reads_its_config() {
     let configured = RunContext {
         config: BTreeMap::from([("answer".to_owned(), "41".to_owned())]),
         limits,
+        network: None,
     };
     assert!(verdict(&validator.validate(&answer("41"), &configured)).passed);
 }

@@ -122,6 +122,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
     let context = RunContext {
         config: args.config.into_iter().collect(),
         limits: *runtime.default_limits(),
+        network: None,
     };
     let report = validator.validate(&submission, &context);
     let common = json!({

@@ -72,6 +72,7 @@ impl LoadedVersion {
         RunContext {
             config,
             limits: self.limits,
+            network: None,
         }
     }
 }
