@@ -34,7 +34,7 @@ mod upload;
 
 pub use build::{BuildOptions, build, build_with};
 pub use error::PackageError;
-pub use manifest::{MANIFEST_FILE, Manifest, NetworkSpec, STATEMENT_FILE};
+pub use manifest::{MANIFEST_FILE, Manifest, NetworkCaps, NetworkSpec, STATEMENT_FILE};
 pub use package::{DEFAULT_TEAM, Expect, Package, Sample, SampleLimits};
 pub use scaffold::scaffold;
 pub use test::{SampleOutcome, SampleReport, SampleResult, test, test_with_limits};

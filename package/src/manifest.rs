@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
-use cohack_runtime::{HostPattern, LimitOverrides};
+use std::time::Duration;
+
+use cohack_runtime::{Endpoint, HostPattern, LimitOverrides, Network, NetworkMode};
 use serde::{Deserialize, Serialize};
 
 use crate::PackageError;
@@ -94,6 +96,64 @@ impl Default for NetworkSpec {
             max_requests: default_max_requests(),
             request_timeout_ms: default_request_timeout_ms(),
             max_response_kb: default_max_response_kb(),
+        }
+    }
+}
+
+/// The server's bounds on every challenge's `[network]` (its `validator_network_*` settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkCaps {
+    /// The most `max_requests` a manifest may ask for.
+    pub max_requests: u32,
+    /// The longest `request_timeout_ms`.
+    pub max_request_timeout_ms: u64,
+    /// The largest `max_response_kb`.
+    pub max_response_kb: u64,
+    /// Whether `http://` URLs may be called.
+    pub allow_http: bool,
+    /// Whether loopback, private and link-local addresses may be reached.
+    pub allow_private: bool,
+}
+
+impl Default for NetworkCaps {
+    fn default() -> Self {
+        Self {
+            max_requests: 100,
+            max_request_timeout_ms: 10_000,
+            max_response_kb: 10_240,
+            allow_http: false,
+            allow_private: false,
+        }
+    }
+}
+
+impl NetworkSpec {
+    /// The network of one run: this section's values capped by the server, the team's
+    /// endpoints (only those this section names), and the mode.
+    pub fn network(
+        &self,
+        caps: &NetworkCaps,
+        endpoints: &[Endpoint],
+        mode: NetworkMode,
+    ) -> Network {
+        Network {
+            endpoints: endpoints
+                .iter()
+                .filter(|e| self.team_endpoints.contains(&e.name))
+                .cloned()
+                .collect(),
+            allowed_hosts: self.allowed_hosts.clone(),
+            max_requests: self.max_requests.min(caps.max_requests),
+            request_timeout: Duration::from_millis(
+                self.request_timeout_ms.min(caps.max_request_timeout_ms),
+            ),
+            max_response_bytes: self
+                .max_response_kb
+                .min(caps.max_response_kb)
+                .saturating_mul(1024),
+            allow_http: caps.allow_http,
+            allow_private: caps.allow_private,
+            mode,
         }
     }
 }

@@ -43,6 +43,12 @@ const ENV_KEYS: &[&str] = &[
     "validator_wall_time_ms_max",
     "validator_memory_mb",
     "validator_memory_mb_max",
+    "validator_network_requests_max",
+    "validator_network_timeout_ms_max",
+    "validator_network_response_kb_max",
+    "validator_network_allow_http",
+    "validator_network_allow_private",
+    "validator_network_runs",
     "max_upload_bytes",
 ];
 
@@ -95,6 +101,21 @@ pub struct Config {
     pub validator_memory_mb: usize,
     /// The most memory a manifest may ask for.
     pub validator_memory_mb_max: usize,
+    /// The most requests a manifest's `[network] max_requests` may ask for, per run.
+    pub validator_network_requests_max: u32,
+    /// The longest `[network] request_timeout_ms` a manifest may ask for.
+    pub validator_network_timeout_ms_max: u64,
+    /// The largest `[network] max_response_kb` a manifest may ask for.
+    pub validator_network_response_kb_max: u64,
+    /// Whether validators may call `http://` URLs (otherwise `https://` only).
+    pub validator_network_allow_http: bool,
+    /// Whether validators may reach loopback, private and link-local addresses (a service on
+    /// 127.0.0.1 in tests, a venue's own network). Off by default, and said at start-up when
+    /// on. Cloud-metadata addresses stay refused either way.
+    pub validator_network_allow_private: bool,
+    /// Live network runs at once (each waits on a team's service on a thread of its own,
+    /// holding no judge worker); more wait in line.
+    pub validator_network_runs: usize,
     /// Largest accepted challenge package upload (validator and samples, base64 in JSON).
     pub max_upload_bytes: usize,
 }
@@ -122,6 +143,12 @@ impl Default for Config {
             validator_wall_time_ms_max: 30_000,
             validator_memory_mb: 128,
             validator_memory_mb_max: 1_024,
+            validator_network_requests_max: 100,
+            validator_network_timeout_ms_max: 10_000,
+            validator_network_response_kb_max: 10_240,
+            validator_network_allow_http: false,
+            validator_network_allow_private: false,
+            validator_network_runs: 128,
             max_upload_bytes: 64 * 1024 * 1024,
         }
     }
@@ -193,6 +220,17 @@ impl Config {
             .merge(Env::prefixed("COHACK_").only(ENV_KEYS))
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .merge(Serialized::defaults(overrides)))
+    }
+
+    /// The server's bounds on every challenge's `[network]` section.
+    pub fn network_caps(&self) -> cohack_package::NetworkCaps {
+        cohack_package::NetworkCaps {
+            max_requests: self.validator_network_requests_max,
+            max_request_timeout_ms: self.validator_network_timeout_ms_max,
+            max_response_kb: self.validator_network_response_kb_max,
+            allow_http: self.validator_network_allow_http,
+            allow_private: self.validator_network_allow_private,
+        }
     }
 
     /// The database to use, parsed from `database_url` (or the SQLite default).
