@@ -96,8 +96,11 @@ impl HostPattern {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         };
-        let ip = name.parse::<IpAddr>().is_ok() && !lower.starts_with("*.");
-        if lower.len() > 253 || !(ip || name.split('.').all(label_ok)) {
+        if let (Ok(ip), false) = (name.parse::<IpAddr>(), lower.starts_with("*.")) {
+            // One spelling per address, as `host_of` writes it.
+            return Ok(Self(ip.to_string()));
+        }
+        if lower.len() > 253 || !name.split('.').all(label_ok) {
             return Err(NetworkError::BadPattern(pattern.to_owned()));
         }
         Ok(Self(lower))
@@ -106,6 +109,9 @@ impl HostPattern {
     /// Whether `host` (a name or an IP literal, without port) is allowed by this pattern.
     pub fn matches(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            return ip.to_string() == self.0;
+        }
         match self.0.strip_prefix("*.") {
             Some(domain) => host
                 .strip_suffix(domain)
