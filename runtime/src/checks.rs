@@ -1,6 +1,6 @@
 //! Publish-time checks: is this binary a validator the sandbox can run? Each refusal is a
 //! typed [`RuntimeError`] naming what is wrong, so that an author gets "imports
-//! `wasi:http/outgoing-handler@0.2.0`", not a linker error.
+//! `wasi:http/incoming-handler@0.2.0`", not a linker error.
 //!
 //! In order, cheapest first, and all but the last before anything is compiled: the raw
 //! bytes ([`check_binary`]), then the shape read by wasmparser ([`check_shape`]: imports

@@ -48,7 +48,7 @@ pub enum RuntimeError {
     )]
     ForeignImport {
         /// The offending import, as named in the component (e.g.
-        /// `wasi:http/outgoing-handler@0.2.0`).
+        /// `wasi:http/incoming-handler@0.2.0`).
         name: String,
     },
     /// The component lacks one of the world's exports.

@@ -193,7 +193,7 @@ fn a_function_with_40000_locals_is_refused_as_too_complex_before_compiling() {
 #[test]
 fn a_foreign_import_is_refused_before_anything_is_compiled() {
     let runtime = runtime();
-    let foreign = r#"(import "wasi:http/outgoing-handler@0.2.0" (instance))"#;
+    let foreign = r#"(import "wasi:http/incoming-handler@0.2.0" (instance))"#;
     // Both another problem the shape would find and a body wasmtime would refuse to
     // compile: the import is named first, so the import check came before either.
     for wasm in [
@@ -205,7 +205,7 @@ fn a_foreign_import_is_refused_before_anything_is_compiled() {
     ] {
         let error = runtime.load(&wasm).expect_err("refused");
         assert!(
-            matches!(&error, RuntimeError::ForeignImport { name } if name == "wasi:http/outgoing-handler@0.2.0"),
+            matches!(&error, RuntimeError::ForeignImport { name } if name == "wasi:http/incoming-handler@0.2.0"),
             "{error}"
         );
     }

@@ -584,3 +584,10 @@ fn the_submission_carries_the_teams_endpoints() {
     assert!(!verdict.checks[1].passed);
     assert!(report.exchanges.len() == 1, "{report:#?}");
 }
+
+#[test]
+fn the_contract_version_is_told_by_the_world_a_validator_targets() {
+    let runtime = runtime();
+    assert_eq!(load(&runtime, "net").contract(), "0.2.0");
+    assert_eq!(load(&runtime, "trivial").contract(), "0.1.0");
+}

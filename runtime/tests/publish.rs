@@ -67,18 +67,18 @@ fn a_foreign_import_is_refused_by_name() {
     let component = wat::parse_str(
         r#"(component
              (import "wasi:cli/environment@0.2.0" (instance))
-             (import "wasi:http/outgoing-handler@0.2.0" (instance)))"#,
+             (import "wasi:http/incoming-handler@0.2.0" (instance)))"#,
     )
     .expect("wat");
     let error = runtime().load(&component).expect_err("refused");
     assert!(
-        matches!(&error, RuntimeError::ForeignImport { name } if name == "wasi:http/outgoing-handler@0.2.0"),
+        matches!(&error, RuntimeError::ForeignImport { name } if name == "wasi:http/incoming-handler@0.2.0"),
         "{error}"
     );
     assert!(
         error
             .to_string()
-            .contains("wasi:http/outgoing-handler@0.2.0")
+            .contains("wasi:http/incoming-handler@0.2.0")
     );
 }
 
