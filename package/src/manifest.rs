@@ -1,8 +1,9 @@
 //! `challenge.toml`: what a challenge is called, what it is worth, and how its validator runs.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::RangeInclusive;
 use std::path::{Component, Path};
-
 use std::time::Duration;
 
 use cohack_runtime::{Endpoint, HostPattern, LimitOverrides, Network, NetworkMode};
@@ -127,6 +128,21 @@ impl Default for NetworkCaps {
     }
 }
 
+impl NetworkCaps {
+    /// The default numbers with `http://` and private addresses allowed: the bounds of runs
+    /// on the author's own machine, where the service called is the author's (`cohack
+    /// challenge test --live http://127.0.0.1:8000`) or nothing is sent at all (samples
+    /// replaying their recordings). Never a server's bounds: there, a team's URL must not
+    /// reach the server's own network.
+    pub fn local() -> Self {
+        Self {
+            allow_http: true,
+            allow_private: true,
+            ..Self::default()
+        }
+    }
+}
+
 impl NetworkSpec {
     /// The network of one run: this section's values capped by the server, the team's
     /// endpoints (only those this section names), and the mode.
@@ -239,8 +255,87 @@ impl Manifest {
                 ));
             }
         }
+        if let Some(network) = &self.network {
+            network
+                .validate()
+                .map_err(|(name, message)| field(&format!("network.{name}"), message))?;
+        }
         Ok(())
     }
+}
+
+/// Bounds of a `[network]` section, whatever the server's caps: a manifest outside them is
+/// a mistake, not a request to be capped.
+const MAX_TEAM_ENDPOINTS: usize = 8;
+const MAX_REQUESTS: RangeInclusive<u32> = 1..=1000;
+const REQUEST_TIMEOUT_MS: RangeInclusive<u64> = 100..=60_000;
+const MAX_RESPONSE_KB: RangeInclusive<u64> = 1..=65_536;
+
+impl NetworkSpec {
+    /// Checks the section's rules; the error is the field at fault and what is wrong.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.team_endpoints.len() > MAX_TEAM_ENDPOINTS {
+            return Err((
+                "team_endpoints",
+                format!(
+                    "{} endpoints, the limit is {MAX_TEAM_ENDPOINTS}",
+                    self.team_endpoints.len()
+                ),
+            ));
+        }
+        for (i, name) in self.team_endpoints.iter().enumerate() {
+            if !is_endpoint_name(name) {
+                return Err((
+                    "team_endpoints",
+                    format!(
+                        "`{name}` must be 1 to 32 lowercase letters, digits, `_` or `-`, like `api`"
+                    ),
+                ));
+            }
+            if self.team_endpoints[..i].contains(name) {
+                return Err(("team_endpoints", format!("`{name}` is listed twice")));
+            }
+        }
+        let out_of = |value: String, range: String| format!("must be between {range}, got {value}");
+        if !MAX_REQUESTS.contains(&self.max_requests) {
+            return Err((
+                "max_requests",
+                out_of(self.max_requests.to_string(), range_text(&MAX_REQUESTS)),
+            ));
+        }
+        if !REQUEST_TIMEOUT_MS.contains(&self.request_timeout_ms) {
+            return Err((
+                "request_timeout_ms",
+                out_of(
+                    self.request_timeout_ms.to_string(),
+                    range_text(&REQUEST_TIMEOUT_MS),
+                ),
+            ));
+        }
+        if !MAX_RESPONSE_KB.contains(&self.max_response_kb) {
+            return Err((
+                "max_response_kb",
+                out_of(
+                    self.max_response_kb.to_string(),
+                    range_text(&MAX_RESPONSE_KB),
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `1 and 1000`, as the messages say it.
+fn range_text<T: fmt::Display>(range: &RangeInclusive<T>) -> String {
+    format!("{} and {}", range.start(), range.end())
+}
+
+/// A team endpoint's name: 1 to 32 characters of `[a-z0-9_-]`.
+pub(crate) fn is_endpoint_name(name: &str) -> bool {
+    (1..=32).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'))
 }
 
 /// Kebab-case, 3 to 48 characters.
@@ -335,6 +430,100 @@ mod tests {
         assert!(bad_limit.contains("unknown field `fuels`"), "{bad_limit}");
         let wrong_type = parse(&GOOD.replace("300", "\"300\"")).unwrap_err();
         assert!(wrong_type.contains("points"), "{wrong_type}");
+    }
+
+    #[test]
+    fn a_network_section_is_read_with_defaults() {
+        let m = parse(&format!(
+            "{GOOD}[network]\nteam_endpoints = [\"api\", \"admin_ui\"]\nallowed_hosts = [\"*.Example.net\"]\n"
+        ))
+        .unwrap();
+        let network = m.network.unwrap();
+        assert_eq!(network.team_endpoints, ["api", "admin_ui"]);
+        assert_eq!(network.allowed_hosts[0].as_str(), "*.example.net");
+        assert_eq!(network.max_requests, 20);
+        assert_eq!(network.request_timeout_ms, 2000);
+        assert_eq!(network.max_response_kb, 1024);
+        assert_eq!(parse(GOOD).unwrap().network, None);
+    }
+
+    #[test]
+    fn network_errors_name_the_field() {
+        let network = |body: &str| parse(&format!("{GOOD}[network]\n{body}\n")).unwrap_err();
+        for (body, expected) in [
+            (
+                "team_endpoints = [\"API\"]",
+                "field `network.team_endpoints`: `API` must be 1 to 32 lowercase letters",
+            ),
+            (
+                "team_endpoints = [\"\"]",
+                "field `network.team_endpoints`: `` must be 1 to 32",
+            ),
+            (
+                "team_endpoints = [\"my api\"]",
+                "field `network.team_endpoints`: `my api` must be",
+            ),
+            (
+                "team_endpoints = [\"api\", \"web\", \"api\"]",
+                "field `network.team_endpoints`: `api` is listed twice",
+            ),
+            (
+                "max_requests = 0",
+                "field `network.max_requests`: must be between 1 and 1000, got 0",
+            ),
+            (
+                "max_requests = 1001",
+                "field `network.max_requests`: must be between 1 and 1000, got 1001",
+            ),
+            (
+                "request_timeout_ms = 99",
+                "field `network.request_timeout_ms`: must be between 100 and 60000, got 99",
+            ),
+            (
+                "request_timeout_ms = 60001",
+                "field `network.request_timeout_ms`: must be between 100 and 60000",
+            ),
+            (
+                "max_response_kb = 0",
+                "field `network.max_response_kb`: must be between 1 and 65536, got 0",
+            ),
+            (
+                "max_response_kb = 65537",
+                "field `network.max_response_kb`: must be between 1 and 65536",
+            ),
+        ] {
+            let error = network(body);
+            assert!(
+                error.starts_with("pkg/challenge.toml: ") && error.contains(expected),
+                "{body}: {error}"
+            );
+        }
+        let long = format!("team_endpoints = [\"{}\"]", "a".repeat(33));
+        assert!(network(&long).contains("must be 1 to 32"));
+        let names: Vec<String> = (0..9).map(|i| format!("\"e{i}\"")).collect();
+        let many = network(&format!("team_endpoints = [{}]", names.join(", ")));
+        assert!(
+            many.contains("field `network.team_endpoints`: 9 endpoints, the limit is 8"),
+            "{many}"
+        );
+        let host = network("allowed_hosts = [\"exa mple.net\"]");
+        assert!(host.contains("allowed_hosts"), "{host}");
+        let unknown = network("max_request = 3");
+        assert!(unknown.contains("unknown field `max_request`"), "{unknown}");
+
+        let bounds = format!(
+            "team_endpoints = [\"{}\", \"a-b_c\"]\nmax_requests = 1000\nrequest_timeout_ms = 100\nmax_response_kb = 65536",
+            "a".repeat(32)
+        );
+        parse(&format!("{GOOD}[network]\n{bounds}\n")).unwrap();
+    }
+
+    #[test]
+    fn local_caps_allow_what_a_server_does_not() {
+        let local = NetworkCaps::local();
+        assert!(local.allow_http && local.allow_private);
+        assert_eq!(local.max_requests, NetworkCaps::default().max_requests);
+        assert!(!NetworkCaps::default().allow_http);
     }
 
     #[test]
