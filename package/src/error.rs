@@ -45,6 +45,9 @@ pub enum PackageError {
     /// The sandbox refused the validator binary.
     #[error("the validator cannot be loaded: {0}")]
     Runtime(#[from] cohack_runtime::RuntimeError),
+    /// A URL given for the team's endpoints is not acceptable.
+    #[error("the endpoint URL is not acceptable: {0}")]
+    Endpoint(cohack_runtime::NetworkError),
     /// An upload is malformed (bad base64, checksum mismatch, unknown format version).
     #[error("invalid upload: {0}")]
     Upload(String),

@@ -8,16 +8,20 @@
 //!   README.md             the statement teams read (Markdown)
 //!   validator/            the validator crate (challenge-sdk, built for wasm32-wasip2)
 //!   samples/pass/NAME/    submissions that must pass …
-//!   samples/fail/NAME/    … and must fail: their files, plus `answer.txt` (the short answer)
-//!                         and `sample.toml` (`score = N`, `team = "…"`), both optional
+//!   samples/fail/NAME/    … and must fail: their files, plus `answer.txt` (the short answer),
+//!                         `sample.toml` (`score = N`, `team = "…"`) and, for a challenge
+//!                         with a `[network]` section, `exchanges.json` (the endpoints the
+//!                         run sees and the recording it replays), all optional
 //! ```
 //!
 //! The workflow, as the `cohack challenge` commands run it:
 //! - [`scaffold`] (`new`): writes a package that builds and passes its own samples;
 //! - [`build()`] (`build`): compiles the validator crate with cargo, returns the `.wasm`;
 //! - [`test()`] (`test`): runs every sample on the real sandbox ([`cohack_runtime`]) and
-//!   reports mismatches; the server runs the same function before a validator version goes
-//!   live;
+//!   reports mismatches, replaying recorded exchanges instead of calling anything; the server
+//!   runs the same function before a validator version goes live;
+//! - [`test_live`] (`test --live URL`): runs the samples that must pass against a service
+//!   the author runs;
 //! - [`Package::to_upload`] / [`Upload::into_package`]: the JSON form a package is published
 //!   in.
 //!
@@ -26,19 +30,23 @@
 
 mod build;
 mod error;
+mod live;
 mod manifest;
 mod package;
+mod sample_network;
 mod scaffold;
 mod test;
 mod upload;
 
 pub use build::{BuildOptions, build, build_with};
 pub use error::PackageError;
+pub use live::{LiveReport, LiveResult, test_live};
 pub use manifest::{MANIFEST_FILE, Manifest, NetworkCaps, NetworkSpec, STATEMENT_FILE};
 pub use package::{DEFAULT_TEAM, Expect, Package, Sample, SampleLimits};
+pub use sample_network::SampleNetwork;
 pub use scaffold::scaffold;
 pub use test::{SampleOutcome, SampleReport, SampleResult, test, test_with_limits};
 pub use upload::{UPLOAD_FORMAT, Upload, UploadFile, UploadSample};
 
 /// The sandbox crate's types that appear in this crate's API.
-pub use cohack_runtime::{File, LimitOverrides, Limits, Validator};
+pub use cohack_runtime::{Endpoint, Exchange, File, LimitOverrides, Limits, Validator};

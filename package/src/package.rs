@@ -7,7 +7,8 @@ use cohack_runtime::File;
 use serde::{Deserialize, Serialize};
 
 use crate::manifest::{MANIFEST_FILE, STATEMENT_FILE};
-use crate::{Manifest, PackageError};
+use crate::sample_network::EXCHANGES_FILE;
+use crate::{Manifest, PackageError, SampleNetwork};
 
 /// The team id samples run as unless their `sample.toml` says otherwise.
 pub const DEFAULT_TEAM: &str = "sample-team";
@@ -58,6 +59,9 @@ pub struct Sample {
     pub expected_score: Option<u32>,
     /// The team id to submit as (`team = "…"`, default [`DEFAULT_TEAM`]).
     pub team: String,
+    /// `exchanges.json`: the endpoints the run sees and the recording it replays (a
+    /// challenge with a `[network]` section only).
+    pub network: Option<SampleNetwork>,
 }
 
 /// `sample.toml`.
@@ -78,6 +82,8 @@ pub struct SampleLimits {
     pub max_files: usize,
     /// Bytes per sample (answer and files).
     pub max_sample_bytes: usize,
+    /// Bytes of a sample's `exchanges.json` (measured as compact JSON), besides its files.
+    pub max_exchanges_bytes: usize,
 }
 
 impl Default for SampleLimits {
@@ -86,6 +92,7 @@ impl Default for SampleLimits {
             max_samples: 64,
             max_files: 64,
             max_sample_bytes: 2 << 20,
+            max_exchanges_bytes: 4 << 20,
         }
     }
 }
@@ -166,7 +173,8 @@ impl Package {
     }
 
     /// Checks the rules a package must meet whatever its origin: valid manifest, a
-    /// statement, sample names and paths, limits, and expected scores within the points.
+    /// statement, sample names and paths, limits, expected scores within the points, and
+    /// recordings (`exchanges.json`) that fit the manifest's `[network]`.
     pub fn validate(&self, limits: &SampleLimits) -> Result<(), PackageError> {
         self.manifest.validate(Path::new(MANIFEST_FILE))?;
         if self.statement.trim().is_empty() {
@@ -186,7 +194,7 @@ impl Package {
             ));
         }
         for sample in &self.samples {
-            sample.validate(self.manifest.points, limits)?;
+            sample.validate(&self.manifest, limits)?;
         }
         Ok(())
     }
@@ -223,7 +231,8 @@ impl Sample {
                 .sum::<usize>()
     }
 
-    fn validate(&self, points: u32, limits: &SampleLimits) -> Result<(), PackageError> {
+    fn validate(&self, manifest: &Manifest, limits: &SampleLimits) -> Result<(), PackageError> {
+        let points = manifest.points;
         let at = || PathBuf::from(SAMPLES_DIR).join(&self.name);
         let Some((group, name)) = self.name.split_once('/') else {
             return Err(PackageError::invalid(
@@ -285,12 +294,19 @@ impl Sample {
                     ),
                 ));
             }
-            if file.path == ANSWER_FILE || file.path == SAMPLE_FILE {
+            if [ANSWER_FILE, SAMPLE_FILE, EXCHANGES_FILE].contains(&file.path.as_str()) {
                 return Err(PackageError::invalid(
                     at(),
                     format!("`{}` is reserved and cannot be a submitted file", file.path),
                 ));
             }
+        }
+        if let Some(network) = &self.network {
+            network.validate(
+                manifest,
+                limits.max_exchanges_bytes,
+                &at().join(EXCHANGES_FILE),
+            )?;
         }
         Ok(())
     }
@@ -322,6 +338,7 @@ fn load_sample(
     let name = format!("{}/{folder}", expect.as_str());
     let mut answer = String::new();
     let mut settings = SampleSettings::default();
+    let mut network = None;
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
@@ -358,13 +375,15 @@ fn load_sample(
                 .metadata()
                 .map_err(|e| PackageError::io(&path, e))?
                 .len();
-            if size > limits.max_sample_bytes as u64 {
+            let (limit, what) = if relative == EXCHANGES_FILE {
+                (limits.max_exchanges_bytes, "a sample's recording")
+            } else {
+                (limits.max_sample_bytes, "a sample")
+            };
+            if size > limit as u64 {
                 return Err(PackageError::invalid(
                     &path,
-                    format!(
-                        "{size} bytes, the limit for a sample is {} bytes",
-                        limits.max_sample_bytes
-                    ),
+                    format!("{size} bytes, the limit for {what} is {limit} bytes"),
                 ));
             }
             let content = std::fs::read(&path).map_err(|e| PackageError::io(&path, e))?;
@@ -385,6 +404,7 @@ fn load_sample(
                         PackageError::invalid(&path, e.to_string().trim_end().to_owned())
                     })?;
                 }
+                EXCHANGES_FILE => network = Some(SampleNetwork::parse(&content, &path)?),
                 _ => files.push(File {
                     path: relative,
                     content,
@@ -400,6 +420,110 @@ fn load_sample(
         answer,
         expected_score: settings.score,
         team: settings.team.unwrap_or_else(|| DEFAULT_TEAM.to_owned()),
+        network,
     };
     Ok(sample)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str =
+        "slug = \"ship-it\"\ntitle = \"Ship it\"\npoints = 200\nsummary = \"One line.\"\n";
+    const NETWORK: &str = "[network]\nteam_endpoints = [\"api\"]\n";
+    const RECORDING: &str = r#"{"endpoints": {"api": "https://ship-it.example/"},
+        "exchanges": [{"method": "GET", "url": "https://ship-it.example/health",
+                       "outcome": {"response": {"status": 200}}, "duration_ms": 38}]}"#;
+
+    /// A package folder whose one sample, `pass/up`, has `exchanges` as its recording.
+    fn package_with(manifest: &str, exchanges: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MANIFEST_FILE), manifest).unwrap();
+        std::fs::write(dir.path().join(STATEMENT_FILE), "# Ship it\n").unwrap();
+        let sample = dir.path().join("samples/pass/up");
+        std::fs::create_dir_all(&sample).unwrap();
+        std::fs::write(sample.join("notes.txt"), "deployed").unwrap();
+        std::fs::write(sample.join(EXCHANGES_FILE), exchanges).unwrap();
+        dir
+    }
+
+    fn load_error(manifest: &str, exchanges: &str, limits: &SampleLimits) -> String {
+        let dir = package_with(manifest, exchanges);
+        let error = Package::load_with_limits(dir.path(), limits)
+            .unwrap_err()
+            .to_string();
+        let file = dir.path().join("samples/pass/up").join(EXCHANGES_FILE);
+        assert!(
+            error.starts_with(&format!("{}: ", file.display())),
+            "the error names the file: {error}"
+        );
+        error
+    }
+
+    #[test]
+    fn a_sample_reads_its_recording_apart_from_its_files() {
+        let dir = package_with(&format!("{MANIFEST}{NETWORK}"), RECORDING);
+        let package = Package::load(dir.path()).unwrap();
+        let sample = &package.samples[0];
+        let paths: Vec<&str> = sample.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["notes.txt"], "exchanges.json is not submitted");
+        let network = sample.network.as_ref().unwrap();
+        assert_eq!(network.endpoints[0].name, "api");
+        assert_eq!(network.exchanges.len(), 1);
+
+        std::fs::remove_file(dir.path().join("samples/pass/up").join(EXCHANGES_FILE)).unwrap();
+        let package = Package::load(dir.path()).unwrap();
+        assert_eq!(package.samples[0].network, None);
+    }
+
+    #[test]
+    fn bad_recordings_are_refused_with_the_file_and_the_reason() {
+        let limits = SampleLimits::default();
+        let network = format!("{MANIFEST}{NETWORK}");
+        let bad_json = load_error(&network, "{\"endpoints\": ", &limits);
+        assert!(bad_json.contains("EOF while parsing"), "{bad_json}");
+        let undeclared = load_error(&network, &RECORDING.replace("\"api\"", "\"web\""), &limits);
+        assert!(
+            undeclared.contains("endpoint `web` is not one of the manifest's `team_endpoints`"),
+            "{undeclared}"
+        );
+        let no_network = load_error(MANIFEST, RECORDING, &limits);
+        assert!(
+            no_network.contains("the challenge has no [network] section"),
+            "{no_network}"
+        );
+        let bad_url = load_error(
+            &network,
+            &RECORDING.replace("https://ship-it.example/\"}", "ship-it.example\"}"),
+            &limits,
+        );
+        assert!(
+            bad_url.contains("endpoint `api`: `ship-it.example` is not an absolute URL"),
+            "{bad_url}"
+        );
+        let small = SampleLimits {
+            max_exchanges_bytes: 100,
+            ..SampleLimits::default()
+        };
+        let too_large = load_error(&network, RECORDING, &small);
+        assert!(
+            too_large.contains(&format!(
+                "{} bytes, the limit for a sample's recording is 100 bytes",
+                RECORDING.len()
+            )),
+            "{too_large}"
+        );
+    }
+
+    #[test]
+    fn a_recording_does_not_count_against_the_sample_size() {
+        let big = format!(
+            "{{\"endpoints\": {{\"api\": \"https://ship-it.example/\"}}, \"exchanges\": [{{\"method\": \"GET\", \"url\": \"https://ship-it.example/\", \"outcome\": {{\"response\": {{\"status\": 200, \"body\": {{\"text\": \"{}\"}}}}}}}}]}}",
+            "x".repeat(3 << 20)
+        );
+        let dir = package_with(&format!("{MANIFEST}{NETWORK}"), &big);
+        let package = Package::load(dir.path()).unwrap();
+        assert!(package.samples[0].size_bytes() < 100);
+    }
 }

@@ -1,13 +1,20 @@
 //! `cohack challenge test`: run every sample on the real sandbox and compare with what it
 //! declares. The server runs the same function before a validator version goes live.
+//!
+//! Samples never touch the network. A sample of a challenge with a `[network]` section
+//! replays its `exchanges.json` (the endpoints it declares, the exchanges in order); one
+//! without that file runs with no endpoint and an empty recording, so every request its
+//! validator sends is refused, and its declared outcome says what follows.
 
 use std::fmt;
 use std::io::Write;
 use std::time::Duration;
 
-use cohack_runtime::{Limits, RunContext, Validator, ValidatorError, Verdict};
+use cohack_runtime::{
+    Exchange, Limits, Network, NetworkMode, RunContext, Validator, ValidatorError, Verdict,
+};
 
-use crate::{DEFAULT_TEAM, Expect, Package, Sample};
+use crate::{DEFAULT_TEAM, Expect, NetworkCaps, NetworkSpec, Package, Sample};
 
 /// What the validator said about a sample.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +61,8 @@ pub struct SampleResult {
     /// Why the row does not match, `None` when it does: the validator error, or the expected
     /// against the actual result with the failed checks.
     pub mismatch: Option<String>,
+    /// The requests the validator sent and what the replay answered.
+    pub exchanges: Vec<Exchange>,
 }
 
 impl SampleResult {
@@ -89,23 +98,33 @@ impl SampleReport {
 
 /// Runs every sample of `package` on `validator`, under the default limits with the
 /// manifest's overrides (capped at the server maximum). Writes one line per sample to
-/// `progress`.
+/// `progress`, and under a sample that does not match, one line per exchange.
+///
+/// The network is bounded by [`NetworkCaps::local`]: `http://` and private addresses are
+/// allowed, because samples only replay their recordings and send nothing, and a recording
+/// made against a service on the author's machine (`http://127.0.0.1:8000`) should replay
+/// here. A server re-runs the samples under its own caps before publishing
+/// ([`test_with_limits`]), so there such a sample is refused unless the server allows
+/// `http://`.
 pub fn test(package: &Package, validator: &Validator, progress: &mut dyn Write) -> SampleReport {
     let limits = Limits::default().with_overrides(&package.manifest.limits, &Limits::server_max());
-    test_with_limits(package, validator, limits, progress)
+    test_with_limits(package, validator, limits, &NetworkCaps::local(), progress)
 }
 
-/// [`test()`] under the given limits (the server passes its runtime's `limits_for(overrides)`).
+/// [`test()`] under the given limits and network caps (the server passes its runtime's
+/// `limits_for(overrides)` and its configuration's `network_caps()`).
 pub fn test_with_limits(
     package: &Package,
     validator: &Validator,
     limits: Limits,
+    caps: &NetworkCaps,
     progress: &mut dyn Write,
 ) -> SampleReport {
+    let spec = package.manifest.network.as_ref();
     let context = RunContext {
         config: package.manifest.config.clone(),
         limits,
-        network: None,
+        network: spec.map(|spec| replay(spec, caps, None)),
     };
     let slug = &package.manifest.slug;
     let materials_error = check_materials(validator, &context, &limits);
@@ -114,6 +133,10 @@ pub fn test_with_limits(
     }
     let mut results = Vec::with_capacity(package.samples.len());
     for sample in &package.samples {
+        let context = RunContext {
+            network: spec.map(|spec| replay(spec, caps, Some(sample))),
+            ..context.clone()
+        };
         let report = validator.validate(&sample.submission(slug), &context);
         let mismatch = mismatch(sample, report.outcome.as_ref(), package.manifest.points);
         let outcome = match report.outcome {
@@ -132,6 +155,7 @@ pub fn test_with_limits(
             duration: report.duration,
             fuel_used: report.fuel_used,
             mismatch,
+            exchanges: report.exchanges,
         };
         let _ = writeln!(
             progress,
@@ -139,6 +163,11 @@ pub fn test_with_limits(
             if result.ok() { "ok  " } else { "FAIL" },
             result.name
         );
+        if !result.ok() {
+            for exchange in &result.exchanges {
+                let _ = writeln!(progress, "       {}", exchange.summary());
+            }
+        }
         results.push(result);
     }
     SampleReport {
@@ -146,6 +175,17 @@ pub fn test_with_limits(
         results,
         materials_error,
     }
+}
+
+/// The network of a sample's run: its recorded endpoints and exchanges, replayed; without a
+/// sample (materials) or a recording, no endpoint and nothing to replay.
+fn replay(spec: &NetworkSpec, caps: &NetworkCaps, sample: Option<&Sample>) -> Network {
+    let recording = sample.and_then(|s| s.network.as_ref());
+    let (endpoints, exchanges) = match recording {
+        Some(recording) => (recording.endpoints.as_slice(), recording.exchanges.clone()),
+        None => (&[][..], Vec::new()),
+    };
+    spec.network(caps, endpoints, NetworkMode::Replay { exchanges })
 }
 
 /// Why `outcome` does not match `sample`, if it does not.

@@ -11,11 +11,16 @@
 //!   "validator_sha256": "<hex of the wasm bytes' sha256>",
 //!   "samples": [
 //!     { "name": "pass/reference", "expect": "pass", "answer": "", "team": "sample-team",
-//!       "expected_score": 300, "files": [ { "path": "readings_clean.csv", "content": "<base64>" } ] }
+//!       "expected_score": 300, "files": [ { "path": "readings_clean.csv", "content": "<base64>" } ] },
+//!     { "name": "pass/working-service", "expect": "pass", "answer": "", "team": "sample-team",
+//!       "expected_score": null, "files": [],
+//!       "network": { "endpoints": { "api": "https://ship-it.example/" }, "exchanges": [ … ] } }
 //!   ]
 //! }
 //! ```
 //!
+//! A sample's `network` is its `exchanges.json` as it is (see [`SampleNetwork`]); it is left
+//! out when the sample has none, and an upload without it (from an older CLI) still reads.
 //! Binary contents are standard base64 (with padding). The checksum lets the server detect a
 //! truncated or altered upload before loading the validator; [`Upload::into_package`] applies
 //! every rule [`Package::load`](crate::Package::load) applies to a folder.
@@ -27,7 +32,7 @@ use sha2::{Digest, Sha256};
 
 use cohack_runtime::File;
 
-use crate::{Expect, Manifest, Package, PackageError, Sample, SampleLimits};
+use crate::{Expect, Manifest, Package, PackageError, Sample, SampleLimits, SampleNetwork};
 
 /// The version of the upload format this crate writes and reads.
 pub const UPLOAD_FORMAT: u32 = 1;
@@ -66,6 +71,9 @@ pub struct UploadSample {
     pub expected_score: Option<u32>,
     /// The submitted files.
     pub files: Vec<UploadFile>,
+    /// The sample's `exchanges.json`, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<SampleNetwork>,
 }
 
 /// A file in an [`UploadSample`].
@@ -104,6 +112,7 @@ impl Package {
                             content: STANDARD.encode(&f.content),
                         })
                         .collect(),
+                    network: s.network.clone(),
                 })
                 .collect(),
         }
@@ -153,6 +162,7 @@ impl Upload {
                 answer: s.answer,
                 expected_score: s.expected_score,
                 team: s.team,
+                network: s.network,
             });
         }
         let package = Package {
@@ -170,4 +180,110 @@ fn decode(text: &str, field: &str) -> Result<Vec<u8>, PackageError> {
     STANDARD
         .decode(text)
         .map_err(|e| PackageError::Upload(format!("`{field}` is not valid base64: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn package(network: Option<SampleNetwork>) -> Package {
+        let manifest = Manifest::parse(
+            "slug = \"ship-it\"\ntitle = \"Ship it\"\npoints = 200\nsummary = \"One line.\"\n\
+             [network]\nteam_endpoints = [\"api\"]\n",
+            Path::new("challenge.toml"),
+        )
+        .unwrap();
+        Package {
+            dir: None,
+            manifest,
+            statement: "# Ship it".into(),
+            samples: vec![Sample {
+                name: "pass/up".into(),
+                expect: Expect::Pass,
+                files: Vec::new(),
+                answer: String::new(),
+                expected_score: None,
+                team: crate::DEFAULT_TEAM.into(),
+                network,
+            }],
+        }
+    }
+
+    fn recording() -> SampleNetwork {
+        serde_json::from_str(
+            r#"{"endpoints": {"api": "https://ship-it.example/"},
+                "exchanges": [{"method": "GET", "url": "https://ship-it.example/health",
+                               "outcome": {"response": {"status": 200,
+                                                        "body": {"text": "{}"}}},
+                               "duration_ms": 38}]}"#,
+        )
+        .unwrap()
+    }
+
+    fn through_json(upload: &Upload) -> Result<Package, PackageError> {
+        let json = serde_json::to_string(upload).unwrap();
+        let upload: Upload = serde_json::from_str(&json).unwrap();
+        upload
+            .into_package(&SampleLimits::default())
+            .map(|(package, _)| package)
+    }
+
+    #[test]
+    fn a_recording_travels_with_its_sample() {
+        let sent = package(Some(recording()));
+        let upload = sent.to_upload(b"\0asm");
+        let json = serde_json::to_value(&upload).unwrap();
+        assert_eq!(
+            json["samples"][0]["network"]["endpoints"]["api"],
+            "https://ship-it.example/"
+        );
+        assert_eq!(through_json(&upload).unwrap(), sent);
+
+        let without = package(None).to_upload(b"\0asm");
+        let json = serde_json::to_value(&without).unwrap();
+        assert!(
+            json["samples"][0].get("network").is_none(),
+            "left out, so older servers still read it"
+        );
+        assert_eq!(through_json(&without).unwrap(), package(None));
+    }
+
+    #[test]
+    fn an_upload_from_an_older_cli_still_reads() {
+        let mut json = serde_json::to_value(package(None).to_upload(b"\0asm")).unwrap();
+        json["samples"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("network");
+        let upload: Upload = serde_json::from_value(json).unwrap();
+        assert_eq!(upload.samples[0].network, None);
+    }
+
+    #[test]
+    fn an_uploaded_recording_meets_the_rules_of_a_folder() {
+        let mut upload = package(Some(recording())).to_upload(b"\0asm");
+        upload.manifest.network = None;
+        let error = through_json(&upload).unwrap_err().to_string();
+        assert!(
+            error.starts_with("samples/pass/up/exchanges.json: the challenge has no [network]"),
+            "{error}"
+        );
+
+        let mut upload = package(None).to_upload(b"\0asm");
+        upload.samples[0].files.push(UploadFile {
+            path: "exchanges.json".into(),
+            content: STANDARD.encode("{}"),
+        });
+        let error = through_json(&upload).unwrap_err().to_string();
+        assert!(error.contains("`exchanges.json` is reserved"), "{error}");
+
+        let mut big = recording();
+        big.exchanges[0].request_body = cohack_runtime::Body::new(vec![b'x'; 5 << 20]);
+        let error = through_json(&package(Some(big)).to_upload(b"\0asm"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("the limit is 4194304 bytes"), "{error}");
+    }
 }

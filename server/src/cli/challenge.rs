@@ -10,8 +10,8 @@ use std::{
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use cohack_package::{Package, scaffold};
-use cohack_runtime::{Runtime, RuntimeConfig};
+use cohack_package::{NetworkCaps, Package, scaffold};
+use cohack_runtime::{Runtime, RuntimeConfig, Validator, check_endpoint_url};
 
 use crate::judge::views::{SampleRow, SampleTable};
 
@@ -43,10 +43,19 @@ pub enum ChallengeCommand {
     /// Build, then run every sample of the package in DIR on the real sandbox.
     ///
     /// Prints a table (sample, expected, got, score, time, fuel) and exits non-zero when a
-    /// sample does not get its declared outcome.
+    /// sample does not get its declared outcome. Samples of a challenge with a [network]
+    /// section replay their exchanges.json and send nothing.
     Test {
         /// The package folder.
         dir: PathBuf,
+        /// Run the samples in samples/pass against the service at URL instead of their
+        /// recordings, with every endpoint of the manifest's [network] team_endpoints set to
+        /// URL; print each verdict, its checks and the requests sent, and exit non-zero
+        /// unless each passes. Samples in samples/fail are skipped. http:// and private
+        /// addresses such as 127.0.0.1 are allowed: the service is your own, on this
+        /// machine.
+        #[arg(long, value_name = "URL")]
+        live: Option<String>,
     },
     /// Build the package in DIR and publish it to an event of a portal.
     ///
@@ -81,7 +90,11 @@ pub fn run(command: ChallengeCommand) -> anyhow::Result<()> {
             println!("built {} ({} KB)", wasm.display(), size.div_ceil(1024));
             Ok(())
         }
-        ChallengeCommand::Test { dir } => test(&dir),
+        ChallengeCommand::Test { dir, live: None } => test(&dir),
+        ChallengeCommand::Test {
+            dir,
+            live: Some(url),
+        } => test_live(&dir, &url),
         ChallengeCommand::Publish {
             dir,
             url,
@@ -130,8 +143,9 @@ fn build(dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(cohack_package::build(dir, &mut stderr)?)
 }
 
-fn test(dir: &Path) -> anyhow::Result<()> {
-    let package = Package::load(dir)?;
+/// Builds the package's validator and loads it on a sandbox of this machine under the
+/// manifest's limits; the sandbox is returned too, since the validator runs on it.
+fn build_and_load(dir: &Path, package: &Package) -> anyhow::Result<(Runtime, Validator)> {
     let wasm_path = build(dir)?;
     let wasm =
         std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
@@ -140,6 +154,12 @@ fn test(dir: &Path) -> anyhow::Result<()> {
     let validator = runtime
         .load_with_limits(&wasm, &limits)
         .context("the validator cannot be loaded")?;
+    Ok((runtime, validator))
+}
+
+fn test(dir: &Path) -> anyhow::Result<()> {
+    let package = Package::load(dir)?;
+    let (_runtime, validator) = build_and_load(dir, &package)?;
     let report = cohack_package::test(&package, &validator, &mut std::io::stderr());
     println!("{report}");
     if !report.all_ok() {
@@ -152,6 +172,42 @@ fn test(dir: &Path) -> anyhow::Result<()> {
             } else {
                 ""
             }
+        );
+    }
+    Ok(())
+}
+
+/// `test --live URL`: the passing samples against the author's own service.
+fn test_live(dir: &Path, url: &str) -> anyhow::Result<()> {
+    let package = Package::load(dir)?;
+    // Both mistakes are found before a build that may take a while.
+    if package.manifest.network.is_none() {
+        bail!(
+            "{} has no [network] section: --live runs the validator against a service, and this one calls none",
+            dir.join(cohack_package::MANIFEST_FILE).display()
+        );
+    }
+    check_endpoint_url(url, true).with_context(|| format!("--live {url}"))?;
+    let (runtime, validator) = build_and_load(dir, &package)?;
+    let limits = runtime.limits_for(&package.manifest.limits);
+    // The author's machine: the service is theirs, wherever it listens.
+    let report = cohack_package::test_live(
+        &package,
+        &validator,
+        limits,
+        &NetworkCaps::local(),
+        url,
+        &mut std::io::stderr(),
+    )?;
+    println!("{report}");
+    if !report.all_ok() {
+        let failed = report.results.iter().filter(|r| !r.ok()).count();
+        if report.results.is_empty() {
+            bail!("no sample under samples/pass/ to run against {url}");
+        }
+        bail!(
+            "{failed} of {} samples did not pass against {url}",
+            report.results.len()
         );
     }
     Ok(())

@@ -83,9 +83,15 @@ pub async fn publish(
         .load_with_limits_async(wasm.clone(), limits)
         .await
         .map_err(validator_error)?;
+    let caps = state.config.network_caps();
     let (package, validator, report) = tokio::task::spawn_blocking(move || {
-        let report =
-            cohack_package::test_with_limits(&package, &validator, limits, &mut std::io::sink());
+        let report = cohack_package::test_with_limits(
+            &package,
+            &validator,
+            limits,
+            &caps,
+            &mut std::io::sink(),
+        );
         (package, validator, report)
     })
     .await
