@@ -55,6 +55,15 @@ pub enum Error {
         /// Human-readable explanation.
         message: String,
     },
+    /// Well-formed, but not acceptable as it stands (an endpoint URL the server refuses, an
+    /// endpoint a challenge needs and the team has not set). `code` is stable.
+    #[error("{message}")]
+    Unprocessable {
+        /// Stable machine-readable code, e.g. `invalid_endpoint`.
+        code: &'static str,
+        /// Human-readable explanation.
+        message: String,
+    },
     /// The body is larger than allowed.
     #[error("request body too large (limit {limit} bytes)")]
     PayloadTooLarge {
@@ -103,6 +112,14 @@ impl Error {
         }
     }
 
+    /// A 422 with a stable code.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Unprocessable {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// Wraps any unexpected failure.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
         Self::Internal(cause.into())
@@ -113,6 +130,7 @@ impl Error {
         match self {
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
+            | Self::Unprocessable { code, .. }
             | Self::Denied { code, .. } => code,
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
@@ -166,6 +184,7 @@ impl ResponseError for Error {
             Self::Forbidden(_) | Self::Denied { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
