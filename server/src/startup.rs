@@ -38,6 +38,7 @@ impl Application {
     /// [`Application::run_until_stopped`].
     pub fn build(config: Config) -> anyhow::Result<Self> {
         ensure_writable_dir(&config.data_dir)?;
+        say_network_settings(&config);
         let db = open_database(&config)?;
         let listener = TcpListener::bind(config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -110,6 +111,25 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Says at start-up when validators may reach more than public `https://` services: the
+/// settings that loosen the network rules are for tests and venues, and whoever reads the
+/// log should know they are on.
+fn say_network_settings(config: &Config) {
+    if config.validator_network_allow_private {
+        tracing::warn!(
+            "validator_network_allow_private is on: validators of challenges with [network] may \
+             reach loopback, private and link-local addresses (this machine, its network, a \
+             venue's network) through the endpoints teams set. Use it for tests and closed \
+             networks only; cloud-metadata addresses stay refused"
+        );
+    }
+    if config.validator_network_allow_http {
+        tracing::info!(
+            "validator_network_allow_http is on: validators may call http:// URLs, unencrypted"
+        );
     }
 }
 

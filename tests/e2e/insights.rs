@@ -110,6 +110,7 @@ async fn attempt(
                 answer: "42".into(),
                 status: "pending".into(),
                 created_at: at,
+                endpoints: None,
             };
             Submission::insert(conn, &submission, &[])?;
             let (passed, checks, error_kind) = match outcome {
@@ -135,6 +136,7 @@ async fn attempt(
                     fuel_used: 1,
                     duration_us: 1,
                     created_at: at,
+                    exchanges: "[]".into(),
                 },
             )
         })

@@ -680,6 +680,7 @@ async fn pending_submissions_are_judged_after_a_restart(app: TestApp) {
         answer: String::new(),
         status: "pending".into(),
         created_at: now(),
+        endpoints: None,
     };
     let files = vec![SubmissionFile {
         submission_id: id.clone(),

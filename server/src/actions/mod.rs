@@ -12,6 +12,8 @@
 //!
 //! - [`events`]: create, edit, register;
 //! - [`teams`]: form, join (also through an invite link), view, list, coaches;
+//! - [`endpoints`]: where a team's deployed service is (set, remove, list), for challenges
+//!   judged against it;
 //! - [`roles`]: grant, revoke, list;
 //! - [`observations`]: coaches' notes and participants' feedback;
 //! - [`submissions`]: submit, read submissions back;
@@ -23,6 +25,7 @@
 
 pub mod announce;
 pub mod challenges;
+pub mod endpoints;
 pub mod events;
 pub mod observations;
 pub mod reads;

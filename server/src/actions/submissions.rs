@@ -5,7 +5,8 @@
 //! not submit for it (403): a verdict must be the team's own work.
 //!
 //! Order of the checks: access (404 to outsiders), role, schedule (409 `not_running`), lock
-//! (409 `locked`), the input itself (400: `invalid_path`, `duplicate_path`, `invalid_base64`,
+//! (409 `locked`), the endpoints a challenge judged against the team's service needs (422
+//! `endpoint_missing`, `invalid_endpoint`), the input itself (400: `invalid_path`, `duplicate_path`, `invalid_base64`,
 //! `empty_submission`, `too_many_files`; 413 when too large for the challenge), then the rate
 //! limit (429), so that a malformed request does not spend the team's budget.
 
@@ -20,6 +21,7 @@ use crate::{
     access::{self, TeamRelation},
     actions::announce::{Change, announce},
     actions::challenges::ladder::{ensure_unlocked, not_running},
+    actions::endpoints,
     db::{DbConnection, new_id, now},
     error::{Error, Result},
     judge::{
@@ -140,7 +142,7 @@ pub async fn submit(
 ) -> Result<SubmitOutcome> {
     let (caller, team, slug) = (user.clone(), team_id.to_owned(), request.challenge.clone());
     let judge = state.clone();
-    let (team, challenge, limits) = state
+    let (team, challenge, limits, endpoints) = state
         .db
         .run(move |conn| {
             let access = access::team_access(conn, &caller, &team)?;
@@ -162,7 +164,19 @@ pub async fn submit(
             })?;
             let manifest = ValidatorVersion::find(conn, version_id)?.manifest()?;
             let limits = judge.judge.limits_for(&manifest);
-            Ok::<_, Error>((access.team, challenge, limits))
+            // A challenge judged against the team's service: the endpoints it names must be
+            // set, and are copied with the submission so every run calls the same URLs.
+            let endpoints = match &manifest.network {
+                Some(spec) => Some(endpoints::for_submission(
+                    conn,
+                    &access.team.id,
+                    spec,
+                    &challenge.title,
+                    &judge.config,
+                )?),
+                None => None,
+            };
+            Ok::<_, Error>((access.team, challenge, limits, endpoints))
         })
         .await?;
 
@@ -207,6 +221,7 @@ pub async fn submit(
         answer,
         status: SubmissionStatus::Pending.as_str().to_owned(),
         created_at: now(),
+        endpoints: endpoints.as_deref().map(Submission::endpoints_json),
     };
     let rows: Vec<SubmissionFile> = files
         .into_iter()

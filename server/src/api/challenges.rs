@@ -87,9 +87,23 @@ pub struct UpdateChallengeRequest {
 /// refused before any of it is read.
 async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
     request: &HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
     limit: usize,
 ) -> Result<T> {
+    let body = read_body(request, payload, limit).await?;
+    web::block(move || serde_json::from_slice::<T>(&body))
+        .await
+        .map_err(Error::internal)?
+        .map_err(|e| Error::bad_request("invalid_json", e.to_string()))
+}
+
+/// Reads a body of at most `limit` bytes; one declared larger is refused before any of it
+/// is read.
+async fn read_body(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut> {
     let declared = request
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
@@ -106,10 +120,7 @@ async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
         }
         body.extend_from_slice(&chunk);
     }
-    web::block(move || serde_json::from_slice::<T>(&body))
-        .await
-        .map_err(Error::internal)?
-        .map_err(|e| Error::bad_request("invalid_json", e.to_string()))
+    Ok(body)
 }
 
 /// Publishes a challenge version from a package upload (authors and organizers of the
@@ -226,8 +237,24 @@ pub async fn update_challenge(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// `POST /events/{slug}/challenges/{challenge}/rejudge`: the body is optional.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejudgeRequest {
+    /// How the teams' services are reached (challenges with `[network]`): `replay` (the
+    /// default: each submission's recorded exchanges answer, nothing is called) or `live`
+    /// (the endpoints each submission copied are called again).
+    #[schema(value_type = Option<crate::judge::RejudgeMode>)]
+    pub mode: Option<String>,
+}
+
+/// The largest rejudge request body: it holds one short field.
+const REJUDGE_BODY_LIMIT: usize = 4096;
+
 /// Re-runs every judged submission of the challenge on its live version (authors and
-/// organizers); old verdicts are kept, the new ones count.
+/// organizers); old verdicts are kept, the new ones count. For a challenge judged against
+/// the teams' services, `mode` says whether their recorded exchanges are replayed (the
+/// default: deterministic, nothing is called) or their endpoints called again (`live`).
 #[utoipa::path(
     tag = "challenges",
     security(("bearer" = [])),
@@ -235,10 +262,15 @@ pub async fn update_challenge(
         ("slug" = String, Path, description = "event slug"),
         ("challenge" = String, Path, description = "challenge slug"),
     ),
+    request_body(content = Option<RejudgeRequest>, description = "optional; `{\"mode\": \"replay\"}` when absent"),
     responses(
         (status = 200, body = crate::judge::views::RejudgeReport),
+        (status = 400, description = "invalid_json", body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody),
+        (status = 409, description = "no_live_version", body = crate::error::ErrorBody),
+        (status = 413, body = crate::error::ErrorBody),
+        (status = 422, description = "invalid_mode", body = crate::error::ErrorBody),
     )
 )]
 #[post("/events/{slug}/challenges/{challenge}/rejudge")]
@@ -246,9 +278,19 @@ pub async fn rejudge_challenge(
     state: web::Data<AppState>,
     caller: AuthUser,
     path: web::Path<(String, String)>,
+    request: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse> {
     let (slug, challenge) = path.into_inner();
-    let report = rejudge::rejudge(&state, &caller.user, &slug, &challenge).await?;
+    let body = read_body(&request, payload, REJUDGE_BODY_LIMIT).await?;
+    let body: RejudgeRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        RejudgeRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| Error::bad_request("invalid_json", e.to_string()))?
+    };
+    let mode = rejudge::parse_mode(body.mode.as_deref())?;
+    let report = rejudge::rejudge_with(&state, &caller.user, &slug, &challenge, mode).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod challenges;
+pub mod endpoints;
 pub mod events;
 pub mod insights;
 pub mod leaderboard;
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(auth::configure)
             .configure(events::configure)
             .configure(teams::configure)
+            .configure(endpoints::configure)
             .configure(leaderboard::configure)
             .configure(challenges::configure)
             .configure(submissions::configure)

@@ -133,6 +133,7 @@ diesel::table! {
         answer -> Text,
         status -> Text,
         created_at -> Timestamp,
+        endpoints -> Nullable<Text>,
     }
 }
 
@@ -162,6 +163,7 @@ diesel::table! {
         fuel_used -> BigInt,
         duration_us -> BigInt,
         created_at -> Timestamp,
+        exchanges -> Text,
     }
 }
 
@@ -354,6 +356,18 @@ diesel::joinable!(challenge_feedback -> challenges (challenge_id));
 diesel::joinable!(challenge_feedback -> users (user_id));
 diesel::joinable!(challenge_opens -> challenges (challenge_id));
 
+diesel::table! {
+    team_endpoints (team_id, name) {
+        team_id -> Text,
+        name -> Text,
+        url -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::joinable!(team_endpoints -> teams (team_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -383,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     coach_notes,
     challenge_feedback,
     challenge_opens,
+    team_endpoints,
 );
 
 // The leaderboard groups judged outcomes by team, challenge and verdict (`crate::scoring`).

@@ -9,6 +9,11 @@
 //!          └▶ actions::announce(Judged): board invalidated, pushed live, activity
 //! ```
 //!
+//! A validator of a challenge with `[network]` (`cohack:validator@0.2.0`) calls the team's
+//! deployed service: its runs get the endpoints the submission copied when it was stored, go
+//! to the runtime's network lane (they wait on services, not on the CPU), and every request
+//! is recorded with the verdict as an exchange, which a rejudge can replay ([`run`]).
+//!
 //! The action waits a short time (`judge_wait_ms`) for the verdict and answers 201 with it,
 //! or 202 while it is still pending. Nothing acknowledged is lost: a submission is committed
 //! before it is judged, and at start-up (then every minute) every submission left `pending`
@@ -28,6 +33,8 @@ pub mod recovery;
 pub mod run;
 pub mod views;
 
+pub use run::RejudgeMode;
+
 use std::{
     collections::{BTreeMap, HashMap},
     sync::{Arc, Mutex, PoisonError},
@@ -36,7 +43,7 @@ use std::{
 
 use anyhow::Context;
 use cohack_package::Manifest;
-use cohack_runtime::{Limits, RunContext, Runtime, RuntimeConfig, Validator};
+use cohack_runtime::{Limits, Network, RunContext, Runtime, RuntimeConfig, Validator};
 
 use crate::{
     config::Config,
@@ -46,7 +53,9 @@ use crate::{
 };
 
 /// A validator version ready to run: the loaded component, its manifest's config defaults,
-/// and its limits (the server's defaults with the manifest's overrides, capped).
+/// and its limits (the server's defaults with the manifest's overrides, capped). The
+/// manifest's `[network]` section is read with each stored submission ([`run::load`]), beside
+/// the endpoints and the recording a run of it needs.
 #[derive(Debug, Clone)]
 pub struct LoadedVersion {
     /// The version's id.
@@ -61,8 +70,10 @@ pub struct LoadedVersion {
 
 impl LoadedVersion {
     /// The run context for `challenge`: the manifest's defaults overlaid with the organizers'
-    /// overrides (only of keys the manifest declares).
-    pub fn context(&self, challenge: &Challenge) -> RunContext {
+    /// overrides (only of keys the manifest declares), and what the run may reach over HTTP
+    /// (`None`, for a version without `[network]` and for materials, refuses every request;
+    /// see [`run::network`]).
+    pub fn context(&self, challenge: &Challenge, network: Option<Network>) -> RunContext {
         let mut config = self.config_defaults.clone();
         for (key, value) in challenge.config_overrides() {
             if let Some(slot) = config.get_mut(&key) {
@@ -72,7 +83,7 @@ impl LoadedVersion {
         RunContext {
             config,
             limits: self.limits,
-            network: None,
+            network,
         }
     }
 }
@@ -109,11 +120,12 @@ impl Judge {
             default_limits,
             max_limits,
             workers,
+            network_runs: config.validator_network_runs,
             ..RuntimeConfig::default()
         })
         .context(
             "cannot start the validator sandbox (check the validator_* settings: a default \
-             must not exceed its _max)",
+             must not exceed its _max, validator_network_runs must be at least 1)",
         )?;
         Ok(Judge {
             runtime,

@@ -1,8 +1,18 @@
 //! Judging one stored submission: load it, run the live validator of its challenge on the
-//! worker pool, record the verdict (or the validator error) while the submission is still
+//! worker pool (or, for a live network run, in the runtime's network lane), record the
+//! verdict (or the validator error) with the run's exchanges while the submission is still
 //! pending, and tell the leaderboard.
+//!
+//! A run of a version whose manifest has `[network]` gets a [`Network`]: the manifest's
+//! section capped by the server's `validator_network_*` settings, the endpoints the
+//! submission copied when it was stored, and a mode. The first judging is live; a rejudge
+//! either replays the current verdict's recorded exchanges (nothing is called, the verdict is
+//! the same) or calls the same endpoints again ([`RejudgeMode`]).
 
-use cohack_runtime::{File, RunReport};
+use cohack_package::NetworkSpec;
+use cohack_runtime::{Endpoint, Exchange, File, Network, NetworkMode, RunReport};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::{
     actions::announce::{Change, announce},
@@ -11,21 +21,77 @@ use crate::{
     models::{
         challenge::Challenge,
         submission::{Submission, SubmissionStatus},
+        team_endpoint::TeamEndpoint,
+        validator_version::ValidatorVersion,
         verdict::Verdict,
     },
     state::AppState,
 };
+
+/// How a rejudge reaches the teams' services (challenges with `[network]`; for the others
+/// it changes nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RejudgeMode {
+    /// Each submission's requests are answered from its current verdict's recorded exchanges:
+    /// no service is called, and an unchanged validator gives the same verdict.
+    #[default]
+    Replay,
+    /// The endpoints each submission copied when it was stored are called again.
+    Live,
+}
+
+impl RejudgeMode {
+    /// The stable name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Replay => "replay",
+            Self::Live => "live",
+        }
+    }
+}
+
+/// How one run reaches the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RunMode {
+    /// Requests are sent.
+    Live,
+    /// Requests are answered from the current verdict's recording.
+    Replay,
+}
+
+impl From<RejudgeMode> for RunMode {
+    fn from(mode: RejudgeMode) -> Self {
+        match mode {
+            RejudgeMode::Replay => RunMode::Replay,
+            RejudgeMode::Live => RunMode::Live,
+        }
+    }
+}
 
 /// A stored submission with what judging it needs.
 pub(crate) struct Stored {
     pub(crate) submission: Submission,
     pub(crate) files: Vec<File>,
     pub(crate) challenge: Challenge,
+    /// The judging version's `[network]` section.
+    pub(crate) network: Option<NetworkSpec>,
+    /// The endpoints its runs call: those copied when it was stored, or, for a submission
+    /// stored before its challenge had `[network]`, the team's current ones.
+    pub(crate) endpoints: Vec<Endpoint>,
+    /// The current verdict's exchanges (what a replay answers from).
+    pub(crate) recorded: Vec<Exchange>,
 }
 
-/// Loads a submission, its files and its challenge.
-pub(crate) async fn load(state: &AppState, submission_id: &str) -> Result<Stored> {
-    let id = submission_id.to_owned();
+/// Loads a submission, its files and its challenge, and for a run of the version `version_id`
+/// (the challenge's live one when `None`) its network: the manifest's section, the endpoints
+/// and the current recording.
+pub(crate) async fn load(
+    state: &AppState,
+    submission_id: &str,
+    version_id: Option<&str>,
+) -> Result<Stored> {
+    let (id, version_id) = (submission_id.to_owned(), version_id.map(str::to_owned));
     state
         .db
         .run(move |conn| {
@@ -38,18 +104,64 @@ pub(crate) async fn load(state: &AppState, submission_id: &str) -> Result<Stored
                 })
                 .collect();
             let challenge = Challenge::find(conn, &submission.challenge_id)?;
+            let network = match version_id.or_else(|| challenge.live_version_id.clone()) {
+                Some(version_id) => {
+                    ValidatorVersion::find(conn, &version_id)?
+                        .manifest()?
+                        .network
+                }
+                None => None,
+            };
+            let (endpoints, recorded) = match &network {
+                Some(_) => {
+                    let endpoints = match submission.endpoints() {
+                        Some(copied) => copied,
+                        None => TeamEndpoint::of_team(conn, &submission.team_id)?
+                            .iter()
+                            .map(TeamEndpoint::endpoint)
+                            .collect(),
+                    };
+                    let recorded = Verdict::current(conn, &id)?
+                        .map(|v| v.exchanges())
+                        .unwrap_or_default();
+                    (endpoints, recorded)
+                }
+                None => (Vec::new(), Vec::new()),
+            };
             Ok::<_, Error>(Stored {
                 submission,
                 files,
                 challenge,
+                network,
+                endpoints,
+                recorded,
             })
         })
         .await
 }
 
-/// Runs `loaded` on a stored submission, on the worker pool.
-pub(crate) async fn run(state: &AppState, loaded: &LoadedVersion, stored: Stored) -> RunReport {
-    let context = loaded.context(&stored.challenge);
+/// The network of a run of `stored` in `mode`: `None` when its version has no `[network]`.
+pub(crate) fn network(state: &AppState, stored: &mut Stored, mode: RunMode) -> Option<Network> {
+    let spec = stored.network.as_ref()?;
+    let mode = match mode {
+        RunMode::Live => NetworkMode::Live,
+        RunMode::Replay => NetworkMode::Replay {
+            exchanges: std::mem::take(&mut stored.recorded),
+        },
+    };
+    Some(spec.network(&state.config.network_caps(), &stored.endpoints, mode))
+}
+
+/// Runs `loaded` on a stored submission: on the worker pool, or in the runtime's network
+/// lane for a live network run.
+pub(crate) async fn run(
+    state: &AppState,
+    loaded: &LoadedVersion,
+    mut stored: Stored,
+    mode: RunMode,
+) -> RunReport {
+    let network = network(state, &mut stored, mode);
+    let context = loaded.context(&stored.challenge, network);
     let submission = cohack_runtime::Submission {
         challenge: stored.challenge.slug,
         team: stored.submission.team_id,
@@ -67,7 +179,7 @@ pub(crate) async fn run(state: &AppState, loaded: &LoadedVersion, stored: Stored
 /// verdict (`None` if its challenge has no live validator). Idempotent: when another judge
 /// (another instance, the recovery sweep) recorded a verdict first, that one is returned.
 pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<Option<Verdict>> {
-    let stored = load(state, submission_id).await?;
+    let stored = load(state, submission_id, None).await?;
     if stored.submission.status()? != SubmissionStatus::Pending {
         return current(state, submission_id).await;
     }
@@ -81,7 +193,8 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
         stored.challenge.slug.clone(),
     );
     let loaded = state.judge.version(&state.db, &version_id).await?;
-    let report = run(state, &loaded, stored).await;
+    let report = run(state, &loaded, stored, RunMode::Live).await;
+    let requests = report.exchanges.len();
     let verdict = Verdict::from_report(submission_id, &version_id, &report);
     if let Err(e) = &report.outcome {
         tracing::warn!(submission = %submission_id, validator = %version_id, error = %e, "validator error");
@@ -107,6 +220,7 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
                 passed = verdict.passed,
                 score = verdict.score,
                 duration_us = verdict.duration_us,
+                requests,
                 "submission judged"
             );
             Ok(Some(verdict))

@@ -16,6 +16,7 @@ pub mod presence;
 pub mod role;
 pub mod submission;
 pub mod team;
+pub mod team_endpoint;
 pub mod user;
 pub mod validator_version;
 pub mod verdict;

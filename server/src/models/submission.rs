@@ -5,6 +5,7 @@
 use std::{fmt, str::FromStr};
 
 use chrono::NaiveDateTime;
+use cohack_runtime::Endpoint;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -78,6 +79,9 @@ pub struct Submission {
     pub status: String,
     /// When the team submitted (the time that counts for the leaderboard).
     pub created_at: NaiveDateTime,
+    /// JSON array of `{name, url}`: the team's endpoints when it submitted to a challenge
+    /// with `[network]`, the ones every run of this submission calls; `None` otherwise.
+    pub endpoints: Option<String>,
 }
 
 /// One file of a submission.
@@ -105,6 +109,19 @@ impl Submission {
     /// The parsed status.
     pub fn status(&self) -> Result<SubmissionStatus> {
         self.status.parse()
+    }
+
+    /// The endpoints copied when it was stored (`None`: it was not stored for a challenge
+    /// with `[network]`).
+    pub fn endpoints(&self) -> Option<Vec<Endpoint>> {
+        self.endpoints
+            .as_deref()
+            .map(|json| serde_json::from_str(json).unwrap_or_default())
+    }
+
+    /// The JSON form of [`Submission::endpoints`].
+    pub fn endpoints_json(endpoints: &[Endpoint]) -> String {
+        serde_json::to_string(endpoints).unwrap_or_else(|_| "[]".to_owned())
     }
 
     /// Stores a submission and its files in one transaction.

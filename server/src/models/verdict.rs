@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use cohack_runtime::{Check, LogLine, RunReport};
+use cohack_runtime::{Check, Exchange, LogLine, RunReport};
 use diesel::prelude::*;
 
 use crate::{
@@ -53,6 +53,9 @@ pub struct Verdict {
     pub duration_us: i64,
     /// When it was recorded.
     pub created_at: NaiveDateTime,
+    /// JSON array of exchanges (the form `runtime/src/network/exchange.rs` documents): every
+    /// request the run sent and what became of it, in order; `[]` for runs that sent none.
+    pub exchanges: String,
 }
 
 /// The part of a current verdict a list shows.
@@ -68,6 +71,25 @@ pub struct VerdictSummary {
     pub max_score: i32,
     /// Set when the validator failed.
     pub error_kind: Option<String>,
+    /// JSON array of the run's exchanges.
+    pub exchanges: String,
+}
+
+/// The stored form of a run's exchanges.
+fn exchanges_json(exchanges: &[Exchange]) -> String {
+    serde_json::to_string(exchanges).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Exchanges from their stored form; a row that does not parse (none should) has none.
+pub fn parse_exchanges(json: &str) -> Vec<Exchange> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+impl VerdictSummary {
+    /// The run's exchanges, parsed.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        parse_exchanges(&self.exchanges)
+    }
 }
 
 impl Verdict {
@@ -90,6 +112,7 @@ impl Verdict {
             fuel_used: i64::try_from(report.fuel_used).unwrap_or(i64::MAX),
             duration_us: i64::try_from(report.duration.as_micros()).unwrap_or(i64::MAX),
             created_at: now(),
+            exchanges: exchanges_json(&report.exchanges),
         };
         match &report.outcome {
             Ok(v) => {
@@ -125,6 +148,11 @@ impl Verdict {
     /// The log, parsed.
     pub fn logs(&self) -> Vec<LogLine> {
         serde_json::from_str(&self.logs).unwrap_or_default()
+    }
+
+    /// The run's exchanges, parsed: what a replay answers from.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        parse_exchanges(&self.exchanges)
     }
 
     /// Records the first verdict of a submission, if it is still pending; `None` when
@@ -197,6 +225,7 @@ impl Verdict {
                 verdicts::score,
                 verdicts::max_score,
                 verdicts::error_kind,
+                verdicts::exchanges,
             ))
             .load(conn)?;
         Ok(rows

@@ -202,7 +202,7 @@ pub async fn materials(
     let files = state
         .judge
         .runtime()
-        .materials(&loaded.validator, team.id.clone(), loaded.context(&challenge))
+        .materials(&loaded.validator, team.id.clone(), loaded.context(&challenge, None))
         .await
         .map_err(|e| {
             tracing::warn!(challenge = %challenge.slug, team = %team.id, error = %e, "materials failed");

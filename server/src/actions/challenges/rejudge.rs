@@ -2,6 +2,11 @@
 //! again on the challenge's live version; each gets a new verdict row that becomes current,
 //! the old rows stay for the record. Pending submissions are left to the judge, which uses
 //! the live version anyway.
+//!
+//! For a challenge judged against the teams' services (`[network]`), the mode says how they
+//! are reached: `replay` (the default) answers each submission's requests from its current
+//! verdict's recorded exchanges, so no service is called and an unchanged validator gives the
+//! same verdict; `live` calls the endpoints each submission copied when it was stored.
 
 use actix_web::web;
 use futures_util::StreamExt;
@@ -11,6 +16,7 @@ use crate::{
     actions::announce::{Change, announce},
     error::{Error, Result},
     judge::{
+        RejudgeMode,
         run::{load, run},
         views::{OutcomeView, RejudgeChange, RejudgeReport},
     },
@@ -21,13 +27,49 @@ use crate::{
     state::AppState,
 };
 
+/// The mode a request names: `replay` when none, 422 `invalid_mode` for an unknown one.
+pub fn parse_mode(mode: Option<&str>) -> Result<RejudgeMode> {
+    match mode {
+        None | Some("replay") => Ok(RejudgeMode::Replay),
+        Some("live") => Ok(RejudgeMode::Live),
+        Some(other) => Err(Error::unprocessable(
+            "invalid_mode",
+            format!(
+                "`{}` is not a rejudge mode: use `replay` (answer from the recorded exchanges) \
+                 or `live` (call the teams' services again)",
+                other.chars().take(40).collect::<String>().escape_default()
+            ),
+        )),
+    }
+}
+
 /// Re-runs every finished submission of a challenge on its live version (authors and
-/// organizers of the event).
+/// organizers of the event), replaying recorded exchanges: [`rejudge_with`] in
+/// [`RejudgeMode::Replay`].
 pub async fn rejudge(
     state: &web::Data<AppState>,
     user: &User,
     event_slug: &str,
     challenge_slug: &str,
+) -> Result<RejudgeReport> {
+    rejudge_with(
+        state,
+        user,
+        event_slug,
+        challenge_slug,
+        RejudgeMode::default(),
+    )
+    .await
+}
+
+/// Re-runs every finished submission of a challenge on its live version (authors and
+/// organizers of the event), reaching the teams' services as `mode` says.
+pub async fn rejudge_with(
+    state: &web::Data<AppState>,
+    user: &User,
+    event_slug: &str,
+    challenge_slug: &str,
+    mode: RejudgeMode,
 ) -> Result<RejudgeReport> {
     let (caller, event_slug, challenge_slug) = (
         user.clone(),
@@ -55,8 +97,8 @@ pub async fn rejudge(
         .map(|submission| {
             let (state, loaded) = (state.clone(), loaded.clone());
             async move {
-                let stored = load(&state, &submission.id).await?;
-                let report = run(&state, &loaded, stored).await;
+                let stored = load(&state, &submission.id, Some(&loaded.version_id)).await?;
+                let report = run(&state, &loaded, stored, mode.into()).await;
                 let verdict = Verdict::from_report(&submission.id, &loaded.version_id, &report);
                 let after = OutcomeView::of(&verdict);
                 let before = state
@@ -91,6 +133,7 @@ pub async fn rejudge(
     tracing::info!(
         challenge = %challenge.slug,
         version = version.version,
+        mode = mode.as_str(),
         rejudged,
         changed = changed.len(),
         "challenge rejudged"
@@ -98,7 +141,28 @@ pub async fn rejudge(
     Ok(RejudgeReport {
         challenge: challenge.slug,
         version: version.version,
+        mode,
         rejudged,
         changed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{ResponseError, http::StatusCode};
+
+    use super::*;
+
+    #[test]
+    fn modes_default_to_replay_and_unknown_ones_are_422() {
+        assert_eq!(parse_mode(None).expect("default"), RejudgeMode::Replay);
+        assert_eq!(
+            parse_mode(Some("replay")).expect("replay"),
+            RejudgeMode::Replay
+        );
+        assert_eq!(parse_mode(Some("live")).expect("live"), RejudgeMode::Live);
+        let error = parse_mode(Some("LIVE")).expect_err("case matters");
+        assert_eq!(error.code(), "invalid_mode");
+        assert_eq!(error.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
 }

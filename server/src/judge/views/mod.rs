@@ -5,7 +5,7 @@
 //! Modules, one job each:
 //! - `ladder`: the ladder, a challenge as staff manage it, a team's materials;
 //! - `publish`: the samples table and the outcome of publishing a package;
-//! - `submission`: a submission and its verdict, for a team or for staff;
+//! - `submission`: a submission, its verdict and its exchanges, for a team or for staff;
 //! - `rejudge`: what a rejudge changed.
 
 mod ladder;
@@ -17,6 +17,7 @@ pub use ladder::{ChallengeAdmin, Ladder, LadderChallenge, Materials};
 pub use publish::{PublishRefused, Published, SampleRow, SampleTable};
 pub use rejudge::{OutcomeView, RejudgeChange, RejudgeReport};
 pub use submission::{
-    Audience, CheckView, FileView, LogLineView, RunView, SubmissionList, SubmissionSummary,
-    SubmissionView, ValidatorErrorView, VerdictView, submission_summary, submission_view,
+    Audience, CheckView, ExchangeOutcomeView, ExchangeView, FileView, LogLineView,
+    RESPONSE_BODY_SHOWN, RunView, SubmissionList, SubmissionSummary, SubmissionView,
+    ValidatorErrorView, VerdictView, submission_summary, submission_view,
 };

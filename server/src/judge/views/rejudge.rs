@@ -3,7 +3,10 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::models::{submission::SubmissionStatus, verdict::Verdict};
+use crate::{
+    judge::RejudgeMode,
+    models::{submission::SubmissionStatus, verdict::Verdict},
+};
 
 /// A verdict's outcome, before and after a rejudge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -36,6 +39,10 @@ pub struct RejudgeReport {
     pub challenge: String,
     /// The live version that rejudged.
     pub version: i32,
+    /// How the teams' services were reached: `replay` (the recorded exchanges answered, no
+    /// service was called) or `live`. Reported for challenges without `[network]` too, where
+    /// it changes nothing.
+    pub mode: RejudgeMode,
     /// Submissions re-run.
     pub rejudged: usize,
     /// Those whose status, pass or score changed.

@@ -1,9 +1,11 @@
 //! Submissions as the submission endpoints return them, built for one audience: teams get
-//! the verdict, feedback and checks; organizers and authors additionally get the notes, the
-//! log, the cost of the run and the validator's error detail.
+//! the verdict, feedback and checks, and every request the validator sent to their service
+//! (the exchanges); organizers and authors additionally get the notes, the log, the cost of
+//! the run and the validator's error detail.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Utc};
+use cohack_runtime::{Body, Exchange, ExchangeOutcome};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,6 +23,103 @@ pub struct CheckView {
     pub passed: bool,
     /// Explanation.
     pub message: String,
+}
+
+/// What became of a request a validator sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeOutcomeView {
+    /// The service answered (`status`, `response_body`).
+    Response,
+    /// The request went out and no acceptable answer came back (`error`, `reason`): the
+    /// service's failure.
+    Failed,
+    /// The sandbox did not let the request out (`reason`): the validator's fault.
+    Refused,
+}
+
+/// A request the validator sent while judging (to the team's service, or to a host its
+/// challenge allows), and what became of it. Shown to the team, its coaches, organizers and
+/// authors.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExchangeView {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The absolute URL asked for.
+    pub url: String,
+    /// The HTTP status, when the service answered.
+    pub status: Option<u16>,
+    /// `response`, `failed` or `refused`.
+    pub outcome: ExchangeOutcomeView,
+    /// How it failed (`failed` only): `timeout`, `connection_refused`, `dns`, `tls`,
+    /// `too_large` or `protocol`.
+    pub error: Option<String>,
+    /// What happened, for a human (`failed` and `refused`).
+    pub reason: Option<String>,
+    /// From sending the request to the last byte of the answer (or the failure).
+    pub duration_ms: u64,
+    /// One line: `GET https://…/health → 200 in 84 ms`.
+    pub summary: String,
+    /// The first 2 KiB of the answer's body as text (`response` only).
+    pub response_body: Option<String>,
+}
+
+/// How much of a response body a view shows.
+pub const RESPONSE_BODY_SHOWN: usize = 2048;
+
+impl ExchangeView {
+    /// The view of a recorded exchange.
+    pub fn of(exchange: &Exchange) -> ExchangeView {
+        let (outcome, status, error, reason, response_body) = match &exchange.outcome {
+            ExchangeOutcome::Response { status, body, .. } => (
+                ExchangeOutcomeView::Response,
+                Some(*status),
+                None,
+                None,
+                Some(shown_body(body)),
+            ),
+            ExchangeOutcome::Failed { error, reason } => (
+                ExchangeOutcomeView::Failed,
+                None,
+                Some(error.as_str().to_owned()),
+                Some(reason.clone()),
+                None,
+            ),
+            ExchangeOutcome::Refused { reason } => (
+                ExchangeOutcomeView::Refused,
+                None,
+                None,
+                Some(reason.clone()),
+                None,
+            ),
+        };
+        ExchangeView {
+            method: exchange.method.clone(),
+            url: exchange.url.clone(),
+            status,
+            outcome,
+            error,
+            reason,
+            duration_ms: exchange.duration_ms,
+            summary: exchange.summary(),
+            response_body,
+        }
+    }
+}
+
+/// The first [`RESPONSE_BODY_SHOWN`] bytes of a body as text: a character cut at the end is
+/// dropped, bytes that are not UTF-8 are shown as U+FFFD.
+fn shown_body(body: &Body) -> String {
+    let bytes = &body.bytes[..body.bytes.len().min(RESPONSE_BODY_SHOWN)];
+    let bytes = match std::str::from_utf8(bytes) {
+        Err(e) if e.error_len().is_none() => &bytes[..e.valid_up_to()],
+        _ => bytes,
+    };
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn exchange_views(exchanges: &[Exchange]) -> Vec<ExchangeView> {
+    exchanges.iter().map(ExchangeView::of).collect()
 }
 
 /// A log line of a run (organizers and authors only).
@@ -57,7 +156,7 @@ pub struct VerdictView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ValidatorErrorView {
     /// `trap`, `out_of_fuel`, `timeout`, `memory`, `stack_overflow`, `invalid_output`,
-    /// `internal`.
+    /// `internal`, `network` (a request the sandbox refused: see the exchanges).
     pub kind: String,
     /// What it means for the team.
     pub message: String,
@@ -117,6 +216,9 @@ pub struct SubmissionView {
     /// The validator's failure, when it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validator_error: Option<ValidatorErrorView>,
+    /// Every request the validator sent while judging, in order (challenges judged against
+    /// the team's service; empty otherwise and while pending).
+    pub exchanges: Vec<ExchangeView>,
     /// The run behind the current verdict (organizers and authors only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<RunView>,
@@ -140,6 +242,8 @@ pub struct SubmissionSummary {
     pub score: Option<i32>,
     /// Maximum score (judged submissions only).
     pub max_score: Option<i32>,
+    /// Every request the validator sent while judging, in order.
+    pub exchanges: Vec<ExchangeView>,
 }
 
 /// A team's submissions, newest first.
@@ -228,6 +332,7 @@ pub fn submission_view(
     verdict: Option<&Verdict>,
     audience: Audience,
 ) -> SubmissionView {
+    let exchanges = verdict.map(|v| exchange_views(&v.exchanges()));
     let (verdict, validator_error, run) = verdict_parts(verdict, audience);
     SubmissionView {
         id: submission.id.clone(),
@@ -247,6 +352,7 @@ pub fn submission_view(
             .collect(),
         verdict,
         validator_error,
+        exchanges: exchanges.unwrap_or_default(),
         run,
     }
 }
@@ -266,5 +372,77 @@ pub fn submission_summary(
         passed: judged.map(|v| v.passed),
         score: judged.map(|v| v.score),
         max_score: judged.map(|v| v.max_score),
+        exchanges: verdict
+            .map(|v| exchange_views(&v.exchanges()))
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use cohack_runtime::FailureKind;
+
+    use super::*;
+
+    fn exchange(outcome: ExchangeOutcome) -> Exchange {
+        Exchange {
+            method: "GET".into(),
+            url: "https://team.example.net/health".into(),
+            request_headers: BTreeMap::new(),
+            request_body: Body::default(),
+            outcome,
+            duration_ms: 84,
+        }
+    }
+
+    #[test]
+    fn exchanges_show_their_outcome_in_the_documented_fields() {
+        let answered =
+            serde_json::to_value(ExchangeView::of(&exchange(ExchangeOutcome::Response {
+                status: 200,
+                headers: BTreeMap::new(),
+                body: Body::new(br#"{"status":"ok"}"#.to_vec()),
+            })))
+            .expect("serializes");
+        assert_eq!(
+            answered,
+            serde_json::json!({
+                "method": "GET",
+                "url": "https://team.example.net/health",
+                "status": 200,
+                "outcome": "response",
+                "error": null,
+                "reason": null,
+                "duration_ms": 84,
+                "summary": "GET https://team.example.net/health → 200 in 84 ms",
+                "response_body": "{\"status\":\"ok\"}",
+            })
+        );
+        let failed = ExchangeView::of(&exchange(ExchangeOutcome::Failed {
+            error: FailureKind::Timeout,
+            reason: "no answer within 2000 ms".into(),
+        }));
+        assert_eq!(failed.outcome, ExchangeOutcomeView::Failed);
+        assert_eq!(failed.error.as_deref(), Some("timeout"));
+        assert_eq!(failed.status, None);
+        assert_eq!(failed.response_body, None);
+        let refused = ExchangeView::of(&exchange(ExchangeOutcome::Refused {
+            reason: "a private address".into(),
+        }));
+        assert_eq!(refused.outcome, ExchangeOutcomeView::Refused);
+        assert_eq!(refused.reason.as_deref(), Some("a private address"));
+    }
+
+    #[test]
+    fn long_bodies_are_cut_at_2_kib_on_a_character_boundary() {
+        let mut text = "a".repeat(RESPONSE_BODY_SHOWN - 1);
+        text.push('é');
+        text.push_str("tail");
+        let shown = shown_body(&Body::new(text.into_bytes()));
+        assert_eq!(shown, "a".repeat(RESPONSE_BODY_SHOWN - 1));
+        assert_eq!(shown_body(&Body::new(vec![0xff, b'x'])), "\u{fffd}x");
+        assert_eq!(shown_body(&Body::default()), "");
     }
 }
