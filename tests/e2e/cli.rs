@@ -8,7 +8,10 @@ use std::{
 };
 
 use crate::{
-    harness::{PgDatabase, TestApp, cohack, data_dir, free_port, path_str, run_cohack},
+    harness::{
+        PgDatabase, TestApp, built_challenges, cohack, data_dir, free_port, path_str, repo_root,
+        run_cohack,
+    },
     pg_proxy::PgProxy,
 };
 
@@ -403,4 +406,144 @@ fn url_host_port(url: &str) -> SocketAddr {
     let host = parsed.host_str().unwrap_or("127.0.0.1");
     let port = parsed.port().unwrap_or(5432);
     format!("{host}:{port}").parse().expect("host:port")
+}
+
+/// A tiny HTTP/1.1 service on 127.0.0.1 for `challenge test --live`: `GET /health` answers
+/// `health_status` with `{"status":"ok"}`, `GET /echo?value=V` answers `{"value":"V"}`.
+/// One request per connection; it stops when dropped.
+struct ShipItService {
+    address: SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ShipItService {
+    fn start(health_status: u16) -> ShipItService {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = listener.local_addr().expect("address");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut request_line = String::new();
+                let _ = reader.read_line(&mut request_line);
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+                let (status, body) = match target.split_once('?') {
+                    None if target == "/health" => (health_status, r#"{"status":"ok"}"#.to_owned()),
+                    Some(("/echo", query)) => {
+                        let value = query.strip_prefix("value=").unwrap_or("");
+                        (200, format!(r#"{{"value":"{value}"}}"#))
+                    }
+                    _ => (404, r#"{"error":"not found"}"#.to_owned()),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        ShipItService { address, stop }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+}
+
+impl Drop for ShipItService {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accept loop up so that it sees the flag.
+        let _ = std::net::TcpStream::connect(self.address);
+    }
+}
+
+/// `cohack challenge test --live URL` runs the passing samples of `06-ship-it` against a real
+/// service on this machine: a working one passes, one whose `/health` answers 500 fails, and
+/// a challenge without `[network]` has nothing to test live.
+#[test]
+fn challenge_test_live_calls_the_service_at_the_url() {
+    built_challenges();
+    let target = repo_root().join("target/challenges");
+    let target = target.to_string_lossy();
+    let package = repo_root().join("challenges/06-ship-it");
+    let package = package.to_string_lossy();
+    let dir = tempfile::tempdir().expect("dir");
+    let live = |url: &str| {
+        run_cohack(
+            dir.path(),
+            &["challenge", "test", "--live", url, &package],
+            &[("CARGO_TARGET_DIR", &target)],
+        )
+    };
+
+    let working = ShipItService::start(200);
+    let out = live(&working.url());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("pass/working-service: pass 200/200"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ok   health: "), "{stdout}");
+    assert!(stdout.contains("ok   echo: "), "{stdout}");
+    let health = format!("GET {}/health → 200 in ", working.url());
+    assert!(stdout.contains(&health), "{stdout}");
+    assert!(
+        stdout.contains(&format!("GET {}/echo?value=", working.url())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("skipped fail/health-500"),
+        "fail samples are skipped with a note: {stdout}"
+    );
+    drop(working);
+
+    let broken = ShipItService::start(500);
+    let out = live(&broken.url());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("pass/working-service: fail"), "{stdout}");
+    assert!(stdout.contains("FAIL health: "), "{stdout}");
+    assert!(
+        stdout.contains(&format!("GET {}/health → 500 in ", broken.url())),
+        "{stdout}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("error: ") && l.contains("did not pass against")),
+        "{stderr}"
+    );
+    drop(broken);
+
+    let first_contact = repo_root().join("challenges/01-first-contact");
+    let out = run_cohack(
+        dir.path(),
+        &[
+            "challenge",
+            "test",
+            "--live",
+            "http://127.0.0.1:9",
+            &first_contact.to_string_lossy(),
+        ],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no [network] section"), "{stderr}");
 }
