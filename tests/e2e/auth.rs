@@ -19,6 +19,7 @@ backend_tests!(
     logout_ends_the_session,
     login_brute_force_is_throttled,
     malformed_and_oversized_bodies_are_refused,
+    sign_ups_naming_the_same_new_organization_at_once_all_succeed,
 );
 
 async fn register_login_and_me(app: TestApp) {
@@ -374,4 +375,38 @@ async fn malformed_and_oversized_bodies_are_refused(app: TestApp) {
         assert_eq!(body["error"]["code"], "payload_too_large");
     }
     assert_eq!(app.get("/healthz").await.status(), 200, "still healthy");
+}
+
+/// Sixteen people of a company new to the portal sign up in the same second (kickoff at a
+/// venue): each sign-up looks the organization up, misses, and inserts it; all but one lose
+/// the race to its unique name and must join the winner's row, not fail.
+async fn sign_ups_naming_the_same_new_organization_at_once_all_succeed(app: TestApp) {
+    let sign_ups = (0..16).map(|i| {
+        let app = &app;
+        async move {
+            app.post(
+                None,
+                "/api/v1/auth/register",
+                &json!({
+                    "email": format!("person{i}@newco.example"),
+                    "password": PASSWORD,
+                    "display_name": format!("Person {i}"),
+                    "organization": "NewCo Industries",
+                }),
+            )
+            .await
+        }
+    });
+    let responses = futures_util::future::join_all(sign_ups).await;
+    let mut organizations = std::collections::BTreeSet::new();
+    for response in responses {
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.expect("json");
+        organizations.insert(body["user"]["organization"]["id"].to_string());
+    }
+    assert_eq!(
+        organizations.len(),
+        1,
+        "one organization: {organizations:?}"
+    );
 }

@@ -25,7 +25,10 @@ pub struct Organization {
 }
 
 impl Organization {
-    /// The organization called `name`, created if it does not exist yet.
+    /// The organization called `name`, created if it does not exist yet. Safe when several
+    /// sign-ups name the same new organization at once: the insert runs in a savepoint, and
+    /// one that loses the race to the unique name reads the winner's row instead (a failed
+    /// statement would otherwise abort the caller's whole transaction on PostgreSQL).
     pub fn find_or_create(conn: &mut DbConnection, name: &str) -> Result<Organization> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_LEN {
@@ -34,12 +37,7 @@ impl Organization {
                 format!("organization must have 1 to {MAX_NAME_LEN} characters"),
             ));
         }
-        if let Some(found) = organizations::table
-            .filter(organizations::name.eq(name))
-            .select(Organization::as_select())
-            .first(conn)
-            .optional()?
-        {
+        if let Some(found) = Self::named(conn, name)? {
             return Ok(found);
         }
         let created = Organization {
@@ -47,10 +45,31 @@ impl Organization {
             name: name.to_owned(),
             created_at: now(),
         };
-        diesel::insert_into(organizations::table)
-            .values(&created)
-            .execute(conn)?;
-        Ok(created)
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(organizations::table)
+                .values(&created)
+                .execute(conn)
+        });
+        match inserted {
+            Ok(_) => Ok(created),
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Self::named(conn, name)?.ok_or_else(|| {
+                Error::internal(anyhow::anyhow!(
+                    "organization {name:?} was taken and then vanished"
+                ))
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn named(conn: &mut DbConnection, name: &str) -> Result<Option<Organization>> {
+        Ok(organizations::table
+            .filter(organizations::name.eq(name))
+            .select(Organization::as_select())
+            .first(conn)
+            .optional()?)
     }
 
     /// The organization with this id.
