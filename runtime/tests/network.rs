@@ -553,7 +553,10 @@ fn a_replay_gives_the_same_verdict_with_the_service_stopped() {
         },
     );
     assert_eq!(replayed.outcome, live.outcome);
-    assert_eq!(replayed.exchanges.len(), live.exchanges.len());
+    assert_eq!(
+        replayed.exchanges, live.exchanges,
+        "the record replays as recorded"
+    );
     assert_eq!(service.connections(), seen);
 
     // A run that asks for something else than the recording is refused.

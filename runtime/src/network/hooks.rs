@@ -189,15 +189,25 @@ impl SharedLedger {
         Ok((index, plan))
     }
 
-    /// Fills slot `index` in with what became of its request.
-    fn close(&self, index: usize, request_body: Body, outcome: ExchangeOutcome, took: Duration) {
+    /// Fills slot `index` in with what became of its request: `took` is the time the run
+    /// waited, `shown` the duration the record shows (a replay shows the recorded one, so a
+    /// replayed "200 in 84 ms" stays that).
+    fn close(
+        &self,
+        index: usize,
+        request_body: Body,
+        outcome: ExchangeOutcome,
+        took: Duration,
+        shown: Option<u64>,
+    ) {
         let mut ledger = self.lock();
         ledger.in_flight.retain(|(i, _)| *i != index);
         ledger.waited += took;
         if let Some(exchange) = ledger.exchanges.get_mut(index) {
             exchange.request_body = request_body;
             exchange.outcome = outcome;
-            exchange.duration_ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
+            exchange.duration_ms =
+                shown.unwrap_or_else(|| u64::try_from(took.as_millis()).unwrap_or(u64::MAX));
         }
     }
 }
@@ -256,6 +266,10 @@ impl WasiHttpHooks for NetworkHooks {
         Box::new(async move {
             let (index, plan) = opened?;
             let started = Instant::now();
+            let shown = match &plan {
+                Plan::Replay(recorded) => Some(recorded.duration_ms),
+                Plan::Live(_) => None,
+            };
             let (request_body, result) = match plan {
                 Plan::Replay(recorded) => (recorded.request_body.clone(), replay(&recorded)),
                 Plan::Live(network) => {
@@ -271,7 +285,7 @@ impl WasiHttpHooks for NetworkHooks {
                         headers: chosen(&received.headers, RESPONSE_HEADERS),
                         body: Body::new(received.body.to_vec()),
                     };
-                    ledger.close(index, request_body, outcome, took);
+                    ledger.close(index, request_body, outcome, took, shown);
                     let mut response = http::Response::new(
                         Full::new(received.body)
                             .map_err(|never| match never {})
@@ -289,7 +303,7 @@ impl WasiHttpHooks for NetworkHooks {
                     let outcome = ExchangeOutcome::Refused {
                         reason: refusal.to_string(),
                     };
-                    ledger.close(index, request_body, outcome, took);
+                    ledger.close(index, request_body, outcome, took, shown);
                     Err(error)
                 }
                 Err(SendError::Failed(kind, reason)) => {
@@ -301,6 +315,7 @@ impl WasiHttpHooks for NetworkHooks {
                             reason,
                         },
                         took,
+                        shown,
                     );
                     Err(failure_code(kind))
                 }

@@ -16,7 +16,7 @@ use challenge_sdk::prelude::*;
 /// Salt of the per-team echo value: fixed forever, or rejudges of recorded runs would ask
 /// for other URLs than the ones recorded.
 const SALT: &str = "ship-it/v1";
-const POINTS: u32 = 200;
+const POINTS: u32 = 600;
 /// The endpoint the manifest's `[network] team_endpoints` declares.
 const ENDPOINT: &str = "api";
 /// How many characters of a body a message quotes.
