@@ -21,8 +21,10 @@
 //! - **Wasm stack 512 KiB** — wasmtime's own default; deep enough for recursive-descent
 //!   parsers, small enough that runaway recursion ends in microseconds, and safe to run on
 //!   any thread with the standard 2 MiB native stack.
-//! - **module 16 MiB** — a Rust validator with serde, regex and a CSV parser is 1–3 MB; the
-//!   sample challenges are 97–314 KB.
+//! - **module 48 MiB** — a Rust validator with serde, regex and a CSV parser is 1–3 MB (the
+//!   sample challenges 97–315 KB), but a Python one carries its interpreter and standard
+//!   library (componentize-py: 17.5 MiB) and a JavaScript one its engine (componentize-js:
+//!   11.5 MiB): room for either to grow to more than twice that.
 //! - **submission 8 MiB, 256 files** — code plus data files of a hackathon task.
 //! - **output 64 KiB** — feedback, notes and checks are read by humans on a web page.
 //! - **log 64 KiB, 1,000 lines** — enough to debug a run, small enough to store per run.
@@ -69,7 +71,7 @@ impl Default for Limits {
             wall_time: Duration::from_secs(2),
             memory_bytes: 128 * MIB,
             max_stack_bytes: 512 * KIB,
-            max_module_bytes: 16 * MIB,
+            max_module_bytes: 48 * MIB,
             max_submission_bytes: 8 * MIB,
             max_submission_files: 256,
             max_output_bytes: 64 * KIB,
@@ -184,9 +186,9 @@ impl Limits {
 ///   optimised Rust code has in its largest function, and small enough that the worst
 ///   function allowed compiles in about two seconds.
 /// - **compile work 50,000,000** — the estimate of `shape.rs`, in units of about a
-///   microsecond of single-threaded compile: roughly 50 s, what a validator of ordinary code
-///   at the default module limit (16 MiB, ~40,000,000) needs; the largest sample challenge
-///   (314 KB) estimates at 374,204.
+///   microsecond of single-threaded compile: roughly 50 s, what 16 MiB of ordinary code
+///   (~40,000,000) needs (a Python validator's 17.5 MiB are mostly data, not code); the
+///   largest sample challenge (314 KB) estimates at 374,204.
 /// - **one compile at a time** — a compile takes a core for seconds; publishing is rare, and
 ///   a second author simply waits for the first compile to finish.
 /// - **60 s** — the wall-clock backstop for whatever the estimate misses (and for a machine

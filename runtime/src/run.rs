@@ -106,9 +106,11 @@ pub(crate) fn run(
         )),
         None => outcome,
     };
+    let logs = log.finish();
+    let outcome = outcome.map_err(|error| with_last_words(error, &logs));
     RunResult {
         outcome,
-        logs: log.finish(),
+        logs,
         fuel_used,
         duration: started.elapsed(),
         exchanges,
@@ -250,6 +252,44 @@ fn seed(validator_hash: &[u8; 32], call: &Call<'_>) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// Lines of a trapped validator's log its error quotes, and their bytes at most.
+const LAST_WORDS_LINES: usize = 20;
+const LAST_WORDS_BYTES: usize = 2 << 10;
+
+/// A trap's detail with the validator's last warnings and errors from its log: where a
+/// Rust panic message, a Python traceback or a JavaScript stack ends up (stderr), so that the
+/// author reads why without opening the log.
+fn with_last_words(mut error: ValidatorError, logs: &[LogLine]) -> ValidatorError {
+    if error.kind != ValidatorErrorKind::Trap {
+        return error;
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let mut bytes = 0;
+    for line in logs
+        .iter()
+        .rev()
+        .filter(|l| l.level >= crate::LogLevel::Warn)
+    {
+        if line.message.starts_with("[log truncated") {
+            continue;
+        }
+        if words.len() == LAST_WORDS_LINES || bytes + line.message.len() > LAST_WORDS_BYTES {
+            break;
+        }
+        bytes += line.message.len();
+        words.push(&line.message);
+    }
+    if !words.is_empty() {
+        words.reverse();
+        error.detail = truncate(format!(
+            "{}\nits last words (warnings and errors of its log):\n{}",
+            error.detail,
+            words.join("\n")
+        ));
+    }
+    error
+}
+
 /// Turns a failed instantiation or call into the one error kind that explains it.
 fn classify(
     error: &wasmtime::Error,
@@ -288,7 +328,7 @@ fn classify(
         ),
         Some(trap) => {
             let hint = if *trap == Trap::UnreachableCodeReached {
-                " (a Rust validator panicked or aborted: its message is in the log)"
+                " (the validator panicked, threw or aborted)"
             } else {
                 ""
             };

@@ -198,7 +198,7 @@ fn a_larger_stack_override_runs_on_its_own_engine() {
 }
 
 #[test]
-fn a_panic_is_a_trap_with_the_message_in_the_log() {
+fn a_panic_is_a_trap_with_the_message_in_the_log_and_in_the_error() {
     let runtime = runtime();
     let (report, _) = run_beside_trivial(
         &runtime,
@@ -217,6 +217,12 @@ fn a_panic_is_a_trap_with_the_message_in_the_log() {
         "{:?}",
         report.logs
     );
+    // The author reads why in the error itself, worded for no language in particular.
+    assert!(
+        error.detail.contains("its last words") && error.detail.contains("validator bug on answer"),
+        "{error}"
+    );
+    assert!(!error.detail.contains("Rust"), "{error}");
 }
 
 #[test]
