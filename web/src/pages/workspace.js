@@ -1,6 +1,7 @@
 // The team workspace (/teams/{id}), made live: the team channel (chat, presence, activity,
 // help calls, announcements, the document list), the shared editor (workspace/editor.js),
-// and the submit panel posting through the JSON API and showing each verdict as it arrives.
+// the submit panel posting through the JSON API and showing each verdict as it arrives, and
+// the Endpoints panel setting the team's service URLs through the same API.
 // The server-rendered page works without this script; this only enhances it. Each panel lives
 // in workspace/; this entry reads the page and wires them together.
 import { workspaceContext } from "../workspace/context.js";
@@ -15,6 +16,7 @@ import { announcementList } from "../workspace/announcements.js";
 import { presencePanel } from "../workspace/presence.js";
 import { documentsPanel } from "../workspace/documents.js";
 import { submitPanel } from "../workspace/submit.js";
+import { endpointsPanel } from "../workspace/endpoints.js";
 
 const root = document.getElementById("workspace");
 if (root) start(root);
@@ -47,7 +49,12 @@ function start(root) {
     presence,
     onChange: (list) => submit.renderDocuments(list),
   });
-  const submit = submitPanel(ctx, { documents: () => documents.list(), markRung: ladder.mark });
+  const endpoints = endpointsPanel(ctx);
+  const submit = submitPanel(ctx, {
+    documents: () => documents.list(),
+    markRung: ladder.mark,
+    endpoints: () => endpoints.urls(),
+  });
 
   status.show();
   documents.render();

@@ -1,6 +1,7 @@
 // Rendering what other people wrote, safely: chat Markdown becomes DOM nodes built with
 // textContent (never innerHTML of user text), and verdicts become the same markup the
-// server renders without JavaScript. Also how the live lists (chat, activity, announcements)
+// server renders without JavaScript — with the requests the validator sent to the team's
+// service beside them, whose response bodies are whatever that service answered. Also how the live lists (chat, activity, announcements)
 // stay in time order when history and live frames arrive interleaved or twice.
 import { el } from "../lib/live.js";
 
@@ -55,10 +56,50 @@ export function timeOf(iso) {
 }
 
 /**
- * A verdict box. `outcome` is `{challenge, pending, passed, score, max_score, feedback,
- * checks: [{name, passed, message}], error}`.
+ * `url` as a path when it is under one of `endpoints` (the team's endpoint URLs; the longest
+ * that matches): `https://team.example/v1/health` under `https://team.example/v1/` is
+ * `/health`. Any other URL is kept whole. The server's `web::pages::exchanges` does the same.
  */
-export function verdictBox(outcome) {
+export function shortUrl(url, endpoints) {
+  let best = null;
+  for (const endpoint of endpoints) {
+    const base = endpoint.replace(/\/+$/, "");
+    if (!url.startsWith(base)) continue;
+    const rest = url.slice(base.length);
+    let path;
+    if (rest === "") path = "/";
+    else if (rest.startsWith("/")) path = rest;
+    else if (rest.startsWith("?")) path = `/${rest}`;
+    else continue;
+    if (!best || base.length > best.length) best = { length: base.length, path };
+  }
+  return best ? best.path : url;
+}
+
+/** One exchange of a submission view as a list item, its URL shortened against `endpoints`. */
+function exchangeItem(exchange, endpoints) {
+  const full = `${exchange.method} ${exchange.url} → `;
+  const summary = String(exchange.summary ?? "");
+  const line = summary.startsWith(full)
+    ? `${exchange.method} ${shortUrl(exchange.url, endpoints)} → ${summary.slice(full.length)}`
+    : summary;
+  const ok = exchange.outcome === "response" && exchange.status < 400;
+  const text = el("code", { class: "exchange-line", text: line });
+  const body = exchange.response_body;
+  return el(
+    "li",
+    { class: `exchange exchange-${exchange.outcome}${ok ? "" : " exchange-bad"}` },
+    body
+      ? el("details", {}, el("summary", {}, text), el("pre", { class: "exchange-body", text: body }))
+      : text,
+  );
+}
+
+/**
+ * A verdict box. `outcome` is `{challenge, pending, passed, score, max_score, feedback,
+ * checks: [{name, passed, message}], error, exchanges}`; `endpoints` the team's endpoint URLs.
+ */
+export function verdictBox(outcome, { endpoints = [] } = {}) {
   const kind = outcome.pending ? "pending" : outcome.passed ? "pass" : "fail";
   let title;
   if (outcome.pending) title = `${outcome.challenge}: being judged…`;
@@ -75,12 +116,21 @@ export function verdictBox(outcome) {
       check.message ? el("span", { class: "check-message", text: check.message }) : null,
     ),
   );
+  const exchanges = (outcome.exchanges ?? []).map((exchange) => exchangeItem(exchange, endpoints));
   return el(
     "div",
     { class: `verdict verdict-${kind}` },
     el("h3", { class: "verdict-title", text: title }),
     outcome.feedback ? el("p", { class: "verdict-feedback", text: outcome.feedback }) : null,
     checks.length ? el("ul", { class: "checks" }, checks) : null,
+    exchanges.length
+      ? el(
+          "div",
+          { class: "exchanges" },
+          el("h4", { class: "exchanges-heading", text: "Requests to your service" }),
+          el("ol", { class: "exchange-list" }, exchanges),
+        )
+      : null,
   );
 }
 
@@ -97,6 +147,7 @@ export function outcomeOfSubmission(view) {
     feedback: verdict?.feedback ?? "",
     checks: verdict?.checks ?? [],
     error: view.validator_error?.message ?? null,
+    exchanges: view.exchanges ?? [],
   };
 }
 
@@ -112,6 +163,8 @@ export function outcomeOfActivity(item) {
     feedback: item.feedback ?? "",
     checks: item.checks ?? [],
     error: item.status === "validator_error" ? item.feedback || "see the organizers" : null,
+    // Activity frames do not carry them; the submit panel reads the submission for them.
+    exchanges: [],
   };
 }
 

@@ -5,17 +5,22 @@
 // verdict then arrives as a `verdict` activity item, possibly before the API's answer, which is
 // why every verdict seen is kept. The "Recent submissions" list is only a convenience next to
 // the activity feed: it is re-read after each activity item and each submission, and a failed
-// read leaves it as it was.
+// read leaves it as it was. A verdict that came as an activity item carries no exchanges (the
+// requests the validator sent to the team's service), so the submission is read for them. A
+// submission refused because of the team's endpoints links to the Endpoints panel.
 import { ApiError, api, el } from "../lib/live.js";
 import { base64, outcomeOfSubmission, timeOf, verdictBox } from "./render.js";
 
+/** The refusals that are about the team's endpoints (422 from the API). */
+const ENDPOINT_REFUSALS = new Set(["endpoint_missing", "invalid_endpoint"]);
+
 /**
  * Runs `#submit-form` (when the viewer may submit) and `#verdict`. `documents()` is the team's
- * documents now; `markRung(slug, state)` moves the ladder. Returns `{renderDocuments(documents),
- * verdictArrived(outcome)}`: list the documents as files to submit, and take a verdict from the
- * activity feed.
+ * documents now; `markRung(slug, state)` moves the ladder; `endpoints()` is the team's
+ * endpoint URLs. Returns `{renderDocuments(documents), verdictArrived(outcome)}`: list the
+ * documents as files to submit, and take a verdict from the activity feed.
  */
-export function submitPanel({ $, teamId, channel }, { documents, markRung }) {
+export function submitPanel({ $, teamId, channel }, { documents, markRung, endpoints }) {
   const verdicts = new Map();
   let waitingFor = null;
   const verdictArea = $("verdict");
@@ -27,7 +32,29 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung }) {
   const pathFor = (title) => title.trim().replace(/\s+/g, "-").replace(/[^A-Za-z0-9._/-]/g, "") || "document.txt";
 
   function showVerdict(outcome) {
-    verdictArea.replaceChildren(verdictBox(outcome));
+    verdictArea.replaceChildren(verdictBox(outcome, { endpoints: endpoints() }));
+  }
+
+  /**
+   * Shows a verdict that came without its exchanges (from the activity feed), then reads the
+   * submission for them and shows it again, if it is still the one awaited.
+   */
+  async function showWithExchanges(outcome) {
+    showVerdict(outcome);
+    try {
+      const full = outcomeOfSubmission(await api(`/submissions/${encodeURIComponent(outcome.submission_id)}`));
+      if (waitingFor === outcome.submission_id && !full.pending) showVerdict(full);
+    } catch {
+      // The verdict is shown; only the requests beside it are missing.
+    }
+  }
+
+  function showRefusal(error) {
+    const box = el("div", { class: "form-error", role: "alert" }, el("p", { class: "refusal-message", text: error.message }));
+    if (ENDPOINT_REFUSALS.has(error.code)) {
+      box.append(el("p", { class: "refusal-link" }, el("a", { href: "#endpoints", text: "Set it in the Endpoints panel" })));
+    }
+    verdictArea.replaceChildren(box);
   }
 
   function renderDocuments(documents) {
@@ -97,25 +124,25 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung }) {
         for (const file of $("submit-upload").files) {
           files.push({ path: file.name, content_base64: base64(await file.arrayBuffer()) });
         }
-        if (!answer.trim() && !files.length) {
-          verdictArea.replaceChildren(el("p", { class: "form-error", text: "Give a short answer, choose files, or both." }));
-          return;
-        }
+        // What a submission must hold is the server's to say: a challenge judged against the
+        // team's service may take an empty answer.
         const request = { challenge, answer };
         if (files.length) request.files = files;
         const view = await api(`/teams/${teamId}/submissions`, { method: "POST", body: request });
         const outcome = outcomeOfSubmission(view);
         if (outcome.pending) {
           waitingFor = view.id;
-          showVerdict(verdicts.get(view.id) ?? outcome);
+          const arrived = verdicts.get(view.id);
+          if (arrived) showWithExchanges(arrived);
+          else showVerdict(outcome);
         } else {
           showVerdict(outcome);
           if (outcome.passed) markRung(outcome.challenge, "solved");
         }
         refreshSubmissions();
       } catch (error) {
-        const message = error instanceof ApiError ? error.message : `Could not submit: ${error.message}`;
-        verdictArea.replaceChildren(el("p", { class: "form-error", text: message }));
+        if (error instanceof ApiError) showRefusal(error);
+        else verdictArea.replaceChildren(el("p", { class: "form-error", text: `Could not submit: ${error.message}` }));
       } finally {
         button.disabled = false;
       }
@@ -129,7 +156,7 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung }) {
     renderDocuments,
     verdictArrived(outcome) {
       verdicts.set(outcome.submission_id, outcome);
-      if (waitingFor === outcome.submission_id) showVerdict(outcome);
+      if (waitingFor === outcome.submission_id) showWithExchanges(outcome);
     },
   };
 }

@@ -10,12 +10,16 @@
 //! | `/coach` | [`coach`] | coaches |
 //! | `/events/{slug}/author` | [`author`] | authors, organizers |
 //! | `/events/{slug}/manage` | [`organizer`] | organizers |
+//!
+//! [`exchanges`] is shared: a run's exchanges as the workspace and the author's page show
+//! them.
 
 pub mod accounts;
 pub mod author;
 pub mod board;
 pub mod coach;
 pub mod events;
+pub mod exchanges;
 pub mod organizer;
 pub mod workspace;
 

@@ -1,8 +1,9 @@
 //! The workspace page itself (`GET /teams/{id}`): reads the team's ladder, its recent
-//! submissions and the one asked for, the selected challenge's materials, and fills the
-//! template.
+//! submissions and the one asked for, its endpoints, the selected challenge's materials, and
+//! fills the template. The forms of the page show it again through [`render_workspace`] when
+//! the server refuses them, with the reason where the form is.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -10,7 +11,7 @@ use crate::{
     access::TeamRelation,
     actions::{
         challenges::ladder::{self, TeamWorkspace},
-        submissions as submit,
+        endpoints, submissions as submit,
     },
     error::{Error, Result},
     judge::views::LadderChallenge,
@@ -25,17 +26,39 @@ use crate::{
 };
 
 use super::{
+    endpoints::{EndpointsPanel, SentEndpoint, notice},
     materials::material_href,
     view::{
         Choice, MaterialLink, Rung, Selected, SubmissionRow, VerdictBox, size_label, statement_body,
     },
 };
 
-/// `?challenge=` and `?submission=` of the workspace.
+/// `?challenge=` and `?submission=` of the workspace, and after an endpoint form
+/// `?endpoint_set=` or `?endpoint_removed=` (the endpoint's name).
 #[derive(Debug, Deserialize)]
 pub struct WorkspaceQuery {
     challenge: Option<String>,
     submission: Option<String>,
+    endpoint_set: Option<String>,
+    endpoint_removed: Option<String>,
+}
+
+/// What a form leaves on the page: a notice after it went through, or the reason the server
+/// refused it (and what was sent, to show again).
+#[derive(Debug, Default)]
+pub(super) struct FormOutcome {
+    pub(super) endpoint_notice: Option<String>,
+    pub(super) endpoint_error: Option<String>,
+    pub(super) endpoint_sent: Option<SentEndpoint>,
+    pub(super) submit_refusal: Option<SubmitRefusal>,
+}
+
+/// Why a submission was refused before it was stored, shown in place of the verdict.
+#[derive(Debug)]
+pub(super) struct SubmitRefusal {
+    pub(super) message: String,
+    /// The refusal is about the team's endpoints: the message links to the panel.
+    pub(super) about_endpoints: bool,
 }
 
 #[derive(Template)]
@@ -59,11 +82,15 @@ struct WorkspacePage {
     rungs: Vec<Rung>,
     upcoming: bool,
     selected: Option<Selected>,
+    /// The selected challenge's slug (empty when none), for forms to come back to.
+    selected_slug: String,
     /// The challenges a submission may go to.
     submittable: Vec<Choice>,
     can_submit: bool,
     verdict: Option<VerdictBox>,
+    submit_refusal: Option<SubmitRefusal>,
     submissions: Vec<SubmissionRow>,
+    endpoints: EndpointsPanel,
 }
 
 #[get("/teams/{id}")]
@@ -72,16 +99,45 @@ pub(super) async fn workspace_page(
     team_id: web::Path<String>,
     query: web::Query<WorkspaceQuery>,
 ) -> Result<HttpResponse> {
-    let user = ctx.require_user()?.user.clone();
-    let team_id = team_id.into_inner();
     let query = query.into_inner();
-    let (workspace, recent, shown) = {
-        let (user, team_id, submission) = (user.clone(), team_id.clone(), query.submission);
+    let outcome = FormOutcome {
+        endpoint_notice: notice(
+            query.endpoint_set.as_deref(),
+            query.endpoint_removed.as_deref(),
+        ),
+        ..FormOutcome::default()
+    };
+    render_workspace(
+        &ctx,
+        &team_id,
+        query.challenge,
+        query.submission,
+        StatusCode::OK,
+        outcome,
+    )
+    .await
+}
+
+/// The workspace of `team_id` as `ctx` sees it, on `challenge` (else the ladder's focus)
+/// with the verdict of `submission`, answered with `status` and what a form left.
+pub(super) async fn render_workspace(
+    ctx: &PageContext,
+    team_id: &str,
+    challenge: Option<String>,
+    submission: Option<String>,
+    status: StatusCode,
+    outcome: FormOutcome,
+) -> Result<HttpResponse> {
+    let user = ctx.require_user()?.user.clone();
+    let team_id = team_id.to_owned();
+    let (workspace, recent, shown, endpoint_list) = {
+        let (user, team_id) = (user.clone(), team_id.clone());
         ctx.state()
             .db
             .run(move |conn| {
                 let workspace = ladder::team_workspace(conn, &user, &team_id)?;
                 let recent = submit::team_submissions(conn, &user, &team_id, None, 10)?;
+                let endpoint_list = endpoints::list(conn, &user, &team_id)?;
                 let shown = match submission {
                     Some(id) => match submit::submission_detail(conn, &user, &id) {
                         Ok(view) if view.team == team_id => Some(view),
@@ -90,7 +146,7 @@ pub(super) async fn workspace_page(
                     },
                     None => None,
                 };
-                Ok::<_, Error>((workspace, recent, shown))
+                Ok::<_, Error>((workspace, recent, shown, endpoint_list))
             })
             .await?
     };
@@ -101,9 +157,7 @@ pub(super) async fn workspace_page(
     } = workspace;
     let is_member = relation == TeamRelation::Member;
 
-    let wanted = query
-        .challenge
-        .or_else(|| shown.as_ref().map(|s| s.challenge.clone()));
+    let wanted = challenge.or_else(|| shown.as_ref().map(|s| s.challenge.clone()));
     let selected_slug = ladder.focus(wanted.as_deref()).map(|c| c.slug.clone());
     let state_of = |c: &LadderChallenge| match (c.solved, c.locked) {
         (true, _) => "solved",
@@ -177,6 +231,12 @@ pub(super) async fn workspace_page(
         });
     }
 
+    let endpoint_urls: Vec<&str> = endpoint_list
+        .endpoints
+        .iter()
+        .map(|e| e.url.as_str())
+        .collect();
+    let verdict = shown.as_ref().map(|v| VerdictBox::of(v, &endpoint_urls));
     let phase = ladder.phase;
     let team = details.team;
     let event = details.event;
@@ -208,10 +268,13 @@ pub(super) async fn workspace_page(
         rungs,
         upcoming: phase == Phase::Upcoming,
         selected,
+        selected_slug: selected_slug.unwrap_or_default(),
         submittable,
         can_submit: is_member && matches!(phase, Phase::Running | Phase::Frozen),
-        verdict: shown.as_ref().map(VerdictBox::of),
+        verdict,
         submissions: recent.submissions.iter().map(SubmissionRow::of).collect(),
+        endpoints: EndpointsPanel::of(&endpoint_list.endpoints, &outcome),
+        submit_refusal: outcome.submit_refusal,
     };
-    ctx.render(&page)
+    ctx.render_with_status(status, &page)
 }

@@ -2,7 +2,10 @@
 //! selected challenge, the submit form's choices, a verdict and the recent submissions, built
 //! from the judge's views, with the few formats they need.
 
-use crate::judge::views::{SubmissionSummary, SubmissionView};
+use crate::{
+    judge::views::{SubmissionSummary, SubmissionView},
+    web::pages::exchanges::ExchangeLine,
+};
 
 /// A rung of the ladder as the page shows it.
 pub(super) struct Rung {
@@ -47,7 +50,8 @@ pub(super) struct CheckRow {
     pub(super) message: String,
 }
 
-/// A submission's outcome, shown after the form without JavaScript.
+/// A submission's outcome, shown after the form without JavaScript: the verdict, and beside
+/// it every request the validator sent to the team's service.
 pub(super) struct VerdictBox {
     pub(super) challenge: String,
     pub(super) pending: bool,
@@ -57,10 +61,13 @@ pub(super) struct VerdictBox {
     pub(super) feedback: String,
     pub(super) checks: Vec<CheckRow>,
     pub(super) error: Option<String>,
+    pub(super) exchanges: Vec<ExchangeLine>,
 }
 
 impl VerdictBox {
-    pub(super) fn of(view: &SubmissionView) -> Self {
+    /// The box of `view`; `endpoints` are the team's endpoint URLs, which the exchanges'
+    /// URLs are shortened against.
+    pub(super) fn of(view: &SubmissionView, endpoints: &[&str]) -> Self {
         let verdict = view.verdict.as_ref();
         Self {
             challenge: view.challenge.clone(),
@@ -82,6 +89,7 @@ impl VerdictBox {
                 })
                 .unwrap_or_default(),
             error: view.validator_error.as_ref().map(|e| e.message.clone()),
+            exchanges: ExchangeLine::all(&view.exchanges, endpoints),
         }
     }
 }
