@@ -1,8 +1,8 @@
 //! The author's page (`/events/{slug}/author`): the challenges the signed-in user may manage
 //! (authors: those they published a version of; organizers: all), each with its versions and
 //! the samples' results, the recent failures (validator errors with their detail, failed
-//! verdicts with the failing checks, the validator's notes and log), the attempt statistics,
-//! and a rejudge button (a CSRF-checked post) whose answer shows the changed-verdict report.
+//! verdicts with the failing checks, the validator's notes and log, and every request the
+//! validator sent to the team's service), the attempt statistics, and a rejudge button (a CSRF-checked post) whose answer shows the changed-verdict report.
 
 use std::collections::HashMap;
 
@@ -18,9 +18,9 @@ use crate::{
         render::human,
         stats::Distribution,
     },
-    judge::views::{OutcomeView, RejudgeReport, SampleRow},
+    judge::views::{ExchangeView, OutcomeView, RejudgeReport, SampleRow},
     models::{event::Event, team::Team},
-    web::{PageContext, context::Chrome},
+    web::{PageContext, context::Chrome, pages::exchanges::ExchangeLine},
 };
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -46,11 +46,15 @@ pub struct FailureView {
     version: i32,
     what: String,
     is_error: bool,
+    /// A validator error of kind `network`: the sandbox refused a request (see `exchanges`).
+    is_network_error: bool,
     feedback: String,
     notes: String,
     detail: String,
     failed_checks: Vec<(String, String)>,
     log: Vec<(String, String)>,
+    /// The requests the run sent (challenges judged against the team's service), URLs whole.
+    exchanges: Vec<ExchangeLine>,
 }
 
 /// The statistics, formatted.
@@ -170,11 +174,17 @@ impl ChallengeView {
                             None => format!("failed, {} of {}", verdict.score, verdict.max_score),
                         },
                         is_error,
+                        is_network_error: verdict.error_kind.as_deref() == Some("network"),
                         feedback: verdict.feedback.clone(),
                         notes: verdict.notes.clone(),
                         detail: verdict.error_detail.clone().unwrap_or_default(),
                         failed_checks: f.failed_checks(),
                         log: f.log(),
+                        exchanges: verdict
+                            .exchanges()
+                            .iter()
+                            .map(|x| ExchangeLine::of(&ExchangeView::of(x), &[]))
+                            .collect(),
                     }
                 })
                 .collect(),
