@@ -1,7 +1,8 @@
 //! The web UI over plain HTTP, as a browser and as an attacker use it: the session cookie and
 //! its flags, CSRF refusals, the first-run set-up, redirects that must stay on the site, the
-//! security headers, sanitized Markdown, and error pages for browsers (JSON for API clients).
-//! (What needs a real browser — scripts, live updates — is in `browser_*.rs`.)
+//! security headers, sanitized Markdown, error pages for browsers (JSON for API clients), and
+//! the workspace's Endpoints panel with the requests a run sent shown escaped. (What needs a
+//! real browser — scripts, live updates — is in `browser_*.rs`.)
 
 use reqwest::{StatusCode, header};
 use serde_json::json;
@@ -541,4 +542,165 @@ async fn expect_team_code(
         .as_str()
         .unwrap_or_else(|| panic!("invite code in {body}"))
         .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoint_forms_and_the_requests_a_run_sent_without_javascript() {
+    use crate::{
+        browser_workspace::{ship_it_app, ship_it_service},
+        challenges::{coach, team},
+    };
+
+    // A service whose /health answers markup instead of {"status":"ok"}: the page must show
+    // it as text.
+    const HOSTILE: &str = r#"<img src=x onerror="alert(1)">"#;
+    /// How the page writes it (askama: `<`, `>` and `"` as numeric references).
+    const ESCAPED: &str = "&#60;img src=x onerror=&#34;alert(1)&#34;&#62;";
+    /// The panel's line while the team has no endpoint (hidden otherwise).
+    const NONE_SET: &str = r#"class="muted">No endpoint set yet."#;
+    let (app, net, event) = ship_it_app("endpoint-forms").await;
+    let (member, team_id) = team(&net, &event, "shippers").await;
+    let (service, task) = ship_it_service(HOSTILE).await;
+    let here = format!("/teams/{team_id}?challenge=ship-it");
+    let mut browser = PlainBrowser::sign_in(&net, &member.email).await;
+    let page = browser.page(&here).await;
+    assert!(page.contains(r#"id="endpoints""#), "the panel is there");
+    assert!(page.contains(NONE_SET), "{page}");
+    let set = format!("/teams/{team_id}/endpoints");
+
+    // The forms need the page's CSRF token.
+    let forged = browser
+        .post_form(
+            &set,
+            &[
+                ("csrf", "A".repeat(43).as_str()),
+                ("name", "api"),
+                ("url", &service),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // Submitting before the endpoint is set: the workspace again, the reason where the
+    // verdict goes and a link to the panel.
+    let refused = browser
+        .submit(
+            &format!("/teams/{team_id}/submit"),
+            &[("challenge", "ship-it"), ("answer", "deployed")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.expect("html");
+    assert!(
+        body.contains("Set your team&#39;s endpoint `api`"),
+        "{body}"
+    );
+    assert!(body.contains(r##"<a href="#endpoints">"##), "{body}");
+
+    // A URL the server refuses: the reason in the panel, the form as sent.
+    let refused = browser
+        .submit(
+            &set,
+            &[
+                ("name", "api"),
+                ("url", "ftp://x"),
+                ("challenge", "ship-it"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.expect("html");
+    assert!(body.contains("`ftp://` is not allowed"), "{body}");
+    assert!(body.contains(r#"value="ftp://x""#), "{body}");
+
+    // Set: back to the panel on the same challenge, which says so.
+    let done = browser
+        .submit(
+            &set,
+            &[("name", "api"), ("url", &service), ("challenge", "ship-it")],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let back = location(&done);
+    assert_eq!(
+        back,
+        format!("/teams/{team_id}?challenge=ship-it&endpoint_set=api#endpoints")
+    );
+    let page = browser.page(back.trim_end_matches("#endpoints")).await;
+    assert!(page.contains("Endpoint api set."));
+    assert!(page.contains(&format!(r#"data-url="{service}""#)), "{page}");
+    // A crafted notice says nothing.
+    let crafted = browser
+        .page(&format!(
+            "/teams/{team_id}?endpoint_set=You+are+disqualified"
+        ))
+        .await;
+    assert!(!crafted.contains("disqualified"));
+
+    // The verdict shows the requests, paths under the endpoint, the body escaped.
+    let submitted = browser
+        .submit(
+            &format!("/teams/{team_id}/submit"),
+            &[("challenge", "ship-it"), ("answer", "deployed")],
+        )
+        .await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    let verdict = browser.page(&location(&submitted)).await;
+    assert!(verdict.contains("Requests to your service"), "{verdict}");
+    assert!(verdict.contains("GET /health → 200 in "), "{verdict}");
+    assert!(verdict.contains(ESCAPED), "{verdict}");
+    assert!(!verdict.contains(HOSTILE), "never as markup");
+
+    // Coaches see the panel without its forms, and may not post them.
+    let coach = coach(&net, &event, &team_id, "coachy").await;
+    let mut staff = PlainBrowser::sign_in(&net, &coach.email).await;
+    let page = staff.page(&here).await;
+    assert!(page.contains(&format!(r#"data-url="{service}""#)));
+    assert!(!page.contains(r#"id="endpoint-form""#));
+    assert!(page.contains("Only the team's members set its endpoints."));
+    let forbidden = staff
+        .submit(&set, &[("name", "api"), ("url", "https://else.example/")])
+        .await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    assert!(
+        forbidden
+            .text()
+            .await
+            .expect("html")
+            .contains("only the team")
+    );
+
+    // The organizer's author page shows the failed run's requests, URLs whole, escaped.
+    let mut organizer = PlainBrowser::sign_in(&net, &event.organizer.email).await;
+    let author = organizer
+        .page(&format!("/events/{}/author", event.slug))
+        .await;
+    assert!(author.contains("Requests the validator sent"), "{author}");
+    assert!(
+        author.contains(&format!("GET {service}health → 200 in ")),
+        "{author}"
+    );
+    assert!(author.contains(ESCAPED), "{author}");
+    assert!(!author.contains(HOSTILE), "never as markup");
+
+    // Removing it.
+    let removed = browser
+        .submit(
+            &format!("/teams/{team_id}/endpoints/api/remove"),
+            &[("challenge", "ship-it")],
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&removed),
+        format!("/teams/{team_id}?challenge=ship-it&endpoint_removed=api#endpoints")
+    );
+    let page = browser.page(&here).await;
+    assert!(page.contains(NONE_SET));
+    assert!(!page.contains(&format!(r#"data-url="{service}""#)));
+
+    task.abort();
+    net.stop().await;
+    app.stop().await;
 }
