@@ -42,6 +42,33 @@ pub enum PackageError {
     /// cargo succeeded but produced no `.wasm` for the validator crate.
     #[error("cargo built no .wasm for {}: is its `[lib]` `crate-type = [\"cdylib\"]`?", .0.display())]
     NoArtifact(PathBuf),
+    /// A program a validator's language needs is not on this machine (`python3`, `node`,
+    /// `npm`).
+    #[error("{tool} was not found: {hint}")]
+    ToolMissing {
+        /// The program.
+        tool: String,
+        /// How to get it.
+        hint: String,
+    },
+    /// Installing a language's build tools failed; the installer's messages were streamed
+    /// to the progress output.
+    #[error("installing {what} failed ({status}); its messages are above")]
+    ToolInstall {
+        /// What was being installed.
+        what: String,
+        /// The installer's exit status.
+        status: String,
+    },
+    /// A language's build tool ran and failed (a syntax error in `app.py`, say); its messages
+    /// were streamed to the progress output.
+    #[error("{tool} failed ({status}); its messages are above")]
+    ToolFailed {
+        /// The tool.
+        tool: String,
+        /// Its exit status.
+        status: String,
+    },
     /// The sandbox refused the validator binary.
     #[error("the validator cannot be loaded: {0}")]
     Runtime(#[from] cohack_runtime::RuntimeError),

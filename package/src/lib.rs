@@ -6,7 +6,9 @@
 //! 03-clean-readings/
 //!   challenge.toml        the manifest (`Manifest`): slug, title, points, summary, limits, config
 //!   README.md             the statement teams read (Markdown)
-//!   validator/            the validator crate (challenge-sdk, built for wasm32-wasip2)
+//!   validator/            the validator: a crate using challenge-sdk (built for
+//!                         wasm32-wasip2), or `app.py` (Python) or `validator.js`
+//!                         (JavaScript) and `sdk.toml`, as the manifest's `language` says
 //!   samples/pass/NAME/    submissions that must pass …
 //!   samples/fail/NAME/    … and must fail: their files, plus `answer.txt` (the short answer),
 //!                         `sample.toml` (`score = N`, `team = "…"`) and, for a challenge
@@ -16,7 +18,9 @@
 //!
 //! The workflow, as the `cohack challenge` commands run it:
 //! - [`scaffold`] (`new`): writes a package that builds and passes its own samples;
-//! - [`build()`] (`build`): compiles the validator crate with cargo, returns the `.wasm`;
+//! - [`build()`] (`build`): builds the validator with its language's tool (cargo,
+//!   componentize-py, esbuild and componentize-js; the last three installed on demand into
+//!   [`Tools`]), returns the `.wasm`;
 //! - [`test()`] (`test`): runs every sample on the real sandbox ([`cohack_runtime`]) and
 //!   reports mismatches, replaying recorded exchanges instead of calling anything; the server
 //!   runs the same function before a validator version goes live;
@@ -38,10 +42,10 @@ mod scaffold;
 mod test;
 mod upload;
 
-pub use build::{BuildOptions, build, build_with};
+pub use build::{BuildOptions, SDK_FILE, SdkLocation, Tools, build, build_with, tools};
 pub use error::PackageError;
 pub use live::{LiveReport, LiveResult, test_live};
-pub use manifest::{MANIFEST_FILE, Manifest, NetworkCaps, NetworkSpec, STATEMENT_FILE};
+pub use manifest::{Language, MANIFEST_FILE, Manifest, NetworkCaps, NetworkSpec, STATEMENT_FILE};
 pub use package::{DEFAULT_TEAM, Expect, Package, Sample, SampleLimits};
 pub use sample_network::SampleNetwork;
 pub use scaffold::scaffold;

@@ -23,7 +23,8 @@ pub const STATEMENT_FILE: &str = "README.md";
 /// title = "Clean up the readings"
 /// points = 300
 /// summary = "Turn a messy export into a clean table."
-/// validator = "validator"      # optional: the crate's folder, default "validator"
+/// validator = "validator"      # optional: the validator's folder, default "validator"
+/// language = "rust"            # optional: "rust" (default), "python" or "javascript"
 ///
 /// [limits]                     # optional: per-challenge sandbox limits (capped by the server)
 /// fuel = 500_000_000
@@ -49,13 +50,71 @@ pub struct Manifest {
     /// Default values of the validator's config keys; organizers may override them per event.
     #[serde(default)]
     pub config: BTreeMap<String, String>,
-    /// The validator crate's folder, relative to the package.
+    /// The validator's folder, relative to the package: a cargo crate, or the folder of
+    /// `app.py` or `validator.js` (see [`Language`]).
     #[serde(default = "default_validator")]
     pub validator: String,
+    /// The language the validator is written in, which decides how it is built. Left out of
+    /// the serialized form when it is Rust, so uploads of Rust packages read as before.
+    #[serde(default, skip_serializing_if = "Language::is_rust")]
+    pub language: Language,
     /// The network the validator may use (a `cohack:validator@0.2.0` validator); none
     /// without this section.
     #[serde(default)]
     pub network: Option<NetworkSpec>,
+}
+
+/// The language of a package's validator: each is built by its own tool into the same kind
+/// of component, which the sandbox runs alike.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// A cargo crate using challenge-sdk, built with `cargo build --target wasm32-wasip2`.
+    #[default]
+    Rust,
+    /// `app.py` using the `cohack_sdk` package, built with componentize-py.
+    Python,
+    /// `validator.js`, an ES module using `@cohack/sdk`, bundled with esbuild and built with
+    /// componentize-js.
+    Javascript,
+}
+
+impl Language {
+    /// Every language, in the order the docs list them.
+    pub const ALL: [Language; 3] = [Self::Rust, Self::Python, Self::Javascript];
+
+    /// The name as `challenge.toml` and `--lang` spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rust => "rust",
+            Self::Python => "python",
+            Self::Javascript => "javascript",
+        }
+    }
+
+    /// Whether this is [`Language::Rust`], the default.
+    pub fn is_rust(&self) -> bool {
+        *self == Self::Rust
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str() == text)
+            .ok_or_else(|| {
+                format!("`{text}` is not a validator language: rust, python or javascript")
+            })
+    }
 }
 
 /// A manifest's `[network]` section: what the validator may call, and how much. The server
@@ -389,6 +448,7 @@ mod tests {
     fn a_minimal_manifest_gets_defaults() {
         let m = parse(GOOD).unwrap();
         assert_eq!(m.validator, "validator");
+        assert_eq!(m.language, Language::Rust);
         assert!(m.config.is_empty());
         assert_eq!(m.limits, LimitOverrides::default());
     }
@@ -430,6 +490,29 @@ mod tests {
         assert!(bad_limit.contains("unknown field `fuels`"), "{bad_limit}");
         let wrong_type = parse(&GOOD.replace("300", "\"300\"")).unwrap_err();
         assert!(wrong_type.contains("points"), "{wrong_type}");
+    }
+
+    #[test]
+    fn the_language_is_read_and_left_out_when_rust() {
+        for language in Language::ALL {
+            let m = parse(&format!("{GOOD}language = \"{language}\"\n")).unwrap();
+            assert_eq!(m.language, language);
+            assert_eq!(language.as_str().parse::<Language>(), Ok(language));
+            let json = serde_json::to_value(&m).unwrap();
+            assert_eq!(
+                json.get("language").and_then(|l| l.as_str()),
+                (!language.is_rust()).then_some(language.as_str()),
+                "only a language other than Rust is written out"
+            );
+        }
+        let unknown = parse(&format!("{GOOD}language = \"go\"\n")).unwrap_err();
+        assert!(
+            unknown.contains("unknown variant `go`")
+                && unknown.contains("`rust`, `python`, `javascript`"),
+            "{unknown}"
+        );
+        let error = "Go".parse::<Language>().unwrap_err();
+        assert!(error.contains("rust, python or javascript"), "{error}");
     }
 
     #[test]

@@ -1,17 +1,33 @@
-//! `cohack challenge new DIR`: a new package that builds and passes its own samples, to edit
-//! from there.
+//! `cohack challenge new DIR [--lang python|javascript]`: a new package that builds and
+//! passes its own samples, to edit from there. The statement and the samples are the same in
+//! every language; the validator is a Rust crate, `app.py` or `validator.js`, from the
+//! templates in `package/templates/` (Rust's is below).
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::PackageError;
+use crate::build::SDK_FILE;
 use crate::manifest::is_slug;
+use crate::{Language, PackageError};
 
-/// Writes a new challenge package for `slug` into `dir` (created if missing; refused if it has
-/// files). The validator crate depends on the SDK at `sdk_path` by a relative path when one
-/// exists. When `dir` is inside a cargo workspace whose `members` already cover the new crate
-/// (as with `challenges/NN-name/validator`), the crate joins it; otherwise it is a workspace of
-/// its own with the size-optimised release profile.
-pub fn scaffold(dir: &Path, slug: &str, sdk_path: &Path) -> Result<(), PackageError> {
+/// The Python template: `validator/app.py`.
+const PYTHON_APP: &str = include_str!("../templates/python/app.py");
+/// The JavaScript template: `validator/validator.js`.
+const JAVASCRIPT_VALIDATOR: &str = include_str!("../templates/javascript/validator.js");
+
+/// Writes a new challenge package for `slug` with a validator in `language` into `dir`
+/// (created if missing; refused if it has files). `sdk_path` is the challenge-sdk folder:
+/// the validator refers to it by a relative path when one exists (a Rust crate in its
+/// `Cargo.toml`, Python and JavaScript in `validator/sdk.toml`).
+///
+/// For Rust, when `dir` is inside a cargo workspace whose `members` already cover the new
+/// crate (as with `challenges/NN-name/validator`), the crate joins it; otherwise it is a
+/// workspace of its own with the size-optimised release profile.
+pub fn scaffold(
+    dir: &Path,
+    slug: &str,
+    language: Language,
+    sdk_path: &Path,
+) -> Result<(), PackageError> {
     if !is_slug(slug) {
         return Err(PackageError::invalid(
             dir,
@@ -20,10 +36,18 @@ pub fn scaffold(dir: &Path, slug: &str, sdk_path: &Path) -> Result<(), PackageEr
             ),
         ));
     }
-    if !sdk_path.join("Cargo.toml").is_file() || !sdk_path.join("wit").is_dir() {
+    let needed = match language {
+        Language::Rust => ["Cargo.toml", "wit"],
+        Language::Python => ["python/cohack_sdk", "wit/validator.wit"],
+        Language::Javascript => ["js/package.json", "wit/validator.wit"],
+    };
+    if needed.iter().any(|p| !sdk_path.join(p).exists()) {
         return Err(PackageError::invalid(
             sdk_path,
-            "this is not the challenge-sdk crate (no Cargo.toml and wit/ here)",
+            format!(
+                "this is not the challenge-sdk folder for {language} (no {} here)",
+                needed.join(" and ")
+            ),
         ));
     }
     if dir.exists() {
@@ -32,32 +56,55 @@ pub fn scaffold(dir: &Path, slug: &str, sdk_path: &Path) -> Result<(), PackageEr
             return Err(PackageError::NotEmpty(dir.to_path_buf()));
         }
     }
-    let crate_dir = dir.join("validator");
-    for folder in [crate_dir.join("src"), dir.join(".cargo")] {
-        std::fs::create_dir_all(&folder).map_err(|e| PackageError::io(&folder, e))?;
-    }
-    let crate_abs = crate_dir
+    let source_dir = dir.join("validator");
+    std::fs::create_dir_all(&source_dir).map_err(|e| PackageError::io(&source_dir, e))?;
+    let source_abs = source_dir
         .canonicalize()
-        .map_err(|e| PackageError::io(&crate_dir, e))?;
+        .map_err(|e| PackageError::io(&source_dir, e))?;
     let sdk_abs = sdk_path
         .canonicalize()
         .map_err(|e| PackageError::io(sdk_path, e))?;
-    let sdk_dependency = relative_path(&crate_abs, &sdk_abs).unwrap_or(sdk_abs);
-    let standalone = !covered_by_workspace(&crate_abs);
+    let sdk_relative = relative_path(&source_abs, &sdk_abs).unwrap_or(sdk_abs);
 
-    let files = [
-        (PathBuf::from("challenge.toml"), manifest(slug)),
+    let mut files = vec![
+        (PathBuf::from("challenge.toml"), manifest(slug, language)),
         (PathBuf::from("README.md"), statement(slug)),
-        (
-            PathBuf::from(".gitignore"),
-            "# Built by `cohack challenge build`.\n/validator/target/\n".to_owned(),
-        ),
-        (PathBuf::from(".cargo/config.toml"), CARGO_CONFIG.to_owned()),
-        (
-            PathBuf::from("validator/Cargo.toml"),
-            cargo_toml(slug, &sdk_dependency, standalone),
-        ),
-        (PathBuf::from("validator/src/lib.rs"), VALIDATOR.to_owned()),
+    ];
+    match language {
+        Language::Rust => {
+            let standalone = !covered_by_workspace(&source_abs);
+            files.extend([
+                (
+                    PathBuf::from(".gitignore"),
+                    "# Built by `cohack challenge build`.\n/validator/target/\n".to_owned(),
+                ),
+                (PathBuf::from(".cargo/config.toml"), CARGO_CONFIG.to_owned()),
+                (
+                    PathBuf::from("validator/Cargo.toml"),
+                    cargo_toml(slug, &sdk_relative, standalone),
+                ),
+                (PathBuf::from("validator/src/lib.rs"), VALIDATOR.to_owned()),
+            ]);
+        }
+        Language::Python | Language::Javascript => {
+            let (entry, template) = match language {
+                Language::Python => ("app.py", PYTHON_APP),
+                _ => ("validator.js", JAVASCRIPT_VALIDATOR),
+            };
+            files.extend([
+                (
+                    PathBuf::from(".gitignore"),
+                    "# Built by `cohack challenge build`.\n/target/\n__pycache__/\n".to_owned(),
+                ),
+                (PathBuf::from("validator").join(entry), template.to_owned()),
+                (
+                    PathBuf::from("validator").join(SDK_FILE),
+                    sdk_toml(&sdk_relative, language),
+                ),
+            ]);
+        }
+    }
+    files.extend([
         (
             PathBuf::from("samples/pass/correct/answer.txt"),
             "42\n".to_owned(),
@@ -86,7 +133,7 @@ pub fn scaffold(dir: &Path, slug: &str, sdk_path: &Path) -> Result<(), PackageEr
             PathBuf::from("samples/fail/missing-file/sample.toml"),
             "score = 0\n".to_owned(),
         ),
-    ];
+    ]);
     for (relative, content) in files {
         let path = dir.join(relative);
         if let Some(parent) = path.parent() {
@@ -95,6 +142,20 @@ pub fn scaffold(dir: &Path, slug: &str, sdk_path: &Path) -> Result<(), PackageEr
         std::fs::write(&path, content).map_err(|e| PackageError::io(&path, e))?;
     }
     Ok(())
+}
+
+/// `validator/sdk.toml`: where the build finds challenge-sdk.
+fn sdk_toml(sdk: &Path, language: Language) -> String {
+    let sdk = sdk.to_string_lossy().replace('\\', "/");
+    let folder = match language {
+        Language::Javascript => "js",
+        _ => "python",
+    };
+    format!(
+        "# Where `cohack challenge build` finds challenge-sdk (its wit/ and {folder}/ folders),\n\
+         # relative to this folder.\n\
+         path = \"{sdk}\"\n"
+    )
 }
 
 /// `to` relative to `from` (both absolute), with `/` separators.
@@ -176,14 +237,18 @@ fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
-fn manifest(slug: &str) -> String {
+fn manifest(slug: &str, language: Language) -> String {
+    let language_line = match language {
+        Language::Rust => String::new(),
+        other => format!("language = \"{other}\"\n"),
+    };
     format!(
         r#"slug = "{slug}"
 title = "{title}"
 points = 100
 summary = "Say hello to the telemetry platform."
 validator = "validator"
-
+{language_line}
 # Optional: tighter or looser sandbox limits for this challenge (capped by the server).
 # [limits]
 # fuel = 500_000_000
@@ -354,6 +419,47 @@ mod tests {
         ));
         assert!(path_matches("0*-x/v", &segments("06-x/v")));
         assert!(!path_matches("a", &segments("b")));
+    }
+
+    #[test]
+    fn every_language_gets_its_validator_and_the_same_samples() {
+        let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("../challenge-sdk");
+        for language in Language::ALL {
+            if language == Language::Javascript && !sdk.join("js/package.json").exists() {
+                continue;
+            }
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("hello");
+            scaffold(&dir, "say-hello", language, &sdk).unwrap();
+            let manifest = crate::Manifest::load(&dir).unwrap();
+            assert_eq!(manifest.language, language);
+            let entry = match language {
+                Language::Rust => "validator/src/lib.rs",
+                Language::Python => "validator/app.py",
+                Language::Javascript => "validator/validator.js",
+            };
+            assert!(dir.join(entry).is_file(), "{language}: {entry}");
+            assert!(dir.join("samples/fail/missing-file/answer.txt").is_file());
+            if language != Language::Rust {
+                let found = crate::SdkLocation::find(&dir.join("validator"), "wit").unwrap();
+                assert_eq!(found.root, sdk.canonicalize().unwrap());
+                let text = std::fs::read_to_string(dir.join("validator/sdk.toml")).unwrap();
+                assert!(text.contains("path = \"../"), "relative: {text}");
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let error = scaffold(
+            &tmp.path().join("x"),
+            "say-hello",
+            Language::Python,
+            tmp.path(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("not the challenge-sdk folder for python (no python/cohack_sdk"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -113,6 +113,7 @@ fn build_finds_the_wasm_of_a_workspace_member() {
         .unwrap();
     let options = cohack_package::BuildOptions {
         target_dir: Some(common::challenges_target()),
+        ..cohack_package::BuildOptions::default()
     };
     let wasm = cohack_package::build_with(&dir, &options, &mut std::io::sink()).unwrap();
     assert!(

@@ -9,8 +9,8 @@ mod common;
 use std::path::Path;
 
 use cohack_package::{
-    BuildOptions, Expect, Package, PackageError, SampleLimits, Upload, build, build_with, scaffold,
-    test,
+    BuildOptions, Expect, Language, Package, PackageError, SampleLimits, Upload, build, build_with,
+    scaffold, test,
 };
 
 fn sdk() -> std::path::PathBuf {
@@ -41,7 +41,7 @@ fn minimal_package(dir: &Path) {
 fn scaffold_build_test_round_trip_passes() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("hello-telemetry");
-    scaffold(&dir, "hello-telemetry", &sdk()).unwrap();
+    scaffold(&dir, "hello-telemetry", Language::Rust, &sdk()).unwrap();
 
     let package = Package::load(&dir).unwrap();
     assert_eq!(package.manifest.slug, "hello-telemetry");
@@ -52,6 +52,7 @@ fn scaffold_build_test_round_trip_passes() {
     common::build_challenges();
     let options = BuildOptions {
         target_dir: Some(common::challenges_target()),
+        ..BuildOptions::default()
     };
     let mut progress = Vec::new();
     let wasm_path = build_with(&dir, &options, &mut progress).unwrap_or_else(|e| {
@@ -87,18 +88,31 @@ fn scaffold_build_test_round_trip_passes() {
 fn scaffold_refuses_a_non_empty_folder_and_bad_slugs() {
     let tmp = tempfile::tempdir().unwrap();
     write(&tmp.path().join("taken/notes.txt"), "mine");
-    let err = scaffold(&tmp.path().join("taken"), "fine-slug", &sdk()).unwrap_err();
+    let err = scaffold(
+        &tmp.path().join("taken"),
+        "fine-slug",
+        Language::Rust,
+        &sdk(),
+    )
+    .unwrap_err();
     assert!(matches!(err, PackageError::NotEmpty(_)), "{err}");
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("taken/notes.txt")).unwrap(),
         "mine"
     );
 
-    let err = scaffold(&tmp.path().join("new"), "Bad Slug", &sdk()).unwrap_err();
+    let err = scaffold(&tmp.path().join("new"), "Bad Slug", Language::Rust, &sdk()).unwrap_err();
     assert!(err.to_string().contains("not a valid slug"), "{err}");
-    let err = scaffold(&tmp.path().join("new"), "ok-slug", tmp.path()).unwrap_err();
+    let err = scaffold(
+        &tmp.path().join("new"),
+        "ok-slug",
+        Language::Rust,
+        tmp.path(),
+    )
+    .unwrap_err();
     assert!(
-        err.to_string().contains("not the challenge-sdk crate"),
+        err.to_string()
+            .contains("not the challenge-sdk folder for rust"),
         "{err}"
     );
 }
@@ -111,13 +125,14 @@ fn build_reports_a_missing_crate_and_compile_errors() {
     assert!(err.to_string().contains("no validator crate here"), "{err}");
 
     let dir = tmp.path().join("broken");
-    scaffold(&dir, "broken-one", &sdk()).unwrap();
+    scaffold(&dir, "broken-one", Language::Rust, &sdk()).unwrap();
     write(
         &dir.join("validator/src/lib.rs"),
         "pub fn oops() -> u32 { \"not a number\" }\n",
     );
     let options = BuildOptions {
         target_dir: Some(common::challenges_target()),
+        ..BuildOptions::default()
     };
     let mut progress = Vec::new();
     let err = build_with(&dir, &options, &mut progress).unwrap_err();
@@ -316,7 +331,13 @@ fn scaffold_joins_an_enclosing_workspace_that_covers_it() {
         &tmp.path().join("Cargo.toml"),
         "[workspace]\nmembers = [\"*/validator\"]\n",
     );
-    scaffold(&tmp.path().join("06-joined"), "joined", &sdk()).unwrap();
+    scaffold(
+        &tmp.path().join("06-joined"),
+        "joined",
+        Language::Rust,
+        &sdk(),
+    )
+    .unwrap();
     let member =
         std::fs::read_to_string(tmp.path().join("06-joined/validator/Cargo.toml")).unwrap();
     assert!(!member.contains("[workspace]"), "{member}");
@@ -324,7 +345,7 @@ fn scaffold_joins_an_enclosing_workspace_that_covers_it() {
 
     // Outside any workspace, the crate is its own, with the size-optimised profile.
     let alone = tempfile::tempdir().unwrap();
-    scaffold(&alone.path().join("solo"), "solo", &sdk()).unwrap();
+    scaffold(&alone.path().join("solo"), "solo", Language::Rust, &sdk()).unwrap();
     let own = std::fs::read_to_string(alone.path().join("solo/validator/Cargo.toml")).unwrap();
     assert!(
         own.contains("[workspace]") && own.contains("opt-level = \"s\""),

@@ -10,7 +10,7 @@ use std::{
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use cohack_package::{NetworkCaps, Package, scaffold};
+use cohack_package::{Language, NetworkCaps, Package, scaffold};
 use cohack_runtime::{Runtime, RuntimeConfig, Validator, check_endpoint_url};
 
 use crate::judge::views::{SampleRow, SampleTable};
@@ -24,18 +24,25 @@ pub enum ChallengeCommand {
     /// Create a challenge package in DIR that builds and passes its own samples.
     ///
     /// DIR gets challenge.toml, README.md (the statement), validator/ (a Rust crate using
-    /// challenge-sdk) and samples/pass/… and samples/fail/…
+    /// challenge-sdk; with --lang, app.py or validator.js and sdk.toml) and samples/pass/…
+    /// and samples/fail/…
     New {
         /// The folder to create (must be empty or missing).
         dir: PathBuf,
         /// The challenge's slug [default: the folder's name without a leading `NN-`].
         #[arg(long)]
         slug: Option<String>,
-        /// Path of the challenge-sdk crate [default: the one of this cohack's source tree].
+        /// The validator's language: rust, python or javascript. Python and JavaScript
+        /// validators are built with tools cohack installs on first use into
+        /// $COHACK_TOOLS_DIR (default ~/.cache/cohack/tools).
+        #[arg(long = "lang", value_name = "LANG", default_value = "rust")]
+        language: Language,
+        /// Path of the challenge-sdk folder [default: the one of this cohack's source tree].
         #[arg(long, value_name = "PATH")]
         sdk: Option<PathBuf>,
     },
-    /// Build the validator of the package in DIR (release, wasm32-wasip2); progress on stderr.
+    /// Build the validator of the package in DIR with its language's tool; progress on
+    /// stderr.
     Build {
         /// The package folder.
         dir: PathBuf,
@@ -83,7 +90,12 @@ pub enum ChallengeCommand {
 /// Runs an author command.
 pub fn run(command: ChallengeCommand) -> anyhow::Result<()> {
     match command {
-        ChallengeCommand::New { dir, slug, sdk } => new(&dir, slug, sdk),
+        ChallengeCommand::New {
+            dir,
+            slug,
+            language,
+            sdk,
+        } => new(&dir, slug, language, sdk),
         ChallengeCommand::Build { dir } => {
             let wasm = build(&dir)?;
             let size = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
@@ -119,20 +131,28 @@ fn slug_of(dir: &Path) -> Option<String> {
     Some(stripped.to_lowercase())
 }
 
-fn new(dir: &Path, slug: Option<String>, sdk: Option<PathBuf>) -> anyhow::Result<()> {
+fn new(
+    dir: &Path,
+    slug: Option<String>,
+    language: Language,
+    sdk: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let slug = match slug.or_else(|| slug_of(dir)) {
         Some(slug) => slug,
         None => bail!("cannot derive a slug from {}: pass --slug", dir.display()),
     };
     let sdk = sdk.unwrap_or_else(|| PathBuf::from(REPO_SDK));
-    if !sdk.join("Cargo.toml").is_file() {
+    if !sdk.join("wit/validator.wit").is_file() {
         bail!(
             "no challenge-sdk at {}: pass --sdk PATH (the challenge-sdk folder of cohack's source)",
             sdk.display()
         );
     }
-    scaffold(dir, &slug, &sdk)?;
-    println!("created challenge `{slug}` in {}", dir.display());
+    scaffold(dir, &slug, language, &sdk)?;
+    println!(
+        "created challenge `{slug}` ({language} validator) in {}",
+        dir.display()
+    );
     println!("next: cohack challenge test {}", dir.display());
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `cohack challenge build`: compile a package's validator crate to a `.wasm` component.
+//! The Rust build: compile the validator crate with cargo for `wasm32-wasip2`.
 //!
 //! cargo runs with `--message-format=json-render-diagnostics`: its stdout is JSON (we read the
 //! `compiler-artifact` messages to find the `.wasm`), its stderr stays human-readable (progress
@@ -10,33 +10,20 @@ use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
+use super::BuildOptions;
 use crate::{Manifest, PackageError};
 
 /// The target validators are built for.
 const TARGET: &str = "wasm32-wasip2";
 
-/// How to run cargo.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// `CARGO_TARGET_DIR` for the build; `None` keeps cargo's own choice (the crate's
-    /// workspace `target/`, or what `.cargo/config.toml` says).
-    pub target_dir: Option<PathBuf>,
-}
-
-/// Builds the validator of the package in `dir` (release, `wasm32-wasip2`) and returns the
-/// path of the `.wasm`. cargo's progress and diagnostics are written to `progress`.
-pub fn build(dir: &Path, progress: &mut dyn Write) -> Result<PathBuf, PackageError> {
-    build_with(dir, &BuildOptions::default(), progress)
-}
-
-/// [`build`] with options.
-pub fn build_with(
-    dir: &Path,
+/// Builds the crate in `crate_dir` (release, `wasm32-wasip2`) and returns the path of the
+/// `.wasm`. cargo's progress and diagnostics are written to `progress`.
+pub(super) fn build(
+    crate_dir: &Path,
+    manifest: &Manifest,
     options: &BuildOptions,
     progress: &mut dyn Write,
 ) -> Result<PathBuf, PackageError> {
-    let manifest = Manifest::load(dir)?;
-    let crate_dir = dir.join(&manifest.validator);
     let cargo_toml = crate_dir.join("Cargo.toml");
     if !cargo_toml.is_file() {
         return Err(PackageError::invalid(
@@ -67,7 +54,7 @@ pub fn build_with(
         .arg("--manifest-path")
         .arg(&cargo_toml)
         // cargo finds `.cargo/config.toml` from its working directory, not the manifest's.
-        .current_dir(&crate_dir)
+        .current_dir(crate_dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -111,7 +98,7 @@ pub fn build_with(
     artifacts
         .into_iter()
         .last()
-        .ok_or(PackageError::NoArtifact(crate_dir))
+        .ok_or_else(|| PackageError::NoArtifact(crate_dir.to_path_buf()))
 }
 
 /// The one message kind we need from cargo's JSON stream.
