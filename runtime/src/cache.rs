@@ -5,11 +5,16 @@
 //! compatibility hash ([`Engine::precompile_compatibility_hash`]: wasmtime version, target,
 //! compiler settings), so an upgrade or a different configuration never picks up a stale
 //! artifact. The compile engine and every run engine share that hash (the stack size is not
-//! part of it), so one entry serves every stack tier. Each artifact `<key>.cwasm` has a sidecar `<key>.sha256` with the artifact's own
-//! digest, written after it: a truncated, bit-rotten or foreign file fails that check and is
-//! recompiled, never handed to `deserialize_file` (which would trust it to be wasmtime's own
-//! output). Files are only ever replaced by atomic renames, so a reader never sees a
-//! half-written one.
+//! part of it), so one entry serves every stack tier. Each artifact `<key>.cwasm` has a
+//! sidecar `<key>.blake3` with the artifact's own digest, written after it: a truncated,
+//! bit-rotten or foreign file fails that check and is recompiled, never handed to
+//! `deserialize_file` (which would trust it to be wasmtime's own output). Files are only ever
+//! replaced by atomic renames, so a reader never sees a half-written one.
+//!
+//! The check runs on every load, so it must be cheap next to the load itself: a Python
+//! validator's artifact is about 40 MB, which SHA-256 took 35–100 ms to read and hash, BLAKE3
+//! (streamed from the file, never held whole in memory) a few milliseconds; the mapping
+//! `deserialize_file` makes afterwards is lazy.
 
 use std::fs;
 use std::hash::{Hash, Hasher};
@@ -63,7 +68,7 @@ impl ArtifactCache {
         let stem = format!("{wasm_hash}-{engine_key}");
         (
             self.dir.join(format!("{stem}.cwasm")),
-            self.dir.join(format!("{stem}.sha256")),
+            self.dir.join(format!("{stem}.blake3")),
         )
     }
 
@@ -81,13 +86,13 @@ impl ArtifactCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(e) => return self.discard(&artifact, &digest, &format!("unreadable digest: {e}")),
         };
-        let bytes = match fs::read(&artifact) {
-            Ok(bytes) => bytes,
+        let actual = match digest_of_file(&artifact) {
+            Ok(actual) => actual,
             Err(e) => {
                 return self.discard(&artifact, &digest, &format!("unreadable artifact: {e}"));
             }
         };
-        if hex::encode(Sha256::digest(&bytes)) != expected.trim() {
+        if actual != expected.trim() {
             return self.discard(&artifact, &digest, "digest mismatch");
         }
         match deserialize_verified(engine, &artifact) {
@@ -107,7 +112,7 @@ impl ArtifactCache {
     /// cost a recompile later, so they are logged, not returned.
     pub(crate) fn store(&self, engine_key: &str, wasm_hash: &str, bytes: &[u8]) {
         let (artifact, digest) = self.paths(wasm_hash, engine_key);
-        let sum = hex::encode(Sha256::digest(bytes));
+        let sum = blake3::hash(bytes).to_hex().to_string();
         let result = self
             .write_atomically(&artifact, bytes)
             // The digest goes last: its presence vouches for a complete artifact.
@@ -123,6 +128,13 @@ impl ArtifactCache {
         file.persist(path).map_err(|e| e.to_string())?;
         Ok(())
     }
+}
+
+/// The BLAKE3 digest of a file, in hex, read in chunks.
+fn digest_of_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(fs::File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// Maps the artifact instead of copying it: the fastest way to a ready component.

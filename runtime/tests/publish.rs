@@ -160,7 +160,7 @@ fn compiled_validators_are_cached_on_disk_and_corrupt_entries_recompiled() {
     );
     for entry in std::fs::read_dir(cache.path()).expect("cache dir") {
         let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "sha256") {
+        if path.extension().is_some_and(|e| e == "blake3") {
             std::fs::remove_file(path).expect("remove digest");
         }
     }
