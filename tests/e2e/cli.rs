@@ -493,7 +493,7 @@ fn challenge_test_live_calls_the_service_at_the_url() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("pass/working-service: pass 200/200"),
+        stdout.contains("pass/working-service: pass 600/600"),
         "{stdout}"
     );
     assert!(stdout.contains("ok   health: "), "{stdout}");
@@ -546,4 +546,80 @@ fn challenge_test_live_calls_the_service_at_the_url() {
     assert!(!out.status.success());
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no [network] section"), "{stderr}");
+}
+
+/// `cohack challenge new DIR --lang LANG`, then `cohack challenge test DIR`: the package
+/// builds with the language's tools (installed into the tools folder the tests share) and
+/// passes its own samples. Returns the test's stdout and stderr.
+fn new_package_in_language_passes_its_samples(language: &str) -> (String, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let tools = repo_root().join("target/cohack-tools");
+    let tools = tools.to_string_lossy();
+    let env = [("COHACK_TOOLS_DIR", &*tools)];
+    let created = run_cohack(
+        dir.path(),
+        &["challenge", "new", "hello-lang", "--lang", language],
+        &env,
+    );
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    assert!(
+        created.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("({language} validator)")),
+        "{stdout}"
+    );
+    let manifest =
+        std::fs::read_to_string(dir.path().join("hello-lang/challenge.toml")).expect("manifest");
+    assert!(
+        manifest.contains(&format!("language = \"{language}\"")),
+        "{manifest}"
+    );
+
+    let tested = run_cohack(dir.path(), &["challenge", "test", "hello-lang"], &env);
+    let stdout = String::from_utf8_lossy(&tested.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&tested.stderr).into_owned();
+    assert!(tested.status.success(), "{stdout}\n{stderr}");
+    for row in ["pass/correct", "fail/wrong-answer", "fail/missing-file"] {
+        assert!(stdout.contains(row), "{row} missing from\n{stdout}");
+    }
+    assert!(stdout.contains("3 samples, 3 ok, 0 mismatched"), "{stdout}");
+    (stdout, stderr)
+}
+
+#[test]
+fn a_new_python_challenge_builds_and_passes_its_samples() {
+    let (_, progress) = new_package_in_language_passes_its_samples("python");
+    assert!(
+        progress.contains("with componentize-py 0.25.1"),
+        "the build's progress is streamed: {progress}"
+    );
+}
+
+#[test]
+fn a_new_javascript_challenge_builds_and_passes_its_samples() {
+    let (_, progress) = new_package_in_language_passes_its_samples("javascript");
+    assert!(
+        progress.contains("with componentize-js 0.23.0"),
+        "the build's progress is streamed: {progress}"
+    );
+}
+
+#[test]
+fn challenge_new_refuses_an_unknown_language() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = run_cohack(
+        dir.path(),
+        &["challenge", "new", "hello-go", "--lang", "go"],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("`go` is not a validator language: rust, python or javascript"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("hello-go").exists());
 }

@@ -202,6 +202,8 @@ fn install(
                     "--no-fund",
                     "--no-update-notifier",
                     "--save-exact",
+                    // None is needed (esbuild's only checks its binary, which npm installed).
+                    "--ignore-scripts",
                 ])
                 .current_dir(dir),
             "npm",
