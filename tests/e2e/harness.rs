@@ -56,6 +56,26 @@ impl TestApp {
         Some(Self::spawn_with(dir, database_url, pg).await)
     }
 
+    /// Starts a server for `backend` with `configure` applied to its configuration; `None` as
+    /// [`TestApp::spawn`].
+    pub async fn spawn_configured_for(
+        backend: Backend,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(PgDatabase::create()?),
+        };
+        let database_url = match &pg {
+            Some(pg) => pg.url.clone(),
+            None => format!("sqlite://{}", dir.path().join("cohack.db").display()),
+        };
+        let mut config = Self::test_config(&dir, database_url);
+        configure(&mut config);
+        Some(Self::spawn_configured(dir, config, pg).await)
+    }
+
     /// Starts a server on an explicit database URL (used with the proxy in readiness tests).
     pub async fn spawn_on(database_url: String) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -285,8 +305,38 @@ impl Drop for PgDatabase {
 }
 
 /// Generates `NAME::sqlite` and `NAME::postgres` tests from `async fn NAME(app: TestApp)`.
+/// `backend_tests!(config = CONFIGURE; NAME, …)` starts each server with
+/// `fn CONFIGURE(&mut Config)` (of the calling module) applied to its configuration.
 #[macro_export]
 macro_rules! backend_tests {
+    (config = $configure:ident; $($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::harness::TestApp::spawn_configured_for(
+                        $crate::harness::Backend::Sqlite,
+                        super::$configure,
+                    )
+                    .await
+                    .expect("sqlite is always available");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::harness::TestApp::spawn_configured_for(
+                        $crate::harness::Backend::Postgres,
+                        super::$configure,
+                    )
+                    .await
+                    {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )+
+    };
     ($($name:ident),+ $(,)?) => {
         $(
             mod $name {

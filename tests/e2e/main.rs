@@ -26,6 +26,7 @@ mod leaderboard;
 mod live;
 mod live_client;
 mod live_instances;
+mod network;
 mod revocation;
 mod submissions;
 mod teams;

@@ -6,7 +6,7 @@
 //!
 //! Order of the checks: access (404 to outsiders), role, schedule (409 `not_running`), lock
 //! (409 `locked`), the endpoints a challenge judged against the team's service needs (422
-//! `endpoint_missing`, `invalid_endpoint`), the input itself (400: `invalid_path`, `duplicate_path`, `invalid_base64`,
+//! `endpoint_missing`, `invalid_endpoint`; such a submission may be empty), the input itself (400: `invalid_path`, `duplicate_path`, `invalid_base64`,
 //! `empty_submission`, `too_many_files`; 413 when too large for the challenge), then the rate
 //! limit (429), so that a malformed request does not spend the team's budget.
 
@@ -182,7 +182,9 @@ pub async fn submit(
 
     let answer = request.answer.unwrap_or_default();
     let files = decode_files(request.files.unwrap_or_default())?;
-    if answer.trim().is_empty() && files.is_empty() {
+    // For a challenge judged against the team's service, the service is the submission: an
+    // empty answer with no files is what its statement asks for.
+    if answer.trim().is_empty() && files.is_empty() && endpoints.is_none() {
         return Err(Error::bad_request(
             "empty_submission",
             "send a short answer, files, or both",
