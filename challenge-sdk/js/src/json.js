@@ -16,11 +16,24 @@ export function parse(text) {
     if (!(error instanceof SyntaxError)) {
       throw error;
     }
-    // SpiderMonkey (the sandbox's engine) says "JSON.parse: … at line 3 column 5 of the JSON
-    // data"; the frame is dropped, the position kept.
-    const detail = error.message.replace(/^JSON\.parse: /, '').replace(/ of the JSON data$/, '');
-    throw new SubmissionError(`is not valid JSON: ${detail}`);
+    throw new SubmissionError(`is not valid JSON: ${detail(error.message, text)}`);
   }
+}
+
+/**
+ * The engine's message, with where as "line L column C": SpiderMonkey (the sandbox's engine)
+ * says "JSON.parse: … at line 3 column 5 of the JSON data", V8 (Node) "… in JSON at position
+ * 13" or "… (line 3 column 5)".
+ */
+function detail(message, text) {
+  let out = message.replace(/^JSON\.parse: /, '').replace(/ of the JSON data$/, '');
+  out = out.replace(/ \(line \d+ column \d+\)$/, '');
+  const position = / at position (\d+)$/.exec(out);
+  if (position) {
+    const before = text.slice(0, Number(position[1])).split('\n');
+    out = `${out.slice(0, position.index)} at line ${before.length} column ${before.at(-1).length + 1}`;
+  }
+  return out;
 }
 
 /**
@@ -29,7 +42,7 @@ export function parse(text) {
  * @returns {string}
  */
 export function toPretty(value) {
-  const marker = '\u0000bigint:';
+  const marker = '@@cohack-bigint@@';
   const text = JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${marker}${v}` : v), 2);
-  return text.replace(/"\u0000bigint:(-?\d+)"/g, '$1');
+  return text.replaceAll(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
 }

@@ -1,6 +1,9 @@
 // TOML: parse (with smol-toml, bundled at build time), look values up by dotted path, and name
 // and show values in messages for the team.
 //
+// Syntax errors read as the Rust SDK's do (same line, column and layout, and the same words
+// for the common mistakes), so a JavaScript validator tells a team what a Rust one would.
+//
 // Values are what smol-toml gives: plain objects for tables, arrays, strings, booleans,
 // `TomlDate`s, numbers for floats and, by default here, `bigint`s for integers (`30n`), so
 // that a validator can tell `30` from `30.0` as the Rust SDK's `toml::Value` does.
@@ -31,9 +34,6 @@ export function parse(text, options = {}) {
 }
 
 function describeError(text, error) {
-  const reason = String(error.message)
-    .replace(/^Invalid TOML document: /, '')
-    .split('\n\n')[0];
   const { line, column } = error;
   const source = text.split(/\r?\n/)[line - 1] ?? '';
   const gutter = ' '.repeat(String(line).length);
@@ -42,8 +42,71 @@ function describeError(text, error) {
     `${gutter} |`,
     `${line} | ${source}`,
     `${gutter} | ${' '.repeat(Math.max(0, column - 1))}^`,
-    reason,
+    reasonOf(error, source),
   ].join('\n');
+}
+
+/**
+ * The reason, in the Rust SDK's words (the `toml` crate's) for the mistakes teams make most:
+ * an unclosed string, a bare word, a duplicate key, a stray character; smol-toml's own words
+ * for the rest. The same mistake then reads the same whichever language the validator is in.
+ */
+function reasonOf(error, source) {
+  const reason = String(error.message).replace(/^Invalid TOML document: /, '').split('\n\n')[0];
+  const before = [...source].slice(0, error.column - 1).join('');
+  const at = [...source].slice(error.column - 1).join('');
+  switch (reason) {
+    case 'control characters are not allowed in strings':
+      if (at === '') {
+        return openQuote(before) === "'"
+          ? "invalid literal string, expected `'`"
+          : 'invalid basic string, expected `"`';
+      }
+      return openQuote(before) === '"'
+        ? 'invalid basic string, expected non-double-quote visible characters, `\\`'
+        : reason;
+    case 'trying to redefine an already defined table or value':
+      return 'duplicate key';
+    case 'invalid value': {
+      const bare = { t: 'invalid boolean, expected `true`', f: 'invalid boolean, expected `false`',
+        i: 'invalid float, expected `inf`', n: 'invalid float, expected `nan`' };
+      return bare[at[0]] ?? 'string values must be quoted, expected literal string';
+    }
+    case 'each key-value declaration must be followed by an end-of-line':
+      return 'unexpected key or value, expected newline, `#`';
+    case 'illegal leading zero':
+      return 'unexpected leading zero, expected nothing';
+    case 'unrecognised escape sequence':
+      return 'missing escaped value, expected `b`, `e`, `f`, `n`, `r`, `\\`, `"`, `x`, `u`, `U`';
+    case 'illegal character in key':
+      if (/^\s*\[\[/.test(source)) return 'unclosed array table, expected `]`';
+      if (/^\s*\[/.test(source)) return 'unclosed table, expected `]`';
+      return 'key with no value, expected `=`';
+    case 'expected end of table array declaration':
+      return 'unclosed array table, expected `]`';
+    case 'unexpected end of key':
+      return 'unquoted keys cannot be empty, expected letters, numbers, `-`, `_`';
+    default:
+      return reason;
+  }
+}
+
+/** The quote that opened the string still open at the end of `text` (a line's start). */
+function openQuote(text) {
+  let open = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (open === '"' && c === '\\') {
+      i += 1;
+    } else if (open && c === open) {
+      open = '';
+    } else if (!open && (c === '"' || c === "'")) {
+      open = c;
+    } else if (!open && c === '#') {
+      break;
+    }
+  }
+  return open;
 }
 
 /**
@@ -74,6 +137,7 @@ export function isTable(value) {
 
 /**
  * A short name for a value's TOML type, for messages: "expected an integer, got a string".
+ * Integers are `bigint`s (as `parse` gives them by default), so a number is a float.
  * @param {unknown} value
  * @returns {string}
  */
@@ -81,7 +145,7 @@ export function typeOf(value) {
   switch (typeof value) {
     case 'string': return 'a string';
     case 'bigint': return 'an integer';
-    case 'number': return Number.isInteger(value) && !Object.is(value, -0) ? 'an integer' : 'a float';
+    case 'number': return 'a float';
     case 'boolean': return 'a boolean';
     default:
       if (value instanceof Date) return 'a date-time';
@@ -92,8 +156,8 @@ export function typeOf(value) {
 
 /**
  * A value written as TOML, as the Rust SDK's messages show it: `"30"`, `30`, `30.0`,
- * `[1, 2]`, `{ a = 1 }`, `'say "hi"'`. Floats are numbers, integers `bigint`s (a number
- * holding an integer is shown as an integer).
+ * `[1, 2]`, `{ a = 1 }`, `'say "hi"'`. Integers are `bigint`s, floats numbers (as `parse`
+ * gives them by default).
  * @param {unknown} value
  * @returns {string}
  */
@@ -101,7 +165,7 @@ export function display(value) {
   switch (typeof value) {
     case 'string': return showString(value);
     case 'bigint': return String(value);
-    case 'number': return Number.isInteger(value) && !Object.is(value, -0) ? String(value) : showFloat(value);
+    case 'number': return showFloat(value);
     case 'boolean': return String(value);
     default:
       if (value instanceof TomlDate) return value.toISOString();

@@ -133,7 +133,7 @@ export class TeamRng {
    */
   pick(items) {
     if (items.length === 0) {
-      // The Rust SDK draws even then (`below(0)` draws nothing): nothing to draw.
+      // As in the Rust SDK, nothing is drawn (`below(0)` is 0 without a draw).
       return undefined;
     }
     return items[Number(this.#below(BigInt(items.length)))];
