@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
-use cohack_server::config::Config;
+use cohack_server::{actions, config::Config, models::user::User};
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -295,6 +295,25 @@ async fn members_set_endpoints_and_staff_read_them(app: TestApp) {
     assert_eq!(list[0]["name"], "api");
     assert_eq!(list[0]["url"], "https://acme.example.net/");
     assert!(list[0]["updated_at"].is_string());
+    // What the workspace's Endpoints panel shows: the endpoints the challenges name.
+    let (user_id, own_team) = (alice.id.clone(), team_id.clone());
+    let needed = app
+        .state
+        .db
+        .run(move |conn| {
+            let user = User::find(conn, &user_id)?;
+            actions::endpoints::needed(conn, &user, &own_team)
+        })
+        .await
+        .expect("needed endpoints");
+    assert_eq!(
+        needed,
+        [actions::endpoints::NeededEndpoint {
+            name: "api".into(),
+            challenges: vec![("ship-it".into(), "Ship it".into())],
+            url: Some("https://acme.example.net/".into()),
+        }]
+    );
     // Setting it again replaces it.
     assert_eq!(
         set_endpoint(&app, token, &team_id, "api", "https://acme.example.net/v2/")
@@ -414,6 +433,38 @@ async fn members_set_endpoints_and_staff_read_them(app: TestApp) {
         "{private}"
     );
     strict.stop().await;
+
+    // The OpenAPI document describes them, and what the submission views and rejudges carry.
+    let doc = expect(app.get("/api/openapi.json").await, 200).await;
+    for (path, method) in [
+        ("/api/v1/teams/{id}/endpoints", "get"),
+        ("/api/v1/teams/{id}/endpoints/{name}", "put"),
+        ("/api/v1/teams/{id}/endpoints/{name}", "delete"),
+        (
+            "/api/v1/events/{slug}/challenges/{challenge}/rejudge",
+            "post",
+        ),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} missing from the OpenAPI document"
+        );
+    }
+    for schema in [
+        "EndpointList",
+        "ExchangeView",
+        "RejudgeRequest",
+        "RejudgeMode",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} missing from the OpenAPI document"
+        );
+    }
+    assert!(
+        doc["paths"]["/api/v1/events/{slug}/challenges/{challenge}/rejudge"]["post"]["requestBody"]
+            .is_object()
+    );
 }
 
 async fn submitting_needs_the_endpoints_the_challenge_names(app: TestApp) {

@@ -16,6 +16,7 @@ use std::net::IpAddr;
 
 use cohack_package::NetworkSpec;
 use cohack_runtime::{AddressClass, Endpoint, check_endpoint_url};
+use serde::Serialize;
 
 use crate::{
     access::{self, TeamRelation},
@@ -23,10 +24,12 @@ use crate::{
     db::{DbConnection, now},
     error::{Error, Result},
     models::{
+        challenge::Challenge,
         team_endpoint::{
             EndpointList, EndpointView, MAX_NAME_CHARS, TeamEndpoint, is_endpoint_name,
         },
         user::User,
+        validator_version::ValidatorVersion,
     },
     state::AppState,
 };
@@ -154,6 +157,58 @@ pub fn list(conn: &mut DbConnection, caller: &User, team_id: &str) -> Result<End
             .map(EndpointView::from)
             .collect(),
     })
+}
+
+/// An endpoint the event's challenges ask the team for, and whether it is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NeededEndpoint {
+    /// The name the manifests use (`api`).
+    pub name: String,
+    /// The challenges that call it: `(slug, title)`, in ladder order.
+    pub challenges: Vec<(String, String)>,
+    /// The URL the team set, if it did.
+    pub url: Option<String>,
+}
+
+/// The endpoints the live versions of the team's event's challenges name, in ladder order of
+/// first use, with the team's URL for each (members, coaches, organizers): what a workspace's
+/// Endpoints panel shows.
+pub fn needed(
+    conn: &mut DbConnection,
+    caller: &User,
+    team_id: &str,
+) -> Result<Vec<NeededEndpoint>> {
+    let access = access::team_access(conn, caller, team_id)?;
+    let set = TeamEndpoint::of_team(conn, &access.team.id)?;
+    let mut needed: Vec<NeededEndpoint> = Vec::new();
+    for challenge in Challenge::ladder(conn, &access.event.id)? {
+        let Some(version_id) = &challenge.live_version_id else {
+            continue;
+        };
+        let Some(spec) = ValidatorVersion::find(conn, version_id)?
+            .manifest()?
+            .network
+        else {
+            continue;
+        };
+        for name in spec.team_endpoints {
+            let entry = match needed.iter().position(|n| n.name == name) {
+                Some(i) => &mut needed[i],
+                None => {
+                    needed.push(NeededEndpoint {
+                        url: set.iter().find(|e| e.name == name).map(|e| e.url.clone()),
+                        name,
+                        challenges: Vec::new(),
+                    });
+                    needed.last_mut().expect("just pushed")
+                }
+            };
+            entry
+                .challenges
+                .push((challenge.slug.clone(), challenge.title.clone()));
+        }
+    }
+    Ok(needed)
 }
 
 /// The endpoints a submission of the team `team_id` to a challenge with `spec` copies, in

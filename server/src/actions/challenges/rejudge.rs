@@ -6,7 +6,10 @@
 //! For a challenge judged against the teams' services (`[network]`), the mode says how they
 //! are reached: `replay` (the default) answers each submission's requests from its current
 //! verdict's recorded exchanges, so no service is called and an unchanged validator gives the
-//! same verdict; `live` calls the endpoints each submission copied when it was stored.
+//! same verdict; `live` calls the endpoints each submission copied when it was stored. A
+//! submission with no recording (judged before its challenge had `[network]`) has nothing to
+//! replay: its requests are refused, a `network` validator error that never counts; rejudge
+//! it `live`.
 
 use actix_web::web;
 use futures_util::StreamExt;
