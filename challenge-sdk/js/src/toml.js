@@ -8,7 +8,7 @@
 // `TomlDate`s, numbers for floats and, by default here, `bigint`s for integers (`30n`), so
 // that a validator can tell `30` from `30.0` as the Rust SDK's `toml::Value` does.
 
-import { parse as parseToml, TomlDate } from 'smol-toml';
+import { parse as parseToml } from 'smol-toml';
 import { SubmissionError } from './errors.js';
 
 /**
@@ -34,15 +34,17 @@ export function parse(text, options = {}) {
 }
 
 function describeError(text, error) {
-  const { line, column } = error;
+  const { line } = error;
   const source = text.split(/\r?\n/)[line - 1] ?? '';
   const gutter = ' '.repeat(String(line).length);
+  const { reason, span, shift = 0 } = reasonOf(error, source);
+  const column = error.column + shift;
   return [
     `TOML parse error at line ${line}, column ${column}`,
     `${gutter} |`,
     `${line} | ${source}`,
-    `${gutter} | ${' '.repeat(Math.max(0, column - 1))}^`,
-    reasonOf(error, source),
+    `${gutter} | ${' '.repeat(Math.max(0, column - 1))}${'^'.repeat(span)}`,
+    reason,
   ].join('\n');
 }
 
@@ -50,44 +52,57 @@ function describeError(text, error) {
  * The reason, in the Rust SDK's words (the `toml` crate's) for the mistakes teams make most:
  * an unclosed string, a bare word, a duplicate key, a stray character; smol-toml's own words
  * for the rest. The same mistake then reads the same whichever language the validator is in.
+ * `span` is how many carets underline the spot: the bare word or the key, as the Rust SDK
+ * underlines them, or one; `shift` moves the spot to the last part of a dotted key, where the
+ * Rust SDK points.
+ * @returns {{reason: string, span: number, shift?: number}}
  */
 function reasonOf(error, source) {
   const reason = String(error.message).replace(/^Invalid TOML document: /, '').split('\n\n')[0];
   const before = [...source].slice(0, error.column - 1).join('');
   const at = [...source].slice(error.column - 1).join('');
+  const one = (text) => ({ reason: text, span: 1 });
   switch (reason) {
     case 'control characters are not allowed in strings':
       if (at === '') {
-        return openQuote(before) === "'"
+        return one(openQuote(before) === "'"
           ? "invalid literal string, expected `'`"
-          : 'invalid basic string, expected `"`';
+          : 'invalid basic string, expected `"`');
       }
-      return openQuote(before) === '"'
+      return one(openQuote(before) === '"'
         ? 'invalid basic string, expected non-double-quote visible characters, `\\`'
-        : reason;
-    case 'trying to redefine an already defined table or value':
-      return 'duplicate key';
+        : reason);
+    case 'trying to redefine an already defined table or value': {
+      const part = `(?:"(?:[^"\\\\]|\\\\.)*"|'[^']*'|[A-Za-z0-9_-]+)`;
+      const key = new RegExp(`^((?:${part}[ \\t]*\\.[ \\t]*)*)(${part})`).exec(at);
+      if (!key) return one('duplicate key');
+      return { reason: 'duplicate key', span: [...key[2]].length, shift: [...key[1]].length };
+    }
     case 'invalid value': {
       const bare = { t: 'invalid boolean, expected `true`', f: 'invalid boolean, expected `false`',
         i: 'invalid float, expected `inf`', n: 'invalid float, expected `nan`' };
-      return bare[at[0]] ?? 'string values must be quoted, expected literal string';
+      const word = /^[^\s#,\]}]+/.exec(at);
+      return {
+        reason: bare[at[0]] ?? 'string values must be quoted, expected literal string',
+        span: word ? [...word[0]].length : 1,
+      };
     }
     case 'each key-value declaration must be followed by an end-of-line':
-      return 'unexpected key or value, expected newline, `#`';
+      return one('unexpected key or value, expected newline, `#`');
     case 'illegal leading zero':
-      return 'unexpected leading zero, expected nothing';
+      return one('unexpected leading zero, expected nothing');
     case 'unrecognised escape sequence':
-      return 'missing escaped value, expected `b`, `e`, `f`, `n`, `r`, `\\`, `"`, `x`, `u`, `U`';
+      return one('missing escaped value, expected `b`, `e`, `f`, `n`, `r`, `\\`, `"`, `x`, `u`, `U`');
     case 'illegal character in key':
-      if (/^\s*\[\[/.test(source)) return 'unclosed array table, expected `]`';
-      if (/^\s*\[/.test(source)) return 'unclosed table, expected `]`';
-      return 'key with no value, expected `=`';
+      if (/^\s*\[\[/.test(source)) return one('unclosed array table, expected `]`');
+      if (/^\s*\[/.test(source)) return one('unclosed table, expected `]`');
+      return one('key with no value, expected `=`');
     case 'expected end of table array declaration':
-      return 'unclosed array table, expected `]`';
+      return one('unclosed array table, expected `]`');
     case 'unexpected end of key':
-      return 'unquoted keys cannot be empty, expected letters, numbers, `-`, `_`';
+      return one('unquoted keys cannot be empty, expected letters, numbers, `-`, `_`');
     default:
-      return reason;
+      return one(reason);
   }
 }
 
@@ -168,8 +183,8 @@ export function display(value) {
     case 'number': return showFloat(value);
     case 'boolean': return String(value);
     default:
-      if (value instanceof TomlDate) return value.toISOString();
-      if (value instanceof Date) return value.toISOString();
+      // As written, but JavaScript's milliseconds: `07:32:00`, not `07:32:00.000`.
+      if (value instanceof Date) return value.toISOString().replace(/\.000(?=$|[Zz+-])/, '');
       if (Array.isArray(value)) return `[${value.map(display).join(', ')}]`;
       if (isTable(value)) {
         const keys = Object.keys(value).sort(byCodePoint);

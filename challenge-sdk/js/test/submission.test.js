@@ -94,7 +94,7 @@ test('toml keeps integers and floats apart, and names the file on errors', () =>
   assert.equal(s.toml('p.toml', { integersAsBigInt: 'asNeeded' }).sink.retention_days, 30);
   assert.throws(() => s.toml('bad.toml'), {
     message: '`bad.toml`: is not valid TOML: TOML parse error at line 2, column 8\n'
-      + '  |\n2 | kind = ts\n  |        ^\ninvalid boolean, expected `true`',
+      + '  |\n2 | kind = ts\n  |        ^^\ninvalid boolean, expected `true`',
   });
 });
 

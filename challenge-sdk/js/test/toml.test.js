@@ -69,6 +69,26 @@ test('syntax errors read as the Rust SDK\'s', () => {
   }
 });
 
+test('carets underline the bare word or the key, as the Rust SDK\'s do', () => {
+  const underline = (text) => {
+    try {
+      toml.parse(text);
+      return 'OK';
+    } catch (e) {
+      return e.message.split('\n').slice(0, 1).concat(e.message.split('\n').slice(3, 4)).join(' ');
+    }
+  };
+  assert.equal(underline('kind = timeseries\n'), 'is not valid TOML: TOML parse error at line 1, column 8   |        ^^^^^^^^^^');
+  assert.equal(underline('[sink]\n[sink]\n'), 'is not valid TOML: TOML parse error at line 2, column 2   |  ^^^^');
+  assert.equal(underline('[a.bc]\nx=1\n[a.bc]\n'), 'is not valid TOML: TOML parse error at line 3, column 4   |    ^^');
+  assert.equal(underline('"q k" = 1\n"q k" = 2\n'), 'is not valid TOML: TOML parse error at line 2, column 1   | ^^^^^');
+});
+
+test('dates are shown as written', () => {
+  const t = toml.parse('a = 1979-05-27T07:32:00Z\nb = 1979-05-27\nc = 07:32:00\nd = 1979-05-27T07:32:00\n');
+  assert.deepEqual(Object.values(t).map(toml.display), ['1979-05-27T07:32:00Z', '1979-05-27', '07:32:00', '1979-05-27T07:32:00']);
+});
+
 test('the error quotes the line with a caret', () => {
   assert.throws(() => toml.parse(Array.from({ length: 11 }, (_, i) => `k${i} = ${i}\n`).join('') + 'b = \n'), {
     message: 'is not valid TOML: TOML parse error at line 12, column 5\n'
