@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | Rust | the crate in `validator/` | cargo (`--target wasm32-wasip2`) | cargo's target dir |
 //! | Python | `validator/app.py` and `cohack_sdk` | componentize-py | `target/validator.wasm` |
-//! | JavaScript | `validator/validator.js` and `@cohack/sdk` | esbuild, then componentize-js | `target/validator.wasm` |
+//! | JavaScript | `validator/validator.js` and `@cohack/sdk` | esbuild, then componentize-js (the SDK's `scripts/build.mjs`) | `target/validator.wasm` |
 //!
 //! The Python and JavaScript tools are installed on first use at pinned versions into a
 //! cache this crate owns ([`tools`]); nothing is installed globally. Those builds find the

@@ -4,10 +4,15 @@
 //! ```text
 //! $COHACK_TOOLS_DIR            (else $XDG_CACHE_HOME/cohack/tools, else ~/.cache/cohack/tools)
 //!   python-0.25.1/             a venv with componentize-py==0.25.1
-//!   js-0.23.0-<spec>/          node_modules with componentize-js 0.23.0, esbuild and the
-//!                              JavaScript SDK's dependencies (<spec>: a digest of that list)
+//!   js-0.23.0-<lock>/          `npm ci` of the JavaScript SDK's package-lock.json:
+//!                              componentize-js 0.23.0, esbuild and the SDK's dependencies
+//!                              (<lock>: a digest of challenge-sdk/js/package{,-lock}.json)
 //!   python-0.25.1.lock         held while that folder is installed
 //! ```
+//!
+//! componentize-py's version is pinned here ([`COMPONENTIZE_PY`]); the JavaScript tools are
+//! pinned, exactly and with their own dependencies, by the SDK's `package-lock.json`, which
+//! the SDK's own build script and tests use too.
 //!
 //! An installation is made in a scratch folder and renamed into place once complete, and it
 //! carries a stamp with what was installed: a crash leaves no half installation behind, only
@@ -23,10 +28,6 @@ use crate::PackageError;
 
 /// The componentize-py release Python validators are built with.
 pub const COMPONENTIZE_PY: &str = "0.25.1";
-/// The componentize-js release JavaScript validators are built with.
-pub const COMPONENTIZE_JS: &str = "0.23.0";
-/// The esbuild release that bundles a JavaScript validator with its SDK.
-pub const ESBUILD: &str = "0.28.2";
 
 /// The stamp an installation carries once complete: what was installed.
 const STAMP: &str = ".cohack-installed";

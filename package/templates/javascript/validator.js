@@ -9,7 +9,8 @@ import { config, judge, validator } from '@cohack/sdk';
 // The challenge's points: must match `points` in challenge.toml.
 const POINTS = 100;
 
-export default validator({
+// The component's entry points, `validate` and `materials`, made from the functions above.
+export const { validate, materials } = validator({
   validate(s) {
     // `judge` turns a SubmissionError (a missing file, say) into a failed check.
     return judge(POINTS, (v) => {
