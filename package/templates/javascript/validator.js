@@ -1,18 +1,19 @@
-// The validator: judges every submission, in the cohack sandbox. (A minimal template written
-// by the build's side until the JavaScript SDK's own lands here.)
+// The validator: judges every submission, in the cohack sandbox.
 //
 // `cohack challenge build` bundles this module with @cohack/sdk (esbuild) and makes a
 // WebAssembly component of it (componentize-js); `cohack challenge test` runs it on every
-// sample.
+// sample. Its top level runs once, when the component is built: read the submission and the
+// config inside `validate` only.
 import { config, judge, validator } from '@cohack/sdk';
 
 // The challenge's points: must match `points` in challenge.toml.
 const POINTS = 100;
 
-// The component's entry points, `validate` and `materials`, made from the functions above.
+// The component exports the contract's two functions, `validate` and `materials`.
 export const { validate, materials } = validator({
   validate(s) {
-    // `judge` turns a SubmissionError (a missing file, say) into a failed check.
+    // `judge` turns what the SDK's readers throw (a missing file, a parse error) into a
+    // failed check.
     return judge(POINTS, (v) => {
       const greeting = s.text('hello.txt').trim();
       const greeted = greeting === 'hello, telemetry';
@@ -31,4 +32,7 @@ export const { validate, materials } = validator({
       v.note(`expected answer: ${expected}`);
     });
   },
+
+  // The files each team starts from, if any:
+  // materials(team) { return [new File('events.csv', generate(team))]; },
 });
