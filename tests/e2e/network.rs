@@ -35,6 +35,7 @@ backend_tests!(
     the_judge_calls_the_teams_service_and_shows_every_exchange,
     rejudges_replay_the_record_or_call_again,
     a_hanging_service_holds_up_no_other_challenge,
+    members_adding_the_same_endpoint_at_once_all_succeed,
 );
 
 /// The server of these tests reaches services on 127.0.0.1 over `http://`.
@@ -797,4 +798,38 @@ async fn a_hanging_service_holds_up_no_other_challenge(app: TestApp) {
         "judged in this order: {other} {failed}"
     );
     service.stop().await;
+}
+
+/// Several members of one team add the same new endpoint in the same instant (everyone copies
+/// the URL from the team chat): every write succeeds and one URL is left, never a 500.
+async fn members_adding_the_same_endpoint_at_once_all_succeed(app: TestApp) {
+    let event = ship_it_event(&app, "endpoint-race").await;
+    let (alice, team_id) = team(&app, &event, "racers").await;
+    let token = &alice.access_token;
+    let writes = (0..12).map(|i| {
+        let (app, team_id) = (&app, &team_id);
+        async move {
+            set_endpoint(
+                app,
+                token,
+                team_id,
+                "api",
+                &format!("https://racers-{i}.example.net/"),
+            )
+            .await
+            .status()
+        }
+    });
+    for status in futures_util::future::join_all(writes).await {
+        assert_eq!(status, 204);
+    }
+    let listed = expect(endpoints(&app, token, &team_id).await, 200).await;
+    let list = listed["endpoints"].as_array().expect("endpoints");
+    assert_eq!(list.len(), 1, "{listed}");
+    assert!(
+        list[0]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://racers-")),
+        "{listed}"
+    );
 }

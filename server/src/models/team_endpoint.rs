@@ -125,10 +125,35 @@ impl TeamEndpoint {
                     ),
                 ));
             }
-            diesel::insert_into(team_endpoints::table)
-                .values(endpoint)
-                .execute(conn)?;
-            Ok(())
+            // Two members adding the same new name at once: the insert that loses the race
+            // to the primary key (in a savepoint, so the transaction survives it) becomes the
+            // update it would have been a moment later. Last writer wins, as for a replace.
+            let inserted = conn.transaction(|conn| {
+                diesel::insert_into(team_endpoints::table)
+                    .values(endpoint)
+                    .execute(conn)
+            });
+            match inserted {
+                Ok(_) => Ok(()),
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {
+                    diesel::update(
+                        team_endpoints::table
+                            .filter(team_endpoints::team_id.eq(&endpoint.team_id))
+                            .filter(team_endpoints::name.eq(&endpoint.name)),
+                    )
+                    .set((
+                        team_endpoints::url.eq(&endpoint.url),
+                        team_endpoints::updated_at.eq(endpoint.updated_at),
+                        team_endpoints::updated_by.eq(&endpoint.updated_by),
+                    ))
+                    .execute(conn)?;
+                    Ok(())
+                }
+                Err(e) => Err(e.into()),
+            }
         })
     }
 
