@@ -33,7 +33,12 @@ fn a_python_validator_passes_fails_and_throws_readably() {
     source.push_str(
         r#"
 
+from cohack_sdk import log
+
+
 def validate_or_crash(s):
+    log.info(f"judging {s.team}")
+    print("a line on stdout")
     if s.answer == "crash":
         raise ValueError("the reference table is empty")
     return validate(s)
@@ -103,21 +108,21 @@ WitWorld = export(validate_or_crash)
         config: package.manifest.config.clone(),
         ..cohack_runtime::RunContext::default()
     };
+    let submission = |answer: &str, files: &[(&str, &str)]| Submission {
+        challenge: "hello-python".into(),
+        team: "team-1".into(),
+        answer: answer.into(),
+        files: files
+            .iter()
+            .map(|(path, text)| cohack_runtime::File {
+                path: (*path).into(),
+                content: text.as_bytes().to_vec(),
+            })
+            .collect(),
+    };
     let verdict = |answer: &str, files: &[(&str, &str)]| {
-        let submission = Submission {
-            challenge: "hello-python".into(),
-            team: "team-1".into(),
-            answer: answer.into(),
-            files: files
-                .iter()
-                .map(|(path, text)| cohack_runtime::File {
-                    path: (*path).into(),
-                    content: text.as_bytes().to_vec(),
-                })
-                .collect(),
-        };
         validator
-            .validate(&submission, &context)
+            .validate(&submission(answer, files), &context)
             .outcome
             .expect("a verdict")
     };
@@ -151,6 +156,17 @@ WitWorld = export(validate_or_crash)
     );
     let right = verdict("42", &[("hello.txt", "hello, telemetry")]);
     assert!(right.passed && right.score == 100, "{right:?}");
+
+    // The host answers `config` and keeps the log, `print` included.
+    let mut other = context.clone();
+    other.config.insert("answer".into(), "41".into());
+    let run = validator.validate(
+        &submission("41", &[("hello.txt", "hello, telemetry")]),
+        &other,
+    );
+    assert!(run.outcome.expect("a verdict").passed, "the event's config");
+    let logs: Vec<&str> = run.logs.iter().map(|l| l.message.as_str()).collect();
+    assert_eq!(logs, ["judging team-1", "a line on stdout"]);
 
     // A validator that does not even import: the build fails and shows Python's message.
     write(
