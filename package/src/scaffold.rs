@@ -11,8 +11,10 @@ use crate::{Language, PackageError};
 
 /// The Python template: `validator/app.py`.
 const PYTHON_APP: &str = include_str!("../templates/python/app.py");
-/// The JavaScript template: `validator/validator.js`.
+/// The JavaScript template: `validator/validator.js`, and its unit tests (run natively with
+/// `node challenge-sdk/js/scripts/test.mjs validator/`).
 const JAVASCRIPT_VALIDATOR: &str = include_str!("../templates/javascript/validator.js");
+const JAVASCRIPT_TESTS: &str = include_str!("../templates/javascript/validator.test.js");
 
 /// Writes a new challenge package for `slug` with a validator in `language` into `dir`
 /// (created if missing; refused if it has files). `sdk_path` is the challenge-sdk folder:
@@ -87,16 +89,23 @@ pub fn scaffold(
             ]);
         }
         Language::Python | Language::Javascript => {
-            let (entry, template) = match language {
-                Language::Python => ("app.py", PYTHON_APP),
-                _ => ("validator.js", JAVASCRIPT_VALIDATOR),
+            let templates: &[(&str, &str)] = match language {
+                Language::Python => &[("app.py", PYTHON_APP)],
+                _ => &[
+                    ("validator.js", JAVASCRIPT_VALIDATOR),
+                    ("validator.test.js", JAVASCRIPT_TESTS),
+                ],
             };
+            files.extend(
+                templates.iter().map(|(name, text)| {
+                    (PathBuf::from("validator").join(name), (*text).to_owned())
+                }),
+            );
             files.extend([
                 (
                     PathBuf::from(".gitignore"),
                     "# Built by `cohack challenge build`.\n/target/\n__pycache__/\n".to_owned(),
                 ),
-                (PathBuf::from("validator").join(entry), template.to_owned()),
                 (
                     PathBuf::from("validator").join(SDK_FILE),
                     sdk_toml(&sdk_relative, language),
@@ -439,6 +448,9 @@ mod tests {
                 Language::Javascript => "validator/validator.js",
             };
             assert!(dir.join(entry).is_file(), "{language}: {entry}");
+            if language == Language::Javascript {
+                assert!(dir.join("validator/validator.test.js").is_file());
+            }
             assert!(dir.join("samples/fail/missing-file/answer.txt").is_file());
             if language != Language::Rust {
                 let found = crate::SdkLocation::find(&dir.join("validator"), "wit").unwrap();
