@@ -3,13 +3,20 @@
 //! tests are off), and the leaderboard, the results and the insights read the same there.
 //! A second import, a truncated file and a tampered one are refused with nothing imported.
 //! An event imported beside its original becomes a second event with all-new ids, and the
-//! original reads the same as before. (Hostile files: `import_hostile.rs`.)
+//! original reads the same as before. Networked work (teams' endpoints, the endpoints a
+//! submission was judged against, the exchanges a verdict recorded) moves byte for byte, and
+//! a version 1 file, written before it existed, still imports without it. (Hostile files:
+//! `import_hostile.rs`.)
 
-use std::path::Path;
+use std::{collections::BTreeMap, path::Path};
 
-use chrono::TimeDelta;
+use chrono::{NaiveDateTime, TimeDelta};
+use cohack_runtime::{Body, Exchange, ExchangeOutcome, FailureKind};
 use cohack_server::{
-    db::{now, schema::submissions},
+    db::{
+        now,
+        schema::{submissions, team_endpoints, teams, users, verdicts},
+    },
     error::Error,
     models::{chat::ChatMessage, event::Event, team::Team, user::User},
 };
@@ -370,7 +377,10 @@ fn strings(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-backend_tests!(an_export_imports_as_a_new_event_beside_its_original);
+backend_tests!(
+    an_export_imports_as_a_new_event_beside_its_original,
+    endpoints_and_recorded_exchanges_move_byte_for_byte,
+);
 
 /// An event exported and imported into its own database (under another slug: slugs are
 /// unique) becomes a second event: every row a new id, the people matched by e-mail, the
@@ -465,4 +475,232 @@ async fn an_export_imports_as_a_new_event_beside_its_original(app: TestApp) {
         };
         assert_eq!(read("origin").await, read("copy").await, "{view}");
     }
+}
+
+/// What validators that call teams' services leave in an event, named by what an import
+/// keeps (team names, e-mails, times) rather than by ids.
+#[derive(Debug, PartialEq, Eq)]
+struct Networked {
+    /// `(team, name, url, updated_at, updated_by's e-mail)`.
+    endpoints: Vec<(String, String, String, NaiveDateTime, String)>,
+    /// `(team, submitted at, the submission's endpoints, its current verdict's exchanges)`.
+    judged: Vec<(String, NaiveDateTime, Option<String>, String)>,
+}
+
+async fn networked(app: &TestApp, slug: &str) -> Networked {
+    let slug = slug.to_owned();
+    app.state
+        .db
+        .run(move |conn| {
+            let event = Event::find_by_slug(conn, &slug)?;
+            let mut endpoints = team_endpoints::table
+                .inner_join(teams::table)
+                .inner_join(users::table.on(users::id.eq(team_endpoints::updated_by)))
+                .filter(teams::event_id.eq(&event.id))
+                .select((
+                    teams::name,
+                    team_endpoints::name,
+                    team_endpoints::url,
+                    team_endpoints::updated_at,
+                    users::email,
+                ))
+                .load::<(String, String, String, NaiveDateTime, String)>(conn)?;
+            endpoints.sort();
+            let mut judged = verdicts::table
+                .inner_join(submissions::table.inner_join(teams::table))
+                .filter(teams::event_id.eq(&event.id))
+                .filter(verdicts::is_current.eq(true))
+                .select((
+                    teams::name,
+                    submissions::created_at,
+                    submissions::endpoints,
+                    verdicts::exchanges,
+                ))
+                .load::<(String, NaiveDateTime, Option<String>, String)>(conn)?;
+            judged.sort();
+            Ok::<_, Error>(Networked { endpoints, judged })
+        })
+        .await
+        .expect("networked rows")
+}
+
+/// Two exchanges as a networked run records them: an answer, and a timeout after a request
+/// whose body is not UTF-8 (stored as base64).
+fn recorded_exchanges() -> String {
+    let exchanges = vec![
+        Exchange {
+            method: "GET".into(),
+            url: "https://example.net/health".into(),
+            request_headers: BTreeMap::from([("accept".into(), "application/json".into())]),
+            request_body: Body::default(),
+            outcome: ExchangeOutcome::Response {
+                status: 200,
+                headers: BTreeMap::from([("content-type".into(), "application/json".into())]),
+                body: Body::new(br#"{"status":"ok","note":"caf\u00e9 \u2014 ok"}"#.to_vec()),
+            },
+            duration_ms: 84,
+        },
+        Exchange {
+            method: "POST".into(),
+            url: "https://example.net/echo?value=7f3a".into(),
+            request_headers: BTreeMap::new(),
+            request_body: Body::new(vec![0xff, 0x00, 0x01]),
+            outcome: ExchangeOutcome::Failed {
+                error: FailureKind::Timeout,
+                reason: "no answer within 2000 ms".into(),
+            },
+            duration_ms: 2000,
+        },
+    ];
+    serde_json::to_string(&exchanges).expect("exchanges")
+}
+
+/// A team sets an endpoint through the API; one of its submissions was judged against it
+/// and its verdict recorded two exchanges (written directly: the test server calls nothing).
+/// Exported and imported into a fresh database of the same backend, the endpoint, the
+/// submission's endpoints and the verdict's exchanges are there byte for byte, and the team
+/// reads its endpoint. The same file made version 1 (no endpoints, no exchanges) imports too.
+async fn endpoints_and_recorded_exchanges_move_byte_for_byte(app: TestApp) {
+    let played = play_cliff_event(&app, "wired", TimeDelta::days(1)).await;
+    let team = &played.teams[0];
+    let set = app
+        .send(
+            reqwest::Method::PUT,
+            team.member.token(),
+            &format!("/api/v1/teams/{}/endpoints/api", team.id),
+            &json!({"url": "https://example.net/"}),
+        )
+        .await;
+    assert_eq!(set.status(), 204, "{:?}", set.text().await);
+    let judged_against = json!([{"name": "api", "url": "https://example.net/"}]).to_string();
+    let exchanges = recorded_exchanges();
+    let (team_id, endpoints_json, exchanges_json) =
+        (team.id.clone(), judged_against.clone(), exchanges.clone());
+    app.state
+        .db
+        .write(move |conn| {
+            let latest: String = submissions::table
+                .filter(submissions::team_id.eq(&team_id))
+                .order(submissions::created_at.desc())
+                .select(submissions::id)
+                .first(conn)?;
+            diesel::update(submissions::table.find(&latest))
+                .set(submissions::endpoints.eq(Some(endpoints_json)))
+                .execute(conn)?;
+            let updated = diesel::update(
+                verdicts::table
+                    .filter(verdicts::submission_id.eq(&latest))
+                    .filter(verdicts::is_current.eq(true)),
+            )
+            .set(verdicts::exchanges.eq(exchanges_json))
+            .execute(conn)?;
+            assert_eq!(updated, 1, "the latest submission has a current verdict");
+            Ok::<_, Error>(())
+        })
+        .await
+        .expect("a networked verdict");
+    let before = networked(&app, "wired").await;
+    assert_eq!(before.endpoints.len(), 1, "{before:?}");
+    assert_eq!(
+        before
+            .judged
+            .iter()
+            .filter(|(_, _, endpoints, recorded)| {
+                endpoints.as_deref() == Some(judged_against.as_str()) && *recorded == exchanges
+            })
+            .count(),
+        1,
+        "{before:?}"
+    );
+
+    let text = export_text(&app, "wired");
+    let file = ExportFile::parse(&text);
+    assert_eq!(file.header["version"], 2);
+    assert!(
+        file.rows.iter().any(|r| r["table"] == "team_endpoints"),
+        "no team_endpoints row"
+    );
+
+    // A fresh database of the same backend.
+    let dir = tempfile::tempdir().expect("dir");
+    let pg = app
+        .state
+        .config
+        .database_url
+        .starts_with("postgres")
+        .then(|| PgDatabase::create().expect("PostgreSQL tests are on"));
+    let target = match &pg {
+        Some(pg) => pg.url.clone(),
+        None => format!("sqlite://{}", dir.path().join("target.db").display()),
+    };
+    let path = dir.path().join("wired.cohack.jsonl");
+    std::fs::write(&path, &text).expect("write");
+    let out = import(dir.path(), &path, &target);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let moved = TestApp::spawn_on(target).await;
+    assert_eq!(networked(&moved, "wired").await, before);
+    // The team reads its endpoint there, as it set it.
+    let member = moved.login(&team.member.email).await;
+    let (event_slug, member_id) = ("wired", member.id.clone());
+    let moved_team = moved
+        .state
+        .db
+        .run(move |conn| {
+            let event = Event::find_by_slug(conn, event_slug)?;
+            Team::of_member(conn, &event.id, &member_id)
+        })
+        .await
+        .expect("the imported event")
+        .expect("the member's team");
+    let list = expect(
+        moved
+            .get_as(
+                &member.access_token,
+                &format!("/api/v1/teams/{}/endpoints", moved_team.id),
+            )
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(list["endpoints"][0]["name"], "api", "{list}");
+    assert_eq!(
+        list["endpoints"][0]["url"], "https://example.net/",
+        "{list}"
+    );
+
+    // Written before networked validators (version 1): no endpoints, no exchanges. It
+    // imports, its submissions judged against none and its verdicts with nothing recorded.
+    let mut old = file.clone();
+    old.header["version"] = json!(1);
+    old.header["event"] = json!("wired-v1");
+    old.rows_of("events")
+        .for_each(|event| event["slug"] = json!("wired-v1"));
+    old.rows.retain(|r| r["table"] != "team_endpoints");
+    for (table, column) in [("submissions", "endpoints"), ("verdicts", "exchanges")] {
+        old.rows_of(table).for_each(|row| {
+            row.as_object_mut().expect("a row").remove(column);
+        });
+    }
+    let out = import_text(&moved, &old.render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let imported = networked(&moved, "wired-v1").await;
+    assert!(imported.endpoints.is_empty(), "{imported:?}");
+    assert_eq!(imported.judged.len(), before.judged.len());
+    assert!(
+        imported
+            .judged
+            .iter()
+            .all(|(_, _, endpoints, exchanges)| endpoints.is_none() && exchanges == "[]"),
+        "{imported:?}"
+    );
+    moved.stop().await;
+    drop(pg);
 }

@@ -1,7 +1,9 @@
 //! `cohack import` of files written by someone who means harm: each is refused at its first
 //! bad line, named with its number and why, and leaves every table of the database exactly as
 //! it was; what an import may do (create one new event, match existing people by e-mail) it
-//! does without granting anything or changing anyone. On SQLite and PostgreSQL.
+//! does without granting anything or changing anyone; what networked validators leave
+//! (endpoints, recorded exchanges) is held to what the portal itself would store. On SQLite
+//! and PostgreSQL.
 
 use std::collections::BTreeMap;
 
@@ -252,6 +254,7 @@ impl Snapshot {
                     teams,
                     team_members,
                     team_coaches,
+                    team_endpoints,
                     challenges,
                     validator_blobs,
                     validator_versions,
@@ -318,6 +321,7 @@ backend_tests!(
     a_blob_whose_hash_is_not_its_bytes_is_refused,
     team_size_and_one_team_per_person_are_reapplied,
     attacker_files_are_refused_line_by_line,
+    endpoints_and_recorded_exchanges_are_vetted,
 );
 
 /// The file of issue #13: a user row claiming the portal-organizer flag, and a membership in
@@ -676,4 +680,277 @@ async fn attacker_files_are_refused_line_by_line(app: TestApp) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// An endpoint of team `team`, last set by `user`.
+pub fn endpoint(team: &str, name: &str, url: &str, user: &str) -> Value {
+    json!({"team_id": team, "name": name, "url": url, "updated_at": T, "updated_by": user})
+}
+
+async fn endpoints_and_recorded_exchanges_are_vetted(app: TestApp) {
+    let victim = running_event(&app, "victim").await;
+    let (_member, victim_team) = team(&app, &victim, "victims").await;
+    let bytes = b"\0asm: a validator that calls the team's service";
+    let hash = sha256(bytes);
+    let exchanges = json!([
+        {"method": "GET", "url": "https://staplers.example/health",
+         "outcome": {"response": {"status": 200, "body": {"text": "{\"status\":\"ok\"}"}}},
+         "duration_ms": 84},
+        {"method": "GET", "url": "http://10.0.0.1/",
+         "outcome": {"refused": {"reason": "a private address"}}},
+    ])
+    .to_string();
+    // Lines 2-9 as `valid_file`, then the endpoint (10), the challenge (11), its blob (12)
+    // and version (13), a submission judged against the endpoint (14) and its verdict (15).
+    let networked = |slug: &str| {
+        let (challenge, version) = challenge_with_version("e1", "alice", &hash);
+        let mut file = valid_file(slug, 5)
+            .row(
+                "team_endpoints",
+                endpoint("t1", "api", "https://staplers.example/", "bob"),
+            )
+            .row("challenges", challenge)
+            .row("validator_blobs", blob(&hash, bytes))
+            .row("validator_versions", version)
+            .row(
+                "submissions",
+                json!({
+                    "id": "s1", "team_id": "t1", "challenge_id": "c1", "submitted_by": "bob",
+                    "answer": "", "status": "judged", "created_at": T,
+                    "endpoints": json!([{"name": "api", "url": "https://staplers.example/"}])
+                        .to_string(),
+                }),
+            )
+            .row(
+                "verdicts",
+                json!({
+                    "id": "r1", "submission_id": "s1", "validator_version_id": "v1",
+                    "is_current": true, "passed": true, "score": 100, "max_score": 100,
+                    "feedback": "", "checks": "[]", "notes": "", "error_kind": null,
+                    "error_detail": null, "logs": "[]", "fuel_used": 1, "duration_us": 1,
+                    "created_at": T, "exchanges": exchanges,
+                }),
+            );
+        file.header["version"] = json!(2);
+        file
+    };
+    let with = |slug: &str, table: &str, column: &str, value: Value| {
+        let mut file = networked(slug);
+        if let Some(row) = file.rows_of(table).next() {
+            row[column] = value;
+        }
+        file
+    };
+
+    // Endpoints: a name no team could set, a URL with credentials, one not a URL at all.
+    expect_refused(
+        &app,
+        &with("bad-name", "team_endpoints", "name", json!("API")),
+        &[
+            "line 10 (team_endpoints)",
+            "\"API\" is not an endpoint name",
+        ],
+    )
+    .await;
+    expect_refused(
+        &app,
+        &with(
+            "credentials",
+            "team_endpoints",
+            "url",
+            json!("https://admin:secret@staplers.example/"),
+        ),
+        &[
+            "line 10 (team_endpoints)",
+            "the URL of endpoint `api` is refused",
+        ],
+    )
+    .await;
+    expect_refused(
+        &app,
+        &with(
+            "long-url",
+            "team_endpoints",
+            "url",
+            json!(format!("https://staplers.example/{}", "x".repeat(4096))),
+        ),
+        &["line 10 (team_endpoints)", "above the limit"],
+    )
+    .await;
+    // Another event's team, and a user the file does not define.
+    expect_refused(
+        &app,
+        &with(
+            "their-team",
+            "team_endpoints",
+            "team_id",
+            json!(victim_team),
+        ),
+        &[
+            "line 10 (team_endpoints)",
+            &format!("`team_id` names team `{victim_team}`, which the file does not define"),
+        ],
+    )
+    .await;
+    expect_refused(
+        &app,
+        &with("ghost", "team_endpoints", "updated_by", json!("mallory")),
+        &[
+            "line 10 (team_endpoints)",
+            "`updated_by` names user `mallory`, which the file does not define",
+        ],
+    )
+    .await;
+    // The same name twice for one team, and more endpoints than a team may set.
+    let twice = networked("twice").insert(
+        9,
+        "team_endpoints",
+        endpoint("t1", "api", "https://other.example/", "bob"),
+    );
+    expect_refused(
+        &app,
+        &twice,
+        &[
+            "line 11 (team_endpoints)",
+            "endpoint `api` of team `t1` appears twice",
+        ],
+    )
+    .await;
+    let mut crowded = networked("crowded");
+    for n in 0..16 {
+        crowded = crowded.insert(
+            9,
+            "team_endpoints",
+            endpoint(
+                "t1",
+                &format!("svc-{n}"),
+                "https://staplers.example/",
+                "bob",
+            ),
+        );
+    }
+    expect_refused(
+        &app,
+        &crowded,
+        &[
+            "line 26 (team_endpoints)",
+            "team `t1` would have 17 endpoints, a team may set at most 16",
+        ],
+    )
+    .await;
+    // A submission's endpoints: not a list, a bad URL, too long to be a team's.
+    expect_refused(
+        &app,
+        &with(
+            "not-a-list",
+            "submissions",
+            "endpoints",
+            json!("{\"api\":1}"),
+        ),
+        &[
+            "line 14 (submissions)",
+            "`endpoints` is not a list of endpoints",
+        ],
+    )
+    .await;
+    expect_refused(
+        &app,
+        &with(
+            "ftp",
+            "submissions",
+            "endpoints",
+            json!(json!([{"name": "api", "url": "ftp://staplers.example/"}]).to_string()),
+        ),
+        &[
+            "line 14 (submissions)",
+            "the URL of endpoint `api` is refused",
+        ],
+    )
+    .await;
+    expect_refused(
+        &app,
+        &with(
+            "padded",
+            "submissions",
+            "endpoints",
+            json!(format!("[{}]", " ".repeat(65 << 10))),
+        ),
+        &[
+            "line 14 (submissions)",
+            "`endpoints` has 66562 bytes, more than the 65536",
+        ],
+    )
+    .await;
+    // Exchanges a replay could not read: not JSON, an outcome the runtime does not know.
+    expect_refused(
+        &app,
+        &with("not-json", "verdicts", "exchanges", json!("GET / 200")),
+        &[
+            "line 15 (verdicts)",
+            "`exchanges` is not a list of recorded exchanges",
+        ],
+    )
+    .await;
+    expect_refused(
+        &app,
+        &with(
+            "exploded",
+            "verdicts",
+            "exchanges",
+            json!(
+                json!([{"method": "GET", "url": "https://staplers.example/",
+                          "outcome": {"exploded": {}}}])
+                .to_string()
+            ),
+        ),
+        &[
+            "line 15 (verdicts)",
+            "`exchanges` is not a list of recorded exchanges",
+        ],
+    )
+    .await;
+    // A version this cohack does not read.
+    let mut future = networked("future");
+    future.header["version"] = json!(3);
+    let before = Snapshot::take(&app).await;
+    let out = import_text(&app, &future.render());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "imported: {stderr}");
+    assert!(
+        stderr.contains("version 3 (this cohack reads versions 1 to 2)"),
+        "{stderr}"
+    );
+    assert_eq!(Snapshot::take(&app).await, before);
+
+    // The file without its faults imports, endpoint and exchanges as written.
+    let out = import_text(&app, &networked("wired").render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (urls, stored) = app
+        .state
+        .db
+        .run(|conn| {
+            let event = Event::find_by_slug(conn, "wired")?;
+            let urls: Vec<(String, String)> = team_endpoints::table
+                .inner_join(teams::table)
+                .filter(teams::event_id.eq(&event.id))
+                .select((team_endpoints::name, team_endpoints::url))
+                .load(conn)?;
+            let stored: Vec<String> = verdicts::table
+                .inner_join(submissions::table.inner_join(teams::table))
+                .filter(teams::event_id.eq(&event.id))
+                .select(verdicts::exchanges)
+                .load(conn)?;
+            Ok::<_, cohack_server::error::Error>((urls, stored))
+        })
+        .await
+        .expect("the imported rows");
+    assert_eq!(
+        urls,
+        vec![("api".to_owned(), "https://staplers.example/".to_owned())]
+    );
+    assert_eq!(stored, vec![exchanges]);
 }

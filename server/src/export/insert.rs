@@ -140,6 +140,7 @@ pub fn insert_all(
             }
             Row::TeamMemberRow(r) => insert!(team_members, &*r),
             Row::TeamCoachRow(r) => insert!(team_coaches, &*r),
+            Row::TeamEndpointRow(r) => insert!(team_endpoints, &*r),
             Row::ChallengeRow(r) => insert!(challenges, &*r),
             // Vetted: the hash is the sha256 of the bytes, so a blob already stored under it
             // is the same validator.

@@ -1,24 +1,33 @@
 //! Export and import of one whole event, as one self-describing, versioned file.
 //!
-//! # The format (`cohack-event-export`, version 1)
+//! # The format (`cohack-event-export`, version 2)
 //!
 //! JSON Lines, UTF-8, one JSON object per line:
-//! 1. a **header**: `{"format":"cohack-event-export","version":1,"event":SLUG,
+//! 1. a **header**: `{"format":"cohack-event-export","version":2,"event":SLUG,
 //!    "exported_at":…,"anonymized":bool,"tables":[…]}`;
 //! 2. one line per **row**: `{"table":NAME,"row":{column: value, …}}`, tables in the
 //!    header's order (parents before children): organizations, users, events, event_roles,
-//!    teams, team_members, team_coaches, challenges, validator_blobs, validator_versions,
-//!    submissions, submission_files, verdicts, chat_messages, documents, document_updates,
-//!    help_calls, announcements, coach_notes, challenge_feedback, challenge_opens. Columns are
-//!    the database's; binary columns (validator bytes, files, document updates) are base64;
-//!    timestamps are UTC without offset;
+//!    teams, team_members, team_coaches, team_endpoints, challenges, validator_blobs,
+//!    validator_versions, submissions, submission_files, verdicts, chat_messages, documents,
+//!    document_updates, help_calls, announcements, coach_notes, challenge_feedback,
+//!    challenge_opens. Columns are the database's; binary columns (validator bytes, files,
+//!    document updates) are base64; timestamps are UTC without offset;
 //! 3. a **trailer**: `{"trailer":{"rows":N,"counts":{table:n,…},"sha256":HEX}}`, where `sha256`
 //!    is over every byte before the trailer line. A missing trailer means a truncated file, a
 //!    wrong digest or count a tampered one: import refuses both before writing anything.
 //!
+//! Version 2 added what validators that call teams' services need: `team_endpoints` rows,
+//! `submissions.endpoints` (the endpoints a submission was judged against) and
+//! `verdicts.exchanges` (every request its run sent: what a replay rejudge answers from).
+//! Import reads version 1 files too, as version 2 files without them: no endpoints, no
+//! submission judged against any (`endpoints` null), no exchanges (`exchanges` `[]`). A
+//! change an older cohack could misread (a new table, a new column) raises the version, so
+//! that it refuses the file by its header instead of at a row.
+//!
 //! Users and organizations are those the event's rows reference (creator, roles, members,
-//! coaches, authors, publishers, submitters, chat, notes, feedback). Presence, the activity
-//! feed and sessions are not exported: they are live state, not the event's record.
+//! coaches, whoever last set an endpoint, authors, publishers, submitters, chat, notes,
+//! feedback). Presence, the activity feed and sessions are not exported: they are live
+//! state, not the event's record.
 //!
 //! # Import: one new event, nothing else changed
 //!
@@ -47,6 +56,13 @@
 //!   team; coaches hold the engineer role; unique team names, challenge slugs and positions;
 //!   roles, statuses and difficulties from their fixed sets; a verdict's validator version
 //!   belongs to its submission's challenge;
+//! - **endpoints** as a team may set them: names as `team_endpoint::is_endpoint_name`, URLs
+//!   absolute without credentials or fragment (`http://` included: whether the target calls
+//!   one is its own `validator_network_allow_*` settings' decision, when the judge sends a
+//!   request), at most `MAX_ENDPOINTS_PER_TEAM` per team and per submission, each name once;
+//!   a verdict's `exchanges` must parse as the runtime's recorded exchanges. Both JSON columns
+//!   are bounded in size (64 KiB for a submission's endpoints, 64 MiB for a verdict's
+//!   exchanges) before they are parsed;
 //! - **validator blobs** are stored under the sha256 of their bytes: a blob whose declared
 //!   `hash` is not the sha256 of its `wasm` is **refused** (a forged or damaged validator is
 //!   not silently renamed); a blob already on the target under that hash is the same bytes
@@ -81,8 +97,10 @@ use crate::db::DbConnection;
 
 /// The header's `format`.
 pub const FORMAT: &str = "cohack-event-export";
-/// The header's `version`; import refuses others.
-pub const VERSION: u32 = 1;
+/// The header's `version` an export writes.
+pub const VERSION: u32 = 2;
+/// The oldest `version` import reads; older and newer ones are refused.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// Reports progress of long work (rows written or read so far, per table).
 pub trait Progress {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::export::{
-    FORMAT, VERSION,
+    FORMAT, OLDEST_VERSION, VERSION,
     error::{ImportError, Refusal},
     rows::{Row, TABLES},
 };
@@ -116,9 +116,9 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ImportError> {
     if header.format != FORMAT {
         return Err(ImportError::Format(format!("format {:?}", header.format)));
     }
-    if header.version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&header.version) {
         return Err(ImportError::Format(format!(
-            "version {} (this cohack reads version {VERSION})",
+            "version {} (this cohack reads versions {OLDEST_VERSION} to {VERSION})",
             header.version
         )));
     }

@@ -22,6 +22,11 @@ mod b64 {
     }
 }
 
+/// The `exchanges` of a verdict whose run sent no request (the column's default).
+fn no_exchanges() -> String {
+    "[]".to_owned()
+}
+
 macro_rules! rows {
     ($( $name:ident => $table:ident { $( $(#[$attr:meta])* $field:ident : $ty:ty ),* $(,)? } )*) => {
         $(
@@ -95,6 +100,9 @@ rows! {
     TeamCoachRow => team_coaches {
         team_id: String, user_id: String, assigned_by: Option<String>, assigned_at: NaiveDateTime,
     }
+    TeamEndpointRow => team_endpoints {
+        team_id: String, name: String, url: String, updated_at: NaiveDateTime, updated_by: String,
+    }
     ChallengeRow => challenges {
         id: String, event_id: String, slug: String, title: String, summary: String,
         position: i32, points: i32, statement: String, always_open: bool, config: String,
@@ -112,6 +120,8 @@ rows! {
     SubmissionRow => submissions {
         id: String, team_id: String, challenge_id: String, submitted_by: String, answer: String,
         status: String, created_at: NaiveDateTime,
+        // Version 1 files have no endpoints: their submissions called none.
+        #[serde(default)] endpoints: Option<String>,
     }
     SubmissionFileRow => submission_files {
         submission_id: String, path: String, #[serde(with = "b64")] content: Vec<u8>,
@@ -121,6 +131,8 @@ rows! {
         passed: bool, score: i32, max_score: i32, feedback: String, checks: String,
         notes: String, error_kind: Option<String>, error_detail: Option<String>, logs: String,
         fuel_used: i64, duration_us: i64, created_at: NaiveDateTime,
+        // Version 1 files have no exchanges: their runs sent no request.
+        #[serde(default = "no_exchanges")] exchanges: String,
     }
     ChatMessageRow => chat_messages {
         id: String, team_id: String, author_id: String, text: String, created_at: NaiveDateTime,
@@ -169,6 +181,7 @@ impl Row {
             Row::TeamRow(r) => (vec![&r.created_by], vec![]),
             Row::TeamMemberRow(r) => (vec![&r.user_id], vec![]),
             Row::TeamCoachRow(r) => (vec![&r.user_id], vec![&r.assigned_by]),
+            Row::TeamEndpointRow(r) => (vec![&r.updated_by], vec![]),
             Row::ValidatorVersionRow(r) => (vec![&r.published_by], vec![]),
             Row::SubmissionRow(r) => (vec![&r.submitted_by], vec![]),
             Row::ChatMessageRow(r) => (vec![&r.author_id], vec![]),
@@ -199,6 +212,7 @@ impl Row {
                 vec![("user_id", &mut r.user_id)],
                 vec![("assigned_by", &mut r.assigned_by)],
             ),
+            Row::TeamEndpointRow(r) => (vec![("updated_by", &mut r.updated_by)], vec![]),
             Row::ValidatorVersionRow(r) => (vec![("published_by", &mut r.published_by)], vec![]),
             Row::SubmissionRow(r) => (vec![("submitted_by", &mut r.submitted_by)], vec![]),
             Row::ChatMessageRow(r) => (vec![("author_id", &mut r.author_id)], vec![]),

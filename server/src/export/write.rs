@@ -107,6 +107,14 @@ fn load(conn: &mut DbConnection, slug: &str) -> Result<Vec<Row>> {
             .select(TeamCoachRow::as_select())
     );
     push!(
+        TeamEndpointRow,
+        team_endpoints::table
+            .inner_join(teams::table)
+            .filter(teams::event_id.eq(&id))
+            .order((team_endpoints::team_id, team_endpoints::name))
+            .select(TeamEndpointRow::as_select())
+    );
+    push!(
         ChallengeRow,
         challenges::table
             .filter(challenges::event_id.eq(&id))

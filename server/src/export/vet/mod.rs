@@ -7,7 +7,11 @@
 //! here (the import matches them on the target by e-mail and by name, see [`super::insert`]);
 //! every other row gets a fresh id. No database access: the verdict on a file depends on the
 //! file alone.
+//!
+//! The portal's rules live beside: accounts, event settings and team membership in [`rules`];
+//! teams' endpoints and what networked validator runs recorded in [`network`].
 
+mod network;
 mod rules;
 
 use std::collections::{HashMap, HashSet};
@@ -116,6 +120,10 @@ struct Vetter {
     /// user → the team (as the file names it) they are a member of.
     team_of: HashMap<String, String>,
     coaches: HashSet<(String, String)>,
+    /// `(team, name)` of each endpoint.
+    endpoints: HashSet<(String, String)>,
+    /// team → endpoints set so far.
+    endpoint_counts: HashMap<String, usize>,
     challenge_slugs: HashSet<String>,
     challenge_positions: HashSet<i32>,
     versions: HashSet<(String, i32)>,
@@ -304,6 +312,7 @@ impl Vetter {
                     || format!("coach `{}` of team `{team}`", r.user_id),
                 )
             }
+            Row::TeamEndpointRow(r) => self.team_endpoint(r),
             Row::ChallengeRow(r) => {
                 self.in_event("event_id", &mut r.event_id)?;
                 validate_slug(&r.slug, "a challenge's").map_err(|e| invalid(e.to_string()))?;
@@ -363,6 +372,7 @@ impl Vetter {
                         r.status
                     )));
                 }
+                network::check_submission_endpoints(r.endpoints.as_deref())?;
                 self.define(Kind::Submission, &mut r.id)?;
                 self.challenge_of_submission
                     .insert(r.id.clone(), r.challenge_id.clone());
@@ -393,6 +403,7 @@ impl Vetter {
                             .into(),
                     ));
                 }
+                network::check_exchanges(&r.exchanges)?;
                 self.define(Kind::Verdict, &mut r.id)
             }
             Row::ChatMessageRow(r) => {
