@@ -230,9 +230,10 @@ export function noResponse(url, detail) {
 }
 
 /**
- * Sends through `fetch`, in the sandbox. Always a `Request` object: StarlingMonkey's
- * `fetch(url, init)` with a body traps when the host answers without reading the body (as a
- * replayed exchange does), `fetch(new Request(url, init))` does not.
+ * Sends through `fetch`, in the sandbox, never following a redirect. One known limit, in the
+ * sandbox rather than here: a request *with a body* whose exchange is replayed (a rejudge, a
+ * sample's `exchanges.json`) may trap in StarlingMonkey's event loop, because the replaying
+ * host answers without reading the body the engine is still writing; sent live, it works.
  * @param {Request} request
  * @returns {Promise<Response>}
  */
