@@ -550,8 +550,11 @@ fn challenge_test_live_calls_the_service_at_the_url() {
 
 /// `cohack challenge new DIR --lang LANG`, then `cohack challenge test DIR`: the package
 /// builds with the language's tools (installed into the tools folder the tests share) and
-/// passes its own samples. Returns the test's stdout and stderr.
-fn new_package_in_language_passes_its_samples(language: &str) -> (String, String) {
+/// passes its own samples. Returns the folder (the package is `hello-lang` in it) and the
+/// test's stdout and stderr.
+fn new_package_in_language_passes_its_samples(
+    language: &str,
+) -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().expect("dir");
     let tools = repo_root().join("target/cohack-tools");
     let tools = tools.to_string_lossy();
@@ -586,21 +589,62 @@ fn new_package_in_language_passes_its_samples(language: &str) -> (String, String
         assert!(stdout.contains(row), "{row} missing from\n{stdout}");
     }
     assert!(stdout.contains("3 samples, 3 ok, 0 mismatched"), "{stdout}");
-    (stdout, stderr)
+    (dir, stdout, stderr)
 }
 
-#[test]
-fn a_new_python_challenge_builds_and_passes_its_samples() {
-    let (_, progress) = new_package_in_language_passes_its_samples("python");
+/// A Python package from `challenge new` to `challenge test` to `challenge publish`: the
+/// server re-runs its samples on its own sandbox and the version goes live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_python_challenge_builds_passes_its_samples_and_publishes() {
+    let (dir, _, progress) =
+        tokio::task::spawn_blocking(|| new_package_in_language_passes_its_samples("python"))
+            .await
+            .expect("ran");
     assert!(
         progress.contains("with componentize-py 0.25.1"),
         "the build's progress is streamed: {progress}"
+    );
+
+    let app = TestApp::spawn(crate::harness::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let event = crate::challenges::running_event(&app, "py").await;
+    let token = event.organizer.access_token.clone();
+    let tools = repo_root().join("target/cohack-tools");
+    let args = [
+        "challenge".to_owned(),
+        "publish".to_owned(),
+        "hello-lang".to_owned(),
+        "--url".to_owned(),
+        app.address.clone(),
+        "--event".to_owned(),
+        "py".to_owned(),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let tools = tools.to_string_lossy();
+        run_cohack(
+            dir.path(),
+            &args,
+            &[("COHACK_TOKEN", &token), ("COHACK_TOOLS_DIR", &tools)],
+        )
+    })
+    .await
+    .expect("ran");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("is up to date"), "built once: {stderr}");
+    assert!(stdout.contains("published `hello-lang` v1"), "{stdout}");
+    assert!(
+        stdout.contains("fail/wrong-answer"),
+        "the server's table: {stdout}"
     );
 }
 
 #[test]
 fn a_new_javascript_challenge_builds_and_passes_its_samples() {
-    let (_, progress) = new_package_in_language_passes_its_samples("javascript");
+    let (_, _, progress) = new_package_in_language_passes_its_samples("javascript");
     assert!(
         progress.contains("with componentize-js 0.23.0"),
         "the build's progress is streamed: {progress}"
