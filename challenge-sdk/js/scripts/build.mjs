@@ -21,7 +21,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SDK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -107,7 +107,7 @@ async function build(options) {
   const started = Date.now();
   const source = join(options.validatorDir, 'validator.js');
   if (!existsSync(source)) {
-    throw new BuildError(`${relative(process.cwd(), source) || source} does not exist: a JavaScript validator is validator/validator.js`);
+    throw new BuildError(`${source} does not exist: a JavaScript validator is validator/validator.js`);
   }
   if (!existsSync(join(options.wit, 'validator.wit'))) {
     throw new BuildError(`${options.wit} has no validator.wit: pass --wit challenge-sdk/wit`);
