@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use output::{fingerprint, fresh_output, output_path, publish_output, scratch_path};
+use output::{fingerprint, fresh_output, output_path, publish_output, scratch_path, stage};
 use process::{check_status, run_streamed};
 
 use crate::{Language, Manifest, PackageError};

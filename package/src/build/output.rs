@@ -60,6 +60,26 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), PackageErr
     Ok(())
 }
 
+/// Copies the files under `from` that a build reads (as [`fingerprint`] sees them: no hidden
+/// files, caches or build outputs) into `to`, which is emptied first.
+pub(super) fn stage(from: &Path, to: &Path) -> Result<(), PackageError> {
+    match std::fs::remove_dir_all(to) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(PackageError::io(to, e)),
+        _ => {}
+    }
+    let mut files = Vec::new();
+    collect_files(from, &mut files)?;
+    for file in files {
+        let relative = file.strip_prefix(from).unwrap_or(&file);
+        let target = to.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| PackageError::io(parent, e))?;
+        }
+        std::fs::copy(&file, &target).map_err(|e| PackageError::io(&file, e))?;
+    }
+    Ok(())
+}
+
 /// The output of an earlier build with the same fingerprint, if it is still there.
 pub(super) fn fresh_output(output: &Path, fingerprint: &str) -> Option<PathBuf> {
     let recorded = std::fs::read_to_string(stamp_of(output)).ok()?;
@@ -109,6 +129,24 @@ mod tests {
         assert_ne!(fingerprint(&["tool 2"], &[dir]).unwrap(), first);
         write(&dir.join("app.py"), "x = 2\n");
         assert_ne!(fingerprint(&["tool 1"], &[dir]).unwrap(), first);
+    }
+
+    #[test]
+    fn staging_copies_the_sources_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let from = tmp.path().join("validator");
+        write(&from.join("app.py"), "x = 1\n");
+        write(&from.join("lib/util.py"), "y = 2\n");
+        write(&from.join("__pycache__/app.pyc"), "junk");
+        write(&from.join(".venv/bin/python"), "junk");
+        let to = tmp.path().join("staged");
+        write(&to.join("stale.py"), "old");
+        stage(&from, &to).unwrap();
+        let mut staged = Vec::new();
+        collect_files(&to, &mut staged).unwrap();
+        staged.sort();
+        assert_eq!(staged, [to.join("app.py"), to.join("lib/util.py")]);
+        assert!(!to.join("__pycache__").exists() && !to.join(".venv").exists());
     }
 
     #[test]

@@ -7,6 +7,9 @@
 //!     -p validator -p challenge-sdk/python -o target/validator.wasm
 //! ```
 //!
+//! (run on copies of both folders under `target/`, since the interpreter writes
+//! `__pycache__` where it imports from).
+//!
 //! componentize-py generates the bindings of the contract itself while it builds (the
 //! `wit_world` module the SDK imports), so no Python copy of the contract's types exists.
 //! It bundles a CPython interpreter and the modules the validator imports, and runs the
@@ -19,7 +22,7 @@ use std::process::Command;
 use super::tools::{COMPONENTIZE_PY, Tools};
 use super::{
     BuildOptions, SdkLocation, WORLD, check_status, fingerprint, fresh_output, output_path,
-    publish_output, require_entry, run_streamed, scratch_path,
+    publish_output, require_entry, run_streamed, scratch_path, stage,
 };
 use crate::{Manifest, PackageError};
 
@@ -56,6 +59,12 @@ pub(super) fn build(
     let out_dir = output.parent().unwrap_or(package);
     std::fs::create_dir_all(out_dir).map_err(|e| PackageError::io(out_dir, e))?;
     let built = scratch_path(&output, "validator.wasm");
+    // componentize-py's interpreter writes `__pycache__` into the folders it imports from, so
+    // it gets copies: the author's folder and the SDK stay as they are, and nothing but their
+    // sources (no editor or venv folder) is bundled.
+    let staged = scratch_path(&output, "python-src");
+    stage(source, &staged.join("validator"))?;
+    stage(&sdk_python, &staged.join("sdk"))?;
     let _ = writeln!(
         progress,
         "building {} with componentize-py {COMPONENTIZE_PY}",
@@ -66,13 +75,14 @@ pub(super) fn build(
         .arg("-d")
         .arg(&wit)
         .args(["-w", WORLD, "componentize", ENTRY_MODULE, "-p"])
-        .arg(source)
+        .arg(staged.join("validator"))
         .arg("-p")
-        .arg(&sdk_python)
+        .arg(staged.join("sdk"))
         .arg("-o")
         .arg(&built);
-    let status = run_streamed(&mut command, "componentize-py", progress)?;
-    if let Err(error) = check_status(status, "componentize-py") {
+    let status = run_streamed(&mut command, "componentize-py", progress);
+    let _ = std::fs::remove_dir_all(&staged);
+    if let Err(error) = check_status(status?, "componentize-py") {
         let _ = std::fs::remove_file(&built);
         return Err(error);
     }
