@@ -9,8 +9,10 @@ use crate::build::SDK_FILE;
 use crate::manifest::is_slug;
 use crate::{Language, PackageError};
 
-/// The Python template: `validator/app.py`.
+/// The Python template: `validator/app.py`, and its unit tests (run natively with
+/// `python3 challenge-sdk/python/scripts/test.py validator/`).
 const PYTHON_APP: &str = include_str!("../templates/python/app.py");
+const PYTHON_TESTS: &str = include_str!("../templates/python/test_app.py");
 /// The JavaScript template: `validator/validator.js`, and its unit tests (run natively with
 /// `node challenge-sdk/js/scripts/test.mjs validator/`).
 const JAVASCRIPT_VALIDATOR: &str = include_str!("../templates/javascript/validator.js");
@@ -90,7 +92,7 @@ pub fn scaffold(
         }
         Language::Python | Language::Javascript => {
             let templates: &[(&str, &str)] = match language {
-                Language::Python => &[("app.py", PYTHON_APP)],
+                Language::Python => &[("app.py", PYTHON_APP), ("test_app.py", PYTHON_TESTS)],
                 _ => &[
                     ("validator.js", JAVASCRIPT_VALIDATOR),
                     ("validator.test.js", JAVASCRIPT_TESTS),
@@ -448,9 +450,12 @@ mod tests {
                 Language::Javascript => "validator/validator.js",
             };
             assert!(dir.join(entry).is_file(), "{language}: {entry}");
-            if language == Language::Javascript {
-                assert!(dir.join("validator/validator.test.js").is_file());
-            }
+            let tests = match language {
+                Language::Rust => "validator/src/lib.rs",
+                Language::Python => "validator/test_app.py",
+                Language::Javascript => "validator/validator.test.js",
+            };
+            assert!(dir.join(tests).is_file(), "{language}: {tests}");
             assert!(dir.join("samples/fail/missing-file/answer.txt").is_file());
             if language != Language::Rust {
                 let found = crate::SdkLocation::find(&dir.join("validator"), "wit").unwrap();

@@ -57,6 +57,23 @@ WitWorld = export(validate_or_crash)
     );
 
     let wasm = tools::build_with_tools(&dir);
+
+    // The template's unit tests pass natively, on the SDK's stand-ins.
+    let unit = std::process::Command::new(
+        std::env::var_os("COHACK_PYTHON").unwrap_or_else(|| "python3".into()),
+    )
+    .arg(sdk().join("python/scripts/test.py"))
+    .arg(dir.join("validator"))
+    .env("COHACK_TOOLS_DIR", tools::tools_dir())
+    .output()
+    .expect("python3 runs");
+    let report = String::from_utf8_lossy(&unit.stderr);
+    assert!(unit.status.success(), "{report}");
+    assert!(report.contains("Ran 2 tests"), "{report}");
+    assert!(
+        !dir.join("validator/__pycache__").exists(),
+        "nothing is written into the author's folder"
+    );
     let runtime = Runtime::new(RuntimeConfig::default()).expect("sandbox");
     let validator = runtime
         .load(&wasm)
