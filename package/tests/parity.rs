@@ -151,3 +151,34 @@ fn every_twin_gives_its_rust_validators_verdicts_and_materials() {
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// A Python twin's own unit tests (`test*.py` beside `app.py`, the Rust validator's tests
+/// ported) pass natively, as `challenge-sdk/python/scripts/test.py` runs them.
+#[test]
+fn the_python_twins_pass_their_unit_tests() {
+    let tools = cohack_package::Tools::at(tools::tools_dir());
+    let mut progress = Vec::new();
+    tools
+        .componentize_py(&mut progress)
+        .unwrap_or_else(|e| panic!("{e}\n{}", String::from_utf8_lossy(&progress)));
+    let script = common::repo().join("challenge-sdk/python/scripts/test.py");
+    for (twin, _) in twins() {
+        if Manifest::load(&twin).unwrap().language != Language::Python {
+            continue;
+        }
+        let python = std::env::var_os("COHACK_PYTHON").unwrap_or_else(|| "python3".into());
+        let run = std::process::Command::new(python)
+            .arg(&script)
+            .arg(twin.join("validator"))
+            .env("COHACK_TOOLS_DIR", tools::tools_dir())
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{}: {report}", twin.display());
+        assert!(
+            !report.contains("Ran 0 tests"),
+            "{}: {report}",
+            twin.display()
+        );
+    }
+}
