@@ -594,3 +594,29 @@ fn the_contract_version_is_told_by_the_world_a_validator_targets() {
     assert_eq!(load(&runtime, "net").contract(), "0.2.0");
     assert_eq!(load(&runtime, "trivial").contract(), "0.1.0");
 }
+
+#[test]
+fn a_replayed_post_reads_the_body_the_validator_sends_and_records_it() {
+    let mut service = Service::start();
+    let runtime = runtime();
+    let command = format!("POST {} {{\"hello\":\"world\"}}", service.url("/health"));
+    let live = run(&runtime, &command, network(&service));
+    assert!(verdict(&live).passed, "{live:#?}");
+    service.stop();
+    let replayed = run(
+        &runtime,
+        &command,
+        Network {
+            mode: NetworkMode::Replay {
+                exchanges: live.exchanges.clone(),
+            },
+            ..network(&service)
+        },
+    );
+    assert_eq!(replayed.outcome, live.outcome);
+    assert_eq!(
+        replayed.exchanges[0].request_body.text(),
+        Some(r#"{"hello":"world"}"#)
+    );
+    assert_eq!(replayed.exchanges, live.exchanges);
+}

@@ -381,9 +381,12 @@ function defaultFeedback(passed, failed, checkCount) {
  * On an error the verdict fails; it keeps the checks recorded before the error and adds a
  * failed `submission` check carrying the error's message (whose first line also becomes the
  * feedback, unless feedback was given), and the score is what was earned before the error (0
- * if nothing was scored). An error other than a `SubmissionError` (a `TypeError` on data of
- * an unexpected shape, say) is handled the same way, and its stack is logged for the authors.
- * A `ValidatorError` is not caught: the run ends as a validator error.
+ * if nothing was scored). That is for a `SubmissionError` (what the SDK's readers throw, and
+ * an `HttpError`: the team's service failed): the team's to fix. Any other error (a
+ * `TypeError` on data of an unexpected shape, a `ValidatorError`) is the validator's bug, as
+ * a panic is in Rust and any other exception in Python: it is not caught, its stack is
+ * logged, and the run ends as a validator error the authors see, never counted against the
+ * team.
  *
  * `fn` may be `async` (to `await http.getJson(…)`): `judge` then returns a promise of the
  * verdict, which `validate` may return as is.
@@ -410,11 +413,11 @@ export function judge(maxScore, fn) {
 }
 
 function failWith(builder, error) {
-  if (error instanceof ValidatorError) {
-    throw error;
-  }
   if (!(error instanceof SubmissionError)) {
-    logError(`judge: ${describe(error)}`);
+    if (!(error instanceof ValidatorError)) {
+      logError(`judge: ${describe(error)}`);
+    }
+    throw error;
   }
   return builder.failWith(error);
 }

@@ -271,7 +271,13 @@ impl WasiHttpHooks for NetworkHooks {
                 Plan::Live(_) => None,
             };
             let (request_body, result) = match plan {
-                Plan::Replay(recorded) => (recorded.request_body.clone(), replay(&recorded)),
+                // The body is read as a live request's is: a guest still writing it must see
+                // it consumed (a JavaScript engine waits on that), and the record shows what
+                // this run sent.
+                Plan::Replay(recorded) => match collect_body(request.into_body()).await {
+                    Ok(bytes) => (recorded_body(&bytes), replay(&recorded)),
+                    Err(refused) => (Body::default(), Err(refused)),
+                },
                 Plan::Live(network) => {
                     let url = url.ok_or(Error::HttpRequestUriInvalid)?;
                     live(&network, &url, request).await
@@ -334,10 +340,7 @@ async fn live(
     let attempt = async {
         let (parts, body) = request.into_parts();
         let bytes = collect_body(body).await?;
-        let recorded = Body {
-            bytes: bytes[..bytes.len().min(RECORDED_REQUEST_BODY)].to_vec(),
-            truncated: bytes.len() > RECORDED_REQUEST_BODY,
-        };
+        let recorded = recorded_body(&bytes);
         let request = http::Request::from_parts(parts, Full::new(bytes));
         Ok::<_, SendError>((recorded, send(network, url, request).await))
     };
@@ -351,6 +354,14 @@ async fn live(
                 format!("no complete answer within {} ms", timeout.as_millis()),
             )),
         ),
+    }
+}
+
+/// What the record keeps of a request body.
+fn recorded_body(bytes: &[u8]) -> Body {
+    Body {
+        bytes: bytes[..bytes.len().min(RECORDED_REQUEST_BODY)].to_vec(),
+        truncated: bytes.len() > RECORDED_REQUEST_BODY,
     }
 }
 

@@ -160,6 +160,15 @@ where
     })
 }
 
+/// A byte count for a message: `512 bytes`, `64 KiB`.
+fn size(bytes: u64) -> String {
+    if bytes < 1024 || bytes % 1024 != 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{} KiB", bytes >> 10)
+    }
+}
+
 async fn read(
     network: &Network,
     response: http::Response<Incoming>,
@@ -169,8 +178,8 @@ async fn read(
         SendError::Failed(
             FailureKind::TooLarge,
             format!(
-                "the response body is larger than the limit of {} KiB ({n} bytes or more)",
-                cap >> 10
+                "the response body is larger than the limit of {} ({n} bytes or more)",
+                size(cap)
             ),
         )
     };
