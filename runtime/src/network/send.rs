@@ -162,7 +162,7 @@ where
 
 /// A byte count for a message: `512 bytes`, `64 KiB`.
 fn size(bytes: u64) -> String {
-    if bytes < 1024 || bytes % 1024 != 0 {
+    if bytes < 1024 || !bytes.is_multiple_of(1024) {
         format!("{bytes} bytes")
     } else {
         format!("{} KiB", bytes >> 10)
