@@ -141,6 +141,65 @@ mod tests {
         );
     }
 
+    /// The vectors the Python (`challenge-sdk/python/tests/test_variant.py`) and JavaScript
+    /// SDKs assert too: a challenge's team data must not depend on its author's language.
+    #[test]
+    fn every_helper_gives_the_vectors_the_other_languages_assert() {
+        let mut rng = TeamRng::new("sample-team", "frozen");
+        let firsts: Vec<u64> = (0..3).map(|_| rng.next_u64()).collect();
+        assert_eq!(
+            firsts,
+            [
+                0x7F0B_8CEB_FDEF_1B37,
+                0x79F8_D0BF_D98C_C312,
+                0x79A0_B4A8_2F36_39C1
+            ]
+        );
+        assert_eq!(
+            TeamRng::new("équipe-ü", "sälz").next_u64(),
+            0xC185_0920_F8ED_65D0
+        );
+        let mut rng = TeamRng::new("team-blue", "fleet-report/v1");
+        let below: Vec<u64> = (0..8).map(|_| rng.below(10)).collect();
+        assert_eq!(below, [0, 8, 0, 1, 3, 1, 4, 2]);
+        let big: Vec<u64> = (0..3).map(|_| rng.below(u64::MAX - 2)).collect();
+        assert_eq!(
+            big,
+            [
+                15_243_095_211_775_215_189,
+                10_481_806_164_978_646_507,
+                11_559_908_476_374_060_820
+            ]
+        );
+        let ranged: Vec<i64> = (0..6).map(|_| rng.range(-5, 5)).collect();
+        assert_eq!(ranged, [-4, -1, -1, 5, 1, 4]);
+        assert_eq!(rng.range(i64::MIN, i64::MAX), 1_828_898_456_289_059_404);
+        let units: Vec<f64> = (0..3).map(|_| rng.unit()).collect();
+        assert_eq!(
+            units,
+            [
+                0.399_630_366_698_743_63,
+                0.571_612_703_874_321_4,
+                0.405_237_342_355_592_94
+            ]
+        );
+        let floats: Vec<f64> = (0..3).map(|_| rng.float(18.0, 24.0)).collect();
+        assert_eq!(
+            floats,
+            [
+                22.565_936_872_396_936,
+                19.588_091_846_400_253,
+                18.256_438_439_465_09
+            ]
+        );
+        let chances: Vec<bool> = (0..6).map(|_| rng.chance(0.3)).collect();
+        assert_eq!(chances, [false, true, false, false, false, false]);
+        assert_eq!(rng.pick(&["a", "b", "c", "d", "e"]), Some(&"a"));
+        let mut items: Vec<u32> = (0..10).collect();
+        rng.shuffle(&mut items);
+        assert_eq!(items, [0, 3, 7, 2, 9, 8, 4, 5, 6, 1]);
+    }
+
     #[test]
     fn helpers_stay_in_range() {
         let mut rng = TeamRng::new("t", "s");
