@@ -236,3 +236,99 @@ fn a_python_package_without_its_entry_or_sdk_is_refused_before_any_tool_runs() {
         "nothing was installed"
     );
 }
+
+/// The JavaScript counterpart: a new package's samples, plus a failing check, a wrong answer
+/// and a validator that throws (a bug: a validator error whose stack reaches the author).
+#[test]
+fn a_javascript_validator_passes_fails_and_throws_readably() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("hello-javascript");
+    scaffold(&dir, "hello-javascript", Language::Javascript, &sdk()).expect("scaffold");
+
+    // The template, with a bug on one input.
+    let entry = dir.join("validator/validator.js");
+    let source = std::fs::read_to_string(&entry).expect("validator.js");
+    let source = source.replacen(
+        "    return judge(POINTS, (v) => {",
+        "    if (s.answer() === 'crash') {\n      const table = JSON.parse('{}');\n      return table.rows.length;\n    }\n    return judge(POINTS, (v) => {",
+        1,
+    );
+    assert!(
+        source.contains("table.rows.length"),
+        "the template changed: {source}"
+    );
+    write(&entry, &source);
+    write(&dir.join("samples/fail/bad-greeting/answer.txt"), "42\n");
+    write(&dir.join("samples/fail/bad-greeting/hello.txt"), "hi\n");
+    write(&dir.join("samples/fail/crash/answer.txt"), "crash\n");
+    write(
+        &dir.join("samples/fail/crash/hello.txt"),
+        "hello, telemetry\n",
+    );
+
+    let wasm = tools::build_with_tools(&dir);
+    let runtime = Runtime::new(RuntimeConfig::default()).expect("sandbox");
+    let validator = runtime
+        .load(&wasm)
+        .expect("the sandbox accepts the component");
+    let package = Package::load(&dir).expect("package");
+    let report = test(&package, &validator, &mut std::io::sink());
+    let outcome = |name: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("{name} in {report}"))
+    };
+    for name in ["pass/correct", "fail/bad-greeting", "fail/wrong-answer"] {
+        assert!(outcome(name).ok(), "{name}: {report}");
+    }
+
+    // The throw is the validator's bug: an error for the authors, with the engine's words.
+    let SampleOutcome::Error(error) = &outcome("fail/crash").outcome else {
+        panic!("{report}");
+    };
+    assert_eq!(error.kind, ValidatorErrorKind::Trap, "{error}");
+    assert!(error.detail.contains("rows"), "{}", error.detail);
+    assert!(!error.detail.contains("Rust"), "{}", error.detail);
+
+    // The failing checks speak to the team.
+    let context = cohack_runtime::RunContext {
+        config: package.manifest.config.clone(),
+        ..cohack_runtime::RunContext::default()
+    };
+    let run = |answer: &str, hello: &str| {
+        validator
+            .validate(
+                &Submission {
+                    challenge: "hello-javascript".into(),
+                    team: "team-1".into(),
+                    answer: answer.into(),
+                    files: vec![cohack_runtime::File {
+                        path: "hello.txt".into(),
+                        content: hello.as_bytes().to_vec(),
+                    }],
+                },
+                &context,
+            )
+            .outcome
+            .expect("a verdict")
+    };
+    let wrong = run("41", "hello, telemetry\n");
+    assert!(!wrong.passed && wrong.score == 0);
+    assert!(
+        wrong
+            .checks
+            .iter()
+            .any(|c| c.name == "answer" && !c.passed && c.message == "Not the answer we expected."),
+        "{wrong:?}"
+    );
+    let greeting = run("42", "hi");
+    assert!(
+        greeting.checks[0]
+            .message
+            .contains("must contain `hello, telemetry`, not `hi`"),
+        "{greeting:?}"
+    );
+    assert!(run("42", "hello, telemetry").passed);
+}
