@@ -9,43 +9,13 @@
 //! validator (functions of 1,000 locals; default 150, a few seconds of compile);
 //! `COHACK_BENCH_ROUNDS` how often each situation is measured (default 2, alternating).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cohack_runtime::{RunContext, Runtime, RuntimeConfig, Submission, Validator};
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("runtime/ has a parent")
-        .to_path_buf()
-}
-
-/// Builds the test guests (as the tests do) and returns the trivial one.
-fn trivial_guest() -> Vec<u8> {
-    let root = repo_root();
-    let target = root.join("target/guests");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-wasip2",
-            "--manifest-path",
-        ])
-        .arg(root.join("tests/guests/Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the test guests failed");
-    std::fs::read(target.join("wasm32-wasip2/release/guest_trivial.wasm")).expect("trivial guest")
-}
 
 /// A component within every compile bound that takes seconds to compile: `functions`
 /// functions of 1,000 locals live across a loop (it lacks the world's exports, so loading
@@ -172,7 +142,7 @@ fn main() {
         .unwrap_or(2);
     let workers = 2;
     let clients = 4;
-    let trivial = trivial_guest();
+    let trivial = common::guest("trivial");
     let large = large_component(functions);
     // No artifact cache: every load of the large component compiles.
     let runtime = Runtime::new(RuntimeConfig {

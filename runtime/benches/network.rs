@@ -9,8 +9,8 @@
 //! `cargo bench -p cohack-runtime --bench network` prints the table and ratios of
 //! `BENCHMARKS.md`. `COHACK_BENCH_RUNS` sets the runs per row (default 2,000).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use cohack_runtime::{
@@ -19,36 +19,6 @@ use cohack_runtime::{
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("runtime/ has a parent")
-        .to_path_buf()
-}
-
-/// Builds the test guests (as the tests do) and returns one of them.
-fn guest(name: &str) -> Vec<u8> {
-    let root = repo_root();
-    let target = root.join("target/guests");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-wasip2",
-            "--manifest-path",
-        ])
-        .arg(root.join("tests/guests/Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the test guests failed");
-    std::fs::read(target.join(format!("wasm32-wasip2/release/guest_{name}.wasm"))).expect("guest")
-}
 
 /// A keep-nothing HTTP/1.1 service on 127.0.0.1: `/health` answers at once, `/hang` never.
 async fn service() -> u16 {
@@ -145,8 +115,10 @@ fn main() {
         .build()
         .expect("tokio");
     let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
-    let trivial = runtime.load(&guest("trivial")).expect("trivial loads");
-    let net = runtime.load(&guest("net")).expect("net loads");
+    let trivial = runtime
+        .load(&common::guest("trivial"))
+        .expect("trivial loads");
+    let net = runtime.load(&common::guest("net")).expect("net loads");
     let plain = RunContext {
         limits: Limits::default(),
         ..RunContext::default()

@@ -8,6 +8,8 @@
 //! timed iterations per thread (default 20,000); `COHACK_BENCH_PROFILE=1` does nothing but
 //! that many warm runs, for `perf record`.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::io::Write;
@@ -17,39 +19,6 @@ use std::time::{Duration, Instant};
 
 use cohack_runtime::{File, RunContext, Runtime, RuntimeConfig, Submission, Validator};
 use criterion::Criterion;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("runtime/ has a parent")
-        .to_path_buf()
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
-/// Builds the test guests (as the tests do) and returns the trivial one.
-fn trivial_guest() -> Vec<u8> {
-    let root = repo_root();
-    let target = root.join("target/guests");
-    let status = Command::new(cargo())
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-wasip2",
-            "--manifest-path",
-        ])
-        .arg(root.join("tests/guests/Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the test guests failed");
-    std::fs::read(target.join("wasm32-wasip2/release/guest_trivial.wasm")).expect("trivial guest")
-}
 
 fn submission(answer: &str) -> Submission {
     Submission {
@@ -210,7 +179,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let wasm = trivial_guest();
+    let wasm = common::guest("trivial");
     let cache = tempfile::tempdir().expect("temp dir");
     let runtime = Runtime::new(RuntimeConfig {
         cache_dir: Some(cache.path().to_path_buf()),
@@ -375,14 +344,14 @@ fn main() {
 /// The hook for real challenges: builds `challenges/` (when it exists and builds), runs
 /// every `samples/pass/*` submission of every validator, and reports the heaviest.
 fn heaviest_sample(runtime: &Runtime, runs: usize) {
-    let root = repo_root();
+    let root = common::repo_root();
     let manifest = root.join("challenges/Cargo.toml");
     if !manifest.exists() {
         println!("\nheaviest sample: skipped (no challenges/)");
         return;
     }
     let target = root.join("target/challenges");
-    let built = Command::new(cargo())
+    let built = Command::new(common::cargo())
         .args([
             "build",
             "--release",

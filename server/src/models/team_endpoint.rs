@@ -98,17 +98,7 @@ impl TeamEndpoint {
     /// 409 `too_many_endpoints`. Name and URL are the caller's to check.
     pub fn set(conn: &mut DbConnection, endpoint: &TeamEndpoint) -> Result<()> {
         conn.transaction(|conn| {
-            let replaced = diesel::update(
-                team_endpoints::table
-                    .filter(team_endpoints::team_id.eq(&endpoint.team_id))
-                    .filter(team_endpoints::name.eq(&endpoint.name)),
-            )
-            .set((
-                team_endpoints::url.eq(&endpoint.url),
-                team_endpoints::updated_at.eq(endpoint.updated_at),
-                team_endpoints::updated_by.eq(&endpoint.updated_by),
-            ))
-            .execute(conn)?;
+            let replaced = Self::replace(conn, endpoint)?;
             if replaced > 0 {
                 return Ok(());
             }
@@ -138,23 +128,25 @@ impl TeamEndpoint {
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) => {
-                    diesel::update(
-                        team_endpoints::table
-                            .filter(team_endpoints::team_id.eq(&endpoint.team_id))
-                            .filter(team_endpoints::name.eq(&endpoint.name)),
-                    )
-                    .set((
-                        team_endpoints::url.eq(&endpoint.url),
-                        team_endpoints::updated_at.eq(endpoint.updated_at),
-                        team_endpoints::updated_by.eq(&endpoint.updated_by),
-                    ))
-                    .execute(conn)?;
-                    Ok(())
-                }
+                )) => Self::replace(conn, endpoint).map(drop),
                 Err(e) => Err(e.into()),
             }
         })
+    }
+
+    /// Overwrites the URL of an existing endpoint; how many rows it changed (0 or 1).
+    fn replace(conn: &mut DbConnection, endpoint: &TeamEndpoint) -> Result<usize> {
+        Ok(diesel::update(
+            team_endpoints::table
+                .filter(team_endpoints::team_id.eq(&endpoint.team_id))
+                .filter(team_endpoints::name.eq(&endpoint.name)),
+        )
+        .set((
+            team_endpoints::url.eq(&endpoint.url),
+            team_endpoints::updated_at.eq(endpoint.updated_at),
+            team_endpoints::updated_by.eq(&endpoint.updated_by),
+        ))
+        .execute(conn)?)
     }
 
     /// Removes an endpoint; `false` when the team had none of that name.
