@@ -77,6 +77,8 @@ async function pair(a, b) {
   await a.getByLabel("What do you need help with?").fill("Stuck on the log format");
   await a.getByRole("button", { name: "Call a coach" }).click();
   await b.locator("#help-calls .help-raised", { hasText: "Stuck on the log format" }).waitFor();
+  // A's page learns of its own call through its channel, possibly after B's: wait for it.
+  await a.waitForFunction(() => document.querySelector("#help-form button")?.disabled === true);
   assert.equal(await a.getByRole("button", { name: "Call a coach" }).isDisabled(), true);
 
   // The activity feed and the header know both members.
