@@ -19,6 +19,7 @@ mod csv_injection;
 mod event_flow;
 mod events;
 mod export;
+mod generated_client;
 mod hostile_requests;
 mod import_hostile;
 mod insights;
