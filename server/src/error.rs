@@ -64,6 +64,9 @@ pub enum Error {
         /// Human-readable explanation.
         message: String,
     },
+    /// The path exists, but not under this method; the methods it answers go in `Allow`.
+    #[error("method not allowed here; this path answers {}", allowed_list(.0))]
+    MethodNotAllowed(Vec<actix_web::http::Method>),
     /// The body is larger than allowed.
     #[error("request body too large (limit {limit} bytes)")]
     PayloadTooLarge {
@@ -135,6 +138,7 @@ impl Error {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::TooManyRequests { .. } => "rate_limited",
@@ -142,6 +146,15 @@ impl Error {
             Self::Internal(_) => "internal",
         }
     }
+}
+
+/// `GET, POST`: the methods as `Allow` lists them.
+fn allowed_list(methods: &[actix_web::http::Method]) -> String {
+    methods
+        .iter()
+        .map(actix_web::http::Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl From<DbError> for Error {
@@ -185,6 +198,7 @@ impl ResponseError for Error {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -204,6 +218,9 @@ impl ResponseError for Error {
         let mut response = HttpResponse::build(self.status_code());
         if let Self::TooManyRequests { retry_after } = self {
             response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if let Self::MethodNotAllowed(methods) = self {
+            response.insert_header(("Allow", allowed_list(methods)));
         }
         if let Self::Unauthorized(_) = self {
             response.insert_header(("WWW-Authenticate", "Bearer"));

@@ -30,12 +30,16 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// The login; normalised to lower case.
+    #[schema(schema_with = crate::api::schema::email)]
     pub email: String,
     /// At least 10 characters.
+    #[schema(min_length = 10)]
     pub password: String,
-    /// Name shown to teammates and on the leaderboard's team pages.
+    /// Name shown to teammates and on the leaderboard's team pages, 1–80 characters.
+    #[schema(schema_with = crate::api::schema::text::<80>)]
     pub display_name: String,
-    /// The company the user belongs to (created on first use).
+    /// The company the user belongs to (created on first use), 1–120 characters.
+    #[schema(schema_with = crate::api::schema::text::<120>)]
     pub organization: String,
 }
 
@@ -130,8 +134,9 @@ fn auth_response(
     request_body = RegisterRequest,
     responses(
         (status = 201, body = AuthResponse),
-        (status = 400, body = crate::error::ErrorBody),
-        (status = 409, description = "email taken", body = crate::error::ErrorBody),
+        (status = 400, description = "`invalid_email`, `weak_password`, `invalid_display_name`, \
+            `invalid_organization`", body = crate::error::ErrorBody),
+        (status = 409, description = "`email_taken`", body = crate::error::ErrorBody),
         (status = 429, body = crate::error::ErrorBody),
     )
 )]

@@ -69,11 +69,15 @@ pub struct PackageUpload {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChallengeRequest {
-    /// Display title.
+    /// Display title: one line, 1–100 characters.
+    #[schema(schema_with = crate::api::schema::line_or_null::<100>)]
     pub title: Option<String>,
-    /// One line for the ladder.
+    /// One line for the ladder, 1–200 characters.
+    #[schema(schema_with = crate::api::schema::line_or_null::<200>)]
     pub summary: Option<String>,
-    /// Place on the ladder.
+    /// Place on the ladder, 1 to 10000.
+    #[serde(default, deserialize_with = "crate::api::whole::optional")]
+    #[schema(minimum = 1, maximum = 10000)]
     pub position: Option<i32>,
     /// Open regardless of the ladder.
     pub always_open: Option<bool>,
@@ -133,18 +137,18 @@ async fn read_body(
     security(("bearer" = [])),
     params(
         ("slug" = String, Path, description = "event slug"),
-        ("position" = Option<i32>, Query, description = "place on the ladder, 1 first (default: next free, or unchanged)"),
+        ("position" = Option<i32>, Query, minimum = 1, maximum = 10000, description = "place on the ladder, 1 first (default: next free, or unchanged)"),
         ("always_open" = Option<bool>, Query, description = "open regardless of the ladder (default: unchanged, false when new)"),
     ),
     request_body = PackageUpload,
     responses(
         (status = 201, description = "live", body = crate::judge::views::Published),
-        (status = 400, description = "invalid_package, invalid_validator (not a component, foreign import, …), invalid_position", body = crate::error::ErrorBody),
+        (status = 400, description = "`invalid_package`, `invalid_validator` (not a component, foreign import, …), `invalid_position`", body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody),
-        (status = 409, description = "position_taken", body = crate::error::ErrorBody),
+        (status = 409, description = "`position_taken`", body = crate::error::ErrorBody),
         (status = 413, body = crate::error::ErrorBody),
-        (status = 422, description = "samples_mismatch: the server's sample table", body = crate::judge::views::PublishRefused),
+        (status = 422, description = "`samples_mismatch`: the server's sample table", body = crate::judge::views::PublishRefused),
     )
 )]
 #[post("/events/{slug}/challenges")]
@@ -211,10 +215,10 @@ pub async fn list_challenges(
     request_body = UpdateChallengeRequest,
     responses(
         (status = 200, body = crate::judge::views::ChallengeAdmin),
-        (status = 400, description = "unknown_config_key, invalid_challenge, invalid_position", body = crate::error::ErrorBody),
+        (status = 400, description = "`unknown_config_key`, `invalid_challenge`, `invalid_position`", body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody),
-        (status = 409, description = "position_taken", body = crate::error::ErrorBody),
+        (status = 409, description = "`position_taken`", body = crate::error::ErrorBody),
     )
 )]
 #[patch("/events/{slug}/challenges/{challenge}")]
@@ -265,12 +269,12 @@ const REJUDGE_BODY_LIMIT: usize = 4096;
     request_body(content = Option<RejudgeRequest>, description = "optional; `{\"mode\": \"replay\"}` when absent"),
     responses(
         (status = 200, body = crate::judge::views::RejudgeReport),
-        (status = 400, description = "invalid_json", body = crate::error::ErrorBody),
+        (status = 400, description = "`invalid_json`", body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody),
-        (status = 409, description = "no_live_version", body = crate::error::ErrorBody),
+        (status = 409, description = "`no_live_version`", body = crate::error::ErrorBody),
         (status = 413, body = crate::error::ErrorBody),
-        (status = 422, description = "invalid_mode", body = crate::error::ErrorBody),
+        (status = 422, description = "`invalid_mode`", body = crate::error::ErrorBody),
     )
 )]
 #[post("/events/{slug}/challenges/{challenge}/rejudge")]
@@ -283,11 +287,13 @@ pub async fn rejudge_challenge(
 ) -> Result<HttpResponse> {
     let (slug, challenge) = path.into_inner();
     let body = read_body(&request, payload, REJUDGE_BODY_LIMIT).await?;
+    // No body, or `null`, asks for the defaults.
     let body: RejudgeRequest = if body.iter().all(u8::is_ascii_whitespace) {
         RejudgeRequest::default()
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<Option<RejudgeRequest>>(&body)
             .map_err(|e| Error::bad_request("invalid_json", e.to_string()))?
+            .unwrap_or_default()
     };
     let mode = rejudge::parse_mode(body.mode.as_deref())?;
     let report = rejudge::rejudge_with(&state, &caller.user, &slug, &challenge, mode).await?;
@@ -307,7 +313,8 @@ pub async fn rejudge_challenge(
     responses(
         (status = 200, body = crate::judge::views::Materials),
         (status = 404, description = "no such team for the caller, or no such challenge", body = crate::error::ErrorBody),
-        (status = 409, description = "locked, not_running, materials_unavailable", body = crate::error::ErrorBody),
+        (status = 409, description = "`locked`, `not_running`, `materials_unavailable`", body = crate::error::ErrorBody),
+        (status = 429, description = "the team's materials budget is spent (each request runs the validator)", body = crate::error::ErrorBody),
     )
 )]
 #[get("/teams/{id}/challenges/{challenge}/materials")]

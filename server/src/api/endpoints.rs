@@ -63,7 +63,7 @@ pub async fn list_endpoints(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "team id"),
-        ("name" = String, Path, description = "endpoint name: 1 to 32 of [a-z0-9_-], like `api`"),
+        ("name" = String, Path, pattern = "^[a-z0-9_-]{1,32}$", description = "endpoint name: 1 to 32 of [a-z0-9_-], like `api`"),
     ),
     request_body = SetEndpointRequest,
     responses(

@@ -29,6 +29,7 @@ pub struct LeaderboardQuery {
 /// event's organizers get the live one unless they ask for `?view=public`.
 #[utoipa::path(
     tag = "leaderboard",
+    security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "event slug")),
     responses(
         (status = 200, body = crate::scoring::cache::LeaderboardBody),

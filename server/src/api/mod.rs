@@ -9,8 +9,10 @@ pub mod insights;
 pub mod leaderboard;
 pub mod live;
 pub mod observations;
+pub mod schema;
 pub mod submissions;
 pub mod teams;
+pub mod whole;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 

@@ -28,9 +28,11 @@ pub struct NoteRequest {
     /// Challenge slug.
     pub challenge: String,
     /// What the coach observed, 1–4000 characters.
+    #[schema(schema_with = crate::api::schema::text::<4000>)]
     pub text: String,
     /// Free-form tags (letters, digits, `-_.:`), at most 10.
     #[serde(default)]
+    #[schema(schema_with = crate::api::schema::tags)]
     pub tags: Vec<String>,
 }
 
@@ -41,9 +43,12 @@ pub struct FeedbackRequest {
     /// Challenge slug.
     pub challenge: String,
     /// 1 (easy) to 5 (very hard).
+    #[serde(deserialize_with = "crate::api::whole::number")]
+    #[schema(minimum = 1, maximum = 5)]
     pub difficulty: i32,
     /// One line, at most 1000 characters; may be empty.
     #[serde(default)]
+    #[schema(schema_with = crate::api::schema::optional_line::<1000>)]
     pub text: String,
 }
 
@@ -56,7 +61,7 @@ pub struct FeedbackRequest {
     request_body = NoteRequest,
     responses(
         (status = 201, body = crate::models::note::NoteView),
-        (status = 400, description = "invalid_note, invalid_tag", body = ErrorBody),
+        (status = 400, description = "`invalid_note`, `invalid_tag`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody),
     )
@@ -119,7 +124,7 @@ pub async fn list_notes(
     request_body = FeedbackRequest,
     responses(
         (status = 201, body = crate::models::feedback::FeedbackView),
-        (status = 400, description = "invalid_difficulty, invalid_feedback", body = ErrorBody),
+        (status = 400, description = "`invalid_difficulty`, `invalid_feedback`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),

@@ -35,6 +35,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct CreateTeamRequest {
     /// Display name, 1–60 characters, unique within the event.
+    #[schema(schema_with = crate::api::schema::text::<60>)]
     pub name: String,
 }
 
@@ -213,6 +214,7 @@ pub async fn get_team(
         (status = 404, description = "unknown team or wrong code", body = ErrorBody),
         (status = 409, description = "`team_full`, `already_in_team`, `event_ended`",
             body = ErrorBody),
+        (status = 429, description = "too many wrong invite codes", body = ErrorBody),
     )
 )]
 #[post("/teams/{id}/members")]

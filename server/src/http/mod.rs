@@ -51,7 +51,7 @@ pub fn app(
         .service(metrics::metrics)
         .configure(crate::api::configure)
         .split_for_parts();
-    app.app_data(web::Data::new(openapi::Document(api)))
+    app.app_data(web::Data::new(openapi::Document::build(api)))
         .app_data(form_config(limit))
         .service(openapi::openapi_json)
         .configure(crate::web::configure)
@@ -111,7 +111,17 @@ fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> ActixError {
     Error::bad_request("invalid_query", error.to_string()).into()
 }
 
+/// No handler took the request: 405 with `Allow` when the path exists under other methods
+/// (per the OpenAPI document), 404 otherwise.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, Error> {
-    tracing::debug!(path = req.path(), "no route");
-    Err(Error::NotFound("route"))
+    let allowed = req
+        .app_data::<web::Data<openapi::Document>>()
+        .and_then(|doc| doc.methods().allowed(req.path()));
+    match allowed {
+        Some(methods) => Err(Error::MethodNotAllowed(methods)),
+        None => {
+            tracing::debug!(path = req.path(), "no route");
+            Err(Error::NotFound("route"))
+        }
+    }
 }

@@ -37,9 +37,11 @@ pub struct DocumentInfo {
     pub created_by: String,
     /// Creation time (UTC).
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "super::serialize_utc")]
     pub created_at: NaiveDateTime,
     /// Last change of title or content (UTC).
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "super::serialize_utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -20,3 +20,12 @@ pub mod team_endpoint;
 pub mod user;
 pub mod validator_version;
 pub mod verdict;
+
+/// Writes a stored time (UTC without a zone, as both databases keep it) as RFC 3339 with its
+/// `Z`, as the API documents every time: `#[serde(serialize_with = "…::serialize_utc")]`.
+pub(crate) fn serialize_utc<S: serde::Serializer>(
+    at: &chrono::NaiveDateTime,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&at.and_utc(), serializer)
+}

@@ -141,12 +141,8 @@ pub struct RoleHolder {
     pub granted_by: Option<String>,
     /// When it was granted (UTC).
     #[schema(value_type = String, format = DateTime)]
-    #[serde(serialize_with = "serialize_utc")]
+    #[serde(serialize_with = "super::serialize_utc")]
     pub granted_at: NaiveDateTime,
-}
-
-fn serialize_utc<S: serde::Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-    at.and_utc().serialize(s)
 }
 
 /// The holder of one role, with their name and organization.

@@ -58,6 +58,7 @@ pub async fn list_events(state: web::Data<AppState>) -> Result<HttpResponse> {
 /// code for its organizers.
 #[utoipa::path(
     tag = "events",
+    security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "event slug")),
     responses(
         (status = 200, body = EventView),
@@ -96,7 +97,9 @@ pub async fn get_event(
     request_body = UpdateEventRequest,
     responses(
         (status = 200, body = EventView),
-        (status = 400, description = "as on creation, and `slug_immutable`", body = ErrorBody),
+        (status = 400, description = "as on creation (`invalid_slug`, `invalid_time`, \
+            `invalid_name`, `invalid_description`, `invalid_schedule`, `invalid_registration`, \
+            `invalid_team_size`), and `slug_immutable`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not an organizer of this event", body = ErrorBody),
         (status = 404, body = ErrorBody),

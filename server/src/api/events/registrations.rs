@@ -17,6 +17,7 @@ use crate::{
 /// `POST /events/{slug}/registrations`
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EventRegistrationRequest)]
 pub struct RegisterRequest {
     /// The event's invite code; required when its registration is by invite.
     pub invite_code: Option<String>,
@@ -39,16 +40,18 @@ pub struct RegistrationView {
 /// when already registered. The body may be empty for open events.
 #[utoipa::path(
     tag = "events",
+    operation_id = "register_for_event",
     security(("bearer" = [])),
     params(("slug" = String, Path, description = "event slug")),
-    request_body = RegisterRequest,
+    request_body = Option<RegisterRequest>,
     responses(
         (status = 201, description = "registered", body = RegistrationView),
         (status = 200, description = "already registered", body = RegistrationView),
         (status = 401, body = ErrorBody),
-        (status = 403, description = "invite code missing or wrong", body = ErrorBody),
+        (status = 403, description = "`invite_code_required`, `invalid_invite_code`", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`event_ended`", body = ErrorBody),
+        (status = 429, description = "too many wrong invite codes", body = ErrorBody),
     )
 )]
 #[post("/events/{slug}/registrations")]
@@ -75,10 +78,12 @@ pub async fn register(
     })
 }
 
-/// The registration body: JSON, or nothing at all for an open event.
+/// The registration body: JSON, or nothing at all (or `null`) for an open event.
 fn parse_registration(body: &[u8]) -> Result<RegisterRequest> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RegisterRequest::default());
     }
-    serde_json::from_slice(body).map_err(|e| Error::bad_request("invalid_json", e.to_string()))
+    serde_json::from_slice::<Option<RegisterRequest>>(body)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| Error::bad_request("invalid_json", e.to_string()))
 }

@@ -15,26 +15,40 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct CreateEventRequest {
     /// URL name, unique: 2–64 characters of `a-z`, `0-9` and inner dashes. Never changes.
+    #[schema(schema_with = crate::api::schema::slug)]
     pub slug: String,
     /// Display name, 1–120 characters.
+    #[schema(schema_with = crate::api::schema::text::<120>)]
     pub name: String,
     /// Markdown description.
     #[serde(default)]
+    #[schema(schema_with = crate::api::schema::optional_text::<65536>)]
     pub description: String,
     /// Start, RFC 3339 (e.g. `2026-05-04T09:00:00+02:00`); stored in UTC.
+    #[schema(schema_with = crate::api::schema::time)]
     pub starts_at: String,
     /// End, RFC 3339, after the start.
+    #[schema(schema_with = crate::api::schema::time)]
     pub ends_at: String,
     /// When the public leaderboard freezes, RFC 3339, between start and end.
+    #[schema(schema_with = crate::api::schema::time_or_null)]
     pub freeze_at: Option<String>,
     /// `open` or `invite`.
+    #[schema(schema_with = crate::api::schema::registration)]
     pub registration: String,
     /// Required (6+ characters) when `registration` is `invite`; ignored when `open`.
+    #[schema(max_length = 128)]
     pub invite_code: Option<String>,
     /// Smallest team, default 1.
-    #[serde(default = "default_team_size_min")]
+    #[serde(
+        default = "default_team_size_min",
+        deserialize_with = "crate::api::whole::number"
+    )]
+    #[schema(minimum = 1, maximum = 100)]
     pub team_size_min: i32,
-    /// Largest team, at most 100.
+    /// Largest team, at most 100, at least `team_size_min`.
+    #[serde(deserialize_with = "crate::api::whole::number")]
+    #[schema(minimum = 1, maximum = 100)]
     pub team_size_max: i32,
 }
 
@@ -48,28 +62,38 @@ fn default_team_size_min() -> i32 {
 #[serde(deny_unknown_fields)]
 pub struct UpdateEventRequest {
     /// Accepted only if unchanged (400 `slug_immutable` otherwise).
+    #[schema(schema_with = crate::api::schema::slug_or_null)]
     pub slug: Option<String>,
     /// Display name.
+    #[schema(schema_with = crate::api::schema::text_or_null::<120>)]
     pub name: Option<String>,
     /// Markdown description.
+    #[schema(max_length = 65536)]
     pub description: Option<String>,
     /// Start, RFC 3339.
+    #[schema(schema_with = crate::api::schema::time_or_null)]
     pub starts_at: Option<String>,
     /// End, RFC 3339.
+    #[schema(schema_with = crate::api::schema::time_or_null)]
     pub ends_at: Option<String>,
     /// Freeze, RFC 3339, or `null` for none.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::schema::time_or_null)]
     pub freeze_at: Option<Option<String>>,
     /// `open` or `invite`.
+    #[schema(schema_with = crate::api::schema::registration_or_null)]
     pub registration: Option<String>,
     /// The invite code, or `null` to clear it (only valid with open registration).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 128)]
     pub invite_code: Option<Option<String>>,
     /// Smallest team.
+    #[serde(default, deserialize_with = "crate::api::whole::optional")]
+    #[schema(minimum = 1, maximum = 100)]
     pub team_size_min: Option<i32>,
     /// Largest team.
+    #[serde(default, deserialize_with = "crate::api::whole::optional")]
+    #[schema(minimum = 1, maximum = 100)]
     pub team_size_max: Option<i32>,
 }
 

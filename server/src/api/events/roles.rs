@@ -20,6 +20,7 @@ pub struct GrantRoleRequest {
     /// Who receives the role.
     pub user_id: String,
     /// `organizer`, `author`, `engineer` or `participant`.
+    #[schema(value_type = EventRole)]
     pub role: String,
 }
 
@@ -70,7 +71,7 @@ pub async fn grant_role(
     params(
         ("slug" = String, Path, description = "event slug"),
         ("user_id" = String, Path, description = "whose role"),
-        ("role" = String, Path, description = "which role"),
+        ("role" = EventRole, Path, description = "which role"),
     ),
     responses(
         (status = 204, description = "revoked"),

@@ -20,6 +20,7 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct AnnouncementRequest {
     /// 1–2,000 characters (Markdown).
+    #[schema(schema_with = crate::api::schema::text::<2000>)]
     pub text: String,
 }
 

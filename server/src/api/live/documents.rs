@@ -22,6 +22,7 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct DocumentTitle {
     /// 1–120 characters.
+    #[schema(schema_with = crate::api::schema::text::<120>)]
     pub title: String,
 }
 

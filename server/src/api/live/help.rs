@@ -23,6 +23,7 @@ use crate::{
 pub struct RaiseHelp {
     /// A line of context, at most 500 characters.
     #[serde(default)]
+    #[schema(schema_with = crate::api::schema::optional_text::<500>)]
     pub context: String,
 }
 

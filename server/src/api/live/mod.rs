@@ -60,6 +60,8 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         ("access_token" = Option<String>, Query, description = "the access token, for browsers")),
     responses(
         (status = 101, description = "switching to the WebSocket protocol"),
+        (status = 400, description = "`not_websocket`: not a WebSocket upgrade request", body = ErrorBody),
+        (status = 429, description = "too many live sockets open for this user", body = ErrorBody),
         (status = 400, description = "`not_websocket`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, description = "no such team, or not yours", body = ErrorBody),
@@ -86,6 +88,8 @@ pub async fn team_ws(
         ("access_token" = Option<String>, Query, description = "the access token, for browsers")),
     responses(
         (status = 101, description = "switching to the WebSocket protocol"),
+        (status = 400, description = "`not_websocket`: not a WebSocket upgrade request", body = ErrorBody),
+        (status = 429, description = "too many live sockets open for this user", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, description = "no such team or document, or not yours", body = ErrorBody),
     )
@@ -109,10 +113,13 @@ pub async fn document_ws(
 /// `ping`.
 #[utoipa::path(
     tag = "live",
+    security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "event slug"),
         ("access_token" = Option<String>, Query, description = "optional: staff get help calls")),
     responses(
         (status = 101, description = "switching to the WebSocket protocol"),
+        (status = 400, description = "`not_websocket`: not a WebSocket upgrade request", body = ErrorBody),
+        (status = 429, description = "too many live sockets open for this user", body = ErrorBody),
         (status = 404, body = ErrorBody),
     )
 )]
