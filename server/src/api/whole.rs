@@ -61,7 +61,11 @@ impl<'de, T: TryFrom<i64> + TryFrom<u64>> de::Visitor<'de> for Optional<T> {
     type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "null or an integer that fits {}", std::any::type_name::<T>())
+        write!(
+            f,
+            "null or an integer that fits {}",
+            std::any::type_name::<T>()
+        )
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
@@ -98,10 +102,21 @@ mod tests {
     #[test]
     fn whole_numbers_are_integers_in_any_notation() {
         let body = read(r#"{"size": 4.0, "position": 2}"#).expect("whole numbers");
-        assert_eq!(body, Body { size: 4, position: Some(2) });
+        assert_eq!(
+            body,
+            Body {
+                size: 4,
+                position: Some(2)
+            }
+        );
         assert_eq!(read(r#"{"size": -3}"#).expect("negative").size, -3);
         assert_eq!(read(r#"{"size": 1e2}"#).expect("exponent").size, 100);
-        assert_eq!(read(r#"{"size": 1, "position": null}"#).expect("null").position, None);
+        assert_eq!(
+            read(r#"{"size": 1, "position": null}"#)
+                .expect("null")
+                .position,
+            None
+        );
         assert_eq!(read(r#"{"size": 1}"#).expect("absent").position, None);
     }
 

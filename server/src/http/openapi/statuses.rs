@@ -155,7 +155,10 @@ fn accepts_token(operation: &Map<String, Value>) -> bool {
 /// derivation added, and the status's generic one), a description naming them, and a schema
 /// whose `code` is exactly those values.
 fn describe_error(status: u16, response: &mut Value) {
-    let authored = response["description"].as_str().unwrap_or_default().to_owned();
+    let authored = response["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let mut codes: BTreeSet<String> = backticked_codes(&authored);
     if let Some(extra) = response.get("x-codes").and_then(Value::as_array) {
         codes.extend(extra.iter().filter_map(Value::as_str).map(str::to_owned));
@@ -237,7 +240,8 @@ mod tests {
 
     #[test]
     fn codes_are_the_backticked_snake_case_words() {
-        let codes = backticked_codes("`team_full`, `locked` (see `Retry-After`), `a b`, plain_word");
+        let codes =
+            backticked_codes("`team_full`, `locked` (see `Retry-After`), `a b`, plain_word");
         assert_eq!(
             codes.into_iter().collect::<Vec<_>>(),
             vec!["locked".to_owned(), "team_full".to_owned()]
@@ -262,11 +266,16 @@ mod tests {
             statuses,
             ["201", "400", "401", "404", "413", "415", "500", "503"]
         );
-        let codes = &responses["400"]["content"]["application/json"]["schema"]["properties"]
-            ["error"]["properties"]["code"]["enum"];
+        let codes = &responses["400"]["content"]["application/json"]["schema"]["properties"]["error"]
+            ["properties"]["code"]["enum"];
         assert_eq!(
             codes,
-            &json!(["invalid_body", "invalid_json", "invalid_note", "invalid_path"])
+            &json!([
+                "invalid_body",
+                "invalid_json",
+                "invalid_note",
+                "invalid_path"
+            ])
         );
         assert_eq!(responses["201"]["description"], "created");
         assert!(responses["401"]["headers"]["WWW-Authenticate"].is_object());
