@@ -51,8 +51,8 @@ pub struct PublishQuery {
 pub struct PackageUpload {
     /// The upload format version, 1.
     pub format: u32,
-    /// `challenge.toml` as JSON: slug, title, points, summary, limits, config, validator.
-    #[schema(value_type = Object)]
+    /// `challenge.toml` as JSON.
+    #[schema(schema_with = crate::api::schema::manifest)]
     pub manifest: serde_json::Value,
     /// The statement (Markdown).
     pub statement: String,
@@ -60,8 +60,8 @@ pub struct PackageUpload {
     pub validator_wasm: String,
     /// Hex sha256 of the component's bytes.
     pub validator_sha256: String,
-    /// `{name, expect, answer, team, expected_score, files: [{path, content}]}` per sample.
-    #[schema(value_type = Vec<Object>)]
+    /// The samples the server re-runs before the version goes live.
+    #[schema(schema_with = crate::api::schema::upload_samples)]
     pub samples: Vec<serde_json::Value>,
 }
 
