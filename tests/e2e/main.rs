@@ -14,6 +14,7 @@ mod browser_staff;
 mod browser_workspace;
 mod challenges;
 mod cli;
+mod contract;
 mod crash;
 mod csv_injection;
 mod event_flow;

@@ -144,7 +144,7 @@ fn auth_response(
 pub async fn register(
     client: ClientAddress,
     state: web::Data<AppState>,
-    body: web::Json<RegisterRequest>,
+    body: crate::http::Json<RegisterRequest>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner();
     let sign_up = SignUp {
@@ -179,7 +179,7 @@ pub async fn register(
 pub async fn login(
     client: ClientAddress,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: crate::http::Json<LoginRequest>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner();
     let (user, organization) =
@@ -203,7 +203,7 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::http::Json<RefreshRequest>,
 ) -> Result<HttpResponse> {
     let presented = body.into_inner().refresh_token;
     let app = state.clone();

@@ -95,10 +95,9 @@ async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
     limit: usize,
 ) -> Result<T> {
     let body = read_body(request, payload, limit).await?;
-    web::block(move || serde_json::from_slice::<T>(&body))
+    web::block(move || crate::http::json::from_slice::<T>(&body))
         .await
         .map_err(Error::internal)?
-        .map_err(|e| Error::bad_request("invalid_json", e.to_string()))
 }
 
 /// Reads a body of at most `limit` bytes; one declared larger is refused before any of it
@@ -226,7 +225,7 @@ pub async fn update_challenge(
     state: web::Data<AppState>,
     caller: AuthUser,
     path: web::Path<(String, String)>,
-    body: web::Json<UpdateChallengeRequest>,
+    body: crate::http::Json<UpdateChallengeRequest>,
 ) -> Result<HttpResponse> {
     let (slug, challenge) = path.into_inner();
     let body = body.into_inner();

@@ -82,7 +82,7 @@ pub async fn set_endpoint(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     caller: AuthUser,
-    body: web::Json<SetEndpointRequest>,
+    body: crate::http::Json<SetEndpointRequest>,
 ) -> Result<HttpResponse> {
     let (id, name) = path.into_inner();
     endpoints::set(&state, &caller.user, &id, &name, &body.url).await?;

@@ -71,7 +71,7 @@ pub async fn create_note(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<String>,
-    body: web::Json<NoteRequest>,
+    body: crate::http::Json<NoteRequest>,
 ) -> Result<HttpResponse> {
     let (id, body) = (id.into_inner(), body.into_inner());
     let note = state
@@ -135,7 +135,7 @@ pub async fn create_feedback(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<String>,
-    body: web::Json<FeedbackRequest>,
+    body: crate::http::Json<FeedbackRequest>,
 ) -> Result<HttpResponse> {
     let (id, body) = (id.into_inner(), body.into_inner());
     let feedback = state

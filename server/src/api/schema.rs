@@ -3,42 +3,88 @@
 //! `#[schema(schema_with = crate::api::schema::text::<120>)]` beside the `String` the handler
 //! reads, so the document says what the model's check enforces:
 //!
-//! - [`text`]: after trimming, 1 to `MAX` characters — so at least one character that is not
-//!   whitespace (the pattern lists exactly what Rust's `trim` removes), and at most `MAX`;
-//! - [`optional_text`]: at most `MAX` characters, may be blank.
+//! - [`text`]: after trimming, 1 to `MAX` characters;
+//! - [`line`]: the same, and no line break inside;
+//! - [`optional_text`] / [`optional_line`]: after trimming, at most `MAX` characters;
+//! - [`chars`]: at most `MAX` characters as sent (nothing trimmed).
 //!
+//! Because the bound applies after trimming, it is stated as a pattern, not `maxLength`: the
+//! visible part (from the first to the last character `str::trim` keeps) has 1 to `MAX`
+//! characters, surrounded by any whitespace. The whitespace class lists exactly what Rust's
+//! `trim` removes (Unicode `White_Space`), not a regex engine's `\s`, whose sets differ.
 //! JSON Schema counts characters (code points), as the checks do (`chars().count()`).
 
 use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type, schema::SchemaType};
 
-/// At least one character that `str::trim` keeps (Unicode `White_Space` excluded).
-pub const NOT_BLANK: &str = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+/// What `str::trim` removes, as a regex class body: the characters with Unicode's
+/// `White_Space` property.
+macro_rules! whitespace {
+    () => {
+        "\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+    };
+}
+const WHITESPACE: &str = whitespace!();
 
-/// Text that is not blank and has at most `MAX` characters.
+/// One character that `str::trim` keeps, other than NUL (U+0000), which no text may hold.
+pub const NOT_BLANK: &str = concat!("[^", whitespace!(), "\\u0000]");
+
+/// The pattern of a string whose trimmed part has 1 to `max` characters (0 to `max` when
+/// `may_be_blank`), each inner one matching `inner`.
+fn trimmed(max: usize, inner: &str, may_be_blank: bool) -> String {
+    let space = format!("[{WHITESPACE}]*");
+    let visible = match max {
+        0 => String::new(),
+        1 => NOT_BLANK.to_owned(),
+        _ => format!("{NOT_BLANK}(?:{inner}{{0,{}}}{NOT_BLANK})?", max - 2),
+    };
+    if may_be_blank {
+        format!("^{space}(?:{visible})?{space}$")
+    } else {
+        format!("^{space}{visible}{space}$")
+    }
+}
+
+/// Any character but NUL, line breaks included.
+const ANY: &str = "[^\\u0000]";
+/// Any character but a line feed or NUL.
+const NOT_LINE_FEED: &str = "[^\\n\\u0000]";
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::Type(Type::String))
+}
+
+/// Text that, trimmed, has 1 to `MAX` characters.
 pub fn text<const MAX: usize>() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(SchemaType::Type(Type::String))
+    string()
         .min_length(Some(1))
-        .max_length(Some(MAX))
-        .pattern(Some(NOT_BLANK))
+        .pattern(Some(trimmed(MAX, ANY, false)))
 }
 
-/// One line of text that is not blank and has at most `MAX` characters: no line break
-/// between its first and last visible character.
+/// One line of text that, trimmed, has 1 to `MAX` characters: no line feed between its first
+/// and last visible character.
 pub fn line<const MAX: usize>() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(SchemaType::Type(Type::String))
+    string()
         .min_length(Some(1))
-        .max_length(Some(MAX))
-        .pattern(Some(format!("^\\s*{NOT_BLANK}[^\\n]*\\s*$")))
+        .pattern(Some(trimmed(MAX, NOT_LINE_FEED, false)))
 }
 
-/// Text of at most `MAX` characters; may be empty.
+/// Text that, trimmed, has at most `MAX` characters; may be blank.
 pub fn optional_text<const MAX: usize>() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(SchemaType::Type(Type::String))
-        .max_length(Some(MAX))
+    string().pattern(Some(trimmed(MAX, ANY, true)))
 }
+
+/// [`optional_text`], or `null`.
+pub fn optional_text_or_null<const MAX: usize>() -> ObjectBuilder {
+    optional_text::<MAX>().schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+/// At most `MAX` characters as sent; may be empty.
+pub fn chars<const MAX: usize>() -> ObjectBuilder {
+    string().max_length(Some(MAX)).pattern(Some(NO_NUL))
+}
+
+/// Any text without NUL (U+0000), which the server refuses in every string it reads.
+pub const NO_NUL: &str = "^[^\\u0000]*$";
 
 /// [`text`], or `null`.
 pub fn text_or_null<const MAX: usize>() -> ObjectBuilder {
@@ -50,10 +96,9 @@ pub fn line_or_null<const MAX: usize>() -> ObjectBuilder {
     line::<MAX>().schema_type(SchemaType::from_iter([Type::String, Type::Null]))
 }
 
-/// One line of at most `MAX` characters that may be empty: no line break between its first
-/// and last visible character.
+/// One line that, trimmed, has at most `MAX` characters; may be blank.
 pub fn optional_line<const MAX: usize>() -> ObjectBuilder {
-    optional_text::<MAX>().pattern(Some("^\\s*[^\\n]*\\s*$"))
+    string().pattern(Some(trimmed(MAX, NOT_LINE_FEED, true)))
 }
 
 /// An event's URL name: 2–64 characters of `a-z`, `0-9` and inner dashes.
@@ -98,12 +143,13 @@ pub fn time_or_null() -> ObjectBuilder {
     time().schema_type(SchemaType::from_iter([Type::String, Type::Null]))
 }
 
-/// A login: something `@` something with a dot, no spaces, at most 254 characters.
+/// A login: trimmed, 3 to 254 characters, something `@` something with a dot, no whitespace.
 pub fn email() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(SchemaType::Type(Type::String))
-        .max_length(Some(254))
-        .pattern(Some("^\\s*[^@\\s]+@\\S*\\.\\S*\\s*$"))
+    let space = format!("[{WHITESPACE}]*");
+    let word = format!("[^@{WHITESPACE}\\u0000]");
+    string().pattern(Some(format!(
+        "^{space}(?={NOT_BLANK}{{3,254}}{space}$){word}+@{NOT_BLANK}*\\.{NOT_BLANK}*{space}$"
+    )))
 }
 
 /// A note's tags: at most 10, each 1–40 letters, digits, `-`, `_`, `.` or `:` (surrounding
@@ -128,7 +174,7 @@ fn open_object(description: &str) -> ObjectBuilder {
         .description(Some(description))
 }
 
-fn string(description: &str) -> ObjectBuilder {
+fn described(description: &str) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(SchemaType::Type(Type::String))
         .description(Some(description))
@@ -145,12 +191,12 @@ pub fn manifest() -> ObjectBuilder {
         .schema_type(SchemaType::Type(Type::Object))
         .property(
             "slug",
-            string("Stable identifier: kebab-case, 3–48 characters.")
+            described("Stable identifier: kebab-case, 3–48 characters.")
                 .min_length(Some(3))
                 .max_length(Some(48)),
         )
         .required("slug")
-        .property("title", string("Display title, one line."))
+        .property("title", described("Display title, one line."))
         .required("title")
         .property(
             "points",
@@ -161,7 +207,7 @@ pub fn manifest() -> ObjectBuilder {
                 .description(Some("The maximum score.")),
         )
         .required("points")
-        .property("summary", string("One line shown on the ladder."))
+        .property("summary", described("One line shown on the ladder."))
         .required("summary")
         .property(
             "limits",
@@ -170,11 +216,11 @@ pub fn manifest() -> ObjectBuilder {
         .property("config", config)
         .property(
             "validator",
-            string("The validator's folder in the package."),
+            described("The validator's folder in the package."),
         )
         .property(
             "language",
-            string("The validator's language; default `rust`.").enum_values(Some(
+            described("The validator's language; default `rust`.").enum_values(Some(
                 cohack_package::Language::ALL.map(cohack_package::Language::as_str),
             )),
         )
@@ -192,25 +238,25 @@ pub fn manifest() -> ObjectBuilder {
 pub fn upload_sample() -> ObjectBuilder {
     let file = ObjectBuilder::new()
         .schema_type(SchemaType::Type(Type::Object))
-        .property("path", string("Relative path with `/` separators."))
+        .property("path", described("Relative path with `/` separators."))
         .required("path")
-        .property("content", string("The content, standard base64."))
+        .property("content", described("The content, standard base64."))
         .required("content")
         .additional_properties(Some(
             utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
         ));
     ObjectBuilder::new()
         .schema_type(SchemaType::Type(Type::Object))
-        .property("name", string("`pass/NAME` or `fail/NAME`."))
+        .property("name", described("`pass/NAME` or `fail/NAME`."))
         .required("name")
         .property(
             "expect",
-            string("What the validator must say.").enum_values(Some(["pass", "fail"])),
+            described("What the validator must say.").enum_values(Some(["pass", "fail"])),
         )
         .required("expect")
-        .property("answer", string("The short answer, or empty."))
+        .property("answer", described("The short answer, or empty."))
         .required("answer")
-        .property("team", string("The team id to submit as."))
+        .property("team", described("The team id to submit as."))
         .required("team")
         .property(
             "expected_score",
@@ -280,6 +326,77 @@ mod tests {
             .expect("object")
             .retain(|k, _| required.contains(k));
         serde_json::from_value::<T>(minimal).expect("the schema's optional names may be left out");
+    }
+
+    /// The pattern of `schema` accepts `value` (as a JSON Schema validator would: the pattern
+    /// is searched for, and ours are anchored).
+    fn accepts(schema: ObjectBuilder, value: &str) -> bool {
+        let schema = schema.build();
+        let pattern = schema.pattern.expect("a pattern");
+        let pattern = regex::Regex::new(&pattern).expect("the pattern compiles");
+        let long_enough = schema
+            .min_length
+            .is_none_or(|min| value.chars().count() >= min);
+        let short_enough = schema
+            .max_length
+            .is_none_or(|max| value.chars().count() <= max);
+        long_enough && short_enough && pattern.is_match(value)
+    }
+
+    /// What the models check: trimmed, 1 (or 0) to 5 characters, maybe one line.
+    fn model(value: &str, may_be_blank: bool, one_line: bool) -> bool {
+        let trimmed = value.trim();
+        (may_be_blank || !trimmed.is_empty())
+            && trimmed.chars().count() <= 5
+            && !(one_line && trimmed.contains('\n'))
+            && !value.contains('\0')
+    }
+
+    #[test]
+    fn text_patterns_bound_the_trimmed_text_as_the_models_do() {
+        let cases = [
+            "",
+            " ",
+            "\u{3000}\u{85}",
+            "a",
+            " a ",
+            "abcde",
+            "\u{a0}abcde\u{2028}\n",
+            "abcdef",
+            "a\nb",
+            " a\n\nbcd ",
+            "a\u{feff}",
+            "\u{feff}",
+            "a\u{1c}b",
+            "ab\rc",
+            "\n\n a b \t",
+            "ééééé",
+            "éééééé",
+            "a    b",
+        ];
+        for value in cases {
+            assert_eq!(
+                accepts(text::<5>(), value),
+                model(value, false, false),
+                "text {value:?}"
+            );
+            assert_eq!(
+                accepts(line::<5>(), value),
+                model(value, false, true),
+                "line {value:?}"
+            );
+            assert_eq!(
+                accepts(optional_text::<5>(), value),
+                model(value, true, false),
+                "optional text {value:?}"
+            );
+            assert_eq!(
+                accepts(optional_line::<5>(), value),
+                model(value, true, true),
+                "optional line {value:?}"
+            );
+        }
+        assert!(accepts(text::<1>(), " x\t") && !accepts(text::<1>(), "xy"));
     }
 
     #[test]

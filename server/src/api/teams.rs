@@ -140,7 +140,7 @@ pub async fn create_team(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<CreateTeamRequest>,
+    body: crate::http::Json<CreateTeamRequest>,
 ) -> Result<HttpResponse> {
     let slug = slug.into_inner();
     let name = body.into_inner().name;
@@ -222,7 +222,7 @@ pub async fn join_team(
     state: web::Data<AppState>,
     id: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<JoinTeamRequest>,
+    body: crate::http::Json<JoinTeamRequest>,
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
     let code = body.into_inner().invite_code;
@@ -251,7 +251,7 @@ pub async fn assign_coach(
     state: web::Data<AppState>,
     id: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<AssignCoachRequest>,
+    body: crate::http::Json<AssignCoachRequest>,
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
     let coach = body.into_inner().user_id;

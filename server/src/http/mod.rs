@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod health;
+pub mod json;
 pub mod metrics;
 pub mod openapi;
 pub mod redact;
@@ -62,22 +63,6 @@ pub fn app(
         .wrap(TracingLogger::<redact::RedactingRootSpan>::new())
 }
 
-/// Reads a JSON body of at most `limit` bytes from a payload a handler took as it arrived, as
-/// the `web::Json` extractor would (`Content-Type: application/json`, 413 at once when the
-/// declared `Content-Length` is over the limit, the same errors). Upload handlers take the
-/// payload, authorize the caller, and only then call this: a caller who may not upload is
-/// answered before the body is read.
-pub async fn read_json_body<T: serde::de::DeserializeOwned>(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-) -> Result<T, Error> {
-    web::JsonBody::new(req, &mut payload.into_inner(), None, true)
-        .limit(limit)
-        .await
-        .map_err(|error| json_error(error, limit))
-}
-
 fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
@@ -89,6 +74,8 @@ fn form_config(limit: usize) -> web::FormConfig {
         .limit(limit)
         .error_handler(|error, _req| Error::bad_request("invalid_form", error.to_string()).into())
 }
+
+pub use json::{Json, read_json_body};
 
 fn json_error(error: JsonPayloadError, limit: usize) -> Error {
     match error {

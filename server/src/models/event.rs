@@ -59,7 +59,9 @@ pub enum Phase {
     Ended,
 }
 
-/// Registration mode: anyone with an account may register.
+/// The longest description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 65536;
+/// Registration open to anyone with an account.
 pub const REGISTRATION_OPEN: &str = "open";
 /// Registration mode: registering needs the event's invite code.
 pub const REGISTRATION_INVITE: &str = "invite";
@@ -115,11 +117,15 @@ impl EventSettings {
         validate_slug(&self.slug, "event")?;
         let bad =
             |code: &'static str, message: &str| Err(Error::bad_request(code, message.to_owned()));
-        if self.name.trim().is_empty() || self.name.chars().count() > 120 {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
             return bad("invalid_name", "name must have 1 to 120 characters");
         }
-        if self.description.len() > 64 * 1024 {
-            return bad("invalid_description", "description is longer than 64 KiB");
+        if self.description.chars().count() > MAX_DESCRIPTION_CHARS {
+            return bad(
+                "invalid_description",
+                "description has more than 65536 characters",
+            );
         }
         if self.ends_at <= self.starts_at {
             return bad("invalid_schedule", "ends_at must be after starts_at");
@@ -138,7 +144,7 @@ impl EventSettings {
                 if self
                     .invite_code
                     .as_deref()
-                    .is_none_or(|c| c.trim().len() < 6)
+                    .is_none_or(|c| c.trim().chars().count() < 6)
                 {
                     return bad(
                         "invalid_registration",
@@ -153,7 +159,11 @@ impl EventSettings {
                 );
             }
         }
-        if self.invite_code.as_deref().is_some_and(|c| c.len() > 128) {
+        if self
+            .invite_code
+            .as_deref()
+            .is_some_and(invite_code_too_long)
+        {
             return bad(
                 "invalid_registration",
                 "invite_code must not exceed 128 characters",
@@ -208,9 +218,23 @@ pub struct EventChanges {
     pub team_size_max: Option<i32>,
 }
 
+/// Whether an invite code is over 128 characters (trimmed).
+fn invite_code_too_long(code: &str) -> bool {
+    code.trim().chars().count() > 128
+}
+
 impl EventChanges {
-    /// The settings `event` has after these changes, normalized but not yet validated.
+    /// The settings `event` has after these changes, normalized but not yet validated. An
+    /// invite code sent is checked for length even when open registration then drops it.
     pub fn apply_to(self, event: &Event) -> Result<EventSettings> {
+        if let Some(Some(code)) = &self.invite_code
+            && invite_code_too_long(code)
+        {
+            return Err(Error::bad_request(
+                "invalid_registration",
+                "invite_code must not exceed 128 characters",
+            ));
+        }
         if let Some(slug) = &self.slug
             && *slug != event.slug
         {

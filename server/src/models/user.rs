@@ -8,7 +8,9 @@ use crate::{
     error::{Error, Result},
 };
 
-/// Longest display name accepted.
+/// The longest email address, in characters (after trimming).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The longest display name, in characters (after trimming).
 pub const MAX_DISPLAY_NAME_LEN: usize = 80;
 
 /// A user account. The password hash never leaves the server.
@@ -48,12 +50,13 @@ pub struct NewUser<'a> {
 
 /// Trims and lower-cases an email, and checks it looks like one.
 pub fn normalize_email(email: &str) -> Result<String> {
-    let email = email.trim().to_lowercase();
-    let valid = email.len() <= 254
+    let email = email.trim();
+    let valid = email.chars().count() <= MAX_EMAIL_CHARS
         && email
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !email.chars().any(char::is_whitespace);
+    let email = email.to_lowercase();
     if !valid {
         return Err(Error::bad_request(
             "invalid_email",

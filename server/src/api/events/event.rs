@@ -35,7 +35,7 @@ use super::{
 pub async fn create_event(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: web::Json<CreateEventRequest>,
+    body: crate::http::Json<CreateEventRequest>,
 ) -> Result<HttpResponse> {
     let settings = body.into_inner().into_settings()?;
     let standing = events::create(&state, &caller.user, settings).await?;
@@ -110,7 +110,7 @@ pub async fn update_event(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<UpdateEventRequest>,
+    body: crate::http::Json<UpdateEventRequest>,
 ) -> Result<HttpResponse> {
     let changes = body.into_inner().into_changes()?;
     let slug = slug.into_inner();

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::{
     actions::events,
     auth::AuthUser,
-    error::{Error, ErrorBody, Result},
+    error::{ErrorBody, Result},
     models::role::EventRole,
     state::AppState,
 };
@@ -83,7 +83,5 @@ fn parse_registration(body: &[u8]) -> Result<RegisterRequest> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RegisterRequest::default());
     }
-    serde_json::from_slice::<Option<RegisterRequest>>(body)
-        .map(Option::unwrap_or_default)
-        .map_err(|e| Error::bad_request("invalid_json", e.to_string()))
+    crate::http::json::from_slice::<Option<RegisterRequest>>(body).map(Option::unwrap_or_default)
 }

@@ -20,9 +20,9 @@ pub struct CreateEventRequest {
     /// Display name, 1–120 characters.
     #[schema(schema_with = crate::api::schema::text::<120>)]
     pub name: String,
-    /// Markdown description.
+    /// Markdown description, at most 65536 characters.
     #[serde(default)]
-    #[schema(schema_with = crate::api::schema::optional_text::<65536>)]
+    #[schema(schema_with = crate::api::schema::chars::<65536>)]
     pub description: String,
     /// Start, RFC 3339 (e.g. `2026-05-04T09:00:00+02:00`); stored in UTC.
     #[schema(schema_with = crate::api::schema::time)]
@@ -37,7 +37,7 @@ pub struct CreateEventRequest {
     #[schema(schema_with = crate::api::schema::registration)]
     pub registration: String,
     /// Required (6+ characters) when `registration` is `invite`; ignored when `open`.
-    #[schema(max_length = 128)]
+    #[schema(schema_with = crate::api::schema::optional_text_or_null::<128>)]
     pub invite_code: Option<String>,
     /// Smallest team, default 1.
     #[serde(
@@ -67,7 +67,7 @@ pub struct UpdateEventRequest {
     /// Display name.
     #[schema(schema_with = crate::api::schema::text_or_null::<120>)]
     pub name: Option<String>,
-    /// Markdown description.
+    /// Markdown description, at most 65536 characters.
     #[schema(max_length = 65536)]
     pub description: Option<String>,
     /// Start, RFC 3339.
@@ -85,7 +85,7 @@ pub struct UpdateEventRequest {
     pub registration: Option<String>,
     /// The invite code, or `null` to clear it (only valid with open registration).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 128)]
+    #[schema(schema_with = crate::api::schema::optional_text_or_null::<128>)]
     pub invite_code: Option<Option<String>>,
     /// Smallest team.
     #[serde(default, deserialize_with = "crate::api::whole::optional")]

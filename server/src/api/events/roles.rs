@@ -50,7 +50,7 @@ pub async fn grant_role(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<GrantRoleRequest>,
+    body: crate::http::Json<GrantRoleRequest>,
 ) -> Result<HttpResponse> {
     let body = body.into_inner();
     let role = parse_role(&body.role)?;

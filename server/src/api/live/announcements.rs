@@ -66,7 +66,7 @@ pub async fn announce(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<AnnouncementRequest>,
+    body: crate::http::Json<AnnouncementRequest>,
 ) -> Result<HttpResponse> {
     let view = actions::announce(&state, &caller.user, &slug, &body.text).await?;
     Ok(HttpResponse::Created().json(view))

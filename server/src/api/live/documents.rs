@@ -81,7 +81,7 @@ pub async fn create_document(
     state: web::Data<AppState>,
     id: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<DocumentTitle>,
+    body: crate::http::Json<DocumentTitle>,
 ) -> Result<HttpResponse> {
     let access = team_access(&state, &caller, id.into_inner()).await?;
     let change = DocumentChange::Create(body.into_inner().title);
@@ -110,7 +110,7 @@ pub async fn rename_document(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     caller: AuthUser,
-    body: web::Json<DocumentTitle>,
+    body: crate::http::Json<DocumentTitle>,
 ) -> Result<HttpResponse> {
     let (team, doc) = path.into_inner();
     let access = team_access(&state, &caller, team).await?;

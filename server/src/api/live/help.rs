@@ -83,7 +83,7 @@ pub async fn raise_help(
     state: web::Data<AppState>,
     id: web::Path<String>,
     caller: AuthUser,
-    body: web::Json<RaiseHelp>,
+    body: crate::http::Json<RaiseHelp>,
 ) -> Result<HttpResponse> {
     let access = team_access(&state, &caller, id.into_inner()).await?;
     let call = actions::raise_help(&state, &caller.user, &access, &body.context).await?;

@@ -6,6 +6,7 @@
 mod links;
 mod methods;
 mod statuses;
+mod strings;
 
 use actix_web::{HttpResponse, get, http::header::ContentType, web};
 use utoipa::OpenApi;
@@ -63,6 +64,7 @@ impl Document {
     pub fn build(api: utoipa::openapi::OpenApi) -> Self {
         let mut doc = serde_json::to_value(&api).expect("the OpenAPI document serializes");
         statuses::complete(&mut doc);
+        strings::forbid_nul(&mut doc);
         links::add(&mut doc);
         let methods = MethodTable::from_document(&doc);
         let json = serde_json::to_vec(&doc).expect("the OpenAPI document serializes");

@@ -9,7 +9,7 @@
 //! | the operation… | can also answer |
 //! |---|---|
 //! | accepts a bearer token (required or optional) | 401 `unauthorized` |
-//! | reads a JSON body | 400 `invalid_json` / `invalid_body`, 413, 415 |
+//! | reads a JSON body | 400 `invalid_json` / `invalid_body` / `invalid_text`, 413, 415 |
 //! | has path parameters | 400 `invalid_path`, 404 `not_found` |
 //! | has query parameters | 400 `invalid_query` |
 //! | is under `/api/v1` or is `/readyz` (needs the database) | 503 `unavailable` |
@@ -88,7 +88,7 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
         .and_then(|content| content.get("application/json"))
         .is_some()
     {
-        add(400, &["invalid_json", "invalid_body"]);
+        add(400, &["invalid_json", "invalid_body", "invalid_text"]);
         add(413, &[]);
         add(415, &[]);
     }
@@ -274,7 +274,8 @@ mod tests {
                 "invalid_body",
                 "invalid_json",
                 "invalid_note",
-                "invalid_path"
+                "invalid_path",
+                "invalid_text"
             ])
         );
         assert_eq!(responses["201"]["description"], "created");

@@ -1,0 +1,271 @@
+//! The API contract under a fuzzer nobody here wrote: schemathesis (PyPI, pinned in
+//! `tests/contract/requirements.txt`) reads the live `/api/openapi.json` and runs every
+//! operation with every check — server errors, undocumented statuses and content types,
+//! responses that break their schema, schema-valid requests refused, missing 405s, links that
+//! do not lead where they say — in its example, coverage, fuzzing and stateful phases, against
+//! a real server seeded with an event, a published challenge, a team with a submission and one
+//! account per role. What schemathesis may not check is in `tests/contract/schemathesis.toml`,
+//! each exception with its reason.
+//!
+//! schemathesis is installed (once, under a lock) into a virtual environment of its own,
+//! `target/cohack-tools/schemathesis-VERSION`; Python 3.11+ with `venv` is needed, as for
+//! Python validators. Each role gets its own server, so that one run's changes (an organizer
+//! ending the event, say) cannot hide operations from another. A failure prints the seed and
+//! the command that replays it.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Instant,
+};
+
+use cohack_server::models::role::EventRole;
+use serde_json::json;
+use tokio::process::Command;
+
+use crate::{
+    backend_tests,
+    challenges::{
+        coach, expect, first_contact_answer, materials, publish_all, running_event, submit, team,
+        user_with_role,
+    },
+    harness::{Backend, TestApp, repo_root},
+};
+
+/// The seed of every run: a failure in CI replays locally.
+const SEED: &str = "1";
+
+/// The section of `schemathesis.toml` that sends the role's token.
+const BEARER_SECTION: &str = "[auth.openapi.bearer]\nbearer = \"${COHACK_ST_TOKEN}\"\n";
+
+/// The role whose token a run carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The event's organizer (a portal organizer: they may also create events).
+    Organizer,
+    /// An author of the event.
+    Author,
+    /// An engineer coaching the team.
+    Engineer,
+    /// A member of the team.
+    Participant,
+    /// No token at all.
+    Anonymous,
+}
+
+backend_tests!(the_organizers_view_keeps_the_contract);
+
+async fn the_organizers_view_keeps_the_contract(app: TestApp) {
+    run(app, Role::Organizer).await;
+}
+
+/// The other roles see the same code paths on either backend; SQLite keeps the suite short.
+macro_rules! sqlite_role_tests {
+    ($($name:ident => $role:expr),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let app = TestApp::spawn(Backend::Sqlite)
+                    .await
+                    .expect("sqlite is always available");
+                run(app, $role).await;
+            }
+        )+
+    };
+}
+
+sqlite_role_tests!(
+    an_authors_view_keeps_the_contract => Role::Author,
+    an_engineers_view_keeps_the_contract => Role::Engineer,
+    a_participants_view_keeps_the_contract => Role::Participant,
+    an_anonymous_view_keeps_the_contract => Role::Anonymous,
+);
+
+/// Seeds the event, then runs schemathesis with `role`'s token against the server.
+async fn run(app: TestApp, role: Role) {
+    let schemathesis = install_schemathesis().await;
+
+    let event = running_event(&app, "contract").await;
+    publish_all(&app, &event, &["01-first-contact"]).await;
+    let (member, team_id) = team(&app, &event, "member").await;
+    let engineer = coach(&app, &event, &team_id, "engineer").await;
+    let author = user_with_role(&app, &event, "author", EventRole::Author).await;
+    let files = materials(&app, &member.access_token, &team_id, "first-contact").await;
+    let answer = first_contact_answer(&expect(files, 200).await);
+    let submission = expect(
+        submit(
+            &app,
+            &member.access_token,
+            &team_id,
+            &json!({ "challenge": "first-contact", "answer": answer }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let submission = submission["id"].as_str().expect("submission id").to_owned();
+
+    let token = match role {
+        Role::Organizer => Some(&event.organizer),
+        Role::Author => Some(&author),
+        Role::Engineer => Some(&engineer),
+        Role::Participant => Some(&member),
+        Role::Anonymous => None,
+    }
+    .map(|account| account.access_token.clone());
+
+    let work = tempfile::Builder::new()
+        .prefix("cohack-schemathesis-")
+        .tempdir()
+        .expect("temp dir");
+    // The anonymous run uses the configuration without its bearer section: it sends no
+    // `Authorization` at all, as a script without a token would.
+    let config = fs::read_to_string(repo_root().join("tests/contract/schemathesis.toml"))
+        .expect("tests/contract/schemathesis.toml");
+    let config = match token {
+        Some(_) => config,
+        None => {
+            let without = config.replace(BEARER_SECTION, "");
+            assert_ne!(without, config, "schemathesis.toml has the bearer section");
+            without
+        }
+    };
+    let config_file = work.path().join("schemathesis.toml");
+    fs::write(&config_file, config).expect("write the configuration");
+    let document = format!("{}/api/openapi.json", app.address);
+    let mut args: Vec<String> = [
+        "--config-file",
+        &config_file.to_string_lossy(),
+        "run",
+        &document,
+        "--checks",
+        "all",
+        "--seed",
+        SEED,
+        "--no-color",
+    ]
+    .map(str::to_owned)
+    .into();
+    if token.is_some() {
+        // It would end the session whose token the run carries; the anonymous run covers it.
+        args.extend(["--exclude-path".into(), "/api/v1/auth/logout".into()]);
+    }
+    let started = Instant::now();
+    let output = Command::new(&schemathesis)
+        .args(&args)
+        .current_dir(work.path())
+        .env("COHACK_ST_BASE_URL", &app.address)
+        .env("COHACK_ST_TOKEN", token.as_deref().unwrap_or(""))
+        .env("COHACK_ST_SLUG", &event.slug)
+        .env("COHACK_ST_CHALLENGE", "first-contact")
+        .env("COHACK_ST_TEAM", &team_id)
+        .env("COHACK_ST_SUBMISSION", &submission)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("{} does not start: {e}", schemathesis.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // `N generated, …` and the closing `==== … in 41.55s ====` line.
+    let cases = stdout
+        .lines()
+        .find(|line| line.trim_start().contains(" generated"))
+        .unwrap_or("")
+        .trim();
+    let verdict = stdout
+        .lines()
+        .rev()
+        .find(|line| line.starts_with('=') && line.contains(" in "))
+        .unwrap_or("")
+        .trim_matches(|c| c == '=' || c == ' ');
+    eprintln!(
+        "schemathesis as {role:?}: {cases}; {verdict} ({:.0} s with the server)",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        output.status.success(),
+        "schemathesis as {role:?} found contract failures ({}); replay with the same seed \
+         against a server seeded like this one:\n  {} {}\n--- stdout\n{stdout}\n--- stderr\n{}",
+        output.status,
+        schemathesis.display(),
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr),
+    );
+}
+
+/// The pinned version, as `requirements.txt` names it.
+fn pinned_version() -> String {
+    let requirements = repo_root().join("tests/contract/requirements.txt");
+    let text = fs::read_to_string(&requirements).expect("tests/contract/requirements.txt");
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix("schemathesis=="))
+        .expect("requirements.txt pins schemathesis==VERSION")
+        .trim()
+        .to_owned()
+}
+
+/// The `schemathesis` executable of the pinned version, installed into its own virtual
+/// environment under `target/cohack-tools` unless it is there already. One test installs it
+/// while the others wait on a file lock.
+async fn install_schemathesis() -> PathBuf {
+    let version = pinned_version();
+    let venv = repo_root()
+        .join("target/cohack-tools")
+        .join(format!("schemathesis-{version}"));
+    let executable = venv.join("bin/schemathesis");
+    let venv_for_install = venv.clone();
+    tokio::task::spawn_blocking(move || {
+        let venv = venv_for_install;
+        fs::create_dir_all(venv.parent().expect("a parent")).expect("target/cohack-tools");
+        let lock = venv.with_extension("lock");
+        let lock = fs::File::create(&lock).expect("create the install lock");
+        lock.lock().expect("take the install lock");
+        let done = venv.join(".installed");
+        if done.exists() {
+            return;
+        }
+        let started = Instant::now();
+        let _ = fs::remove_dir_all(&venv);
+        step(
+            Path::new("python3"),
+            &["-m", "venv", &venv.to_string_lossy()],
+            "python3 -m venv (Debian: apt-get install python3-venv)",
+        );
+        let requirements = repo_root().join("tests/contract/requirements.txt");
+        step(
+            &venv.join("bin/pip"),
+            &[
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                &requirements.to_string_lossy(),
+            ],
+            "pip install -r tests/contract/requirements.txt",
+        );
+        fs::write(&done, b"").expect("mark the install done");
+        eprintln!(
+            "schemathesis: installed in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    })
+    .await
+    .expect("install schemathesis");
+    executable
+}
+
+fn step(program: &Path, args: &[&str], what: &str) {
+    let output = std::process::Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
