@@ -43,10 +43,11 @@ export async function launch() {
 /**
  * A page in its own browser context (its own cookies: one context per person), recording
  * every console error, uncaught exception and Content-Security-Policy violation in
- * `page.problems`.
+ * `page.problems`. `timezoneId` and `locale` set the reader's zone and language
+ * ("Europe/Paris", "en-GB").
  */
-export async function newPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
-  const context = await browser.newContext({ viewport, baseURL: base });
+export async function newPage(browser, { viewport = { width: 1280, height: 800 }, timezoneId, locale } = {}) {
+  const context = await browser.newContext({ viewport, baseURL: base, timezoneId, locale });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.problems = [];
@@ -85,6 +86,49 @@ export async function assertAccessible(page, { exclude = [] } = {}) {
     }));
   }, exclude);
   assert.deepEqual(violations, [], `accessibility violations on ${page.url()}`);
+}
+
+/**
+ * How the page should show instant `iso` to a reader in `timeZone` with `locale`: the options
+ * of web/src/lib/time.js for each `data-time` style, computed here independently of the page.
+ */
+export function expectedTime(iso, style, { timeZone, locale }) {
+  const hm = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  const day = { weekday: "short", day: "numeric", month: "short" };
+  const options = {
+    date: { ...day, ...hm },
+    "date-seconds": { ...day, ...hm, second: "2-digit" },
+    time: hm,
+    "time-seconds": { ...hm, second: "2-digit" },
+  }[style];
+  const at = new Date(iso);
+  if (options.month && at.getUTCFullYear() !== new Date().getUTCFullYear()) options.year = "numeric";
+  return new Intl.DateTimeFormat(locale, { ...options, timeZone, timeZoneName: "short" }).format(at);
+}
+
+/** Instant `iso` as a `datetime-local` value ("2030-01-15T10:00") in `timeZone`. */
+export function localInput(iso, timeZone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * Checks every `<time>` under `selector` on `page` shows its instant as `expectedTime` would
+ * for the reader, and returns their texts.
+ */
+export async function assertLocalTimes(page, selector, reader) {
+  const times = await page.locator(`${selector} time[datetime]`).evaluateAll((nodes) =>
+    nodes.map((n) => ({ iso: n.getAttribute("datetime"), style: n.dataset.time, text: n.textContent })),
+  );
+  assert.ok(times.length > 0, `no <time> under ${selector} on ${page.url()}`);
+  for (const { iso, style, text } of times) {
+    assert.equal(text, expectedTime(iso, style ?? "date", reader), `the time ${iso} under ${selector}`);
+  }
+  return times.map((t) => t.text);
 }
 
 /** Saves a full-page screenshot as `<screenshotDir>/<name>.png`. */

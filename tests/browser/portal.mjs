@@ -2,10 +2,16 @@
 // form, its organizer creates an event, a visitor reads the event page, signs up from it and
 // registers; every page loads clean (no console errors, no CSP violations) and is keyboard
 // reachable. Screenshots: home, setup, new event, event, sign-in, and the phone layout.
-import { assert, assertAccessible, assertClean, newPage, scenario, shot, password } from "./lib.mjs";
+// The organizer sits in New York: the schedule is entered and read in New York time, and the
+// API has it in UTC.
+import {
+  assert, assertAccessible, assertClean, assertLocalTimes, base, localInput, newPage, scenario, shot, password,
+} from "./lib.mjs";
+
+const newYork = { timeZone: "America/New_York", locale: "en-US" };
 
 await scenario("portal", async (browser) => {
-  const organizer = await newPage(browser);
+  const organizer = await newPage(browser, { timezoneId: newYork.timeZone, locale: newYork.locale });
   await organizer.goto("/");
   await organizer.getByRole("link", { name: "Set it up" }).click();
   await organizer.waitForURL("**/setup");
@@ -23,10 +29,13 @@ await scenario("portal", async (browser) => {
   await organizer
     .getByLabel(/^Description/)
     .fill("Two days of **pipelines**, with the platform team as coaches.\n\n- bring a laptop\n- bring questions");
-  const now = new Date();
-  const iso = (d) => d.toISOString().slice(0, 16);
-  await organizer.getByLabel("Starts (UTC)").fill(iso(new Date(now.getTime() - 3600_000)));
-  await organizer.getByLabel("Ends (UTC)").fill(iso(new Date(now.getTime() + 86400_000)));
+  const minute = 60_000;
+  const now = Math.floor(Date.now() / minute) * minute;
+  const startsAt = new Date(now - 3600_000).toISOString();
+  const endsAt = new Date(now + 86400_000).toISOString();
+  assert.equal(await organizer.locator("legend [data-zone]").innerText(), "America/New_York");
+  await organizer.getByLabel("Starts").fill(localInput(startsAt, newYork.timeZone));
+  await organizer.getByLabel("Ends").fill(localInput(endsAt, newYork.timeZone));
   await organizer.getByLabel(/^Largest team/).fill("4");
   await assertAccessible(organizer);
   await shot(organizer, "event-new");
@@ -34,6 +43,11 @@ await scenario("portal", async (browser) => {
   await organizer.waitForURL("**/events/spring-data");
   await organizer.getByRole("heading", { name: "Spring Data Hack" }).waitFor();
   assert.ok(await organizer.getByRole("link", { name: "Manage event" }).isVisible());
+  const [starts] = await assertLocalTimes(organizer, ".event-when", newYork);
+  assert.match(starts, /E[SD]T$/, "New York's zone is named");
+  const stored = await (await fetch(`${base}/api/v1/events/spring-data`)).json();
+  assert.equal(new Date(stored.starts_at).toISOString(), startsAt, "the API has the start in UTC");
+  assert.equal(new Date(stored.ends_at).toISOString(), endsAt);
   assertClean(organizer);
 
   // A visitor: home page, event page, sign up from it, register, form a team.
@@ -69,8 +83,11 @@ await scenario("portal", async (browser) => {
   await shot(fresh, "signin");
   assertClean(fresh);
 
-  const home = await newPage(browser);
+  // A reader in Paris sees the event's dates in Paris time.
+  const home = await newPage(browser, { timezoneId: "Europe/Paris", locale: "en-GB" });
   await home.goto("/");
+  const [from] = await assertLocalTimes(home, ".card-list", { timeZone: "Europe/Paris", locale: "en-GB" });
+  assert.match(from, /CES?T$/);
   await assertAccessible(home);
   await shot(home, "home");
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });

@@ -222,6 +222,43 @@ async fn organizer_manages_the_event_in_the_browser() {
     );
 }
 
+/// One clock: readers in Paris and New York see every time in their own zone, named, and a
+/// schedule entered in Paris time is stored as the right UTC instants
+/// (`tests/browser/time_zones.mjs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_are_read_and_entered_in_the_readers_time_zone() {
+    if !browser_available() {
+        return;
+    }
+    let app = sqlite_app().await;
+    let event = running_event(&app, "clocks").await;
+    publish_all(&app, &event, &["01-first-contact"]).await;
+    let (member, team_id) = team(&app, &event, "acme").await;
+    let (_, wrong) = answers(&app, &member.access_token, &team_id).await;
+    assert!(!answer(&app, &member.access_token, &team_id, &wrong).await);
+    announce(&app, &event, "Dinner at **seven**, Paris time.").await;
+    let view = expect(
+        app.get(&format!("/api/v1/events/{}", event.slug)).await,
+        200,
+    )
+    .await;
+
+    run_scenario(
+        &app,
+        "time_zones",
+        &json!({
+            "slug": event.slug,
+            "organizer": event.organizer.email,
+            "member": member.email,
+            "member_token": member.access_token,
+            "team": team_id,
+            "starts_at": view["starts_at"],
+            "ends_at": view["ends_at"],
+        }),
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coach_sees_raised_hands_on_top() {
     if !browser_available() {
@@ -351,6 +388,8 @@ async fn staff_pages_work_without_javascript(app: TestApp) {
     let board = anyone.page(&format!("/events/{slug}/board")).await;
     assert!(board.contains("data-state=\"first\""), "{board}");
     assert!(board.contains("Welcome!"), "{board}");
+    // Without JavaScript every time is in UTC and says so.
+    assert!(board.contains(" UTC</time>"), "{board}");
     let state: Value = app
         .get(&format!("/events/{slug}/board/state?v=one"))
         .await
@@ -365,6 +404,11 @@ async fn staff_pages_work_without_javascript(app: TestApp) {
     let manage = organizer.page(&format!("/events/{slug}/manage")).await;
     assert!(manage.contains("Stuck on the manifest"), "{manage}");
     assert!(manage.contains(">acme</a>"), "{manage}");
+    assert!(
+        manage.contains("(times in <span data-zone>UTC</span>)"),
+        "{manage}"
+    );
+    assert!(manage.contains(" UTC</time>"), "{manage}");
     let saved = organizer
         .submit(
             &format!("/events/{slug}/manage/settings"),
@@ -390,6 +434,14 @@ async fn staff_pages_work_without_javascript(app: TestApp) {
     assert_eq!(view["name"], "Plain Hack");
     assert_eq!(view["team_size_max"], 4);
     assert_eq!(view["registration"], "invite");
+    // A schedule posted without the page script is read as UTC.
+    assert_eq!(
+        view["starts_at"]
+            .as_str()
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok()),
+        chrono::DateTime::parse_from_rfc3339("2020-01-01T09:00:00Z").ok(),
+        "{view}"
+    );
     let assigned = organizer
         .submit(
             &format!("/events/{slug}/manage/coaches"),

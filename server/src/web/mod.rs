@@ -7,6 +7,7 @@
 //!   (from the HttpOnly session cookie), the CSRF token, and rendering.
 //! - [`security`]: the Content-Security-Policy and other headers, and the error pages.
 //! - [`markdown`]: user-written Markdown to sanitized HTML.
+//! - [`time`]: how pages show a time (UTC named, then the reader's zone in the browser).
 //! - [`pages`]: one module per area (accounts, events, workspace, board, coach, author,
 //!   organizer).
 //!
@@ -18,6 +19,7 @@ pub mod context;
 pub mod markdown;
 pub mod pages;
 pub mod security;
+pub mod time;
 
 pub use context::PageContext;
 

@@ -158,8 +158,3 @@ export function el(tag, attributes = {}, ...children) {
   }
   return node;
 }
-
-/** "14:05" in the reader's time zone. */
-export function clockTime(iso) {
-  return new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-}

@@ -6,7 +6,9 @@
 import { liveSocket } from "../lib/live.js";
 import { ServerClock, PHASES } from "../board/clock.js";
 import { columnsOf, completeColumns, renderHead, renderRows, statesOf } from "../board/grid.js";
+import { localTimes, setTime, timeElement } from "../lib/time.js";
 
+localTimes();
 const root = document.querySelector("[data-board]");
 if (root) start(root);
 
@@ -70,9 +72,10 @@ function start(root) {
   function setFrozen(frozen, freezeAt) {
     banner.hidden = !frozen;
     if (frozen && freezeAt) {
-      const at = new Date(freezeAt).toISOString().slice(11, 16);
-      banner.querySelector("[data-freeze-text]").textContent =
-        `Standings as of ${at} UTC — the final board is revealed at the end.`;
+      const text = banner.querySelector("[data-freeze-text]");
+      const shown = text.querySelector("time");
+      if (shown) setTime(shown, freezeAt);
+      else text.replaceChildren("Standings as of ", timeElement(freezeAt, "time"), " — the final board is revealed at the end.");
     }
   }
 
@@ -119,8 +122,7 @@ function start(root) {
     // Sanitized on the server (the same Markdown renderer as every page).
     section.querySelector("[data-announcement-text]").innerHTML = announcement.html;
     const time = section.querySelector("[data-announcement-time]");
-    time.dateTime = announcement.at;
-    time.textContent = announcement.at_label;
+    setTime(time, announcement.at);
     section.hidden = false;
   }
 

@@ -7,6 +7,9 @@
 import { liveSocket } from "../lib/live.js";
 import { columnsOf, completeColumns, renderHead, renderRows, statesOf } from "../board/grid.js";
 import { Hands } from "../staff/hands.js";
+import { localTimes } from "../lib/time.js";
+
+localTimes();
 
 const root = document.querySelector("[data-staff]");
 if (root?.dataset.staff === "manage") manage(root);

@@ -17,6 +17,9 @@ import { presencePanel } from "../workspace/presence.js";
 import { documentsPanel } from "../workspace/documents.js";
 import { submitPanel } from "../workspace/submit.js";
 import { endpointsPanel } from "../workspace/endpoints.js";
+import { localTimes } from "../lib/time.js";
+
+localTimes();
 
 const root = document.getElementById("workspace");
 if (root) start(root);

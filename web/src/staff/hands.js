@@ -2,7 +2,8 @@
 // oldest first, each with its team (a link to the workspace), status, time and context, and
 // buttons to acknowledge and resolve it through the JSON API. Kept current from the event
 // channel's staff frames: `help_calls` (the open calls, on join) and `help` (one call changed).
-import { api, clockTime, el } from "../lib/live.js";
+import { api, el } from "../lib/live.js";
+import { timeElement } from "../lib/time.js";
 
 /**
  * Live raised hands in `list` (a `<ul data-hands>`); `empty` is shown when there are none.
@@ -90,7 +91,7 @@ export class Hands {
             " ",
             el("span", { class: "badge", text: call.status }),
             " ",
-            el("time", { datetime: call.raised_at, text: clockTime(call.raised_at) }),
+            timeElement(call.raised_at, "time"),
             this.detail(call) ? el("span", { class: "muted", text: this.detail(call) }) : null,
           ),
           call.context ? el("p", { class: "hand-context", text: call.context }) : null,

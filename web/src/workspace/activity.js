@@ -4,7 +4,8 @@
 // item's consequences run even when the item is already listed: history is re-sent after every
 // reconnect, and a verdict that arrived while the channel was down must still land.
 import { el } from "../lib/live.js";
-import { insertOrdered, outcomeOfActivity, timeOf } from "./render.js";
+import { insertOrdered, outcomeOfActivity } from "./render.js";
+import { timeElement } from "../lib/time.js";
 
 /**
  * Keeps `#activity` current from `activity_history` and `activity` frames. `markRung(slug,
@@ -45,7 +46,7 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
     const line = el(
       "li",
       { class: `activity-item activity-${kind}`, "data-id": item.id },
-      el("time", { datetime: item.at, class: "muted", text: timeOf(item.at) }),
+      timeElement(item.at, "time-seconds", { class: "muted" }),
       " ",
       el("span", { text: activityText(item) }),
     );

@@ -2,7 +2,8 @@
 // Markdown renderer (render.js), which never turns their text into HTML, and, like chat, are
 // re-sent on every reconnect, hence keyed by id.
 import { el } from "../lib/live.js";
-import { chatMarkdown, insertOrdered, timeOf } from "./render.js";
+import { chatMarkdown, insertOrdered } from "./render.js";
+import { timeElement } from "../lib/time.js";
 
 /** Keeps `#announcements` current from `announcements` and `announcement` frames. */
 export function announcementList({ $, nameOf, channel }) {
@@ -14,7 +15,7 @@ export function announcementList({ $, nameOf, channel }) {
       "li",
       { class: "announcement", "data-id": item.id },
       el("p", { class: "chat-meta" }, el("span", { class: "chat-author", text: nameOf(item.author) }), " ",
-        el("time", { datetime: item.at, class: "muted", text: timeOf(item.at) })),
+        timeElement(item.at, "date", { class: "muted" })),
       el("div", { class: "chat-text" }, chatMarkdown(item.text)),
     );
     insertOrdered(announcements, line, true);

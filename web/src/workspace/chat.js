@@ -4,7 +4,8 @@
 // Shift+Enter breaks the line; a message that could not be sent stays in the box so nothing
 // typed is lost.
 import { el } from "../lib/live.js";
-import { chatMarkdown, insertOrdered, timeOf } from "./render.js";
+import { chatMarkdown, insertOrdered } from "./render.js";
+import { timeElement } from "../lib/time.js";
 
 /** Shows `#chat-form` and keeps `#chat-log` current from `chat_history` and `chat` frames. */
 export function chatPanel({ $, me, people, channel, flash }) {
@@ -25,7 +26,7 @@ export function chatPanel({ $, me, people, channel, flash }) {
         { class: "chat-meta" },
         el("span", { class: "chat-author", text: message.author.display_name }),
         " ",
-        el("time", { datetime: message.at, class: "muted", text: timeOf(message.at) }),
+        timeElement(message.at, "time", { class: "muted" }),
       ),
       el("div", { class: "chat-text" }, chatMarkdown(message.text)),
     );

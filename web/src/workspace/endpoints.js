@@ -4,14 +4,7 @@
 // `invalid_endpoint` URL, say) shows in the panel as it is, written as text. The list is also
 // what verdicts shorten their exchanges' URLs against (`urls()`).
 import { ApiError, api, csrfToken, el } from "../lib/live.js";
-
-/** "4 Jun, 14:05" in the reader's time zone. */
-function whenOf(iso) {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime())
-    ? ""
-    : at.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-}
+import { timeElement } from "../lib/time.js";
 
 /**
  * Runs `#endpoints`. Members (not `staff`) get the forms enhanced; everyone gets `urls()`, the
@@ -36,7 +29,7 @@ export function endpointsPanel({ $, teamId, staff }) {
 
   function row(endpoint) {
     const when = endpoint.updated_at
-      ? el("span", { class: "endpoint-when muted" }, "set ", el("time", { datetime: endpoint.updated_at, text: whenOf(endpoint.updated_at) }))
+      ? el("span", { class: "endpoint-when muted" }, "set ", timeElement(endpoint.updated_at, "date"))
       : null;
     const remove = staff
       ? null

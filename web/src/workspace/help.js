@@ -4,7 +4,7 @@
 // rather than letting people run into that error. Staff (coaches, organizers) viewing the
 // workspace get Acknowledge and Resolve buttons on the calls themselves.
 import { el } from "../lib/live.js";
-import { timeOf } from "./render.js";
+import { timeElement } from "../lib/time.js";
 
 /** Shows `#help-form` (members only) and keeps `#help-calls` current from `help_calls` and `help` frames. */
 export function helpPanel({ $, staff, nameOf, channel }) {
@@ -50,7 +50,7 @@ export function helpPanel({ $, staff, nameOf, channel }) {
           "div",
           { class: `help-call help-${call.status}` },
           el("p", {}, el("span", { class: `badge badge-help-${call.status}`, text: call.status }), who, " · ",
-            el("span", { class: "muted", text: `${nameOf(call.raised_by)} at ${timeOf(call.raised_at)}` })),
+            el("span", { class: "muted" }, `${nameOf(call.raised_by)} at `, timeElement(call.raised_at, "time"))),
           call.context ? el("p", { class: "help-context", text: call.context }) : null,
           actions.length ? el("p", { class: "actions" }, actions) : null,
         );

@@ -47,14 +47,6 @@ export function chatMarkdown(source) {
   return fragment;
 }
 
-/** "14:05:09" in the reader's time zone. */
-export function timeOf(iso) {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime())
-    ? ""
-    : at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-}
-
 /**
  * `url` as a path when it is under one of `endpoints` (the team's endpoint URLs; the longest
  * that matches): `https://team.example/v1/health` under `https://team.example/v1/` is

@@ -9,7 +9,8 @@
 // requests the validator sent to the team's service), so the submission is read for them. A
 // submission refused because of the team's endpoints links to the Endpoints panel.
 import { ApiError, api, el } from "../lib/live.js";
-import { base64, outcomeOfSubmission, timeOf, verdictBox } from "./render.js";
+import { base64, outcomeOfSubmission, verdictBox } from "./render.js";
+import { timeElement } from "../lib/time.js";
 
 /** The refusals that are about the team's endpoints (422 from the API). */
 const ENDPOINT_REFUSALS = new Set(["endpoint_missing", "invalid_endpoint"]);
@@ -95,7 +96,7 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung, endpo
             " ",
             el("span", { class: `badge badge-${cls}`, text: outcome }),
             " ",
-            el("time", { datetime: s.created_at, class: "muted", text: timeOf(s.created_at) }),
+            timeElement(s.created_at, "time-seconds", { class: "muted" }),
           );
         }),
       );

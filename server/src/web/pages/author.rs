@@ -20,7 +20,12 @@ use crate::{
     },
     judge::views::{ExchangeView, OutcomeView, RejudgeReport, SampleRow},
     models::{event::Event, team::Team},
-    web::{PageContext, context::Chrome, pages::exchanges::ExchangeLine},
+    web::{
+        PageContext,
+        context::Chrome,
+        pages::exchanges::ExchangeLine,
+        time::{ShownTime, TimeStyle},
+    },
 };
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -30,7 +35,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 /// A version as the page shows it.
 pub struct VersionView {
     version: i32,
-    published: String,
+    published: ShownTime,
     published_by: String,
     live: bool,
     readable: bool,
@@ -42,7 +47,7 @@ pub struct VersionView {
 /// A recent failure as the page shows it.
 pub struct FailureView {
     team: String,
-    at: String,
+    at: ShownTime,
     version: i32,
     what: String,
     is_error: bool,
@@ -144,7 +149,7 @@ impl ChallengeView {
                 .iter()
                 .map(|v| VersionView {
                     version: v.version,
-                    published: v.published_at.format("%-d %b %Y, %H:%M UTC").to_string(),
+                    published: ShownTime::date(v.published_at),
                     published_by: v.published_by.clone(),
                     live: v.live,
                     readable: v.samples.is_some(),
@@ -167,7 +172,7 @@ impl ChallengeView {
                     let is_error = verdict.error_kind.is_some();
                     FailureView {
                         team: f.team.clone(),
-                        at: f.submitted_at.format("%-d %b, %H:%M:%S UTC").to_string(),
+                        at: ShownTime::new(f.submitted_at, TimeStyle::DateSeconds),
                         version: f.version,
                         what: match &verdict.error_kind {
                             Some(kind) => format!("validator error: {kind}"),
@@ -241,7 +246,7 @@ async fn render(
             .collect(),
     });
     ctx.render(&AuthorPage {
-        chrome: ctx.chrome(format!("Challenges of {}", event.name), &[]),
+        chrome: ctx.chrome(format!("Challenges of {}", event.name), &["times.js"]),
         challenges: challenges.into_iter().map(ChallengeView::of).collect(),
         report,
         event,

@@ -31,6 +31,7 @@ use crate::{
         context::Chrome,
         markdown,
         pages::events::{phase_class, phase_label},
+        time::ShownTime,
     },
 };
 
@@ -49,6 +50,13 @@ pub struct LatestAnnouncement {
     pub at: DateTime<Utc>,
     /// `HH:MM UTC`.
     pub at_label: String,
+}
+
+impl LatestAnnouncement {
+    /// When, as the page shows it.
+    pub fn shown_at(&self) -> ShownTime {
+        ShownTime::time(self.at.naive_utc())
+    }
 }
 
 pub(super) fn latest_announcement(
@@ -76,7 +84,7 @@ struct BoardPage {
     clock_label: &'static str,
     clock_value: String,
     frozen: bool,
-    freeze_label: String,
+    freeze: Option<ShownTime>,
     columns: Vec<Column>,
     rows: Vec<RowView>,
     announcement: Option<LatestAnnouncement>,
@@ -133,10 +141,7 @@ async fn board_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRes
         clock_label,
         clock_value: clock_value.unwrap_or_default(),
         frozen: body.frozen,
-        freeze_label: body
-            .freeze_at
-            .map(|f| f.format("%H:%M UTC").to_string())
-            .unwrap_or_default(),
+        freeze: body.freeze_at.map(|f| ShownTime::time(f.naive_utc())),
         rows: rows(body, &columns, &attempted),
         columns,
         announcement,

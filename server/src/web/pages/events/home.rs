@@ -11,13 +11,13 @@ use crate::{
     web::{PageContext, context::Chrome},
 };
 
-use super::labels::{phase_class, phase_label, schedule};
+use super::labels::{Schedule, phase_class, phase_label, schedule};
 
 /// An event in a list.
 pub struct EventCard {
     slug: String,
     name: String,
-    when: String,
+    when: Schedule,
     phase: &'static str,
     phase_class: &'static str,
 }
@@ -53,7 +53,7 @@ pub(super) async fn home(ctx: PageContext) -> Result<HttpResponse> {
         })
         .await?;
     ctx.render(&HomePage {
-        chrome: ctx.chrome("Events", &[]),
+        chrome: ctx.chrome("Events", &["times.js"]),
         events: events.iter().map(EventCard::of).collect(),
         needs_setup,
     })

@@ -1,9 +1,12 @@
 //! How pages word an event's schedule and phase: labels, CSS classes and time formats
 //! shared by every page that shows an event.
 
-use chrono::NaiveDateTime;
+use std::fmt;
 
-use crate::models::event::{Event, Phase};
+use crate::{
+    models::event::{Event, Phase},
+    web::time::ShownTime,
+};
 
 /// The phase as a CSS class suffix.
 pub fn phase_class(phase: Phase) -> &'static str {
@@ -15,18 +18,25 @@ pub fn phase_class(phase: Phase) -> &'static str {
     }
 }
 
-/// "4 May 2026, 09:00 – 5 May 2026, 17:00 UTC".
-pub fn schedule(event: &Event) -> String {
-    format!(
-        "{} – {} UTC",
-        event.starts_at.format("%-d %b %Y, %H:%M"),
-        event.ends_at.format("%-d %b %Y, %H:%M")
-    )
+/// When an event runs: "Mon 4 May 2026, 09:00 UTC – Tue 5 May 2026, 17:00 UTC", each end a
+/// [`ShownTime`] (so templates write `{{ schedule|safe }}`; the reader's zone once scripted).
+pub struct Schedule {
+    starts: ShownTime,
+    ends: ShownTime,
 }
 
-/// A time as pages show it, with the machine-readable form for `<time datetime>`.
-pub fn time_label(at: NaiveDateTime) -> String {
-    at.format("%-d %b %Y, %H:%M UTC").to_string()
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} – {}", self.starts, self.ends)
+    }
+}
+
+/// The event's schedule as pages show it.
+pub fn schedule(event: &Event) -> Schedule {
+    Schedule {
+        starts: ShownTime::date(event.starts_at),
+        ends: ShownTime::date(event.ends_at),
+    }
 }
 
 /// The phase in words.

@@ -19,7 +19,7 @@ mod page;
 use actix_web::web;
 
 pub use form::{EventForm, utc_time};
-pub use labels::{phase_class, phase_label, schedule, time_label};
+pub use labels::{Schedule, phase_class, phase_label, schedule};
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home::home)

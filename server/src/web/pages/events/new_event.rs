@@ -30,7 +30,7 @@ pub(super) async fn new_event_form(ctx: PageContext) -> Result<HttpResponse> {
         ));
     }
     ctx.render(&NewEventPage {
-        chrome: ctx.chrome("New event", &[]),
+        chrome: ctx.chrome("New event", &["times.js"]),
         error: None,
         values: EventForm {
             registration: "open".into(),
@@ -63,7 +63,7 @@ pub(super) async fn create_event(
             ctx.render_with_status(
                 status,
                 &NewEventPage {
-                    chrome: ctx.chrome("New event", &[]),
+                    chrome: ctx.chrome("New event", &["times.js"]),
                     error: Some(error.to_string()),
                     values: form,
                 },

@@ -14,10 +14,10 @@ use crate::{
         role::{self, EventRole},
         team::Team,
     },
-    web::{PageContext, context::Chrome, markdown},
+    web::{PageContext, context::Chrome, markdown, time::ShownTime},
 };
 
-use super::labels::{phase_class, phase_label, schedule, time_label};
+use super::labels::{Schedule, phase_class, phase_label, schedule};
 
 #[derive(Template)]
 #[template(path = "event.html")]
@@ -25,8 +25,8 @@ struct EventPage {
     chrome: Chrome,
     event: Event,
     description_html: String,
-    schedule: String,
-    freeze: Option<String>,
+    schedule: Schedule,
+    freeze: Option<ShownTime>,
     phase: &'static str,
     phase_class: &'static str,
     organizers: Vec<String>,
@@ -66,10 +66,10 @@ pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Res
         .await?;
     let access = standing.as_ref().map(|s: &EventStanding| &s.access);
     let page = EventPage {
-        chrome: ctx.chrome(event.name.clone(), &[]),
+        chrome: ctx.chrome(event.name.clone(), &["times.js"]),
         description_html: markdown::to_safe_html(&event.description),
         schedule: schedule(&event),
-        freeze: event.freeze_at.map(time_label),
+        freeze: event.freeze_at.map(ShownTime::date),
         phase: phase_label(event.phase()),
         phase_class: phase_class(event.phase()),
         organizers,

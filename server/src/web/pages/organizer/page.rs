@@ -20,6 +20,7 @@ use crate::{
             board::{self, Column, RowView},
             events::{EventForm, phase_class, phase_label},
         },
+        time::ShownTime,
     },
 };
 
@@ -47,8 +48,7 @@ pub struct TeamRow {
 pub struct AnnouncementRow {
     html: String,
     author: String,
-    at_label: String,
-    at: String,
+    at: ShownTime,
 }
 
 /// An open help call.
@@ -65,8 +65,8 @@ pub struct HelpRow {
     pub status: &'static str,
     /// When it was raised (RFC 3339).
     pub raised_at: String,
-    /// `HH:MM UTC`.
-    pub raised_label: String,
+    /// When it was raised, as pages show it.
+    pub raised: ShownTime,
 }
 
 impl HelpRow {
@@ -82,7 +82,7 @@ impl HelpRow {
                 context: c.context.clone(),
                 status: c.status(),
                 raised_at: c.raised_at.and_utc().to_rfc3339(),
-                raised_label: c.raised_at.format("%H:%M UTC").to_string(),
+                raised: ShownTime::time(c.raised_at),
             })
             .collect()
     }
@@ -188,8 +188,7 @@ pub(super) async fn render_page(
         .map(|a| AnnouncementRow {
             html: markdown::to_safe_html(&a.text),
             author: a.author.display_name.clone(),
-            at_label: a.at.format("%-d %b, %H:%M UTC").to_string(),
-            at: a.at.to_rfc3339(),
+            at: ShownTime::date(a.at.naive_utc()),
         })
         .collect();
     let columns = board::columns(&data.ladder, true);

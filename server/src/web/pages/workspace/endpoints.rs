@@ -18,7 +18,7 @@ use crate::{
     actions::endpoints,
     error::{Error, Result},
     models::team_endpoint::EndpointView,
-    web::{PageContext, security::urlencode},
+    web::{PageContext, security::urlencode, time::ShownTime},
 };
 
 use super::page::{FormOutcome, render_workspace};
@@ -39,9 +39,8 @@ pub(super) struct EndpointsPanel {
 pub(super) struct EndpointRow {
     pub(super) name: String,
     pub(super) url: String,
-    /// When it was last set, for people (`4 Jun, 14:05 UTC`) and machines (RFC 3339).
-    pub(super) set_label: String,
-    pub(super) set_at: String,
+    /// When it was last set.
+    pub(super) set: ShownTime,
 }
 
 impl EndpointRow {
@@ -49,8 +48,7 @@ impl EndpointRow {
         Self {
             name: view.name.clone(),
             url: view.url.clone(),
-            set_label: view.updated_at.format("%-d %b, %H:%M UTC").to_string(),
-            set_at: view.updated_at.to_rfc3339(),
+            set: ShownTime::date(view.updated_at.naive_utc()),
         }
     }
 }

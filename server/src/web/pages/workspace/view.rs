@@ -4,7 +4,10 @@
 
 use crate::{
     judge::views::{SubmissionSummary, SubmissionView},
-    web::pages::exchanges::ExchangeLine,
+    web::{
+        pages::exchanges::ExchangeLine,
+        time::{ShownTime, TimeStyle},
+    },
 };
 
 /// A rung of the ladder as the page shows it.
@@ -97,7 +100,7 @@ impl VerdictBox {
 /// A line of the team's recent submissions.
 pub(super) struct SubmissionRow {
     pub(super) challenge: String,
-    pub(super) at: String,
+    pub(super) at: ShownTime,
     pub(super) outcome: String,
     pub(super) class: &'static str,
 }
@@ -111,7 +114,7 @@ impl SubmissionRow {
         };
         Self {
             challenge: summary.challenge.clone(),
-            at: summary.created_at.format("%H:%M:%S UTC").to_string(),
+            at: ShownTime::new(summary.created_at.naive_utc(), TimeStyle::TimeSeconds),
             outcome,
             class,
         }
