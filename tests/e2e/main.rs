@@ -31,6 +31,7 @@ mod live_instances;
 mod network;
 mod revocation;
 mod submissions;
+mod team_admin;
 mod teams;
 mod throttles;
 mod web;

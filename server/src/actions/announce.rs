@@ -31,6 +31,11 @@ pub enum Change {
         /// Its event.
         event_id: String,
     },
+    /// Teams were renamed, merged or deleted: the board's rows change.
+    TeamsChanged {
+        /// Their event.
+        event_id: String,
+    },
     /// Someone joined a team.
     MemberJoined {
         /// The team's event.
@@ -106,6 +111,7 @@ impl Change {
         match self {
             Change::EventUpdated { event_id }
             | Change::TeamCreated { event_id }
+            | Change::TeamsChanged { event_id }
             | Change::Judged { event_id, .. }
             | Change::Rejudged { event_id }
             | Change::LadderChanged { event_id } => Some(event_id),
@@ -123,7 +129,9 @@ impl Change {
         match self {
             // The clock changes with the schedule; the live layer pushes board and clock.
             Change::EventUpdated { event_id } => vec![LiveEvent::EventUpdated { event_id }],
-            Change::TeamCreated { event_id } | Change::Rejudged { event_id } => {
+            Change::TeamCreated { event_id }
+            | Change::TeamsChanged { event_id }
+            | Change::Rejudged { event_id } => {
                 vec![LiveEvent::LeaderboardChanged { event_id }]
             }
             Change::LadderChanged { event_id } => {

@@ -12,9 +12,11 @@
 //!
 //! - [`events`]: create, edit, register;
 //! - [`teams`]: form, join (also through an invite link), view, list, coaches;
+//! - [`team_admin`]: leave, remove, move, rename, merge, delete;
 //! - [`endpoints`]: where a team's deployed service is (set, remove, list), for challenges
 //!   judged against it;
 //! - [`roles`]: grant, revoke, list;
+//! - [`organizations`]: list, rename, merge (portal organizers);
 //! - [`observations`]: coaches' notes and participants' feedback;
 //! - [`submissions`]: submit, read submissions back;
 //! - [`challenges`]: publish, the ladder as a caller sees it, settings, materials, rejudge;
@@ -28,9 +30,11 @@ pub mod challenges;
 pub mod endpoints;
 pub mod events;
 pub mod observations;
+pub mod organizations;
 pub mod reads;
 pub mod roles;
 pub mod submissions;
+pub mod team_admin;
 pub mod teams;
 pub mod upload_gate;
 pub mod workspace;

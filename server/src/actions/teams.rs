@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// 409 `event_ended` once the event is over: teams no longer form or change then.
-fn require_not_ended(event: &Event) -> Result<()> {
+pub(crate) fn require_not_ended(event: &Event) -> Result<()> {
     if event.phase() == Phase::Ended {
         return Err(Error::conflict(
             "event_ended",

@@ -9,6 +9,7 @@ pub mod insights;
 pub mod leaderboard;
 pub mod live;
 pub mod observations;
+pub mod organizations;
 pub mod schema;
 pub mod submissions;
 pub mod teams;
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(auth::configure)
             .configure(events::configure)
             .configure(teams::configure)
+            .configure(organizations::configure)
             .configure(endpoints::configure)
             .configure(leaderboard::configure)
             .configure(challenges::configure)

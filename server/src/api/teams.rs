@@ -1,15 +1,15 @@
-//! Teams: form one, join one with its invite code, see your own, and (organizers) assign
-//! coaches. A team exists only for its members, its coaches and the event's organizers:
+//! Teams: form one, join one with its invite code, see your own, leave it or rename it, and
+//! (organizers) assign coaches, move people, merge and delete teams. A team exists only for its members, its coaches and the event's organizers:
 //! to anyone else every team endpoint answers 404.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    actions::teams,
+    actions::{team_admin, teams},
     api::events::utc,
     auth::AuthUser,
     db::now,
@@ -27,7 +27,28 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         .service(get_team)
         .service(join_team)
         .service(assign_coach)
-        .service(remove_coach);
+        .service(remove_coach)
+        .service(remove_member)
+        .service(rename_team)
+        .service(merge_team)
+        .service(delete_team);
+}
+
+/// `PATCH /teams/{id}`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenameTeamRequest {
+    /// The new name, 1–60 characters, unique within the event.
+    #[schema(schema_with = crate::api::schema::text::<60>)]
+    pub name: String,
+}
+
+/// `POST /teams/{id}/merge`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeTeamRequest {
+    /// The team of the same event that takes this one's members and coaches.
+    pub into: String,
 }
 
 /// `POST /events/{slug}/teams`
@@ -39,12 +60,31 @@ pub struct CreateTeamRequest {
     pub name: String,
 }
 
-/// `POST /teams/{id}/members`
+/// `POST /teams/{id}/members`: a participant joins with the team's invite code, or an
+/// organizer moves a person into the team.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum MembersRequest {
+    /// Join with the invite code.
+    Join(JoinTeamRequest),
+    /// Move a person here from their current team (organizers).
+    Move(MoveMemberRequest),
+}
+
+/// Joining a team.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JoinTeamRequest {
     /// The team's invite code, as a member passed it on.
     pub invite_code: String,
+}
+
+/// Moving a person into a team (the event's organizers).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveMemberRequest {
+    /// A participant of the team's event; leaves their current team, if any.
+    pub user_id: String,
 }
 
 /// `POST /teams/{id}/coaches`
@@ -201,18 +241,20 @@ pub async fn get_team(
     Ok(HttpResponse::Ok().json(TeamView::from(details)))
 }
 
-/// Joins a team with its invite code. An unknown team and a wrong code are the same 404.
+/// Joins a team with its invite code (`{"invite_code"}`; an unknown team and a wrong code are
+/// the same 404), or, for the event's organizers, moves a person into it from their current
+/// team (`{"user_id"}`; a team left empty without work is deleted).
 #[utoipa::path(
     tag = "teams",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "team id")),
-    request_body = JoinTeamRequest,
+    request_body = MembersRequest,
     responses(
-        (status = 201, description = "joined", body = TeamView),
+        (status = 201, description = "joined, or moved in", body = TeamView),
         (status = 401, body = ErrorBody),
-        (status = 403, description = "not a participant of the team's event", body = ErrorBody),
-        (status = 404, description = "unknown team or wrong code", body = ErrorBody),
-        (status = 409, description = "`team_full`, `already_in_team`, `event_ended`",
+        (status = 403, description = "not a participant of the team's event; moving: not an organizer", body = ErrorBody),
+        (status = 404, description = "unknown team, wrong code, or unknown user", body = ErrorBody),
+        (status = 409, description = "`team_full`, `already_in_team`, `event_ended`, `not_participant`",
             body = ErrorBody),
         (status = 429, description = "too many wrong invite codes", body = ErrorBody),
     )
@@ -222,11 +264,17 @@ pub async fn join_team(
     state: web::Data<AppState>,
     id: web::Path<String>,
     caller: AuthUser,
-    body: crate::http::Json<JoinTeamRequest>,
+    body: crate::http::Json<MembersRequest>,
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
-    let code = body.into_inner().invite_code;
-    let details = teams::join(&state, &caller.user, &id, &code).await?;
+    let details = match body.into_inner() {
+        MembersRequest::Join(join) => {
+            teams::join(&state, &caller.user, &id, &join.invite_code).await?
+        }
+        MembersRequest::Move(moved) => {
+            team_admin::move_member(&state, &caller.user, &id, &moved.user_id).await?
+        }
+    };
     Ok(HttpResponse::Created().json(TeamView::from(details)))
 }
 
@@ -287,5 +335,113 @@ pub async fn remove_coach(
 ) -> Result<HttpResponse> {
     let (id, coach) = path.into_inner();
     teams::remove_coach(&state, &caller.user, &id, &coach).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Takes a member out of the team: the member themselves (leaving) or an organizer of the
+/// event (removing). Their access to the workspace ends at once. A team left empty without
+/// work (submissions, chat, documents, help calls, notes, feedback) is deleted.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "team id"),
+        ("user_id" = String, Path, description = "the member"),
+    ),
+    responses(
+        (status = 204, description = "out of the team"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "neither that member nor an organizer", body = ErrorBody),
+        (status = 404, description = "unknown team, or not its member", body = ErrorBody),
+        (status = 409, description = "`event_ended`", body = ErrorBody),
+    )
+)]
+#[delete("/teams/{id}/members/{user_id}")]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let (id, member) = path.into_inner();
+    team_admin::remove_member(&state, &caller.user, &id, &member).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Renames the team (its members and the event's organizers).
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "team id")),
+    request_body = RenameTeamRequest,
+    responses(
+        (status = 200, body = TeamView),
+        (status = 400, description = "`invalid_team_name`", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "a coach, not a member or organizer", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`team_name_taken`, `event_ended`", body = ErrorBody),
+    )
+)]
+#[patch("/teams/{id}")]
+pub async fn rename_team(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+    body: crate::http::Json<RenameTeamRequest>,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let details = team_admin::rename(&state, &caller.user, &id, &body.into_inner().name).await?;
+    Ok(HttpResponse::Ok().json(TeamView::from(details)))
+}
+
+/// Merges the team into another team of its event (the event's organizers): its members
+/// and coaches join `into`, and it is deleted. Only a team without work can be merged away;
+/// the merged team must fit the event's size limit.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "the team merged away")),
+    request_body = MergeTeamRequest,
+    responses(
+        (status = 200, description = "the merged team", body = TeamView),
+        (status = 400, description = "`invalid_merge`: not another team of the same event", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "a member or coach, not an organizer", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`team_has_work`, `team_full`, `event_ended`", body = ErrorBody),
+    )
+)]
+#[post("/teams/{id}/merge")]
+pub async fn merge_team(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+    body: crate::http::Json<MergeTeamRequest>,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let details = team_admin::merge(&state, &caller.user, &id, &body.into_inner().into).await?;
+    Ok(HttpResponse::Ok().json(TeamView::from(details)))
+}
+
+/// Deletes an empty team without work (the event's organizers).
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "team id")),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "a member or coach, not an organizer", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`team_not_empty`, `team_has_work`", body = ErrorBody),
+    )
+)]
+#[delete("/teams/{id}")]
+pub async fn delete_team(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    team_admin::delete(&state, &caller.user, &id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

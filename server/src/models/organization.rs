@@ -5,7 +5,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::{
-    db::{DbConnection, new_id, now, schema::organizations},
+    db::{
+        DbConnection, new_id, now,
+        schema::{organizations, users},
+    },
     error::{Error, Result},
 };
 
@@ -80,5 +83,73 @@ impl Organization {
             .first(conn)
             .optional()?
             .ok_or(Error::NotFound("organization"))
+    }
+
+    /// Every organization with how many accounts belong to it, by name.
+    pub fn all_with_counts(conn: &mut DbConnection) -> Result<Vec<(Organization, i64)>> {
+        let all = organizations::table
+            .order(organizations::name.asc())
+            .select(Organization::as_select())
+            .load(conn)?;
+        let counts: Vec<(String, i64)> = users::table
+            .group_by(users::organization_id)
+            .select((users::organization_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        let counts: std::collections::HashMap<String, i64> = counts.into_iter().collect();
+        Ok(all
+            .into_iter()
+            .map(|org| {
+                let members = counts.get(&org.id).copied().unwrap_or(0);
+                (org, members)
+            })
+            .collect())
+    }
+
+    /// Renames an organization (400 `invalid_organization`, 409 `organization_name_taken`:
+    /// merge the two instead).
+    pub fn rename(conn: &mut DbConnection, org: &Organization, name: &str) -> Result<Organization> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME_LEN {
+            return Err(Error::bad_request(
+                "invalid_organization",
+                format!("organization must have 1 to {MAX_NAME_LEN} characters"),
+            ));
+        }
+        let renamed = conn.transaction(|conn| {
+            diesel::update(organizations::table.find(&org.id))
+                .set(organizations::name.eq(name))
+                .execute(conn)
+        });
+        match renamed {
+            Ok(_) => Ok(Organization {
+                name: name.to_owned(),
+                ..org.clone()
+            }),
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Err(Error::conflict(
+                "organization_name_taken",
+                "another organization has this name; merge the two instead",
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// How many accounts belong to the organization.
+    pub fn member_count(conn: &mut DbConnection, id: &str) -> Result<i64> {
+        Ok(users::table
+            .filter(users::organization_id.eq(id))
+            .count()
+            .get_result(conn)?)
+    }
+
+    /// Moves every account of `from` into `into` and deletes `from`.
+    pub fn merge(conn: &mut DbConnection, from: &str, into: &str) -> Result<usize> {
+        let moved = diesel::update(users::table.filter(users::organization_id.eq(from)))
+            .set(users::organization_id.eq(into))
+            .execute(conn)?;
+        diesel::delete(organizations::table.find(from)).execute(conn)?;
+        Ok(moved)
     }
 }

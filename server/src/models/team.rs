@@ -9,11 +9,17 @@ use diesel::prelude::*;
 use crate::{
     db::{
         DbConnection, new_id, now,
-        schema::{team_coaches, team_members, teams, users},
+        schema::{
+            challenge_feedback, challenge_opens, chat_messages, coach_notes, documents, help_calls,
+            live_activity, live_presence, submissions, team_coaches, team_members, teams, users,
+        },
     },
     error::{Error, Result},
     models::event::Event,
 };
+
+/// The longest team name, in characters (after trimming).
+pub const MAX_NAME_CHARS: usize = 60;
 
 /// A team.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -112,6 +118,18 @@ impl Team {
             .optional()?)
     }
 
+    /// A team name as stored: trimmed, 1 to 60 characters (400 `invalid_team_name`).
+    fn checked_name(name: &str) -> Result<&str> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+            return Err(Error::bad_request(
+                "invalid_team_name",
+                format!("team name must have 1 to {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        Ok(name)
+    }
+
     /// Creates a team with its creator as first member (one team per person per event).
     pub fn create(
         conn: &mut DbConnection,
@@ -119,13 +137,7 @@ impl Team {
         name: &str,
         creator: &str,
     ) -> Result<Team> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 60 {
-            return Err(Error::bad_request(
-                "invalid_team_name",
-                "team name must have 1 to 60 characters",
-            ));
-        }
+        let name = Self::checked_name(name)?;
         conn.transaction(|conn| {
             if Self::of_member(conn, &event.id, creator)?.is_some() {
                 return Err(Error::conflict(
@@ -318,6 +330,74 @@ impl Team {
             .set(teams::invite_code.eq(teams::invite_code))
             .execute(conn)?;
         Ok(touched > 0)
+    }
+
+    /// Renames a team (400 `invalid_team_name`, 409 `team_name_taken`).
+    pub fn rename(conn: &mut DbConnection, team: &Team, name: &str) -> Result<Team> {
+        let name = Self::checked_name(name)?;
+        conn.transaction(|conn| {
+            diesel::update(teams::table.find(&team.id))
+                .set(teams::name.eq(name))
+                .execute(conn)
+        })
+        .map_err(|e| {
+            map_unique(
+                e,
+                "team_name_taken",
+                "a team of this event already has this name",
+            )
+        })?;
+        Ok(Team {
+            name: name.to_owned(),
+            ..team.clone()
+        })
+    }
+
+    /// Takes `user_id` out of the team; false when they were not in it.
+    pub fn remove_member(conn: &mut DbConnection, team_id: &str, user_id: &str) -> Result<bool> {
+        let removed = diesel::delete(
+            team_members::table
+                .filter(team_members::team_id.eq(team_id))
+                .filter(team_members::user_id.eq(user_id)),
+        )
+        .execute(conn)?;
+        Ok(removed > 0)
+    }
+
+    /// Whether the team has work of its own: submissions, chat, documents, help calls,
+    /// coaches' notes or participants' feedback. A team with work is never deleted or merged
+    /// away: its record belongs to the event.
+    pub fn has_work(conn: &mut DbConnection, team_id: &str) -> Result<bool> {
+        macro_rules! any {
+            ($table:ident) => {
+                diesel::select(diesel::dsl::exists(
+                    $table::table.filter($table::team_id.eq(team_id)),
+                ))
+                .get_result::<bool>(conn)?
+            };
+        }
+        Ok(any!(submissions)
+            || any!(chat_messages)
+            || any!(documents)
+            || any!(help_calls)
+            || any!(coach_notes)
+            || any!(challenge_feedback))
+    }
+
+    /// Deletes a team that has no members and no work (the caller checks both, inside its
+    /// transaction), with what only described it: its activity, presence, the challenges it
+    /// opened, its coaches and endpoints.
+    pub fn delete(conn: &mut DbConnection, team_id: &str) -> Result<()> {
+        diesel::delete(live_activity::table.filter(live_activity::team_id.eq(team_id)))
+            .execute(conn)?;
+        diesel::delete(live_presence::table.filter(live_presence::team_id.eq(team_id)))
+            .execute(conn)?;
+        diesel::delete(challenge_opens::table.filter(challenge_opens::team_id.eq(team_id)))
+            .execute(conn)?;
+        diesel::delete(team_coaches::table.filter(team_coaches::team_id.eq(team_id)))
+            .execute(conn)?;
+        diesel::delete(teams::table.find(team_id)).execute(conn)?;
+        Ok(())
     }
 
     /// Whether a user coaches any team at all (the web UI then links to `/coach`).

@@ -1,0 +1,148 @@
+//! The portal's organizations (portal organizers): list, rename, merge.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    actions::organizations,
+    auth::AuthUser,
+    error::{ErrorBody, Result},
+    models::organization::Organization,
+    state::AppState,
+};
+
+pub(crate) fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_organizations)
+        .service(rename_organization)
+        .service(merge_organization);
+}
+
+/// An organization and how many accounts belong to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationView {
+    /// Identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Accounts in it.
+    pub members: i64,
+}
+
+/// `PATCH /organizations/{id}`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenameOrganizationRequest {
+    /// The new name, 1–120 characters, not another organization's.
+    #[schema(schema_with = crate::api::schema::text::<120>)]
+    pub name: String,
+}
+
+/// `POST /organizations/{id}/merge`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeOrganizationRequest {
+    /// The organization that keeps the accounts.
+    pub into: String,
+}
+
+/// The result of a merge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergedOrganization {
+    /// The organization kept.
+    pub organization: OrganizationView,
+    /// How many accounts moved into it.
+    pub moved: usize,
+}
+
+fn view(org: Organization, members: i64) -> OrganizationView {
+    OrganizationView {
+        id: org.id,
+        name: org.name,
+        members,
+    }
+}
+
+/// Every organization, by name, with its number of accounts (portal organizers).
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<OrganizationView>),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not a portal organizer", body = ErrorBody),
+    )
+)]
+#[get("/organizations")]
+pub async fn list_organizations(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let user = caller.user.clone();
+    let all = state
+        .db
+        .run(move |conn| organizations::list(conn, &user))
+        .await?;
+    let views: Vec<OrganizationView> = all.into_iter().map(|(o, n)| view(o, n)).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// Renames an organization (portal organizers).
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "organization id")),
+    request_body = RenameOrganizationRequest,
+    responses(
+        (status = 200, body = OrganizationView),
+        (status = 400, description = "`invalid_organization`", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not a portal organizer", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`organization_name_taken`: merge them instead", body = ErrorBody),
+    )
+)]
+#[patch("/organizations/{id}")]
+pub async fn rename_organization(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+    body: crate::http::Json<RenameOrganizationRequest>,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let (org, members) =
+        organizations::rename(&state, &caller.user, &id, &body.into_inner().name).await?;
+    Ok(HttpResponse::Ok().json(view(org, members)))
+}
+
+/// Merges an organization into another (portal organizers): its accounts move, it is
+/// deleted, and every figure grouped by organization counts them as one.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "the organization merged away")),
+    request_body = MergeOrganizationRequest,
+    responses(
+        (status = 200, body = MergedOrganization),
+        (status = 400, description = "`invalid_merge`", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not a portal organizer", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    )
+)]
+#[post("/organizations/{id}/merge")]
+pub async fn merge_organization(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+    body: crate::http::Json<MergeOrganizationRequest>,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let (kept, members, moved) =
+        organizations::merge(&state, &caller.user, &id, &body.into_inner().into).await?;
+    Ok(HttpResponse::Ok().json(MergedOrganization {
+        organization: view(kept, members),
+        moved,
+    }))
+}
