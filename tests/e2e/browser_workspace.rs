@@ -1,9 +1,11 @@
 //! Browser tests of the team workspace (`/teams/{id}`), in real headless Chromium
-//! (`tests/browser/{join,workspace_pairing,workspace_submit,workspace_refused,
-//! workspace_endpoints}.mjs`): joining through an invite link as a newcomer, two people
-//! pairing in one document (edits, cursors with names, presence, chat), a wrong then a right
-//! submission with the verdict, its checks and the next challenge unlocking without a reload,
-//! an outsider refused with a 404, and a team setting its endpoint in the Endpoints panel and
+//! (`tests/browser/{join,workspace_pairing,workspace_submit,workspace_submissions,
+//! workspace_refused,workspace_endpoints}.mjs`): joining through an invite link as a
+//! newcomer, two people pairing in one document (edits, cursors with names, presence, chat), a
+//! wrong then a right submission with the verdict, its checks and the next challenge unlocking
+//! without a reload, a submission that stays (a teammate and the coach open it after a reload,
+//! its file sent under the path the member chose) with feedback and a coach's note, an
+//! outsider refused with a 404, and a team setting its endpoint in the Endpoints panel and
 //! seeing the requests the judge sent to its service beside the verdict. SQLite only; each
 //! test skips when no browser is installed.
 
@@ -18,8 +20,8 @@ use tokio::{
 use crate::{
     browser::{browser_available, run_scenario},
     challenges::{
-        TestEvent, expect, first_contact_answer, materials, publish, publish_all, running_event,
-        team, upload, user_with_role,
+        TestEvent, coach, expect, first_contact_answer, materials, publish, publish_all,
+        running_event, team, upload, user_with_role,
     },
     harness::{Backend, PASSWORD, TestApp},
 };
@@ -164,6 +166,48 @@ async fn browser_workspace_renews_an_expired_page_token() {
     });
     run_scenario(&short_lived, "workspace_token_renewal", &fixture).await;
     short_lived.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn browser_workspace_submissions_and_feedback_stay() {
+    if !browser_available() {
+        return;
+    }
+    let (app, event) = workspace_app("stay-hack").await;
+    let (ada, team_id) = team(&app, &event, "ada").await;
+    let code = invite_code(&app, &ada.access_token, &team_id).await;
+    let bob = user_with_role(&app, &event, "bob", EventRole::Participant).await;
+    expect(
+        app.post(
+            Some(&bob.access_token),
+            &format!("/api/v1/teams/{team_id}/members"),
+            &json!({ "invite_code": code }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let carol = coach(&app, &event, &team_id, "carol").await;
+    let own: Value = expect(
+        materials(&app, &ada.access_token, &team_id, "first-contact").await,
+        200,
+    )
+    .await;
+    let right = first_contact_answer(&own);
+    let wrong = (right.parse::<u32>().expect("a number") + 1).to_string();
+    let fixture = json!({
+        "team": team_id,
+        "member": {"email": ada.email, "token": ada.access_token},
+        "teammate": {"email": bob.email},
+        "coach": {"email": carol.email, "token": carol.access_token},
+        "wrong": wrong,
+        "path": "notes/count.txt",
+        "file_content": "grep -c ERROR gateway.log\n",
+        "note": "Counted lines, not devices; pointed them at the level column.",
+        "feedback": "The traps in the log were fair once we read the statement.",
+    });
+    run_scenario(&app, "workspace_submissions", &fixture).await;
     app.stop().await;
 }
 

@@ -1,9 +1,12 @@
 // Rendering what other people wrote, safely: chat Markdown becomes DOM nodes built with
-// textContent (never innerHTML of user text), and verdicts become the same markup the
-// server renders without JavaScript — with the requests the validator sent to the team's
-// service beside them, whose response bodies are whatever that service answered. Also how the live lists (chat, activity, announcements)
-// stay in time order when history and live frames arrive interleaved or twice.
+// textContent (never innerHTML of user text), and an opened submission (what was sent, its
+// verdict, the checks' Markdown messages) becomes the same markup the server renders without
+// JavaScript, with the requests the validator sent to the team's service beside it (whose
+// response bodies are whatever that service answered). Also how the live lists (chat,
+// activity, announcements) stay in time order when history and live frames arrive
+// interleaved or twice.
 import { el } from "../lib/live.js";
+import { timeElement } from "../lib/time.js";
 
 const INLINE = /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\n]+\*|_[^_\n]+_)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
 
@@ -87,33 +90,85 @@ function exchangeItem(exchange, endpoints) {
   );
 }
 
+/** A byte count as the page's server renders it ("12 B", "2.0 KiB", "3.0 MiB"). */
+export function sizeLabel(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The download address of a submitted file (the server's `submitted_file_href`). */
+export function submittedFileHref(teamId, submissionId, path) {
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  return `/teams/${encodeURIComponent(teamId)}/submissions/${encodeURIComponent(submissionId)}/files/${encoded}`;
+}
+
+/** What a submission sent: the short answer and each file with its download link. */
+function sentPart(sent) {
+  const files = sent.files.map((file) =>
+    el(
+      "li",
+      {},
+      el("a", { href: submittedFileHref(sent.team, sent.id, file.path), download: true, text: file.path }),
+      " ",
+      el("span", { class: "muted", text: `(${sizeLabel(file.size)})` }),
+    ),
+  );
+  return el(
+    "div",
+    { class: "submitted" },
+    el("h3", { text: "What was sent" }),
+    sent.answer
+      ? [el("p", { class: "submitted-label", text: "Short answer" }), el("pre", { class: "submitted-answer", text: sent.answer })]
+      : el("p", { class: "muted", text: "No short answer." }),
+    files.length ? el("ul", { class: "submitted-files", "aria-label": "Files sent" }, files) : null,
+  );
+}
+
 /**
- * A verdict box. `outcome` is `{challenge, pending, passed, score, max_score, feedback,
- * checks: [{name, passed, message}], error, exchanges}`; `endpoints` the team's endpoint URLs.
+ * A verdict box, as the server renders an opened submission. `outcome` is `{challenge,
+ * pending, passed, score, max_score, feedback, checks: [{name, passed, message}], error,
+ * exchanges, sent}`; `sent` (when the submission was read) is `{id, team, created_at,
+ * submitted_by, answer, files}`. Failed checks come first; feedback and check messages are
+ * Markdown, rendered as chat is (text nodes only). `endpoints` are the team's endpoint URLs,
+ * `nameOf(userId)` names the submitter.
  */
-export function verdictBox(outcome, { endpoints = [] } = {}) {
+export function verdictBox(outcome, { endpoints = [], nameOf = () => "someone" } = {}) {
   const kind = outcome.pending ? "pending" : outcome.passed ? "pass" : "fail";
   let title;
   if (outcome.pending) title = `${outcome.challenge}: being judged…`;
   else if (outcome.error) title = `${outcome.challenge}: the validator failed (${outcome.error})`;
   else if (outcome.passed) title = `${outcome.challenge}: passed, ${outcome.score}/${outcome.max_score}`;
   else title = `${outcome.challenge}: not yet, ${outcome.score}/${outcome.max_score}`;
-  const checks = (outcome.checks ?? []).map((check) =>
+  // What to fix first; a stable sort keeps the validator's order within each group.
+  const ordered = [...(outcome.checks ?? [])].sort((a, b) => Number(a.passed) - Number(b.passed));
+  const checks = ordered.map((check) =>
     el(
       "li",
       { class: `check ${check.passed ? "check-pass" : "check-fail"}` },
       el("span", { class: `badge ${check.passed ? "badge-pass" : "badge-fail"}`, text: check.passed ? "passed" : "failed" }),
       " ",
       el("span", { class: "check-name", text: check.name }),
-      check.message ? el("span", { class: "check-message", text: check.message }) : null,
+      check.message ? el("div", { class: "check-message prose" }, chatMarkdown(check.message)) : null,
     ),
   );
   const exchanges = (outcome.exchanges ?? []).map((exchange) => exchangeItem(exchange, endpoints));
+  const sent = outcome.sent;
   return el(
-    "div",
-    { class: `verdict verdict-${kind}` },
-    el("h3", { class: "verdict-title", text: title }),
-    outcome.feedback ? el("p", { class: "verdict-feedback", text: outcome.feedback }) : null,
+    "article",
+    { class: `verdict verdict-${kind}`, "data-submission": outcome.submission_id, "aria-labelledby": "verdict-title" },
+    el("h2", { class: "verdict-title", id: "verdict-title", text: title }),
+    sent
+      ? el(
+          "p",
+          { class: "verdict-meta" },
+          "Sent by ",
+          el("span", { class: "verdict-by", text: nameOf(sent.submitted_by) }),
+          ", ",
+          timeElement(sent.created_at, "date-seconds"),
+        )
+      : null,
+    outcome.feedback ? el("div", { class: "verdict-feedback prose" }, chatMarkdown(outcome.feedback)) : null,
     checks.length ? el("ul", { class: "checks" }, checks) : null,
     exchanges.length
       ? el(
@@ -123,10 +178,11 @@ export function verdictBox(outcome, { endpoints = [] } = {}) {
           el("ol", { class: "exchange-list" }, exchanges),
         )
       : null,
+    sent ? sentPart(sent) : null,
   );
 }
 
-/** The outcome of a submission view (the API's 201/202 body). */
+/** The outcome of a submission view (the API's 201/202 body, or `GET /submissions/{id}`). */
 export function outcomeOfSubmission(view) {
   const verdict = view.verdict;
   return {
@@ -140,6 +196,14 @@ export function outcomeOfSubmission(view) {
     checks: verdict?.checks ?? [],
     error: view.validator_error?.message ?? null,
     exchanges: view.exchanges ?? [],
+    sent: {
+      id: view.id,
+      team: view.team,
+      created_at: view.created_at,
+      submitted_by: view.submitted_by,
+      answer: view.answer ?? "",
+      files: view.files ?? [],
+    },
   };
 }
 

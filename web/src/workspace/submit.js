@@ -8,6 +8,10 @@
 // read leaves it as it was. A verdict that came as an activity item carries no exchanges (the
 // requests the validator sent to the team's service), so the submission is read for them. A
 // submission refused because of the team's endpoints links to the Endpoints panel.
+// Any submission of the team opens from the list in the main column's `#verdict` (what was
+// sent, by whom and when, every check), read through the API, and the address keeps it
+// (`?submission=`), so a reload shows it again. Each file from the computer is sent under a
+// path the submitter may edit (its name by default), checked here by the server's rules.
 import { ApiError, api, el } from "../lib/live.js";
 import { base64, outcomeOfSubmission, verdictBox } from "./render.js";
 import { timeElement } from "../lib/time.js";
@@ -21,7 +25,7 @@ const ENDPOINT_REFUSALS = new Set(["endpoint_missing", "invalid_endpoint"]);
  * endpoint URLs. Returns `{renderDocuments(documents), verdictArrived(outcome)}`: list the
  * documents as files to submit, and take a verdict from the activity feed.
  */
-export function submitPanel({ $, teamId, channel }, { documents, markRung, endpoints }) {
+export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRung, endpoints }) {
   const verdicts = new Map();
   let waitingFor = null;
   const verdictArea = $("verdict");
@@ -33,7 +37,32 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung, endpo
   const pathFor = (title) => title.trim().replace(/\s+/g, "-").replace(/[^A-Za-z0-9._/-]/g, "") || "document.txt";
 
   function showVerdict(outcome) {
-    verdictArea.replaceChildren(verdictBox(outcome, { endpoints: endpoints() }));
+    verdictArea.replaceChildren(verdictBox(outcome, { endpoints: endpoints(), nameOf }));
+    markCurrent(outcome.submission_id);
+  }
+
+  /** Highlights the opened submission in the list. */
+  function markCurrent(id) {
+    for (const row of $("submissions").children) {
+      row.classList.toggle("submission-current", row.dataset.submission === id);
+    }
+  }
+
+  /** Opens submission `id` in `#verdict`, and keeps it in the address for a reload. */
+  async function openSubmission(id) {
+    waitingFor = id;
+    try {
+      const outcome = outcomeOfSubmission(await api(`/submissions/${encodeURIComponent(id)}`));
+      if (waitingFor !== id) return;
+      showVerdict(outcome);
+      const url = new URL(location.href);
+      url.searchParams.set("submission", id);
+      url.hash = "verdict";
+      history.replaceState(null, "", url);
+      verdictArea.scrollIntoView({ block: "start" });
+    } catch (error) {
+      verdictArea.replaceChildren(el("p", { class: "form-error", role: "alert", text: `Could not open the submission: ${error.message}` }));
+    }
   }
 
   /**
@@ -91,27 +120,73 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung, endpo
           const outcome = judged ? `${s.passed ? "passed" : "failed"} ${s.score}/${s.max_score}` : s.status.replace("_", " ");
           return el(
             "li",
-            { class: `submission submission-${cls}` },
-            el("span", { class: "submission-challenge", text: s.challenge }),
-            " ",
-            el("span", { class: `badge badge-${cls}`, text: outcome }),
-            " ",
-            timeElement(s.created_at, "time-seconds", { class: "muted" }),
+            { class: `submission submission-${cls}`, "data-submission": s.id },
+            el(
+              "a",
+              { class: "submission-open", href: `/teams/${teamId}?submission=${encodeURIComponent(s.id)}#verdict` },
+              el("span", { class: "submission-challenge", text: s.challenge }),
+              " ",
+              el("span", { class: `badge badge-${cls}`, text: outcome }),
+              " ",
+              timeElement(s.created_at, "time-seconds", { class: "muted" }),
+            ),
           );
         }),
       );
+      markCurrent(verdictArea.querySelector(".verdict")?.dataset.submission);
     } catch {
       // The list is a convenience; the activity feed shows the same.
     }
   }
 
+  /** The files chosen from the computer, each with its path field and error line. */
+  let uploads = [];
+  const uploadInput = $("submit-upload");
+
+  function renderUploads() {
+    const list = $("submit-uploads");
+    uploads = [...uploadInput.files].map((file, i) => {
+      const id = `submit-upload-path-${i}`;
+      const path = el("input", { id, value: file.name, autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-error` });
+      const error = el("p", { id: `${id}-error`, class: "form-error submit-upload-error", role: "alert", hidden: true });
+      path.addEventListener("input", () => (error.hidden = true));
+      return {
+        file,
+        path,
+        error,
+        item: el("li", { class: "submit-doc" }, el("label", { class: "hint", for: id, text: `${file.name} as file` }), path, error),
+      };
+    });
+    list.replaceChildren(...uploads.map((u) => u.item));
+  }
+
+  /** Shows why each upload's path is refused; true when all may be sent. */
+  function uploadsValid() {
+    const seen = new Set();
+    for (const choice of docChoices.values()) if (choice.checked) seen.add(choice.path.trim());
+    let first = null;
+    for (const upload of uploads) {
+      const path = upload.path.value.trim();
+      let why = pathProblem(path);
+      if (!why && seen.has(path)) why = "another file is sent under this path";
+      seen.add(path);
+      upload.error.textContent = why ? `${path || "(empty)"}: ${why}` : "";
+      upload.error.hidden = !why;
+      if (why && !first) first = upload.path;
+    }
+    first?.focus();
+    return !first;
+  }
+
   if (submitForm) {
     $("submit-files").hidden = false;
+    uploadInput.addEventListener("change", renderUploads);
     submitForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       const button = $("submit-button");
       const challenge = challengeSelect.value;
       const answer = $("submit-answer").value;
+      if (!uploadsValid()) return;
       button.disabled = true;
       verdictArea.replaceChildren(el("p", { class: "muted", text: "Submitting…" }));
       try {
@@ -122,8 +197,8 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung, endpo
           const body = await api(`/teams/${teamId}/documents/${doc.id}/text`);
           files.push({ path: choice.path.trim(), content_base64: base64(new TextEncoder().encode(body.text)) });
         }
-        for (const file of $("submit-upload").files) {
-          files.push({ path: file.name, content_base64: base64(await file.arrayBuffer()) });
+        for (const { file, path } of uploads) {
+          files.push({ path: path.value.trim(), content_base64: base64(await file.arrayBuffer()) });
         }
         // What a submission must hold is the server's to say: a challenge judged against the
         // team's service may take an empty answer.
@@ -153,6 +228,15 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung, endpo
   // An activity item may be a submission or its verdict, made from this page or a teammate's.
   channel.on("activity", () => refreshSubmissions());
 
+  // Open a submission from the list without leaving the page.
+  $("submissions").addEventListener("click", (event) => {
+    const link = event.target.closest("a.submission-open");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    openSubmission(link.closest("[data-submission]").dataset.submission);
+  });
+  markCurrent(verdictArea.querySelector(".verdict")?.dataset.submission);
+
   return {
     renderDocuments,
     verdictArrived(outcome) {
@@ -160,4 +244,22 @@ export function submitPanel({ $, teamId, channel }, { documents, markRung, endpo
       if (waitingFor === outcome.submission_id) showWithExchanges(outcome);
     },
   };
+}
+
+/** The longest path the server accepts, in bytes. */
+const MAX_PATH_BYTES = 255;
+
+/**
+ * Why the server would refuse `path` as a submitted file's path (actions::submissions
+ * check_path), or null: 1 to 255 bytes, relative, `/`-separated, no `.`, `..` or empty
+ * segments, no backslashes or control characters.
+ */
+export function pathProblem(path) {
+  const bytes = new TextEncoder().encode(path).length;
+  if (bytes === 0 || bytes > MAX_PATH_BYTES) return `a path has 1 to ${MAX_PATH_BYTES} bytes`;
+  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(path)) return "a path has no backslashes or control characters";
+  if (path.startsWith("/")) return "a path is relative (no leading /)";
+  if (path.split("/").some((segment) => segment === "" || segment === "." || segment === ".."))
+    return "a path stays inside the submission (no .., . or empty parts, no trailing /)";
+  return null;
 }

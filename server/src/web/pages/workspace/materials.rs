@@ -23,8 +23,8 @@ pub(super) fn material_href(team_id: &str, challenge: &str, path: &str) -> Strin
     )
 }
 
-/// The path of a material file inside its download address (each segment encoded).
-fn encode_path(path: &str) -> String {
+/// The path of a file inside its download address (each segment encoded).
+pub(super) fn encode_path(path: &str) -> String {
     path.split('/')
         .map(|segment| {
             url::form_urlencoded::byte_serialize(segment.as_bytes())

@@ -4,23 +4,31 @@
 //! announcements) over the team channel and document sockets.
 //!
 //! Routes:
-//! - `GET /teams/{id}` (`?challenge=` selects a challenge, `?submission=` shows a verdict);
+//! - `GET /teams/{id}` (`?challenge=` selects a challenge, `?submission=` opens a submission
+//!   of the team in the main column: what was sent, by whom, when, and its verdict);
 //! - `POST /teams/{id}/submit`: the form without JavaScript (a short answer), redirecting
 //!   back with the verdict;
 //! - `GET /teams/{id}/materials/{challenge}/{path}`: one file of the team's materials, as a
 //!   download;
+//! - `GET /teams/{id}/submissions/{sid}/files/{path}`: one file of a submission, as a
+//!   download;
 //! - `POST /teams/{id}/endpoints` and `POST /teams/{id}/endpoints/{name}/remove`: the
-//!   Endpoints panel's forms without JavaScript.
+//!   Endpoints panel's forms without JavaScript;
+//! - `POST /teams/{id}/feedback` and `POST /teams/{id}/notes`: members' feedback and
+//!   coaches' notes on the selected challenge.
 //!
 //! Members, assigned coaches and the event's organizers see the page; anyone else gets the
 //! same 404 as the API.
 //!
 //! Modules, one job each: `page` reads and renders the workspace from the view-models of
 //! `view`; `submit` is the form without JavaScript; `endpoints` is the Endpoints panel and
-//! its forms; `materials` serves the downloads.
+//! its forms; `materials` and `files` serve the downloads of materials and of submitted
+//! files; `observations` is the feedback and notes panel and its forms.
 
 mod endpoints;
+mod files;
 mod materials;
+mod observations;
 mod page;
 mod submit;
 mod view;
@@ -32,5 +40,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(submit::submit_form)
         .service(materials::download_material)
         .service(endpoints::set_endpoint)
-        .service(endpoints::remove_endpoint);
+        .service(endpoints::remove_endpoint)
+        .service(files::download_submitted_file)
+        .service(observations::give_feedback)
+        .service(observations::write_note);
 }

@@ -11,11 +11,11 @@ use crate::{
     access::TeamRelation,
     actions::{
         challenges::ladder::{self, TeamWorkspace},
-        endpoints, submissions as submit,
+        endpoints, observations as observe, submissions as submit,
     },
     error::{Error, Result},
-    judge::views::LadderChallenge,
-    models::{event::Phase, team::Person},
+    judge::views::{Ladder, LadderChallenge},
+    models::{event::Phase, team::Person, user::User},
     web::{
         PageContext,
         context::Chrome,
@@ -28,19 +28,25 @@ use crate::{
 use super::{
     endpoints::{EndpointsPanel, SentEndpoint, notice},
     materials::material_href,
+    observations::{self, ObservationRow, ObservationsPanel},
     view::{
         Choice, MaterialLink, Rung, Selected, SubmissionRow, VerdictBox, size_label, statement_body,
     },
 };
 
-/// `?challenge=` and `?submission=` of the workspace, and after an endpoint form
-/// `?endpoint_set=` or `?endpoint_removed=` (the endpoint's name).
+/// `?challenge=` and `?submission=` of the workspace, after an endpoint form
+/// `?endpoint_set=` or `?endpoint_removed=` (the endpoint's name), and after a feedback or
+/// note form `?feedback_sent=1` or `?note_written=1`.
 #[derive(Debug, Deserialize)]
 pub struct WorkspaceQuery {
     challenge: Option<String>,
     submission: Option<String>,
     endpoint_set: Option<String>,
     endpoint_removed: Option<String>,
+    #[serde(default)]
+    feedback_sent: Option<String>,
+    #[serde(default)]
+    note_written: Option<String>,
 }
 
 /// What a form leaves on the page: a notice after it went through, or the reason the server
@@ -51,6 +57,8 @@ pub(super) struct FormOutcome {
     pub(super) endpoint_error: Option<String>,
     pub(super) endpoint_sent: Option<SentEndpoint>,
     pub(super) submit_refusal: Option<SubmitRefusal>,
+    pub(super) observation_notice: Option<&'static str>,
+    pub(super) observation_error: Option<String>,
 }
 
 /// Why a submission was refused before it was stored, shown in place of the verdict.
@@ -91,6 +99,8 @@ struct WorkspacePage {
     submit_refusal: Option<SubmitRefusal>,
     submissions: Vec<SubmissionRow>,
     endpoints: EndpointsPanel,
+    /// Feedback and notes on the selected challenge (none when no challenge is selected).
+    observations: Option<ObservationsPanel>,
 }
 
 #[get("/teams/{id}")]
@@ -104,6 +114,10 @@ pub(super) async fn workspace_page(
         endpoint_notice: notice(
             query.endpoint_set.as_deref(),
             query.endpoint_removed.as_deref(),
+        ),
+        observation_notice: observations::notice(
+            query.feedback_sent.is_some(),
+            query.note_written.is_some(),
         ),
         ..FormOutcome::default()
     };
@@ -130,7 +144,7 @@ pub(super) async fn render_workspace(
 ) -> Result<HttpResponse> {
     let user = ctx.require_user()?.user.clone();
     let team_id = team_id.to_owned();
-    let (workspace, recent, shown, endpoint_list) = {
+    let (workspace, recent, shown, endpoint_list, said) = {
         let (user, team_id) = (user.clone(), team_id.clone());
         ctx.state()
             .db
@@ -138,6 +152,15 @@ pub(super) async fn render_workspace(
                 let workspace = ladder::team_workspace(conn, &user, &team_id)?;
                 let recent = submit::team_submissions(conn, &user, &team_id, None, 10)?;
                 let endpoint_list = endpoints::list(conn, &user, &team_id)?;
+                // The team's staff read its notes and feedback back beside the forms.
+                let said = if workspace.relation == TeamRelation::Member {
+                    None
+                } else {
+                    Some((
+                        observe::notes(conn, &user, &team_id)?,
+                        observe::feedback(conn, &user, &team_id)?,
+                    ))
+                };
                 let shown = match submission {
                     Some(id) => match submit::submission_detail(conn, &user, &id) {
                         Ok(view) if view.team == team_id => Some(view),
@@ -146,7 +169,7 @@ pub(super) async fn render_workspace(
                     },
                     None => None,
                 };
-                Ok::<_, Error>((workspace, recent, shown, endpoint_list))
+                Ok::<_, Error>((workspace, recent, shown, endpoint_list, said))
             })
             .await?
     };
@@ -236,7 +259,39 @@ pub(super) async fn render_workspace(
         .iter()
         .map(|e| e.url.as_str())
         .collect();
-    let verdict = shown.as_ref().map(|v| VerdictBox::of(v, &endpoint_urls));
+    let name_of = |user_id: &str| {
+        details
+            .members
+            .iter()
+            .chain(&details.coaches)
+            .find(|p| p.user_id == user_id)
+            .map_or_else(|| "a former member".to_owned(), |p| p.display_name.clone())
+    };
+    let verdict = shown
+        .as_ref()
+        .map(|v| VerdictBox::of(v, &endpoint_urls, name_of));
+    let observations = match selected_slug.as_deref() {
+        Some(slug) => {
+            let ours = |challenge: &str| challenge == slug;
+            let (notes, feedback) = said.unwrap_or_default();
+            Some(ObservationsPanel {
+                feedback_open: is_member && attempted(ctx, &user, &team_id, &ladder, slug).await?,
+                notes: notes
+                    .iter()
+                    .filter(|n| ours(&n.challenge))
+                    .map(ObservationRow::of_note)
+                    .collect(),
+                feedback: feedback
+                    .iter()
+                    .filter(|f| ours(&f.challenge))
+                    .map(ObservationRow::of_feedback)
+                    .collect(),
+                notice: outcome.observation_notice,
+                error: outcome.observation_error.clone(),
+            })
+        }
+        None => None,
+    };
     let phase = ladder.phase;
     let team = details.team;
     let event = details.event;
@@ -274,7 +329,35 @@ pub(super) async fn render_workspace(
         verdict,
         submissions: recent.submissions.iter().map(SubmissionRow::of).collect(),
         endpoints: EndpointsPanel::of(&endpoint_list.endpoints, &outcome),
+        observations,
         submit_refusal: outcome.submit_refusal,
     };
     ctx.render_with_status(status, &page)
+}
+
+/// Whether the team solved `slug` or submitted to it at least once: then its members may
+/// say how it went.
+async fn attempted(
+    ctx: &PageContext,
+    user: &User,
+    team_id: &str,
+    ladder: &Ladder,
+    slug: &str,
+) -> Result<bool> {
+    let Some(challenge) = ladder.challenges.iter().find(|c| c.slug == slug) else {
+        return Ok(false);
+    };
+    if challenge.solved {
+        return Ok(true);
+    }
+    if challenge.locked {
+        return Ok(false);
+    }
+    let (user, team_id, slug) = (user.clone(), team_id.to_owned(), slug.to_owned());
+    let tried = ctx
+        .state()
+        .db
+        .run(move |conn| submit::team_submissions(conn, &user, &team_id, Some(&slug), 1))
+        .await?;
+    Ok(!tried.submissions.is_empty())
 }

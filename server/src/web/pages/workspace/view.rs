@@ -1,14 +1,17 @@
 //! What the workspace page shows, as the template reads it: the rungs of the ladder, the
-//! selected challenge, the submit form's choices, a verdict and the recent submissions, built
-//! from the judge's views, with the few formats they need.
+//! selected challenge, the submit form's choices, an opened submission and the recent
+//! submissions, built from the judge's views, with the few formats they need.
 
 use crate::{
     judge::views::{SubmissionSummary, SubmissionView},
     web::{
+        markdown,
         pages::exchanges::ExchangeLine,
         time::{ShownTime, TimeStyle},
     },
 };
+
+use super::files::submitted_file_href;
 
 /// A rung of the ladder as the page shows it.
 pub(super) struct Rung {
@@ -46,22 +49,35 @@ pub(super) struct Choice {
     pub(super) selected: bool,
 }
 
-/// A check of a verdict.
+/// A check of a verdict, its message rendered from Markdown and sanitized.
 pub(super) struct CheckRow {
     pub(super) name: String,
     pub(super) passed: bool,
-    pub(super) message: String,
+    pub(super) message_html: String,
 }
 
-/// A submission's outcome, shown after the form without JavaScript: the verdict, and beside
-/// it every request the validator sent to the team's service.
+/// A submitted file, with its download address.
+pub(super) struct SubmittedFileLink {
+    pub(super) path: String,
+    pub(super) size: String,
+    pub(super) href: String,
+}
+
+/// An opened submission, in the main column: what was sent (answer, files), by whom and
+/// when, and its verdict with the checks that failed first, and beside it every request the
+/// validator sent to the team's service.
 pub(super) struct VerdictBox {
+    pub(super) id: String,
     pub(super) challenge: String,
+    pub(super) at: ShownTime,
+    pub(super) submitted_by: String,
+    pub(super) answer: String,
+    pub(super) files: Vec<SubmittedFileLink>,
     pub(super) pending: bool,
     pub(super) passed: bool,
     pub(super) score: i32,
     pub(super) max_score: i32,
-    pub(super) feedback: String,
+    pub(super) feedback_html: String,
     pub(super) checks: Vec<CheckRow>,
     pub(super) error: Option<String>,
     pub(super) exchanges: Vec<ExchangeLine>,
@@ -69,28 +85,50 @@ pub(super) struct VerdictBox {
 
 impl VerdictBox {
     /// The box of `view`; `endpoints` are the team's endpoint URLs, which the exchanges'
-    /// URLs are shortened against.
-    pub(super) fn of(view: &SubmissionView, endpoints: &[&str]) -> Self {
+    /// URLs are shortened against; `name_of` names the submitter from their user id.
+    pub(super) fn of(
+        view: &SubmissionView,
+        endpoints: &[&str],
+        name_of: impl Fn(&str) -> String,
+    ) -> Self {
         let verdict = view.verdict.as_ref();
+        let mut checks: Vec<CheckRow> = verdict
+            .map(|v| {
+                v.checks
+                    .iter()
+                    .map(|c| CheckRow {
+                        name: c.name.clone(),
+                        passed: c.passed,
+                        message_html: markdown::to_safe_html(&c.message),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // What to fix comes first; the sort is stable, so the validator's order stays within.
+        checks.sort_by_key(|c| c.passed);
         Self {
+            id: view.id.clone(),
             challenge: view.challenge.clone(),
+            at: ShownTime::new(view.created_at.naive_utc(), TimeStyle::DateSeconds),
+            submitted_by: name_of(&view.submitted_by),
+            answer: view.answer.clone(),
+            files: view
+                .files
+                .iter()
+                .map(|f| SubmittedFileLink {
+                    path: f.path.clone(),
+                    size: size_label(f.size),
+                    href: submitted_file_href(&view.team, &view.id, &f.path),
+                })
+                .collect(),
             pending: verdict.is_none() && view.validator_error.is_none(),
             passed: verdict.is_some_and(|v| v.passed),
             score: verdict.map_or(0, |v| v.score),
             max_score: verdict.map_or(0, |v| v.max_score),
-            feedback: verdict.map(|v| v.feedback.clone()).unwrap_or_default(),
-            checks: verdict
-                .map(|v| {
-                    v.checks
-                        .iter()
-                        .map(|c| CheckRow {
-                            name: c.name.clone(),
-                            passed: c.passed,
-                            message: c.message.clone(),
-                        })
-                        .collect()
-                })
+            feedback_html: verdict
+                .map(|v| markdown::to_safe_html(&v.feedback))
                 .unwrap_or_default(),
+            checks,
             error: view.validator_error.as_ref().map(|e| e.message.clone()),
             exchanges: ExchangeLine::all(&view.exchanges, endpoints),
         }
@@ -99,6 +137,7 @@ impl VerdictBox {
 
 /// A line of the team's recent submissions.
 pub(super) struct SubmissionRow {
+    pub(super) id: String,
     pub(super) challenge: String,
     pub(super) at: ShownTime,
     pub(super) outcome: String,
@@ -113,6 +152,7 @@ impl SubmissionRow {
             _ => (summary.status.as_str().replace('_', " "), "pending"),
         };
         Self {
+            id: summary.id.clone(),
             challenge: summary.challenge.clone(),
             at: ShownTime::new(summary.created_at.naive_utc(), TimeStyle::TimeSeconds),
             outcome,
