@@ -405,7 +405,7 @@ async fn teams_merge_and_delete_only_without_work_and_within_the_limit(app: Test
         json!({"into": c}),
     )
     .await;
-    assert_eq!(error_code(across, 400).await, "invalid_merge");
+    assert_eq!(error_code(across, 404).await, "not_found");
     let by_member = send(
         &app,
         Method::POST,
@@ -642,6 +642,14 @@ async fn merged_organizations_count_as_one_in_the_cliffs_report(app: TestApp) {
         )
         .await;
     assert_eq!(error_code(itself, 400).await, "invalid_merge");
+    let nowhere = app
+        .post(
+            organizer.token(),
+            &format!("/api/v1/organizations/{}/merge", ids[0]),
+            &json!({"into": "no-such-organization"}),
+        )
+        .await;
+    assert_eq!(error_code(nowhere, 404).await, "not_found");
     let gone = app
         .post(
             organizer.token(),

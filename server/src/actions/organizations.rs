@@ -49,8 +49,8 @@ pub async fn rename(
 }
 
 /// Merges the organization `id` into `into`: its accounts move, it is deleted. Returns the
-/// organization kept, its number of accounts, and how many moved. 400 `invalid_merge` for the same one, 404
-/// when either is unknown.
+/// organization kept, its number of accounts, and how many moved. 400 `invalid_merge` for the
+/// same one, 404 when either is unknown.
 pub async fn merge(
     state: &AppState,
     caller: &User,
@@ -70,15 +70,9 @@ pub async fn merge(
         .write(move |conn| {
             conn.transaction(|conn| {
                 Organization::find(conn, &id)?;
-                let kept = match Organization::find(conn, &into) {
-                    Err(Error::NotFound(_)) => {
-                        return Err(Error::bad_request(
-                            "invalid_merge",
-                            "`into` is not an organization",
-                        ));
-                    }
-                    found => found?,
-                };
+                // An unknown `into` is a 404 like an unknown path id: the
+                // request names a thing that is not there.
+                let kept = Organization::find(conn, &into)?;
                 let moved = Organization::merge(conn, &id, &into)?;
                 let members = Organization::member_count(conn, &kept.id)?;
                 Ok((kept, members, moved))

@@ -242,8 +242,8 @@ pub async fn rename(
 }
 
 /// Merges the team `team_id` into the team `into` (the event's organizers): its members and
-/// coaches join `into`, and it is deleted. Both teams must be of one event (400
-/// `invalid_merge`), the merged team must fit the size limit (409 `team_full`), and the team
+/// coaches join `into`, and it is deleted. `into` must be a team of the same event (404
+/// otherwise) and not the team itself (400 `invalid_merge`), the merged team must fit the size limit (409 `team_full`), and the team
 /// merged away must have no work (409 `team_has_work`: move its people one by one instead).
 pub async fn merge(
     state: &AppState,
@@ -257,16 +257,12 @@ pub async fn merge(
         .write(move |conn| {
             conn.transaction(|conn| {
                 let access = access::team_organizer_access(conn, &caller, &team_id)?;
-                let target = match Team::find(conn, &into) {
-                    Ok(target) if target.event_id == access.event.id => target,
-                    Ok(_) | Err(Error::NotFound(_)) => {
-                        return Err(Error::bad_request(
-                            "invalid_merge",
-                            "`into` must be another team of the same event",
-                        ));
-                    }
-                    Err(other) => return Err(other),
-                };
+                // An unknown `into`, or a team of another event, is a 404 like an
+                // unknown path id: no team by that id is in this event.
+                let target = Team::find(conn, &into)?;
+                if target.event_id != access.event.id {
+                    return Err(Error::NotFound("team"));
+                }
                 if target.id == access.team.id {
                     return Err(Error::bad_request(
                         "invalid_merge",

@@ -21,7 +21,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 
 /// An organization and how many accounts belong to it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OrganizationView {
+pub struct OrganizationWithMembers {
     /// Identifier.
     pub id: String,
     /// Name.
@@ -51,13 +51,13 @@ pub struct MergeOrganizationRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MergedOrganization {
     /// The organization kept.
-    pub organization: OrganizationView,
+    pub organization: OrganizationWithMembers,
     /// How many accounts moved into it.
     pub moved: usize,
 }
 
-fn view(org: Organization, members: i64) -> OrganizationView {
-    OrganizationView {
+fn view(org: Organization, members: i64) -> OrganizationWithMembers {
+    OrganizationWithMembers {
         id: org.id,
         name: org.name,
         members,
@@ -69,7 +69,7 @@ fn view(org: Organization, members: i64) -> OrganizationView {
     tag = "organizations",
     security(("bearer" = [])),
     responses(
-        (status = 200, body = Vec<OrganizationView>),
+        (status = 200, body = Vec<OrganizationWithMembers>),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a portal organizer", body = ErrorBody),
     )
@@ -84,7 +84,7 @@ pub async fn list_organizations(
         .db
         .run(move |conn| organizations::list(conn, &user))
         .await?;
-    let views: Vec<OrganizationView> = all.into_iter().map(|(o, n)| view(o, n)).collect();
+    let views: Vec<OrganizationWithMembers> = all.into_iter().map(|(o, n)| view(o, n)).collect();
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -95,7 +95,7 @@ pub async fn list_organizations(
     params(("id" = String, Path, description = "organization id")),
     request_body = RenameOrganizationRequest,
     responses(
-        (status = 200, body = OrganizationView),
+        (status = 200, body = OrganizationWithMembers),
         (status = 400, description = "`invalid_organization`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a portal organizer", body = ErrorBody),
@@ -125,10 +125,10 @@ pub async fn rename_organization(
     request_body = MergeOrganizationRequest,
     responses(
         (status = 200, body = MergedOrganization),
-        (status = 400, description = "`invalid_merge`", body = ErrorBody),
+        (status = 400, description = "`invalid_merge`: an organization merged into itself", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a portal organizer", body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 404, description = "either organization is unknown", body = ErrorBody),
     )
 )]
 #[post("/organizations/{id}/merge")]

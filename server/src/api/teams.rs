@@ -404,10 +404,10 @@ pub async fn rename_team(
     request_body = MergeTeamRequest,
     responses(
         (status = 200, description = "the merged team", body = TeamView),
-        (status = 400, description = "`invalid_merge`: not another team of the same event", body = ErrorBody),
+        (status = 400, description = "`invalid_merge`: a team merged into itself", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "a member or coach, not an organizer", body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 404, description = "no such team, or `into` is no team of the same event", body = ErrorBody),
         (status = 409, description = "`team_has_work`, `team_full`, `event_ended`", body = ErrorBody),
     )
 )]
