@@ -5,12 +5,18 @@ mod harness;
 mod pg_proxy;
 mod plain_browser;
 
+mod accounts;
+mod announcements;
 mod auth;
 mod basics;
 mod board_pushes;
 mod browser;
+mod browser_accounts;
+mod browser_board;
+mod browser_organizer;
 mod browser_portal;
 mod browser_staff;
+mod browser_team_pages;
 mod browser_workspace;
 mod challenges;
 mod cli;

@@ -1,0 +1,1 @@
+//! Accounts after sign-up: one-time password reset links, personal API tokens, organizations picked at sign-up.

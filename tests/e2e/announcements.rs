@@ -1,0 +1,1 @@
+//! Announcements after they are posted: organizers edit and delete them, and every screen follows.
