@@ -1,6 +1,8 @@
-//! Accounts: register, log in, refresh, log out, and who am I.
+//! Accounts: register, log in, refresh, log out, who am I, and password reset links (issued by
+//! portal organizers, used once by the account's owner).
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -9,7 +11,7 @@ use crate::{
     auth::{
         AuthUser,
         accounts::{self, SignUp},
-        sessions,
+        password_reset, sessions,
         throttle::ClientAddress,
     },
     error::{Error, Result},
@@ -22,7 +24,9 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         .service(login)
         .service(refresh)
         .service(logout)
-        .service(me);
+        .service(me)
+        .service(issue_password_reset)
+        .service(use_password_reset);
 }
 
 /// `POST /auth/register`
@@ -249,4 +253,83 @@ pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> Result<HttpResp
         .run(move |conn| Organization::find(conn, &organization_id))
         .await?;
     Ok(HttpResponse::Ok().json(user_view(user, organization)))
+}
+
+/// A password reset link just issued: hand it to the account's owner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordResetLink {
+    /// The whole link, on the address this request was sent to.
+    pub url: String,
+    /// The link's path and query, for another public address.
+    pub path: String,
+    /// When it stops working (UTC): 30 minutes from now.
+    pub expires_at: NaiveDateTime,
+}
+
+/// `POST /auth/password-reset`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsePasswordResetRequest {
+    /// The `token` of the reset link.
+    pub token: String,
+    /// The new password, at least 10 characters.
+    #[schema(min_length = 10)]
+    pub password: String,
+}
+
+/// Issues a one-time password reset link for the account (portal organizers). It works once,
+/// for 30 minutes, replaces the account's earlier unused links, and using it ends every
+/// session of the account (web sign-ins, API log-ins, personal tokens).
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "user id")),
+    responses(
+        (status = 201, body = PasswordResetLink),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 403, description = "not a portal organizer", body = crate::error::ErrorBody),
+        (status = 404, description = "unknown user", body = crate::error::ErrorBody),
+    )
+)]
+#[post("/users/{id}/password-reset")]
+pub async fn issue_password_reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let link = password_reset::issue_for(&state, &caller.user, &id.into_inner()).await?;
+    let info = req.connection_info();
+    let path = link.path();
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(PasswordResetLink {
+            url: format!("{}://{}{path}", info.scheme(), info.host()),
+            path,
+            expires_at: link.expires_at,
+        }))
+}
+
+/// Sets a new password with a reset link's token and ends every session of the account.
+/// Throttled like a sign-in: an unknown, used or expired token counts against the client.
+#[utoipa::path(
+    tag = "auth",
+    request_body = UsePasswordResetRequest,
+    responses(
+        (status = 204, description = "password changed; sign in with it"),
+        (status = 400, description = "`weak_password`", body = crate::error::ErrorBody),
+        (status = 404, description = "unknown reset link", body = crate::error::ErrorBody),
+        (status = 409, description = "`reset_link_used`, `reset_link_expired`", body = crate::error::ErrorBody),
+        (status = 429, body = crate::error::ErrorBody),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn use_password_reset(
+    client: ClientAddress,
+    state: web::Data<AppState>,
+    body: crate::http::Json<UsePasswordResetRequest>,
+) -> Result<HttpResponse> {
+    let body = body.into_inner();
+    password_reset::complete(&state, client, body.token, body.password).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -13,6 +13,7 @@ pub mod organizations;
 pub mod schema;
 pub mod submissions;
 pub mod teams;
+pub mod tokens;
 pub mod whole;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(events::configure)
             .configure(teams::configure)
             .configure(organizations::configure)
+            .configure(tokens::configure)
             .configure(endpoints::configure)
             .configure(leaderboard::configure)
             .configure(challenges::configure)

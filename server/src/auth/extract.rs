@@ -1,4 +1,5 @@
-//! The [`AuthUser`] extractor: a verified access token whose session is still live.
+//! The [`AuthUser`] extractor: a verified access token whose session is still live, or a
+//! personal token ([`personal_tokens`], `cohack_pat_…`) that still works.
 //!
 //! The token comes from `Authorization: Bearer …` or, on a WebSocket upgrade only (browsers
 //! cannot set headers on a WebSocket), an `access_token` query parameter. Anywhere else a
@@ -18,7 +19,12 @@ use actix_web::{
     web,
 };
 
-use crate::{auth::sessions, error::Error, models::user::User, state::AppState};
+use crate::{
+    auth::{personal_tokens, sessions},
+    error::Error,
+    models::user::User,
+    state::AppState,
+};
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -85,12 +91,33 @@ fn presented_token(req: &HttpRequest) -> Result<Option<String>, Error> {
 }
 
 async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, Error> {
+    if personal_tokens::is_personal(&token) {
+        return authenticate_personal(state, token).await;
+    }
     let claims = state.tokens.verify(&token)?;
     let session_id = claims.sid.clone();
     let user = state
         .db
         .run(move |conn| sessions::user_of_live_session(conn, &claims.sid, &claims.sub))
         .await?;
+    Ok(AuthUser { user, session_id })
+}
+
+/// A personal token acts as its user in its own session, like an access token does.
+async fn authenticate_personal(
+    state: web::Data<AppState>,
+    token: String,
+) -> Result<AuthUser, Error> {
+    let (user, session_id, touch) = state
+        .db
+        .run(move |conn| personal_tokens::authenticate(conn, &token))
+        .await?;
+    if let Some(id) = touch {
+        state
+            .db
+            .write(move |conn| personal_tokens::touch(conn, &id))
+            .await?;
+    }
     Ok(AuthUser { user, session_id })
 }
 

@@ -6,11 +6,16 @@
 //!   rotated one revokes the whole session).
 //! - [`extract`]: the [`AuthUser`] extractor every protected handler takes.
 //! - [`web_sessions`]: browser log-ins kept in an HttpOnly cookie, tied to a session.
+//! - [`personal_tokens`]: named tokens a user makes for scripts, each acting in a session of
+//!   its own.
+//! - [`password_reset`]: one-time links a portal organizer issues for a forgotten password.
 //! - [`throttle`]: per-key rate limits answering 429 with `Retry-After`.
 
 pub mod accounts;
 pub mod extract;
 pub mod password;
+pub mod password_reset;
+pub mod personal_tokens;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

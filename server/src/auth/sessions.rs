@@ -167,6 +167,16 @@ pub fn revoke(conn: &mut DbConnection, session_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Revokes every live session of `user_id` (a password reset): web sign-ins, API log-ins and
+/// personal tokens all stop at once.
+pub fn revoke_all_of(conn: &mut DbConnection, user_id: &str) -> Result<usize> {
+    Ok(diesel::update(sessions::table)
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .set(sessions::revoked_at.eq(now()))
+        .execute(conn)?)
+}
+
 /// Of `ids`, the sessions that have ended (revoked: signed out, their refresh token reused,
 /// or ended by an organizer). Asked in chunks, so that any number of ids fits a query.
 pub fn ended_among(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<String>> {

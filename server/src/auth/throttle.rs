@@ -10,7 +10,7 @@
 //! |---|---|---|---|
 //! | sign-in, per account **and** client | failures only | 10, then 1 a minute | guessing from one address gets ~1,450 tries a day; the owner at their own address is never locked out by guesses from elsewhere |
 //! | sign-in, per account | failures only | 100, then 1 every 36 s (100 an hour) | guessing from many addresses; once spent, only clients the account signed in from in the last 30 days may try |
-//! | per client | failed sign-ins and sign-ups | 100, then 1 every 3 s | a room's typos (300 in ten minutes pass) but not a password spray from one address |
+//! | per client | failed sign-ins, sign-ups and password resets | 100, then 1 every 3 s | a room's typos (300 in ten minutes pass) but not a password spray from one address |
 //! | sign-up, per client | every attempt | 100, then 1 a second | a room of 500 clears in under seven minutes (700 in ten); each costs an argon2 hash |
 //! | invite codes, per user | wrong codes only | 20, then 1 a minute | someone fumbling a code copied from a slide (or a team id) still gets in; a guesser gets ~1,460 a day |
 //! | invite codes, per client | wrong codes only | 30, then 1 every 10 s | the same guesser with many accounts |
@@ -227,6 +227,17 @@ impl Throttles {
         }
         Ok(Attempt {
             counted: take_all(&budgets)?,
+            on_success: None,
+        })
+    }
+
+    /// Admits a password reset link presented from `client`: an unknown, used or expired link
+    /// counts against the client's failure budget (a link's 256 random bits cannot be
+    /// guessed; this bounds a client probing for one), a link that works gives it back.
+    pub fn reset_link(&self, client: ClientAddress) -> Result<Attempt<'_>> {
+        let ip = client.throttle_key();
+        Ok(Attempt {
+            counted: take_all(&[(&self.failures_per_client, key(ip))])?,
             on_success: None,
         })
     }

@@ -222,6 +222,42 @@ diesel::table! {
 diesel::joinable!(web_sessions -> sessions (session_id));
 
 diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        issued_by -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    personal_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        session_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(personal_tokens -> sessions (session_id));
+
+diesel::table! {
+    organization_domains (domain) {
+        domain -> Text,
+        organization_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organization_domains -> organizations (organization_id));
+
+diesel::table! {
     chat_messages (id) {
         id -> Text,
         team_id -> Text,
@@ -386,6 +422,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     web_sessions,
+    password_resets,
+    personal_tokens,
+    organization_domains,
     chat_messages,
     documents,
     document_updates,

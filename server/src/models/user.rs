@@ -121,6 +121,14 @@ impl User {
             .ok_or(Error::NotFound("user"))
     }
 
+    /// Replaces the account's password hash.
+    pub fn set_password(conn: &mut DbConnection, id: &str, password_hash: &str) -> Result<()> {
+        diesel::update(users::table.find(id))
+            .set(users::password_hash.eq(password_hash))
+            .execute(conn)?;
+        Ok(())
+    }
+
     /// Makes an existing account a portal organizer with a new password.
     pub fn promote_to_organizer(
         conn: &mut DbConnection,

@@ -1,0 +1,3 @@
+DROP TABLE organization_domains;
+DROP TABLE personal_tokens;
+DROP TABLE password_resets;
