@@ -1,22 +1,24 @@
-//! The portal's organizations (portal organizers): list, rename, merge.
+//! The portal's organizations (portal organizers): list, rename, merge, and the e-mail
+//! domains that pick one at sign-up.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    actions::organizations,
+    actions::organizations::{self, ManagedOrganization},
     auth::AuthUser,
     error::{ErrorBody, Result},
-    models::organization::Organization,
     state::AppState,
 };
 
 pub(crate) fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_organizations)
         .service(rename_organization)
-        .service(merge_organization);
+        .service(merge_organization)
+        .service(add_organization_domain)
+        .service(remove_organization_domain);
 }
 
 /// An organization and how many accounts belong to it.
@@ -28,6 +30,8 @@ pub struct OrganizationWithMembers {
     pub name: String,
     /// Accounts in it.
     pub members: i64,
+    /// E-mail domains mapped to it: a sign-up at one joins it.
+    pub domains: Vec<String>,
 }
 
 /// `PATCH /organizations/{id}`
@@ -56,11 +60,21 @@ pub struct MergedOrganization {
     pub moved: usize,
 }
 
-fn view(org: Organization, members: i64) -> OrganizationWithMembers {
+/// `POST /organizations/{id}/domains`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddOrganizationDomainRequest {
+    /// An e-mail domain, like `acme.com` (stored in lower case).
+    #[schema(max_length = 253, pattern = "^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$")]
+    pub domain: String,
+}
+
+fn view(managed: ManagedOrganization) -> OrganizationWithMembers {
     OrganizationWithMembers {
-        id: org.id,
-        name: org.name,
-        members,
+        id: managed.organization.id,
+        name: managed.organization.name,
+        members: managed.members,
+        domains: managed.domains,
     }
 }
 
@@ -84,7 +98,7 @@ pub async fn list_organizations(
         .db
         .run(move |conn| organizations::list(conn, &user))
         .await?;
-    let views: Vec<OrganizationWithMembers> = all.into_iter().map(|(o, n)| view(o, n)).collect();
+    let views: Vec<OrganizationWithMembers> = all.into_iter().map(view).collect();
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -111,9 +125,8 @@ pub async fn rename_organization(
     body: crate::http::Json<RenameOrganizationRequest>,
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
-    let (org, members) =
-        organizations::rename(&state, &caller.user, &id, &body.into_inner().name).await?;
-    Ok(HttpResponse::Ok().json(view(org, members)))
+    let renamed = organizations::rename(&state, &caller.user, &id, &body.into_inner().name).await?;
+    Ok(HttpResponse::Ok().json(view(renamed)))
 }
 
 /// Merges an organization into another (portal organizers): its accounts move, it is
@@ -139,10 +152,66 @@ pub async fn merge_organization(
     body: crate::http::Json<MergeOrganizationRequest>,
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
-    let (kept, members, moved) =
+    let (kept, moved) =
         organizations::merge(&state, &caller.user, &id, &body.into_inner().into).await?;
     Ok(HttpResponse::Ok().json(MergedOrganization {
-        organization: view(kept, members),
+        organization: view(kept),
         moved,
     }))
+}
+
+/// Maps an e-mail domain to an organization (portal organizers): a sign-up whose e-mail is at
+/// it joins this organization, whatever organization it names. Mapping it again is a no-op.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "organization id")),
+    request_body = AddOrganizationDomainRequest,
+    responses(
+        (status = 200, body = OrganizationWithMembers),
+        (status = 400, description = "`invalid_domain`", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not a portal organizer", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`domain_taken`: another organization has it", body = ErrorBody),
+    )
+)]
+#[post("/organizations/{id}/domains")]
+pub async fn add_organization_domain(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    caller: AuthUser,
+    body: crate::http::Json<AddOrganizationDomainRequest>,
+) -> Result<HttpResponse> {
+    let id = id.into_inner();
+    let org =
+        organizations::add_domain(&state, &caller.user, &id, &body.into_inner().domain).await?;
+    Ok(HttpResponse::Ok().json(view(org)))
+}
+
+/// Unmaps an e-mail domain from an organization (portal organizers); the accounts already in
+/// it stay.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "organization id"),
+        ("domain" = String, Path, description = "the domain, as listed"),
+    ),
+    responses(
+        (status = 204, description = "unmapped"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not a portal organizer", body = ErrorBody),
+        (status = 404, description = "unknown organization, or the domain is not mapped to it", body = ErrorBody),
+    )
+)]
+#[delete("/organizations/{id}/domains/{domain}")]
+pub async fn remove_organization_domain(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let (id, domain) = path.into_inner();
+    organizations::remove_domain(&state, &caller.user, &id, &domain).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

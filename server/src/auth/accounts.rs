@@ -16,7 +16,8 @@ use crate::{
     state::AppState,
 };
 
-/// Creates the account (and its organization if new), then runs `start_session` for it, all in
+/// Creates the account (in the organization its e-mail domain is mapped to, else the one named,
+/// matched case-insensitively, created if new), then runs `start_session` for it, all in
 /// one transaction.
 fn create_account<S>(
     conn: &mut DbConnection,
@@ -31,7 +32,11 @@ fn create_account<S>(
                 "this portal is already set up: sign in instead",
             ));
         }
-        let organization = Organization::find_or_create(conn, &sign_up.organization)?;
+        // A domain a portal organizer mapped picks its organization, whatever was typed.
+        let organization = match Organization::for_email(conn, &sign_up.email)? {
+            Some(mapped) => mapped,
+            None => Organization::find_or_create(conn, &sign_up.organization)?,
+        };
         let user = User::create(
             conn,
             NewUser {
@@ -73,7 +78,8 @@ pub struct SignUp {
     pub password: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Organization name (created on first use).
+    /// Organization name: an existing one matched case-insensitively, created on first use;
+    /// ignored when the e-mail's domain is mapped to an organization.
     pub organization: String,
     /// The first-run set-up: the account organizes the portal (409 `already_set_up` if an
     /// account does already).

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::{
     db::{
         DbConnection, new_id, now,
-        schema::{organizations, users},
+        schema::{organization_domains, organizations, users},
     },
     error::{Error, Result},
 };
@@ -21,7 +21,8 @@ pub const MAX_NAME_LEN: usize = 120;
 pub struct Organization {
     /// Identifier.
     pub id: String,
-    /// Display name, unique (compared as given, after trimming).
+    /// Display name, unique; sign-ups and renames compare it case-insensitively
+    /// ([`Organization::named`]).
     pub name: String,
     /// When it was first named.
     pub created_at: NaiveDateTime,
@@ -67,12 +68,25 @@ impl Organization {
         }
     }
 
-    fn named(conn: &mut DbConnection, name: &str) -> Result<Option<Organization>> {
+    /// The organization called `name`, compared case-insensitively with runs of spaces as
+    /// one ("acme  foods" is "Acme Foods"), so that sign-ups do not split a company in two.
+    /// Compared here rather than in SQL, where SQLite's `lower` knows only ASCII.
+    pub fn named(conn: &mut DbConnection, name: &str) -> Result<Option<Organization>> {
+        let wanted = name_key(name);
         Ok(organizations::table
-            .filter(organizations::name.eq(name))
+            .order(organizations::created_at.asc())
             .select(Organization::as_select())
-            .first(conn)
-            .optional()?)
+            .load(conn)?
+            .into_iter()
+            .find(|org| name_key(&org.name) == wanted))
+    }
+
+    /// The names of every organization, by name (what sign-up offers).
+    pub fn names(conn: &mut DbConnection) -> Result<Vec<String>> {
+        Ok(organizations::table
+            .order(organizations::name.asc())
+            .select(organizations::name)
+            .load(conn)?)
     }
 
     /// The organization with this id.
@@ -115,6 +129,12 @@ impl Organization {
                 format!("organization must have 1 to {MAX_NAME_LEN} characters"),
             ));
         }
+        if Self::named(conn, name)?.is_some_and(|other| other.id != org.id) {
+            return Err(Error::conflict(
+                "organization_name_taken",
+                "another organization has this name; merge the two instead",
+            ));
+        }
         let renamed = conn.transaction(|conn| {
             diesel::update(organizations::table.find(&org.id))
                 .set(organizations::name.eq(name))
@@ -144,12 +164,132 @@ impl Organization {
             .get_result(conn)?)
     }
 
-    /// Moves every account of `from` into `into` and deletes `from`.
+    /// Moves every account and e-mail domain of `from` into `into` and deletes `from`.
     pub fn merge(conn: &mut DbConnection, from: &str, into: &str) -> Result<usize> {
         let moved = diesel::update(users::table.filter(users::organization_id.eq(from)))
             .set(users::organization_id.eq(into))
             .execute(conn)?;
+        diesel::update(
+            organization_domains::table.filter(organization_domains::organization_id.eq(from)),
+        )
+        .set(organization_domains::organization_id.eq(into))
+        .execute(conn)?;
         diesel::delete(organizations::table.find(from)).execute(conn)?;
         Ok(moved)
+    }
+}
+
+/// What two organization names are compared by: lower case, runs of whitespace as one space.
+fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Longest e-mail domain accepted.
+pub const MAX_DOMAIN_LEN: usize = 253;
+
+/// Checks an e-mail domain (`acme.com`: letters, digits and dashes in two or more
+/// dot-separated labels) and lower-cases it; 400 `invalid_domain`.
+pub fn normalize_domain(domain: &str) -> Result<String> {
+    let valid = domain.len() <= MAX_DOMAIN_LEN
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if !valid {
+        return Err(Error::bad_request(
+            "invalid_domain",
+            "a domain is like example.com: letters, digits and dashes between dots",
+        ));
+    }
+    Ok(domain.to_ascii_lowercase())
+}
+
+impl Organization {
+    /// The organization an e-mail address's domain is mapped to, if any.
+    pub fn for_email(conn: &mut DbConnection, email: &str) -> Result<Option<Organization>> {
+        let Some((_, domain)) = email.trim().rsplit_once('@') else {
+            return Ok(None);
+        };
+        let domain = domain.to_ascii_lowercase();
+        Ok(organization_domains::table
+            .inner_join(organizations::table)
+            .filter(organization_domains::domain.eq(domain))
+            .select(Organization::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// The e-mail domains mapped to each organization, by organization id.
+    pub fn all_domains(
+        conn: &mut DbConnection,
+    ) -> Result<std::collections::HashMap<String, Vec<String>>> {
+        let rows: Vec<(String, String)> = organization_domains::table
+            .order(organization_domains::domain.asc())
+            .select((
+                organization_domains::organization_id,
+                organization_domains::domain,
+            ))
+            .load(conn)?;
+        let mut by_org = std::collections::HashMap::<String, Vec<String>>::new();
+        for (org, domain) in rows {
+            by_org.entry(org).or_default().push(domain);
+        }
+        Ok(by_org)
+    }
+
+    /// The e-mail domains mapped to this organization.
+    pub fn domains(conn: &mut DbConnection, id: &str) -> Result<Vec<String>> {
+        Ok(organization_domains::table
+            .filter(organization_domains::organization_id.eq(id))
+            .order(organization_domains::domain.asc())
+            .select(organization_domains::domain)
+            .load(conn)?)
+    }
+
+    /// Maps `domain` (already normalised) to this organization: sign-ups at it get the
+    /// organization picked. Mapping it again is a no-op; 409 `domain_taken` when another
+    /// organization has it.
+    pub fn add_domain(conn: &mut DbConnection, id: &str, domain: &str) -> Result<()> {
+        conn.transaction(|conn| {
+            let owner = organization_domains::table
+                .find(domain)
+                .select(organization_domains::organization_id)
+                .first::<String>(conn)
+                .optional()?;
+            match owner {
+                Some(owner) if owner == id => Ok(()),
+                Some(_) => Err(Error::conflict(
+                    "domain_taken",
+                    "another organization has this domain: remove it there first",
+                )),
+                None => {
+                    diesel::insert_into(organization_domains::table)
+                        .values((
+                            organization_domains::domain.eq(domain),
+                            organization_domains::organization_id.eq(id),
+                            organization_domains::created_at.eq(now()),
+                        ))
+                        .execute(conn)?;
+                    Ok(())
+                }
+            }
+        })
+    }
+
+    /// Unmaps `domain` from this organization; 404 if it is not mapped to it.
+    pub fn remove_domain(conn: &mut DbConnection, id: &str, domain: &str) -> Result<()> {
+        let removed = diesel::delete(
+            organization_domains::table
+                .filter(organization_domains::domain.eq(domain.to_ascii_lowercase()))
+                .filter(organization_domains::organization_id.eq(id)),
+        )
+        .execute(conn)?;
+        if removed == 0 {
+            return Err(Error::NotFound("domain"));
+        }
+        Ok(())
     }
 }
