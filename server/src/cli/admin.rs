@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::DatabaseArgs;
 use crate::{
-    auth::password,
+    auth::{password, password_reset},
     models::{
         organization::Organization,
         user::{NewUser, User},
@@ -36,6 +36,21 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Issue a one-time password reset link for an account and print it.
+    ///
+    /// The link works once, for 30 minutes, and replaces the account's earlier unused links;
+    /// using it ends every session of the account. Hand it to its owner privately.
+    ResetPassword {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+        /// The portal's public address, put in front of the link's path (e.g.
+        /// https://hack.example.com) [default: print the path only].
+        #[arg(long, env = "COHACK_PUBLIC_URL", value_name = "URL")]
+        base_url: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 /// Runs an administration task.
@@ -47,6 +62,11 @@ pub fn run(command: AdminCommand) -> anyhow::Result<()> {
             organization,
             db,
         } => create_organizer(&email, name.as_deref(), &organization, &db),
+        AdminCommand::ResetPassword {
+            email,
+            base_url,
+            db,
+        } => reset_password(&email, base_url.as_deref(), &db),
     }
 }
 
@@ -81,6 +101,37 @@ fn create_organizer(
                 },
             )?;
             println!("created portal organizer {email}");
+        }
+    }
+    Ok(())
+}
+
+fn reset_password(email: &str, base_url: Option<&str>, args: &DatabaseArgs) -> anyhow::Result<()> {
+    let config = args.load(None)?;
+    let email = crate::models::user::normalize_email(email)?;
+    let db = open_database(&config)?;
+    let mut conn = db.checkout(std::time::Duration::from_secs(10))?;
+    let user = User::find_by_email(&mut conn, &email)?
+        .with_context(|| format!("no account has the email {email}"))?;
+    let link = password_reset::issue(&mut conn, &user.id, None)?;
+    let expires = link.expires_at.format("%Y-%m-%d %H:%M UTC");
+    match base_url {
+        Some(base) => {
+            let base = url::Url::parse(base.trim())
+                .with_context(|| format!("--base-url {base} is not an address"))?;
+            let url = base
+                .join(&link.path())
+                .context("joining the link to --base-url")?;
+            println!("{url}");
+            eprintln!("password reset link for {email}: works once, until {expires}");
+        }
+        None => {
+            println!("{}", link.path());
+            eprintln!(
+                "password reset path for {email}: works once, until {expires}; put the \
+                 portal's public address in front of it (or pass --base-url / set \
+                 COHACK_PUBLIC_URL)"
+            );
         }
     }
     Ok(())

@@ -66,7 +66,8 @@ pub enum ChallengeCommand {
     },
     /// Build the package in DIR and publish it to an event of a portal.
     ///
-    /// The access token comes from COHACK_TOKEN. The portal re-runs the samples and makes
+    /// The token comes from COHACK_TOKEN: a personal API token (make one on the portal's
+    /// /account/tokens page) or an access token. The portal re-runs the samples and makes
     /// the version live only if each gets its declared outcome; otherwise its table is
     /// printed and the command fails.
     Publish {
@@ -243,7 +244,13 @@ fn publish(
     let token = std::env::var("COHACK_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty())
-        .context("set COHACK_TOKEN to an access token of an author or organizer of the event")?;
+        .with_context(|| {
+            format!(
+                "set COHACK_TOKEN to a personal API token of an author or organizer of the \
+                 event: make one at {}",
+                tokens_page(url)
+            )
+        })?;
     let package = Package::load(dir)?;
     let wasm_path = build(dir)?;
     let wasm =
@@ -305,11 +312,20 @@ fn publish(
             }
             bail!("the portal refused the package: {message}")
         }
+        401 => bail!(
+            "the portal refused COHACK_TOKEN ({message}): make a new personal API token at {}",
+            tokens_page(url)
+        ),
         _ => {
             let code = body["error"]["code"].as_str().unwrap_or("unknown");
             bail!("the portal answered {status} ({code}): {message}")
         }
     }
+}
+
+/// Where a portal's users make personal API tokens.
+fn tokens_page(portal: &str) -> String {
+    format!("{}/account/tokens", portal.trim_end_matches('/'))
 }
 
 /// The portal's sample table, as `challenge test` prints its own.
