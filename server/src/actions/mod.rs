@@ -22,10 +22,12 @@
 //! - [`challenges`]: publish, the ladder as a caller sees it, settings, materials, rejudge;
 //! - [`reads`]: what a workspace and an event show (documents, chat, help calls,
 //!   announcements);
+//! - [`announcements`]: organizers edit and delete announcements;
 //! - [`workspace`]: what people do in a team's workspace and at the event (chat, help calls,
 //!   documents, presence, announcements), used by the sockets and the REST endpoints alike.
 
 pub mod announce;
+pub mod announcements;
 pub mod challenges;
 pub mod endpoints;
 pub mod events;

@@ -53,6 +53,10 @@ pub enum Notice {
     Awareness { o: String, d: String, u: String },
     /// Announcement `id` in event `e`.
     Announcement { o: String, e: String, id: String },
+    /// Announcement `id` in event `e` was edited.
+    AnnouncementEdited { o: String, e: String, id: String },
+    /// Announcement `id` in event `e` was deleted.
+    AnnouncementDeleted { o: String, e: String, id: String },
     /// Event `e`'s leaderboard may have changed.
     Board { o: String, e: String },
     /// Event `e`'s schedule changed.
@@ -80,6 +84,8 @@ impl Notice {
             | Notice::Doc { o, .. }
             | Notice::Awareness { o, .. }
             | Notice::Announcement { o, .. }
+            | Notice::AnnouncementEdited { o, .. }
+            | Notice::AnnouncementDeleted { o, .. }
             | Notice::Board { o, .. }
             | Notice::Event { o, .. }
             | Notice::Revoked { o, .. }

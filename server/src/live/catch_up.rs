@@ -43,6 +43,13 @@ impl LiveHub {
                 None => Ok(()),
             },
             Notice::Announcement { id, .. } => self.deliver_announcement(state, &id).await,
+            Notice::AnnouncementEdited { id, .. } => {
+                self.deliver_announcement_edited(state, &id).await
+            }
+            Notice::AnnouncementDeleted { e, id, .. } => {
+                self.deliver_announcement_deleted(&e, &id);
+                Ok(())
+            }
             Notice::Board { e, .. } => {
                 self.board.changed_elsewhere(&e);
                 Ok(())

@@ -154,4 +154,30 @@ impl LiveHub {
             .send(&Topic::EventTeams(event_id), &frame, None, None);
         Ok(())
     }
+
+    /// Pushes an edited announcement (`announcement_edited`, the whole announcement) to the
+    /// event channel and every team channel of the event here.
+    pub async fn deliver_announcement_edited(&self, state: &AppState, id: &str) -> Result<()> {
+        let owned = id.to_owned();
+        let (event_id, view) = state
+            .db
+            .run(move |conn| Announcement::find(conn, &owned))
+            .await?;
+        let frame = Frame::json(&protocol::with_type("announcement_edited", &view));
+        self.registry
+            .send(&Topic::Event(event_id.clone()), &frame, None, None);
+        self.registry
+            .send(&Topic::EventTeams(event_id), &frame, None, None);
+        Ok(())
+    }
+
+    /// Pushes `announcement_deleted {id}` to the event channel and every team channel of the
+    /// event `event_id` here.
+    pub fn deliver_announcement_deleted(&self, event_id: &str, id: &str) {
+        let frame = Frame::json(&json!({"type": "announcement_deleted", "id": id}));
+        self.registry
+            .send(&Topic::Event(event_id.to_owned()), &frame, None, None);
+        self.registry
+            .send(&Topic::EventTeams(event_id.to_owned()), &frame, None, None);
+    }
 }

@@ -44,6 +44,19 @@ fn view((id, text, at, user_id, display_name): Row) -> AnnouncementView {
     }
 }
 
+/// `text` trimmed, or 400 `invalid_announcement` unless it has 1 to
+/// [`MAX_ANNOUNCEMENT_CHARS`] characters.
+fn checked_text(text: &str) -> Result<&str> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_ANNOUNCEMENT_CHARS {
+        return Err(Error::bad_request(
+            "invalid_announcement",
+            format!("an announcement has 1 to {MAX_ANNOUNCEMENT_CHARS} characters"),
+        ));
+    }
+    Ok(text)
+}
+
 /// Announcements of an event.
 pub struct Announcement;
 
@@ -55,13 +68,7 @@ impl Announcement {
         author_id: &str,
         text: &str,
     ) -> Result<String> {
-        let text = text.trim();
-        if text.is_empty() || text.chars().count() > MAX_ANNOUNCEMENT_CHARS {
-            return Err(Error::bad_request(
-                "invalid_announcement",
-                format!("an announcement has 1 to {MAX_ANNOUNCEMENT_CHARS} characters"),
-            ));
-        }
+        let text = checked_text(text)?;
         let id = new_id();
         diesel::insert_into(announcements::table)
             .values((
@@ -73,6 +80,44 @@ impl Announcement {
             ))
             .execute(conn)?;
         Ok(id)
+    }
+
+    /// Replaces the text of announcement `id` of the event `event_id`; 404 when the event has
+    /// no such announcement. The same rule as [`Announcement::create`]. There is no edited
+    /// time: an announcement keeps the time it was first made.
+    pub fn update_text(
+        conn: &mut DbConnection,
+        event_id: &str,
+        id: &str,
+        text: &str,
+    ) -> Result<()> {
+        let text = checked_text(text)?;
+        let changed = diesel::update(
+            announcements::table
+                .filter(announcements::id.eq(id))
+                .filter(announcements::event_id.eq(event_id)),
+        )
+        .set(announcements::text.eq(text))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(Error::NotFound("announcement"));
+        }
+        Ok(())
+    }
+
+    /// Deletes announcement `id` of the event `event_id`; 404 when the event has no such
+    /// announcement.
+    pub fn delete(conn: &mut DbConnection, event_id: &str, id: &str) -> Result<()> {
+        let deleted = diesel::delete(
+            announcements::table
+                .filter(announcements::id.eq(id))
+                .filter(announcements::event_id.eq(event_id)),
+        )
+        .execute(conn)?;
+        if deleted == 0 {
+            return Err(Error::NotFound("announcement"));
+        }
+        Ok(())
     }
 
     /// One announcement.

@@ -1,14 +1,15 @@
-//! Announcements over REST: anyone reads an event's, its organizers post new ones.
+//! Announcements over REST: anyone reads an event's, its organizers post new ones, edit and
+//! delete them.
 
 use actix_web::{
-    HttpResponse, get, post,
+    HttpResponse, delete, get, patch, post,
     web::{self},
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    actions::{reads, workspace as actions},
+    actions::{announcements, reads, workspace as actions},
     auth::AuthUser,
     error::{ErrorBody, Result},
     models::announcement::AnnouncementView,
@@ -70,4 +71,66 @@ pub async fn announce(
 ) -> Result<HttpResponse> {
     let view = actions::announce(&state, &caller.user, &slug, &body.text).await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// `PATCH /events/{slug}/announcements/{id}`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementEditRequest {
+    /// The new text: 1–2,000 characters (Markdown).
+    #[schema(schema_with = crate::api::schema::text::<2000>)]
+    pub text: String,
+}
+
+/// Replaces an announcement's text (the event's organizers); every big screen and workspace
+/// of the event gets `announcement_edited` live. The announcement keeps its time.
+#[utoipa::path(
+    tag = "live",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "event slug"),
+        ("id" = String, Path, description = "announcement id")),
+    request_body = AnnouncementEditRequest,
+    responses(
+        (status = 200, body = AnnouncementView),
+        (status = 400, description = "`invalid_announcement`", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an organizer", body = ErrorBody),
+        (status = 404, description = "no such event, or no such announcement in it", body = ErrorBody),
+    )
+)]
+#[patch("/events/{slug}/announcements/{id}")]
+pub async fn edit_announcement(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    caller: AuthUser,
+    body: crate::http::Json<AnnouncementEditRequest>,
+) -> Result<HttpResponse> {
+    let (slug, id) = path.into_inner();
+    let view = announcements::edit(&state, &caller.user, &slug, &id, &body.text).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Deletes an announcement (the event's organizers); every big screen and workspace of the
+/// event gets `announcement_deleted {id}` live.
+#[utoipa::path(
+    tag = "live",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "event slug"),
+        ("id" = String, Path, description = "announcement id")),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an organizer", body = ErrorBody),
+        (status = 404, description = "no such event, or no such announcement in it", body = ErrorBody),
+    )
+)]
+#[delete("/events/{slug}/announcements/{id}")]
+pub async fn delete_announcement(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    let (slug, id) = path.into_inner();
+    announcements::delete(&state, &caller.user, &slug, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

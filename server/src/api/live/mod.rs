@@ -40,7 +40,9 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         .service(resolve_help)
         .service(event_help_calls)
         .service(list_announcements)
-        .service(announce);
+        .service(announce)
+        .service(edit_announcement)
+        .service(delete_announcement);
 }
 
 /// The team workspace channel (WebSocket): presence, chat, activity, help calls, documents.

@@ -144,6 +144,12 @@ const RULES: &[Rule] = &[
         prefix: "/api/v1/events/{slug}/announcements",
         params: SLUG_FROM_PATH,
     },
+    Rule {
+        from: "announce",
+        statuses: &["201"],
+        prefix: "/api/v1/events/{slug}/announcements/{id}",
+        params: &[("slug", "$request.path.slug"), ("id", "$response.body#/id")],
+    },
 ];
 
 /// Adds every rule's links to `doc`.
