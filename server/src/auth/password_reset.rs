@@ -132,6 +132,23 @@ pub async fn issue_for(state: &AppState, caller: &User, user_id: &str) -> Result
         .await
 }
 
+/// Like [`issue_for`], for the account with this email (404 if none has it).
+pub async fn issue_for_email(state: &AppState, caller: &User, email: &str) -> Result<IssuedLink> {
+    if !caller.is_portal_organizer {
+        return Err(Error::Forbidden(
+            "only the portal's organizers issue password reset links".into(),
+        ));
+    }
+    let (email, caller_id) = (email.to_owned(), caller.id.clone());
+    state
+        .db
+        .write(move |conn| {
+            let user = User::find_by_email(conn, &email)?.ok_or(Error::NotFound("user"))?;
+            issue(conn, &user.id, Some(&caller_id))
+        })
+        .await
+}
+
 /// What the link `secret` is (nothing is changed).
 pub fn inspect(conn: &mut DbConnection, secret: &str) -> Result<LinkState> {
     let found = password_resets::table

@@ -12,6 +12,7 @@ use crate::{
         web_sessions,
     },
     error::{Error, Result},
+    models::organization::Organization,
     web::{
         PageContext,
         context::{CSRF_HEADER, Chrome, safe_next},
@@ -113,6 +114,8 @@ struct SignupPage {
     next: String,
     values: SignupValues,
     error: Option<String>,
+    /// The existing organizations, offered as the company field's suggestions.
+    organizations: Vec<String>,
 }
 
 /// What the sign-up form shows again after an error (never the password).
@@ -140,13 +143,7 @@ async fn signup_form(ctx: PageContext, query: web::Query<NextQuery>) -> Result<H
     if ctx.user.is_some() {
         return Ok(ctx.redirect(&next));
     }
-    ctx.render(&signup_page(
-        &ctx,
-        Kind::Signup,
-        next,
-        SignupValues::default(),
-        None,
-    ))
+    ctx.render(&signup_page(&ctx, Kind::Signup, next, SignupValues::default(), None).await?)
 }
 
 #[post("/signup")]
@@ -164,13 +161,16 @@ async fn setup_form(ctx: PageContext) -> Result<HttpResponse> {
     if ctx.state().db.run(accounts::has_portal_organizer).await? {
         return Ok(ctx.redirect("/"));
     }
-    ctx.render(&signup_page(
-        &ctx,
-        Kind::Setup,
-        "/events/new".into(),
-        SignupValues::default(),
-        None,
-    ))
+    ctx.render(
+        &signup_page(
+            &ctx,
+            Kind::Setup,
+            "/events/new".into(),
+            SignupValues::default(),
+            None,
+        )
+        .await?,
+    )
 }
 
 #[post("/setup")]
@@ -189,13 +189,22 @@ enum Kind {
     Setup,
 }
 
-fn signup_page(
+/// The names sign-up offers (none on the first-run set-up, where there are none to offer).
+async fn organization_names(ctx: &PageContext, kind: Kind) -> Result<Vec<String>> {
+    if kind == Kind::Setup {
+        return Ok(Vec::new());
+    }
+    ctx.state().db.run(Organization::names).await
+}
+
+async fn signup_page(
     ctx: &PageContext,
     kind: Kind,
     next: String,
     values: SignupValues,
     error: Option<String>,
-) -> SignupPage {
+) -> Result<SignupPage> {
+    let organizations = organization_names(ctx, kind).await?;
     let (heading, action, intro) = match kind {
         Kind::Signup => (
             "Create your account",
@@ -209,7 +218,7 @@ fn signup_page(
              create events and grant every role.",
         ),
     };
-    SignupPage {
+    Ok(SignupPage {
         chrome: ctx.chrome(heading, &[]),
         heading,
         action,
@@ -217,7 +226,8 @@ fn signup_page(
         next,
         values,
         error,
-    }
+        organizations,
+    })
 }
 
 async fn create_account(
@@ -255,7 +265,7 @@ async fn create_account(
             | Error::TooManyRequests { .. }),
         ) => {
             let status = actix_web::ResponseError::status_code(&error);
-            let page = signup_page(&ctx, kind, next, values, Some(error.to_string()));
+            let page = signup_page(&ctx, kind, next, values, Some(error.to_string())).await?;
             ctx.render_with_status(status, &page)
         }
         Err(other) => Err(other),

@@ -5,6 +5,9 @@
 //! |---|---|---|
 //! | `/`, `/events/new`, `/events/{slug}` (+ `/register`, `/teams`) | [`events`] | everyone |
 //! | `/signin`, `/signup`, `/signout`, `/setup`, `/session/token` | [`accounts`] | everyone |
+//! | `/reset-password?token=…` | [`reset`] | whoever holds a reset link |
+//! | `/account/tokens` | [`tokens`] | signed-in users |
+//! | `/people` | [`people`] | portal organizers |
 //! | `/teams/{id}` (+ `/join`, `/submit`, …) | [`workspace`] | members, coaches, organizers |
 //! | `/events/{slug}/board` | [`board`] | everyone (the big screen) |
 //! | `/coach` | [`coach`] | coaches |
@@ -21,6 +24,9 @@ pub mod coach;
 pub mod events;
 pub mod exchanges;
 pub mod organizer;
+pub mod people;
+pub mod reset;
+pub mod tokens;
 pub mod workspace;
 
 use actix_web::{middleware::from_fn, web};
@@ -33,6 +39,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("")
             .wrap(from_fn(security::html_errors))
             .configure(accounts::configure)
+            .configure(reset::configure)
+            .configure(tokens::configure)
+            .configure(people::configure)
             .configure(events::configure)
             .configure(workspace::configure)
             .configure(board::configure)
