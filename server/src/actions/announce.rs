@@ -45,6 +45,27 @@ pub enum Change {
         /// Who joined.
         member: Person,
     },
+    /// Someone left a team, or an organizer took them out of it (removed, or moved to another
+    /// team); the team still exists. Their access ends through [`Change::AccessRevoked`].
+    MemberLeft {
+        /// The team.
+        team_id: String,
+        /// Who left.
+        member: Person,
+        /// Taken out by an organizer, rather than leaving themselves.
+        removed: bool,
+    },
+    /// A team was renamed: the board's row and the workspace's heading change.
+    TeamRenamed {
+        /// Its event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// The new name.
+        name: String,
+        /// Who renamed it.
+        by: Person,
+    },
     /// A coach was newly assigned to a team.
     CoachAssigned {
         /// The team.
@@ -112,11 +133,13 @@ impl Change {
             Change::EventUpdated { event_id }
             | Change::TeamCreated { event_id }
             | Change::TeamsChanged { event_id }
+            | Change::TeamRenamed { event_id, .. }
             | Change::Judged { event_id, .. }
             | Change::Rejudged { event_id }
             | Change::LadderChanged { event_id } => Some(event_id),
             // The board names teams, not their members.
             Change::MemberJoined { .. }
+            | Change::MemberLeft { .. }
             | Change::CoachAssigned { .. }
             | Change::AccessRevoked { .. }
             | Change::RolesChanged { .. }
@@ -144,6 +167,30 @@ impl Change {
                 user_id: member.user_id,
                 display_name: member.display_name,
             }],
+            Change::MemberLeft {
+                team_id,
+                member,
+                removed,
+            } => vec![LiveEvent::MemberLeft {
+                team_id,
+                user_id: member.user_id,
+                display_name: member.display_name,
+                removed,
+            }],
+            Change::TeamRenamed {
+                event_id,
+                team_id,
+                name,
+                by,
+            } => vec![
+                LiveEvent::LeaderboardChanged { event_id },
+                LiveEvent::TeamRenamed {
+                    team_id,
+                    name,
+                    by_user_id: by.user_id,
+                    by_display_name: by.display_name,
+                },
+            ],
             Change::CoachAssigned { team_id, coach } => vec![LiveEvent::CoachAssigned {
                 team_id,
                 user_id: coach.user_id,

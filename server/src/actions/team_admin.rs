@@ -41,12 +41,25 @@ struct Outcome {
     revoked: Vec<(String, String)>,
     /// `(team, person)` pairs who joined a team.
     joined: Vec<(String, Person)>,
+    /// `(team, person, removed)`: who left a team that still exists (the team's activity
+    /// says so), and whether an organizer took them out.
+    left: Vec<(String, Person, bool)>,
     /// Whether team names or the set of teams changed (the board shows both).
     teams_changed: bool,
 }
 
 impl Outcome {
     fn announce(self, state: &AppState) {
+        for (team_id, member, removed) in self.left {
+            announce(
+                state,
+                Change::MemberLeft {
+                    team_id,
+                    member,
+                    removed,
+                },
+            );
+        }
         for (team_id, member) in self.joined {
             announce(
                 state,
@@ -78,9 +91,18 @@ impl Outcome {
     }
 }
 
-/// Takes `user_id` out of `team`, deleting the team if that leaves it empty and without
-/// work. Records what follows in `outcome`.
-fn leave(conn: &mut DbConnection, team: &Team, user_id: &str, outcome: &mut Outcome) -> Result<()> {
+/// Takes `user_id` out of `team` (`removed`: by an organizer), deleting the team if that
+/// leaves it empty and without work. Records what follows in `outcome`.
+fn leave(
+    conn: &mut DbConnection,
+    team: &Team,
+    user_id: &str,
+    removed: bool,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let person = Team::members(conn, &team.id)?
+        .into_iter()
+        .find(|p| p.user_id == user_id);
     if !Team::remove_member(conn, &team.id, user_id)? {
         return Err(Error::NotFound("member"));
     }
@@ -91,6 +113,8 @@ fn leave(conn: &mut DbConnection, team: &Team, user_id: &str, outcome: &mut Outc
         }
         Team::delete(conn, &team.id)?;
         outcome.teams_changed = true;
+    } else if let Some(person) = person {
+        outcome.left.push((team.id.clone(), person, removed));
     }
     Ok(())
 }
@@ -141,7 +165,7 @@ pub async fn remove_member(
                     event_id: access.event.id.clone(),
                     ..Outcome::default()
                 };
-                leave(conn, &access.team, &user_id, &mut outcome)?;
+                leave(conn, &access.team, &user_id, !leaving, &mut outcome)?;
                 Ok(outcome)
             })
         })
@@ -190,7 +214,7 @@ pub async fn move_member(
                 };
                 if let Some(current) = current {
                     Team::lock(conn, &current.id)?;
-                    leave(conn, &current, &user_id, &mut outcome)?;
+                    leave(conn, &current, &user_id, true, &mut outcome)?;
                 }
                 Team::add_member(conn, &access.team, &user_id)?;
                 let details = Team::details(conn, access.team, access.event)?;
@@ -215,6 +239,10 @@ pub async fn rename(
     team_id: &str,
     name: &str,
 ) -> Result<TeamDetails> {
+    let by = Person {
+        user_id: caller.id.clone(),
+        display_name: caller.display_name.clone(),
+    };
     let (caller, team_id, name) = (caller.clone(), team_id.to_owned(), name.to_owned());
     let details = state
         .db
@@ -234,8 +262,11 @@ pub async fn rename(
         .await?;
     announce(
         state,
-        Change::TeamsChanged {
+        Change::TeamRenamed {
             event_id: details.event.id.clone(),
+            team_id: details.team.id.clone(),
+            name: details.team.name.clone(),
+            by,
         },
     );
     Ok(details)

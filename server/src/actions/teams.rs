@@ -165,8 +165,9 @@ pub(crate) fn join_checked(
     Team::details(conn, team, event)
 }
 
-/// What an invite link shows: the team and its event, and whether the caller (if signed in)
-/// is registered for the event yet. A wrong code is a 404, as for an unknown team.
+/// What an invite link shows: the team and its event, whether the caller (if signed in) is
+/// registered for the event yet, and the team they are in there, if any. A wrong code is a
+/// 404, as for an unknown team.
 pub fn invitation(
     conn: &mut DbConnection,
     caller: Option<&User>,
@@ -174,14 +175,18 @@ pub fn invitation(
     invite_code: &str,
 ) -> Result<Invitation> {
     let (team, event) = invited_team(conn, team_id, invite_code)?;
-    let registered = match caller {
-        Some(user) => role::roles_of(conn, &event.id, &user.id)?.contains(&EventRole::Participant),
-        None => false,
+    let (registered, current_team) = match caller {
+        Some(user) => (
+            role::roles_of(conn, &event.id, &user.id)?.contains(&EventRole::Participant),
+            Team::of_member(conn, &event.id, &user.id)?,
+        ),
+        None => (false, None),
     };
     Ok(Invitation {
         team,
         event,
         registered,
+        current_team,
     })
 }
 
@@ -194,23 +199,26 @@ pub struct Invitation {
     pub event: Event,
     /// The caller is registered for the event already.
     pub registered: bool,
+    /// The team the caller is in at this event, if any (this one, or another).
+    pub current_team: Option<Team>,
 }
 
-/// Registers for the team's event (with the event's own invite code when it is invite-only)
-/// and joins the team, in one transaction: what a team's invite link does. Wrong codes are
-/// throttled as in [`join`].
+/// What a team's invite link does: registers the caller for the team's event if they are not
+/// a participant yet, and joins the team, in one transaction (a refused join registers
+/// nobody). The team's invite code is the proof an invite-only event asks for: whoever a team
+/// invites may take part, so one link is enough. Refused as [`join`] refuses (a wrong code is
+/// the same 404 as an unknown team, and is throttled), and 409 `event_ended` once the event
+/// is over.
 pub async fn register_and_join(
     state: &AppState,
     caller: &User,
     team_id: &str,
     invite_code: &str,
-    event_invite_code: Option<&str>,
 ) -> Result<TeamDetails> {
     let guess = state
         .throttles
         .invite_code(&caller.id, ClientAddress::current())?;
     let (caller, team_id, code) = (caller.clone(), team_id.to_owned(), invite_code.to_owned());
-    let event_code = event_invite_code.map(str::to_owned);
     let joined = state
         .db
         .write(move |conn| {
@@ -219,12 +227,7 @@ pub async fn register_and_join(
                     return Err(Error::NotFound("team"));
                 }
                 let (team, event) = invited_team(conn, &team_id, &code)?;
-                crate::actions::events::register_in(
-                    conn,
-                    &caller,
-                    &event.slug,
-                    event_code.as_deref(),
-                )?;
+                register_invited(conn, &caller, &event)?;
                 join_checked(conn, &caller, team, event)
             })
         })
@@ -233,6 +236,21 @@ pub async fn register_and_join(
     let details = joined?;
     announce_joined(state, &details);
     Ok(details)
+}
+
+/// Makes `caller` a participant of `event`, which a team of it invited them to (nothing to do
+/// when they are one already); inside the caller's transaction.
+fn register_invited(conn: &mut DbConnection, caller: &User, event: &Event) -> Result<()> {
+    if role::roles_of(conn, &event.id, &caller.id)?.contains(&EventRole::Participant) {
+        return Ok(());
+    }
+    require_not_ended(event)?;
+    // A double-clicked link waits here, then finds the role instead of colliding with it.
+    Event::lock_user(conn, &caller.id)?;
+    if !role::roles_of(conn, &event.id, &caller.id)?.contains(&EventRole::Participant) {
+        role::grant(conn, &event.id, &caller.id, EventRole::Participant, None)?;
+    }
+    Ok(())
 }
 
 fn announce_joined(state: &AppState, details: &TeamDetails) {

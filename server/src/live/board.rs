@@ -185,16 +185,22 @@ impl BoardChannel {
         }))
     }
 
-    /// Pushes the clock to the event channel here.
+    /// Pushes the clock to the event channel here, and to the event's team channels (a
+    /// workspace opens and closes with the schedule), if anyone listens.
     pub async fn push_clock(&self, event_id: &str) -> Result<()> {
+        let topics = [
+            Topic::Event(event_id.to_owned()),
+            Topic::EventTeams(event_id.to_owned()),
+        ];
+        if !topics.iter().any(|t| self.registry.has(t)) {
+            return Ok(());
+        }
         let owned = event_id.to_owned();
         let event = self.db.run(move |conn| Event::find(conn, &owned)).await?;
-        self.registry.send(
-            &Topic::Event(event_id.to_owned()),
-            &Self::clock_frame(&event),
-            None,
-            None,
-        );
+        let frame = Self::clock_frame(&event);
+        for topic in &topics {
+            self.registry.send(topic, &frame, None, None);
+        }
         Ok(())
     }
 

@@ -68,6 +68,28 @@ pub enum LiveEvent {
         /// Their display name.
         display_name: String,
     },
+    /// Someone left a team (or an organizer took them out of it).
+    MemberLeft {
+        /// The team.
+        team_id: String,
+        /// Who left.
+        user_id: String,
+        /// Their display name.
+        display_name: String,
+        /// Taken out by an organizer, rather than leaving themselves.
+        removed: bool,
+    },
+    /// A team was renamed.
+    TeamRenamed {
+        /// The team.
+        team_id: String,
+        /// The new name.
+        name: String,
+        /// Who renamed it.
+        by_user_id: String,
+        /// Their display name.
+        by_display_name: String,
+    },
     /// A coach was assigned to a team.
     CoachAssigned {
         /// The team.
@@ -198,6 +220,28 @@ impl LiveHub {
                 self.record_activity(state, &team_id, "member_joined", data)
                     .await
             }
+            LiveEvent::MemberLeft {
+                team_id,
+                user_id,
+                display_name,
+                removed,
+            } => {
+                let data = json!({"user": {"user_id": user_id, "display_name": display_name},
+                    "removed": removed});
+                self.record_activity(state, &team_id, "member_left", data)
+                    .await
+            }
+            LiveEvent::TeamRenamed {
+                team_id,
+                name,
+                by_user_id,
+                by_display_name,
+            } => {
+                let data = json!({"name": name,
+                    "by": {"user_id": by_user_id, "display_name": by_display_name}});
+                self.record_activity(state, &team_id, "team_renamed", data)
+                    .await
+            }
             LiveEvent::CoachAssigned {
                 team_id,
                 user_id,
@@ -242,13 +286,8 @@ impl LiveHub {
                     e: event_id.clone(),
                 };
                 self.notify(state, notice).await;
-                if self
-                    .registry
-                    .has(&super::registry::Topic::Event(event_id.clone()))
-                {
-                    self.board.push_clock(&event_id).await?;
-                }
-                Ok(())
+                // Big screens and the event's workspaces (whose phase follows the clock).
+                self.board.push_clock(&event_id).await
             }
         }
     }

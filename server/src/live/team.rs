@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
 use super::{
+    board::BoardChannel,
     protocol::{self, TEAM_LIMITS, TeamRequest, error_of, parse, pong_frame, with_type},
     registry::{Frame, Topic},
     socket::{self, Channel},
@@ -87,7 +88,7 @@ pub async fn open(
 
 impl TeamChannel {
     /// Records presence and builds the greeting: `hello`, `chat_history`, `activity_history`,
-    /// `documents`, `help_calls`, `announcements`; `presence`, pushed to everyone by
+    /// `documents`, `help_calls`, `announcements`, `clock`; `presence`, pushed to everyone by
     /// `set_presence`, is queued meanwhile and follows it.
     async fn join(&self, state: &AppState) -> Result<Vec<Frame>> {
         actions::set_presence(
@@ -146,6 +147,8 @@ impl TeamChannel {
             Frame::json(&json!({"type": "documents", "documents": documents})),
             Frame::json(&json!({"type": "help_calls", "calls": calls})),
             Frame::json(&json!({"type": "announcements", "announcements": announcements})),
+            // The schedule, as the event channel's: pushed again when an organizer moves it.
+            BoardChannel::clock_frame(&self.access.event),
         ])
     }
 

@@ -1,5 +1,5 @@
-//! A team's activity feed: what happened (submissions, verdicts, unlocks, members joining,
-//! coaches assigned), stored as the JSON pushed to the team channel so that a late or
+//! A team's activity feed: what happened (submissions, verdicts, unlocks, members joining or
+//! leaving, the team renamed, coaches assigned), stored as the JSON pushed to the team channel so that a late or
 //! reconnecting client reads exactly what others saw live.
 
 use chrono::NaiveDateTime;
@@ -18,7 +18,8 @@ pub struct Activity {
     pub id: String,
     /// The team.
     pub team_id: String,
-    /// `submission`, `verdict`, `unlock`, `member_joined`, `coach_assigned`.
+    /// `submission`, `verdict`, `unlock`, `member_joined`, `member_left`, `team_renamed`,
+    /// `coach_assigned`.
     pub kind: String,
     /// The `{"type":"activity",…}` frame as pushed.
     pub payload: String,

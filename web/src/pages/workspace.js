@@ -1,7 +1,8 @@
 // The team workspace (/teams/{id}), made live: the team channel (chat, presence, activity,
 // help calls, announcements, the document list), the shared editor (workspace/editor.js),
 // the submit panel posting through the JSON API and showing each verdict as it arrives, and
-// the Endpoints panel setting the team's service URLs through the same API.
+// the Endpoints panel setting the team's service URLs through the same API, the clock, and the
+// phase: the workspace opens when the event starts and closes when it ends, without a reload.
 // The server-rendered page works without this script; this only enhances it. Each panel lives
 // in workspace/; this entry reads the page and wires them together.
 import { workspaceContext } from "../workspace/context.js";
@@ -17,6 +18,9 @@ import { presencePanel } from "../workspace/presence.js";
 import { documentsPanel } from "../workspace/documents.js";
 import { submitPanel } from "../workspace/submit.js";
 import { endpointsPanel } from "../workspace/endpoints.js";
+import { teamHeader } from "../workspace/team.js";
+import { workspaceClock } from "../workspace/clock.js";
+import { phaseParts } from "../workspace/phase.js";
 import { localTimes } from "../lib/time.js";
 
 localTimes();
@@ -39,6 +43,7 @@ function start(root) {
   activityFeed(ctx, {
     markRung: ladder.mark,
     onVerdict: (outcome) => submit.verdictArrived(outcome),
+    team: teamHeader(ctx),
   });
   helpPanel(ctx);
   announcementList(ctx);
@@ -58,6 +63,15 @@ function start(root) {
     markRung: ladder.mark,
     endpoints: () => endpoints.urls(),
   });
+  // The phase follows the clock: at the start the challenges and the form appear, at the end
+  // the form goes, without a reload (the server renders the parts; phase.js swaps them in).
+  const parts = phaseParts(ctx, {
+    onSwapped({ submitSwapped }) {
+      clock.reload();
+      if (submitSwapped) submit.bindForm();
+    },
+  });
+  const clock = workspaceClock(ctx, { onPhase: (phase) => parts.refresh(phase) });
 
   status.show();
   documents.render();

@@ -1,17 +1,20 @@
-// The team's activity feed, newest first: submissions, verdicts, unlocks, people joining and
-// coaches assigned. The feed is also how the page learns what happened elsewhere — a verdict
+// The team's activity feed, newest first: submissions, verdicts, unlocks, people joining or
+// leaving, the team renamed and coaches assigned. The feed is also how the page learns what happened elsewhere — a verdict
 // for a submission made here arrives as a `verdict` item, and unlocks move the ladder — so each
 // item's consequences run even when the item is already listed: history is re-sent after every
 // reconnect, and a verdict that arrived while the channel was down must still land.
+// The header's members and name follow joins, leaves and renames, in the order they happened
+// (history comes oldest first).
 import { el } from "../lib/live.js";
 import { insertOrdered, outcomeOfActivity } from "./render.js";
 import { timeElement } from "../lib/time.js";
 
 /**
  * Keeps `#activity` current from `activity_history` and `activity` frames. `markRung(slug,
- * state)` moves the ladder; `onVerdict(outcome)` hands each verdict to the submit panel.
+ * state)` moves the ladder; `onVerdict(outcome)` hands each verdict to the submit panel;
+ * `team` (team.js) keeps the header's members and name.
  */
-export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdict }) {
+export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdict, team }) {
   const activity = $("activity");
 
   function activityText(item) {
@@ -26,6 +29,12 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
       case "member_joined":
         people.set(item.user.user_id, item.user.display_name);
         return `${item.user.display_name} joined the team`;
+      case "member_left":
+        return item.removed
+          ? `${item.user.display_name} was taken out of the team by an organizer`
+          : `${item.user.display_name} left the team`;
+      case "team_renamed":
+        return `${item.by.display_name} renamed the team “${item.name}”`;
       case "coach_assigned":
         people.set(item.user.user_id, item.user.display_name);
         return `${item.user.display_name} now coaches the team`;
@@ -40,6 +49,12 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
       if (item.passed && item.status === "judged") markRung(item.challenge, "solved");
     } else if (item.kind === "unlock") {
       markRung(item.challenge, "open");
+    } else if (item.kind === "member_joined") {
+      team.joined(item.user);
+    } else if (item.kind === "member_left") {
+      team.left(item.user);
+    } else if (item.kind === "team_renamed") {
+      team.renamed(item.name);
     }
     if (activity.querySelector(`[data-id="${CSS.escape(item.id)}"]`)) return;
     const kind = item.kind === "verdict" ? (item.passed ? "pass" : "fail") : item.kind;

@@ -8,11 +8,11 @@ import { el } from "../lib/live.js";
 
 /** The ladder (`#ladder`) of the page. Returns `{mark(slug, state)}`. */
 export function ladderPanel({ $, root, teamId }) {
-  const ladder = $("ladder");
-  const challengeSelect = $("submit-challenge");
-
   /** Shows `slug` as open (unlocked) or solved, without a reload. */
   function mark(slug, state) {
+    // Looked up each time: the ladder and the form are swapped in when the event starts.
+    const ladder = $("ladder");
+    const challengeSelect = $("submit-challenge");
     const rung = ladder?.querySelector(`li[data-slug="${CSS.escape(slug)}"]`);
     if (!rung) return;
     const was = rung.dataset.state;

@@ -22,16 +22,14 @@ const ENDPOINT_REFUSALS = new Set(["endpoint_missing", "invalid_endpoint"]);
 /**
  * Runs `#submit-form` (when the viewer may submit) and `#verdict`. `documents()` is the team's
  * documents now; `markRung(slug, state)` moves the ladder; `endpoints()` is the team's
- * endpoint URLs. Returns `{renderDocuments(documents), verdictArrived(outcome)}`: list the
- * documents as files to submit, and take a verdict from the activity feed.
+ * endpoint URLs. Returns `{renderDocuments(documents), bindForm(), verdictArrived(outcome)}`:
+ * list the documents as files to submit, run a form swapped in, and take a verdict from the
+ * activity feed.
  */
 export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRung, endpoints }) {
   const verdicts = new Map();
   let waitingFor = null;
   const verdictArea = $("verdict");
-  const submitForm = $("submit-form");
-  const submitDocs = $("submit-docs");
-  const challengeSelect = $("submit-challenge");
   /** doc id → {checked, path} chosen in the submit panel. */
   const docChoices = new Map();
   const pathFor = (title) => title.trim().replace(/\s+/g, "-").replace(/[^A-Za-z0-9._/-]/g, "") || "document.txt";
@@ -88,6 +86,8 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
   }
 
   function renderDocuments(documents) {
+    // Looked up each time: the form appears when the event starts (phase.js swaps it in).
+    const submitDocs = $("submit-docs");
     if (!submitDocs) return;
     $("submit-docs-empty").hidden = documents.length > 0;
     submitDocs.replaceChildren(
@@ -141,11 +141,10 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
 
   /** The files chosen from the computer, each with its path field and error line. */
   let uploads = [];
-  const uploadInput = $("submit-upload");
 
   function renderUploads() {
     const list = $("submit-uploads");
-    uploads = [...uploadInput.files].map((file, i) => {
+    uploads = [...$("submit-upload").files].map((file, i) => {
       const id = `submit-upload-path-${i}`;
       const path = el("input", { id, value: file.name, autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-error` });
       const error = el("p", { id: `${id}-error`, class: "form-error submit-upload-error", role: "alert", hidden: true });
@@ -178,13 +177,22 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
     return !first;
   }
 
-  if (submitForm) {
+  /**
+   * Runs `#submit-form` if the page has one and it is not run yet: at start, and again when
+   * the form is swapped in as the event starts (phase.js).
+   */
+  function bindForm() {
+    const submitForm = $("submit-form");
+    if (!submitForm || submitForm.dataset.bound === "yes") return;
+    submitForm.dataset.bound = "yes";
+    uploads = [];
     $("submit-files").hidden = false;
-    uploadInput.addEventListener("change", renderUploads);
+    $("submit-upload").addEventListener("change", renderUploads);
+    renderDocuments(documents());
     submitForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       const button = $("submit-button");
-      const challenge = challengeSelect.value;
+      const challenge = $("submit-challenge").value;
       const answer = $("submit-answer").value;
       if (!uploadsValid()) return;
       button.disabled = true;
@@ -224,6 +232,7 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
       }
     });
   }
+  bindForm();
 
   // An activity item may be a submission or its verdict, made from this page or a teammate's.
   channel.on("activity", () => refreshSubmissions());
@@ -239,6 +248,7 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
 
   return {
     renderDocuments,
+    bindForm,
     verdictArrived(outcome) {
       verdicts.set(outcome.submission_id, outcome);
       if (waitingFor === outcome.submission_id) showWithExchanges(outcome);

@@ -15,7 +15,9 @@
 //! - `POST /teams/{id}/endpoints` and `POST /teams/{id}/endpoints/{name}/remove`: the
 //!   Endpoints panel's forms without JavaScript;
 //! - `POST /teams/{id}/feedback` and `POST /teams/{id}/notes`: members' feedback and
-//!   coaches' notes on the selected challenge.
+//!   coaches' notes on the selected challenge;
+//! - `POST /teams/{id}/rename` and `POST /teams/{id}/leave`: a member renames the team, or
+//!   leaves it.
 //!
 //! Members, assigned coaches and the event's organizers see the page; anyone else gets the
 //! same 404 as the API.
@@ -23,14 +25,17 @@
 //! Modules, one job each: `page` reads and renders the workspace from the view-models of
 //! `view`; `submit` is the form without JavaScript; `endpoints` is the Endpoints panel and
 //! its forms; `materials` and `files` serve the downloads of materials and of submitted
-//! files; `observations` is the feedback and notes panel and its forms.
+//! files; `observations` is the feedback and notes panel and its forms; `team` is the team's
+//! own administration (rename, leave); `clock` is the schedule the clock counts down to.
 
+mod clock;
 mod endpoints;
 mod files;
 mod materials;
 mod observations;
 mod page;
 mod submit;
+mod team;
 mod view;
 
 use actix_web::web;
@@ -43,5 +48,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(endpoints::remove_endpoint)
         .service(files::download_submitted_file)
         .service(observations::give_feedback)
-        .service(observations::write_note);
+        .service(observations::write_note)
+        .service(team::rename_team)
+        .service(team::leave_team);
 }

@@ -26,9 +26,11 @@ use crate::{
 };
 
 use super::{
+    clock::ClockView,
     endpoints::{EndpointsPanel, SentEndpoint, notice},
     materials::material_href,
     observations::{self, ObservationRow, ObservationsPanel},
+    team,
     view::{
         Choice, MaterialLink, Rung, Selected, SubmissionRow, VerdictBox, size_label, statement_body,
     },
@@ -47,6 +49,9 @@ pub struct WorkspaceQuery {
     feedback_sent: Option<String>,
     #[serde(default)]
     note_written: Option<String>,
+    /// After the rename form.
+    #[serde(default)]
+    renamed: Option<String>,
 }
 
 /// What a form leaves on the page: a notice after it went through, or the reason the server
@@ -59,6 +64,11 @@ pub(super) struct FormOutcome {
     pub(super) submit_refusal: Option<SubmitRefusal>,
     pub(super) observation_notice: Option<&'static str>,
     pub(super) observation_error: Option<String>,
+    pub(super) team_notice: Option<&'static str>,
+    /// Why the server refused renaming or leaving the team.
+    pub(super) team_error: Option<String>,
+    /// The name the rename form sent, to show again when refused.
+    pub(super) team_name_sent: Option<String>,
 }
 
 /// Why a submission was refused before it was stored, shown in place of the verdict.
@@ -79,6 +89,12 @@ struct WorkspacePage {
     event_slug: String,
     phase: &'static str,
     phase_class: &'static str,
+    /// The schedule and the server's time, for the clock.
+    clock: ClockView,
+    /// What the team's forms left (a notice, or a refusal and the name sent).
+    team_notice: Option<&'static str>,
+    team_error: Option<String>,
+    rename_value: String,
     members: Vec<Person>,
     coaches: Vec<Person>,
     /// `member`, `coach` or `organizer`.
@@ -119,6 +135,7 @@ pub(super) async fn workspace_page(
             query.feedback_sent.is_some(),
             query.note_written.is_some(),
         ),
+        team_notice: team::notice(query.renamed.is_some()),
         ..FormOutcome::default()
     };
     render_workspace(
@@ -295,6 +312,11 @@ pub(super) async fn render_workspace(
     let phase = ladder.phase;
     let team = details.team;
     let event = details.event;
+    let clock = ClockView::of(&event, crate::db::now());
+    let rename_value = outcome
+        .team_name_sent
+        .clone()
+        .unwrap_or_else(|| team.name.clone());
     let page = WorkspacePage {
         chrome: ctx.live_chrome(team.name.clone(), &["workspace.js"])?,
         invite_link: is_member.then(|| {
@@ -310,6 +332,10 @@ pub(super) async fn render_workspace(
         event_slug: event.slug,
         phase: phase_label(phase),
         phase_class: phase_class(phase),
+        clock,
+        team_notice: outcome.team_notice,
+        rename_value,
+        team_error: outcome.team_error.clone(),
         members: details.members,
         coaches: details.coaches,
         relation: match relation {
