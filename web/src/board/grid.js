@@ -1,12 +1,26 @@
 // The progress grid shared by the big screen and the organizer's live view: one row per team
 // (rank, name, one cell per challenge, solved, score), rebuilt from a leaderboard body
 // (`GET /api/v1/events/{slug}/leaderboard` or the event channel's `leaderboard` frame) without
-// reloading the page. Cells: `first` (the first team to solve it), `solved`, `attempted`,
-// `untouched`; what changed since the previous render is marked so CSS can draw the eye.
+// reloading the page. Cells: `first` (the first team to solve it), `solved`, `partial` (scored
+// without solving: shows its points), `attempted`, `untouched`; what changed since the
+// previous render is marked so CSS can draw the eye. The first three places are a podium,
+// named ("2nd") as well as coloured. Mirrors server/src/web/pages/board/grid.rs.
 import { el } from "../lib/live.js";
 
 const SYMBOL = { first: "★", solved: "✓", attempted: "•", untouched: "" };
 const SPOKEN = { first: "solved first", solved: "solved", attempted: "attempted", untouched: "not attempted" };
+const PLACES = { 1: "1st", 2: "2nd", 3: "3rd" };
+
+/** The podium place of a row ("1st", "2nd", "3rd"), once the team scored; else null. */
+export function podium(row) {
+  if (!(row.solved > 0 || row.score > 0)) return null;
+  return PLACES[row.rank] ?? null;
+}
+
+/** What a cell shows: its symbol, or the points of partial credit. */
+function symbolOf(state, progress) {
+  return state === "partial" ? String(progress.score) : SYMBOL[state];
+}
 
 /** The columns (challenges) a server-rendered table header names. */
 export function columnsOf(headRow) {
@@ -20,7 +34,8 @@ export function columnsOf(headRow) {
 /** A cell's state from a team's progress on a challenge and whether it attempted it. */
 export function cellState(progress, attempted) {
   if (progress?.solved) return progress.first_solve ? "first" : "solved";
-  if ((progress?.score ?? 0) > 0 || attempted) return "attempted";
+  if ((progress?.score ?? 0) > 0) return "partial";
+  if (attempted) return "attempted";
   return "untouched";
 }
 
@@ -62,10 +77,16 @@ export function completeColumns(columns, body) {
 /**
  * Re-renders `tbody` from `body.rows`. `attempted` maps team ids to arrays of challenge slugs;
  * `previous` is what the last call returned (a Map of `team/challenge` → state), so changed
- * cells get `is-changed`; `teamHref(team)` makes team names links (the organizer's view).
+ * cells get `is-changed`; `teamHref(team)` makes team names links (the organizer's view);
+ * `bigScreen` adds the podium tag and the compact progress a phone shows instead of the cells.
  * Returns `{states, news}`: the new states, and sentences describing new solves.
  */
-export function renderRows(tbody, body, columns, { attempted = {}, previous = null, teamHref = null } = {}) {
+export function renderRows(
+  tbody,
+  body,
+  columns,
+  { attempted = {}, previous = null, teamHref = null, bigScreen = false } = {},
+) {
   const states = new Map();
   const news = [];
   const rows = [];
@@ -73,8 +94,11 @@ export function renderRows(tbody, body, columns, { attempted = {}, previous = nu
     const tried = new Set(attempted[row.team.id] ?? []);
     const progress = new Map((row.progress ?? []).map((p) => [p.challenge, p]));
     let rowChanged = false;
+    const mini = [];
     const cells = columns.map((column) => {
       const state = cellState(progress.get(column.slug), tried.has(column.slug));
+      const symbol = symbolOf(state, progress.get(column.slug));
+      mini.push(el("span", { class: `mini mini-${state}`, text: state === "untouched" ? "·" : symbol }));
       const key = `${row.team.id}/${column.slug}`;
       states.set(key, state);
       const before = previous?.get(key);
@@ -86,22 +110,33 @@ export function renderRows(tbody, body, columns, { attempted = {}, previous = nu
           news.push(`${row.team.name} solved ${name}${state === "first" ? ", first of all teams" : ""}.`);
         }
       }
-      const label = `${column.title ? `challenge ${column.position} (${column.title})` : `challenge ${column.position}`}: ${SPOKEN[state]}`;
+      const spoken = state === "partial" ? `partial credit, ${symbol} points` : SPOKEN[state];
+      const label = `${column.title ? `challenge ${column.position} (${column.title})` : `challenge ${column.position}`}: ${spoken}`;
       return el(
         "td",
         { class: `cell cell-${state}${changed ? " is-changed" : ""}`, "data-challenge": column.slug, "data-state": state },
-        el("span", { "aria-hidden": "true", text: SYMBOL[state] }),
+        el("span", { "aria-hidden": "true", text: symbol }),
         el("span", { class: "visually-hidden", text: label }),
       );
     });
-    const name = teamHref ? el("a", { href: teamHref(row.team), text: row.team.name }) : row.team.name;
-    const podium = row.rank <= 3 && row.solved > 0 ? ` podium-${row.rank}` : "";
+    const name = teamHref
+      ? el("a", { href: teamHref(row.team), text: row.team.name })
+      : el("span", { class: "team-name", text: row.team.name });
+    const place = podium(row);
+    const team = bigScreen
+      ? [
+          place ? el("span", { class: "podium-tag" }, place, el("span", { class: "visually-hidden", text: " place" })) : null,
+          place ? " " : null,
+          name,
+          el("span", { class: "team-progress", "aria-hidden": "true" }, mini),
+        ]
+      : [name];
     rows.push(
       el(
         "tr",
-        { "data-team": row.team.id, class: `board-row${podium}${rowChanged ? " is-changed" : ""}` },
+        { "data-team": row.team.id, class: `board-row${place ? ` podium-${row.rank}` : ""}${rowChanged ? " is-changed" : ""}` },
         el("td", { class: "col-rank", text: String(row.rank) }),
-        el("th", { scope: "row", class: "col-team" }, name),
+        el("th", { scope: "row", class: "col-team" }, team),
         cells,
         el("td", { class: "col-solved", text: String(row.solved) }),
         el("td", { class: "col-score", text: String(row.score) }),
@@ -121,4 +156,38 @@ export function statesOf(tbody) {
     }
   }
   return states;
+}
+
+/** The first-solves strip: per column, the name of the team that solved it first (or null). */
+export function firstSolves(body, columns) {
+  return columns.map((column) => {
+    const first = (body.rows ?? []).find((row) =>
+      (row.progress ?? []).some((p) => p.challenge === column.slug && p.solved && p.first_solve),
+    );
+    return {
+      slug: column.slug,
+      position: column.position,
+      name: column.title || `challenge ${column.position}`,
+      team: first?.team.name ?? null,
+    };
+  });
+}
+
+/** Re-renders the first-solves strip's list (as the server renders it). */
+export function renderFirsts(list, firsts) {
+  list.replaceChildren(
+    ...firsts.map((first) =>
+      el(
+        "li",
+        { class: `firsts-item${first.team ? " is-solved" : ""}`, "data-first": first.slug },
+        el("span", { class: "firsts-num", text: String(first.position) }),
+        " ",
+        el("span", { class: "firsts-challenge", text: first.name }),
+        " ",
+        first.team
+          ? el("span", { class: "firsts-team" }, el("span", { "aria-hidden": "true", text: "★ " }), first.team)
+          : el("span", { class: "firsts-open", text: "not solved yet" }),
+      ),
+    ),
+  );
 }

@@ -1,11 +1,21 @@
 // The big screen (/events/{slug}/board): the server-rendered board made live over the public
-// event channel — no reloads. `leaderboard` frames re-render the grid, `clock` frames keep the
+// event channel — no reloads — and paged when the teams outnumber the screen's rows
+// (board/pager.js: the podium and the first solves stay, the rest take turns; `?page_seconds=`). `leaderboard` frames re-render the grid, `clock` frames keep the
 // countdown on the server's time, `announcement` frames show the latest announcement; what the
 // leaderboard body lacks (attempted challenges, the announcement as sanitized HTML, column
 // titles) comes from `GET /events/{slug}/board/state`.
 import { liveSocket } from "../lib/live.js";
 import { ServerClock, PHASES } from "../board/clock.js";
-import { columnsOf, completeColumns, renderHead, renderRows, statesOf } from "../board/grid.js";
+import {
+  columnsOf,
+  completeColumns,
+  firstSolves,
+  renderFirsts,
+  renderHead,
+  renderRows,
+  statesOf,
+} from "../board/grid.js";
+import { Pager, pageSeconds } from "../board/pager.js";
 import { localTimes, setTime, timeElement } from "../lib/time.js";
 
 localTimes();
@@ -24,7 +34,14 @@ function start(root) {
   const clockValue = $("[data-clock-value]");
   const news = $("[data-board-news]");
   const empty = $("[data-board-empty]");
-  const table = $("[data-board-table]");
+  const firsts = $("[data-board-firsts]");
+  const firstsList = $("[data-board-firsts-list]");
+  const pager = new Pager({
+    root,
+    tbody,
+    counter: $("[data-board-pages]"),
+    seconds: pageSeconds(window.location.search),
+  });
 
   const clock = new ServerClock(
     { starts_at: root.dataset.startsAt, ends_at: root.dataset.endsAt, freeze_at: root.dataset.freezeAt },
@@ -42,32 +59,19 @@ function start(root) {
     if (!board) return;
     columns = completeColumns(columns, board);
     renderHead(headRow, columns);
-    const result = renderRows(tbody, board, columns, { attempted: attempted ?? {}, previous });
+    const result = renderRows(tbody, board, columns, { attempted: attempted ?? {}, previous, bigScreen: true });
     previous = result.states;
     if (result.news.length) news.textContent = result.news.join(" ");
     if (empty) empty.hidden = (board.rows ?? []).length > 0;
+    renderFirsts(firstsList, firstSolves(board, columns));
+    firsts.hidden = columns.length === 0;
     setFrozen(board.frozen, board.freeze_at);
-    fit();
+    pager.fit();
   }
-
-  // Many teams on a big screen: shrink the table (down to 60 %) so that the whole board fits the screen;
-  // beyond that the page scrolls. Sizes go through the CSSOM, which the CSP allows.
-  function fit() {
-    table.style.fontSize = "";
-    if (window.innerWidth < 1024) return;
-    const overflow = document.documentElement.scrollHeight - window.innerHeight;
-    if (overflow <= 0) return;
-    const height = table.getBoundingClientRect().height;
-    if (height <= 0) return;
-    const scale = Math.max(0.6, (height - overflow) / height);
-    table.style.fontSize = `${parseFloat(getComputedStyle(table).fontSize) * scale}px`;
-  }
-  let resizeTimer = null;
-  window.addEventListener("resize", () => {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(fit, 150);
-  });
-  fit();
+  pager.fit();
+  // A change is highlighted once: a row hidden on another page flashes when its page comes,
+  // not again on every round.
+  tbody.addEventListener("animationend", (event) => event.target.closest(".is-changed")?.classList.remove("is-changed"));
 
   function setFrozen(frozen, freezeAt) {
     banner.hidden = !frozen;
@@ -124,6 +128,7 @@ function start(root) {
     const time = section.querySelector("[data-announcement-time]");
     setTime(time, announcement.at);
     section.hidden = false;
+    pager.fit();
   }
 
   async function refetchBoard() {

@@ -1,6 +1,7 @@
 //! The big screen's grid: the ladder as columns, one row per ranked team with a cell per
-//! challenge (first to solve, solved, attempted, untouched), and the clock's countdown. The
-//! organizer's live view draws the same grid from the full board.
+//! challenge (first to solve, solved, partial credit with its points, attempted, untouched),
+//! the podium (the first three places, named as well as coloured), the first-solves strip and
+//! the clock's countdown. The organizer's live view draws the same grid from the full board.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,10 +34,10 @@ pub struct Column {
 pub struct CellView {
     /// Challenge slug.
     pub slug: String,
-    /// `first`, `solved`, `attempted` or `untouched`.
+    /// `first`, `solved`, `partial`, `attempted` or `untouched`.
     pub state: &'static str,
-    /// What the cell shows.
-    pub symbol: &'static str,
+    /// What the cell shows: a symbol, or the points of partial credit.
+    pub symbol: String,
     /// What a screen reader says.
     pub label: String,
 }
@@ -56,16 +57,69 @@ pub struct RowView {
     pub score: i64,
     /// One cell per column.
     pub cells: Vec<CellView>,
+    /// `1st`, `2nd` or `3rd` for a podium place (a team that scored, ranked 1 to 3).
+    pub podium: Option<&'static str>,
 }
 
-/// A cell's state, symbol and spoken label.
-pub fn cell(progress: Option<&ChallengeProgress>, attempted: bool) -> (&'static str, &'static str) {
+/// The podium place a row shows, if any: the first three ranks, once the team has scored.
+pub fn podium(rank: u32, solved: u32, score: i64) -> Option<&'static str> {
+    if solved == 0 && score <= 0 {
+        return None;
+    }
+    match rank {
+        1 => Some("1st"),
+        2 => Some("2nd"),
+        3 => Some("3rd"),
+        _ => None,
+    }
+}
+
+/// One challenge of the first-solves strip: who solved it first, if anyone has.
+#[derive(Debug, Clone)]
+pub struct FirstSolve {
+    /// Place on the ladder.
+    pub position: i32,
+    /// Title, or `challenge N` before the start.
+    pub name: String,
+    /// Challenge slug.
+    pub slug: String,
+    /// The team that solved it first.
+    pub team: Option<String>,
+}
+
+/// The first-solves strip: one entry per column, naming the team that solved it first.
+pub fn first_solves(body: &LeaderboardBody, columns: &[Column]) -> Vec<FirstSolve> {
+    columns
+        .iter()
+        .map(|column| FirstSolve {
+            position: column.position,
+            name: if column.title.is_empty() {
+                format!("challenge {}", column.position)
+            } else {
+                column.title.clone()
+            },
+            slug: column.slug.clone(),
+            team: body
+                .rows
+                .iter()
+                .find(|row| {
+                    row.progress
+                        .iter()
+                        .any(|p| p.challenge == column.slug && p.solved && p.first_solve)
+                })
+                .map(|row| row.team.name.clone()),
+        })
+        .collect()
+}
+
+/// A cell's state and what it shows: partial credit (scored, not solved) shows its points.
+pub fn cell(progress: Option<&ChallengeProgress>, attempted: bool) -> (&'static str, String) {
     match progress {
-        Some(p) if p.solved && p.first_solve => ("first", "★"),
-        Some(p) if p.solved => ("solved", "✓"),
-        Some(p) if p.score > 0 => ("attempted", "•"),
-        _ if attempted => ("attempted", "•"),
-        _ => ("untouched", ""),
+        Some(p) if p.solved && p.first_solve => ("first", "★".to_owned()),
+        Some(p) if p.solved => ("solved", "✓".to_owned()),
+        Some(p) if p.score > 0 => ("partial", p.score.to_string()),
+        _ if attempted => ("attempted", "•".to_owned()),
+        _ => ("untouched", String::new()),
     }
 }
 
@@ -87,10 +141,11 @@ pub fn rows(body: &LeaderboardBody, columns: &[Column], attempted: &Attempted) -
                         format!("challenge {} ({})", column.position, column.title)
                     };
                     let what = match state {
-                        "first" => "solved first",
-                        "solved" => "solved",
-                        "attempted" => "attempted",
-                        _ => "not attempted",
+                        "first" => "solved first".to_owned(),
+                        "solved" => "solved".to_owned(),
+                        "partial" => format!("partial credit, {symbol} points"),
+                        "attempted" => "attempted".to_owned(),
+                        _ => "not attempted".to_owned(),
                     };
                     CellView {
                         slug: column.slug.clone(),
@@ -107,6 +162,7 @@ pub fn rows(body: &LeaderboardBody, columns: &[Column], attempted: &Attempted) -
                 solved: row.solved,
                 score: row.score,
                 cells,
+                podium: podium(row.rank, row.solved, row.score),
             }
         })
         .collect()
@@ -153,7 +209,7 @@ pub fn countdown(event: &Event, at: NaiveDateTime) -> (&'static str, Option<Stri
 mod tests {
     use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
-    use super::{cell, countdown};
+    use super::{Column, cell, countdown, first_solves, podium};
     use crate::{
         models::event::Event,
         scoring::{ChallengeProgress, Standing, TeamRef, cache::LeaderboardBody},
@@ -218,16 +274,61 @@ mod tests {
     }
 
     #[test]
-    fn cells_tell_first_solved_attempted_and_untouched_apart() {
+    fn cells_tell_first_solved_partial_attempted_and_untouched_apart() {
         assert_eq!(cell(Some(&progress(true, true, 100)), true).0, "first");
         assert_eq!(cell(Some(&progress(true, false, 100)), true).0, "solved");
         assert_eq!(
-            cell(Some(&progress(false, false, 40)), false).0,
-            "attempted"
+            cell(Some(&progress(false, false, 40)), false),
+            ("partial", "40".to_owned()),
+            "partial credit shows its points"
         );
         assert_eq!(cell(Some(&progress(false, false, 0)), true).0, "attempted");
         assert_eq!(cell(Some(&progress(false, false, 0)), false).0, "untouched");
         assert_eq!(cell(None, false).0, "untouched");
+    }
+
+    #[test]
+    fn the_podium_names_the_first_three_places_of_teams_that_scored() {
+        assert_eq!(podium(1, 2, 300), Some("1st"));
+        assert_eq!(podium(2, 0, 40), Some("2nd"), "partial credit is a score");
+        assert_eq!(podium(3, 1, 100), Some("3rd"));
+        assert_eq!(podium(4, 1, 100), None);
+        assert_eq!(podium(1, 0, 0), None, "nobody scored yet");
+    }
+
+    #[test]
+    fn first_solves_name_the_first_team_per_challenge() {
+        let mut first = progress(true, true, 100);
+        first.challenge = "a".into();
+        let mut later = progress(true, false, 100);
+        later.challenge = "a".into();
+        let row = |name: &str, progress: Vec<ChallengeProgress>| Standing {
+            rank: 1,
+            team: TeamRef {
+                id: name.into(),
+                name: name.into(),
+            },
+            solved: 1,
+            score: 100,
+            last_solve_at: None,
+            progress,
+        };
+        let body = LeaderboardBody {
+            event: "e".into(),
+            frozen: false,
+            freeze_at: None,
+            generated_at: chrono::Utc::now(),
+            rows: vec![row("Later", vec![later]), row("First", vec![first])],
+        };
+        let columns = ["a", "b"].map(|slug| Column {
+            slug: slug.into(),
+            position: if slug == "a" { 1 } else { 2 },
+            title: String::new(),
+        });
+        let strip = first_solves(&body, &columns);
+        assert_eq!(strip[0].team.as_deref(), Some("First"));
+        assert_eq!(strip[0].name, "challenge 1");
+        assert_eq!(strip[1].team, None);
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! The big screen (`/events/{slug}/board`, no log-in): the public leaderboard with each
-//! team's progress across the ladder (solved, attempted, untouched; first solves
-//! highlighted), the event clock, the freeze banner and the latest announcement.
+//! team's progress across the ladder (solved, partial credit, attempted, untouched; first
+//! solves highlighted and listed in a strip), the podium, the event clock, the freeze banner
+//! and the latest announcement.
 //!
-//! The page is complete as the server renders it; `board.js` then keeps it live over the
-//! event channel (`leaderboard`, `clock`, `announcement` frames) without reloading, and asks
-//! `GET /events/{slug}/board/state` ([`state`]) for what the leaderboard body does not carry
-//! (the latest announcement as sanitized HTML, the ladder's titles). Everything here is the
-//! public view: during the freeze, nothing submitted after `freeze_at` shows.
+//! The page is complete as the server renders it, every team listed (without JavaScript it
+//! simply scrolls); `board.js` then pages through the teams that do not fit the screen (the
+//! podium and the first solves stay in view; `?page_seconds=N` sets the rhythm, 0 scrolls
+//! instead) and keeps it live over the event channel (`leaderboard`, `clock`, `announcement`
+//! frames) without reloading, and asks `GET /events/{slug}/board/state` ([`state`]) for what
+//! the leaderboard body does not carry (the latest announcement as sanitized HTML, the
+//! ladder's titles). Everything here is the public view: during the freeze, nothing submitted
+//! after `freeze_at` shows.
 
 pub mod grid;
 pub mod state;
@@ -16,7 +20,10 @@ use askama::Template;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
-pub use self::grid::{Attempted, CellView, Column, RowView, cell, columns, countdown, rows};
+pub use self::grid::{
+    Attempted, CellView, Column, FirstSolve, RowView, cell, columns, countdown, first_solves,
+    podium, rows,
+};
 use crate::{
     db::now,
     error::{Error, Result},
@@ -87,6 +94,7 @@ struct BoardPage {
     freeze: Option<ShownTime>,
     columns: Vec<Column>,
     rows: Vec<RowView>,
+    firsts: Vec<FirstSolve>,
     announcement: Option<LatestAnnouncement>,
 }
 
@@ -143,6 +151,7 @@ async fn board_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRes
         frozen: body.frozen,
         freeze: body.freeze_at.map(|f| ShownTime::time(f.naive_utc())),
         rows: rows(body, &columns, &attempted),
+        firsts: first_solves(body, &columns),
         columns,
         announcement,
         event,
