@@ -66,6 +66,8 @@ async function watchAllPages(page, name) {
   let s = await page.evaluate(snapshot);
   const { of } = pageOf(s);
   assert.ok(of >= 2, `${name}: 50 teams on ${of} page(s)`);
+  // At the default rhythm (10 s a page) a round takes at most a minute.
+  assert.ok(of * 10 <= 60, `${name}: ${of} pages take more than a minute at 10 s a page`);
   const pagesSeen = [];
   // Two rounds at most: the first page seen may be any page.
   for (let turn = 0; turn < 2 * of && pagesSeen.length < of; turn += 1) {
