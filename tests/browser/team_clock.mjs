@@ -75,12 +75,13 @@ await scenario("team_clock", async (browser) => {
   // The end: submissions close, still the same page.
   await page.locator('#ws-phase:text-is("ended")').waitFor({ timeout: 20_000 });
   await page.locator("#submit-form").waitFor({ state: "detached" });
-  await page.getByText("Submissions are open while the event runs.").waitFor();
+  await page.getByText("The event has ended: submissions are closed.").waitFor();
   assert.equal(await text(page, "#clock-label"), "The event has ended");
   assert.equal(await text(page, '[data-boundary="end"] .clock-verb'), "Ended");
   assert.equal(await page.evaluate(() => window.stillTheSamePage), true, "no reload");
   await assertLocalTimes(page, "#ws-clock", reader);
   await assertAccessible(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, "team/clock-ended", { fullPage: false });
   assertClean(page);
 });

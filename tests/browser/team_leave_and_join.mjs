@@ -48,7 +48,7 @@ await scenario("team_leave_and_join", async (browser) => {
     (name) => ![...document.querySelectorAll("#team-members .person")].some((p) => p.textContent === name),
     f.max.name,
   );
-  await shot(zoe, "team/teammate-sees-leaving", { fullPage: false });
+  await shot(zoe, "team/teammate-sees-leaving");
 
   // The right link now joins, in one click.
   await max.goto(f.link);
@@ -67,7 +67,7 @@ await scenario("team_leave_and_join", async (browser) => {
   await ada.getByRole("heading", { level: 1, name: "Night Owls" }).waitFor();
   await ada.locator("#activity .activity-team_renamed", { hasText: `${f.max.name} renamed the team “Night Owls”` }).waitFor();
   await assertAccessible(ada);
-  await shot(ada, "team/teammate-sees-rename", { fullPage: false });
+  await shot(ada, "team/teammate-sees-rename");
 
   // A name another team has is refused where the form is, with the reason.
   await live(max);

@@ -72,10 +72,14 @@ export function workspaceClock({ $, root, channel }, { onPhase, retryMs = 2000 }
   channel.on("clock", (message) => {
     if (!clock) return;
     clock.sync(message.server_time);
+    // The page shows whole seconds; the frame may carry fractions of one.
+    const differs = (iso, ms) => (iso ? Date.parse(iso) : null) === null
+      ? ms !== null
+      : ms === null || Math.abs(Date.parse(iso) - ms) >= 1000;
     const moved =
-      Date.parse(message.starts_at) !== clock.startsAt ||
-      Date.parse(message.ends_at) !== clock.endsAt ||
-      (message.freeze_at ? Date.parse(message.freeze_at) : null) !== clock.freezeAt;
+      differs(message.starts_at, clock.startsAt) ||
+      differs(message.ends_at, clock.endsAt) ||
+      differs(message.freeze_at, clock.freezeAt);
     clock.schedule(message);
     // The schedule moved (an organizer changed it), or the server's phase is not the page's:
     // read the page again for the new times and what the phase shows.

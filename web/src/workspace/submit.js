@@ -112,7 +112,7 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
   async function refreshSubmissions() {
     try {
       const list = await api(`/teams/${teamId}/submissions?limit=10`);
-      $("submissions-empty")?.remove();
+      if (list.submissions.length) $("submissions-empty")?.remove();
       $("submissions").replaceChildren(
         ...list.submissions.map((s) => {
           const judged = s.passed !== null && s.passed !== undefined;
