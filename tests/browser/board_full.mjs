@@ -1,8 +1,9 @@
 // The big screen with 50 teams: at 1920×1080 and 3840×2160 the board pages through the teams
 // (a short rhythm via ?page_seconds=) and every team's row is on screen at some moment, while
 // the top three rows and the first-solves strip stay in view on every page and the page never
-// scrolls; it re-fits when the window shrinks and when a live solve reorders the teams. On a
-// 390×844 phone every row lists Solved and Score inside the screen, with no sideways scroll.
+// scrolls; it re-fits when the window shrinks, when a live solve reorders the teams and when a
+// team forms. On a 390×844 phone every row lists Solved and Score inside the screen, with no
+// sideways scroll.
 // The podium (second place named) and partial credit (its points) show, as rendered by the
 // server and as re-rendered live. Screenshots in target/screenshots/board/.
 import { mkdirSync } from "node:fs";
@@ -152,8 +153,30 @@ await scenario("board_full", async (browser) => {
   await hd.locator(`tr[data-team="${f.mover.team}"] td[data-challenge="first-contact"][data-state="solved"]`).waitFor({
     state: "attached",
   });
-  await checkPodiumAndPartial(hd, "1080p after a live update");
-  await watchAllPages(hd, "1080-after-a-solve");
+  // And a team forms during the event: a new row, re-paged too.
+  const api = async (path, body, token) => {
+    const answer = await fetch(`${base}/api/v1${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = await answer.json();
+    assert.ok(answer.status === 201, `${path}: ${answer.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const newcomer = await api("/auth/register", {
+    email: "late@latecomers.example",
+    password: "correct horse battery staple",
+    display_name: "Late",
+    organization: "Latecomers",
+  });
+  await api(`/events/${f.slug}/registrations`, {}, newcomer.access_token);
+  const late = await api(`/events/${f.slug}/teams`, { name: "Latecomers 51" }, newcomer.access_token);
+  everyTeam.add(late.id);
+  f.teams.push({ id: late.id, name: "Latecomers 51" });
+  await hd.locator(`tr[data-team="${late.id}"]`).waitFor({ state: "attached" });
+  await checkPodiumAndPartial(hd, "1080p after live updates");
+  await watchAllPages(hd, "1080-after-live-updates");
   assertClean(hd);
 
   // 3840×2160.
