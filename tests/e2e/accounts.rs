@@ -123,7 +123,7 @@ async fn a_reset_link_works_once_and_ends_every_session(app: TestApp) {
     assert!(
         link["path"]
             .as_str()
-            .unwrap()
+            .expect("present")
             .starts_with("/reset-password?token=")
     );
     let token = token_of(url);
@@ -131,7 +131,7 @@ async fn a_reset_link_works_once_and_ends_every_session(app: TestApp) {
     // The page the link opens names the account; a weak password is refused and the link
     // still works.
     let mut stranger = PlainBrowser::new(&app);
-    let page = stranger.page(link["path"].as_str().unwrap()).await;
+    let page = stranger.page(link["path"].as_str().expect("present")).await;
     assert!(page.contains("alice@acme.example"), "{page}");
     assert_eq!(
         error_code(use_reset(&app, &token, "short").await, 400).await,
@@ -167,16 +167,22 @@ async fn a_reset_link_works_once_and_ends_every_session(app: TestApp) {
         error_code(use_reset(&app, &token, "yet another passphrase").await, 409).await,
         "reset_link_used"
     );
-    let again = stranger.get(link["path"].as_str().unwrap()).await;
+    let again = stranger.get(link["path"].as_str().expect("present")).await;
     assert_eq!(again.status(), 409);
-    assert!(again.text().await.unwrap().contains("used already"));
+    assert!(again.text().await.expect("body").contains("used already"));
     assert_eq!(login_status(&app, &alice.email, PASSWORD).await, 401);
     assert_eq!(login_status(&app, &alice.email, NEW_PASSWORD).await, 200);
 
     // An unknown link is a clear page, not an error of the server.
     let unknown = stranger.get("/reset-password?token=nonsense").await;
     assert_eq!(unknown.status(), 404);
-    assert!(unknown.text().await.unwrap().contains("does not work"));
+    assert!(
+        unknown
+            .text()
+            .await
+            .expect("body")
+            .contains("does not work")
+    );
     let bare = stranger.get("/reset-password").await;
     assert_eq!(bare.status(), 404);
     assert_eq!(
@@ -192,12 +198,12 @@ async fn reset_links_expire_and_a_newer_one_replaces_the_older(app: TestApp) {
     let first = token_of(
         issue_reset(&app, &organizer, &bob.id).await["url"]
             .as_str()
-            .unwrap(),
+            .expect("present"),
     );
     let second = token_of(
         issue_reset(&app, &organizer, &bob.id).await["url"]
             .as_str()
-            .unwrap(),
+            .expect("present"),
     );
     assert_eq!(
         use_reset(&app, &first, NEW_PASSWORD).await.status(),
@@ -227,7 +233,7 @@ async fn reset_links_expire_and_a_newer_one_replaces_the_older(app: TestApp) {
         .get(&format!("/reset-password?token={second}"))
         .await;
     assert_eq!(page.status(), 409);
-    assert!(page.text().await.unwrap().contains("expired"));
+    assert!(page.text().await.expect("body").contains("expired"));
     // Bob's password and sessions are untouched.
     assert_eq!(
         app.get_as(&bob.access_token, "/api/v1/me").await.status(),
@@ -292,7 +298,7 @@ async fn only_portal_organizers_issue_reset_links(app: TestApp) {
         )
         .await;
     assert_eq!(issued.status(), 201);
-    let html = issued.text().await.unwrap();
+    let html = issued.text().await.expect("body");
     let link = html
         .split("data-reset-link")
         .next()
@@ -806,7 +812,12 @@ async fn cli_reset_password_prints_a_working_link() {
     let mut browser = PlainBrowser::new(&app);
     let page = browser.get(stdout.trim_start_matches(&address)).await;
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("hana@acme.example"));
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("hana@acme.example")
+    );
     assert_eq!(
         use_reset(&app, &token_of(&stdout), NEW_PASSWORD)
             .await

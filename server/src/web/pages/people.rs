@@ -141,10 +141,13 @@ async fn issue_reset(
     let email = form.email.trim().to_owned();
     match password_reset::issue_for_email(ctx.state(), &caller, &email).await {
         Ok(link) => {
-            let info = req.connection_info();
+            let url = {
+                let info = req.connection_info();
+                format!("{}://{}{}", info.scheme(), info.host(), link.path())
+            };
             let issued = IssuedView {
                 email: link.user.email.clone(),
-                url: format!("{}://{}{}", info.scheme(), info.host(), link.path()),
+                url,
                 expires_at: ShownTime::date(link.expires_at),
             };
             render(
