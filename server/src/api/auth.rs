@@ -2,7 +2,7 @@
 //! portal organizers, used once by the account's owner).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -263,7 +263,7 @@ pub struct PasswordResetLink {
     /// The link's path and query, for another public address.
     pub path: String,
     /// When it stops working (UTC): 30 minutes from now.
-    pub expires_at: NaiveDateTime,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// `POST /auth/password-reset`
@@ -306,7 +306,7 @@ pub async fn issue_password_reset(
         .json(PasswordResetLink {
             url: format!("{}://{}{path}", info.scheme(), info.host()),
             path,
-            expires_at: link.expires_at,
+            expires_at: link.expires_at.and_utc(),
         }))
 }
 

@@ -2,7 +2,7 @@
 //! does the same through [`crate::auth::personal_tokens`].
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -43,11 +43,11 @@ pub struct PersonalTokenView {
     /// Its name.
     pub name: String,
     /// When it was made (UTC).
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
     /// When it stops working by itself (UTC); null: until revoked.
-    pub expires_at: Option<NaiveDateTime>,
+    pub expires_at: Option<DateTime<Utc>>,
     /// When it was last used (UTC, to the minute); null: never.
-    pub last_used_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 /// A token just made, with its secret: shown this once.
@@ -64,9 +64,9 @@ fn view(token: PersonalToken) -> PersonalTokenView {
     PersonalTokenView {
         id: token.id,
         name: token.name,
-        created_at: token.created_at,
-        expires_at: token.expires_at,
-        last_used_at: token.last_used_at,
+        created_at: token.created_at.and_utc(),
+        expires_at: token.expires_at.map(|at| at.and_utc()),
+        last_used_at: token.last_used_at.map(|at| at.and_utc()),
     }
 }
 
