@@ -39,8 +39,8 @@ await scenario("team_clock", async (browser) => {
 
   // The start: the challenges and the form appear, without a reload.
   await page.locator('#ladder li[data-state="open"]').first().waitFor({ timeout: 45_000 });
-  await page.locator("#challenge-heading").waitFor();
-  await page.locator("#submit-form").waitFor();
+  await page.locator("#challenge-heading").waitFor({ timeout: 30_000 });
+  await page.locator("#submit-form").waitFor({ timeout: 30_000 });
   assert.equal(await page.evaluate(() => window.stillTheSamePage), true, "no reload");
   assert.equal(await text(page, "#ws-phase"), "running");
   assert.equal(await text(page, "#clock-label"), "Board freezes in");
@@ -52,7 +52,8 @@ await scenario("team_clock", async (browser) => {
   // The form that appeared submits through the API and shows the verdict in place.
   await page.getByLabel("Short answer").fill("1");
   await page.locator("#submit-button").click();
-  await page.locator("#verdict .verdict").waitFor();
+  // (The first run of a validator may take a while on a busy machine.)
+  await page.locator("#verdict .verdict").waitFor({ timeout: 60_000 });
 
   // The organizer moves the freeze and the end a few seconds ahead.
   const soon = (seconds) => new Date(Date.now() + seconds * 1000).toISOString();
@@ -67,14 +68,15 @@ await scenario("team_clock", async (browser) => {
   await page.waitForFunction(
     (ends) => Math.abs(Date.parse(document.querySelector('[data-boundary="end"] time')?.getAttribute("datetime")) - Date.parse(ends)) < 1500,
     ends,
+    { timeout: 30_000 },
   );
-  await page.locator('#ws-phase:text-is("running (board frozen)")').waitFor({ timeout: 20_000 });
+  await page.locator('#ws-phase:text-is("running (board frozen)")').waitFor({ timeout: 40_000 });
   assert.equal(await text(page, "#clock-label"), "Ends in");
   await shot(page, "team/clock-frozen", { fullPage: false });
 
   // The end: submissions close, still the same page.
-  await page.locator('#ws-phase:text-is("ended")').waitFor({ timeout: 20_000 });
-  await page.locator("#submit-form").waitFor({ state: "detached" });
+  await page.locator('#ws-phase:text-is("ended")').waitFor({ timeout: 40_000 });
+  await page.locator("#submit-form").waitFor({ state: "detached", timeout: 30_000 });
   await page.getByText("The event has ended: submissions are closed.").waitFor();
   assert.equal(await text(page, "#clock-label"), "The event has ended");
   assert.equal(await text(page, '[data-boundary="end"] .clock-verb'), "Ended");
