@@ -1,12 +1,14 @@
 // The staff pages made live (the pages are complete without it):
 // - `/events/{slug}/manage` (`data-staff="manage"`): the live view of every team — the progress
 //   grid re-rendered on each `leaderboard` frame of the event channel (from the organizer's
-//   never-frozen board) — and raised hands from the staff frames `help_calls` / `help`;
+//   never-frozen board) — and raised hands from the staff frames `help_calls` / `help`; the
+//   filters, selection and in-place forms of staff/organizer.js;
 // - `/coach` (`data-staff="coach"`): raised hands of the coach's teams, one event channel per
 //   event they coach in, newest state on top of the page.
 import { liveSocket } from "../lib/live.js";
 import { columnsOf, completeColumns, renderHead, renderRows, statesOf } from "../board/grid.js";
 import { Hands } from "../staff/hands.js";
+import { organizerPage } from "../staff/organizer.js";
 import { localTimes } from "../lib/time.js";
 
 localTimes();
@@ -30,6 +32,7 @@ function liveIndicator(indicator, sockets = 1) {
 }
 
 function manage(root) {
+  organizerPage(root);
   const slug = root.dataset.slug;
   const table = root.querySelector("[data-progress-table]");
   const headRow = table.querySelector("[data-board-head]");

@@ -1,40 +1,46 @@
 //! The forms of the organizer's page: settings, roles, coaches and announcements. Each
 //! checks the `csrf` field, calls one action, and answers with a 303 back to the page
-//! (`?done=…`), or the page again with the reason a change was refused.
+//! (`?done=…`) at the place the form was (`#team-…`, `#announcements-heading`, …), or the
+//! page again with the reason a change was refused. `staff.js` posts the same forms with
+//! `fetch` and swaps in the parts of the page that answer, so the organizer keeps the place.
 
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 
 use crate::{
     actions::workspace as actions,
-    actions::{events, roles, teams},
+    actions::{announcements, events, roles, teams},
     api::events::UpdateEventRequest,
     error::{Error, Result},
     models::role::EventRole,
     web::{PageContext, pages::events::EventForm},
 };
 
-use super::page::render_page;
+use super::{filters::PageQuery, page::render_page};
 
-/// After a form: back to the page (303), or the page again with the reason it was refused.
-async fn after_form(
+/// After a form: back to the page at `anchor` (303), or the page again with the reason it
+/// was refused.
+pub(super) async fn after_form(
     ctx: &PageContext,
     slug: &str,
     result: Result<()>,
     done: &str,
+    anchor: &str,
     form: Option<EventForm>,
 ) -> Result<HttpResponse> {
     match result {
-        Ok(()) => Ok(ctx.redirect(&format!("/events/{slug}/manage?done={done}"))),
+        Ok(()) => Ok(ctx.redirect(&format!("/events/{slug}/manage?done={done}#{anchor}"))),
         Err(
             error @ (Error::BadRequest { .. }
             | Error::Conflict { .. }
+            | Error::Unprocessable { .. }
             | Error::NotFound(_)
             | Error::Forbidden(_)
             | Error::Denied { .. }),
         ) => {
             let status = actix_web::ResponseError::status_code(&error);
-            render_page(ctx, slug, status, Some(error.to_string()), None, form).await
+            let query = PageQuery::default();
+            render_page(ctx, slug, status, Some(error.to_string()), query, form).await
         }
         Err(other) => Err(other),
     }
@@ -59,7 +65,15 @@ pub(super) async fn update_settings(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    after_form(&ctx, &slug, result, "settings", Some(form)).await
+    after_form(
+        &ctx,
+        &slug,
+        result,
+        "settings",
+        "settings-heading",
+        Some(form),
+    )
+    .await
 }
 
 /// Granting a role by email.
@@ -86,7 +100,7 @@ pub(super) async fn grant_role(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    after_form(&ctx, &slug, result, "role", None).await
+    after_form(&ctx, &slug, result, "role", "roles-heading", None).await
 }
 
 /// Revoking a role.
@@ -111,7 +125,7 @@ pub(super) async fn revoke_role(
         Ok(role) => roles::revoke(ctx.state(), &user, &slug, &form.user_id, role).await,
         Err(e) => Err(e),
     };
-    after_form(&ctx, &slug, result, "revoked", None).await
+    after_form(&ctx, &slug, result, "revoked", "roles-heading", None).await
 }
 
 /// Assigning or removing a coach.
@@ -135,7 +149,8 @@ pub(super) async fn assign_coach(
     let result = teams::assign_coach(ctx.state(), &user, &form.team_id, &form.user_id)
         .await
         .map(|_| ());
-    after_form(&ctx, &slug, result, "coach", None).await
+    let anchor = format!("team-{}", form.team_id);
+    after_form(&ctx, &slug, result, "coach", &anchor, None).await
 }
 
 #[post("/events/{slug}/manage/coaches/remove")]
@@ -151,7 +166,8 @@ pub(super) async fn remove_coach(
     let result = teams::remove_coach(ctx.state(), &user, &form.team_id, &form.user_id)
         .await
         .map(|_| ());
-    after_form(&ctx, &slug, result, "uncoached", None).await
+    let anchor = format!("team-{}", form.team_id);
+    after_form(&ctx, &slug, result, "uncoached", &anchor, None).await
 }
 
 /// A new announcement.
@@ -173,5 +189,50 @@ pub(super) async fn post_announcement(
     let result = actions::announce(ctx.state(), &user, &slug, &form.text)
         .await
         .map(|_| ());
-    after_form(&ctx, &slug, result, "announced", None).await
+    after_form(&ctx, &slug, result, "announced", "announce-heading", None).await
+}
+
+/// A corrected announcement.
+#[derive(Debug, Deserialize)]
+pub struct AnnouncementEditForm {
+    csrf: String,
+    id: String,
+    text: String,
+}
+
+#[post("/events/{slug}/manage/announcements/edit")]
+pub(super) async fn edit_announcement(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<AnnouncementEditForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let result = announcements::edit(ctx.state(), &user, &slug, &form.id, &form.text)
+        .await
+        .map(|_| ());
+    let anchor = format!("announcement-{}", form.id);
+    after_form(&ctx, &slug, result, "announcement_edited", &anchor, None).await
+}
+
+/// An announcement withdrawn.
+#[derive(Debug, Deserialize)]
+pub struct AnnouncementDeleteForm {
+    csrf: String,
+    id: String,
+}
+
+#[post("/events/{slug}/manage/announcements/delete")]
+pub(super) async fn delete_announcement(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<AnnouncementDeleteForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let result = announcements::delete(ctx.state(), &user, &slug, &form.id).await;
+    let anchor = "announce-heading";
+    after_form(&ctx, &slug, result, "announcement_deleted", anchor, None).await
 }

@@ -1,12 +1,11 @@
-//! The organizer's page itself: the rows it lists (roles, teams, announcements, open help
-//! calls, the worst cliffs), built from what `data` read, and the notice a
-//! `?done=` redirect shows.
+//! The organizer's page itself: the rows it lists (roles, teams with their standing,
+//! announcements, the ladder, open help calls, the worst cliffs), built from what `data` read,
+//! the rows the filters leave out hidden, and the notice a `?done=` redirect shows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use actix_web::{HttpResponse, get, http::StatusCode, web};
 use askama::Template;
-use serde::Deserialize;
 
 use crate::{
     error::Result,
@@ -24,7 +23,10 @@ use crate::{
     },
 };
 
-use super::data::load;
+use super::{
+    data::load,
+    filters::{self, PageQuery, TeamFacts},
+};
 
 /// A role holder as the page lists them.
 pub struct RoleRow {
@@ -34,21 +36,63 @@ pub struct RoleRow {
     role: &'static str,
     /// Event organizers may revoke authors and engineers (not themselves).
     revocable: bool,
+    /// Name and organization, lower case: what the search looks in.
+    search: String,
+    /// Left out by the roles filter.
+    hidden: bool,
 }
 
-/// A team as the page lists it.
+/// A member of a team as the page lists them.
+pub struct MemberRow {
+    user_id: String,
+    name: String,
+    organization: String,
+}
+
+/// A team as the page lists it, with what the filters look at.
 pub struct TeamRow {
     id: String,
     name: String,
-    members: String,
+    members: Vec<MemberRow>,
+    /// Its members' organizations, one each, `|`-separated (for `staff.js`).
+    organizations: String,
     coaches: Vec<Person>,
+    solved: u32,
+    score: i64,
+    /// `not_started`, `in_progress` or `finished`.
+    status: &'static str,
+    /// An open help call is up.
+    hand: bool,
+    /// Team and member names, lower case, newline-separated.
+    search: String,
+    /// Left out by the filters.
+    hidden: bool,
 }
 
 /// An announcement as the page lists it.
 pub struct AnnouncementRow {
+    id: String,
+    text: String,
     html: String,
     author: String,
     at: ShownTime,
+}
+
+/// A rung of the ladder as the page edits it.
+pub struct RungRow {
+    slug: String,
+    title: String,
+    position: i32,
+    always_open: bool,
+    live: bool,
+    first: bool,
+    last: bool,
+}
+
+/// People who may be moved into a team, grouped by where they are now.
+pub struct PeopleGroup {
+    label: String,
+    people: Vec<Person>,
 }
 
 /// An open help call.
@@ -109,24 +153,60 @@ struct ManagePage {
     error: Option<String>,
     notice: Option<&'static str>,
     form: EventForm,
+    query: PageQuery,
     roles: Vec<RoleRow>,
+    roles_shown: usize,
     engineers: Vec<Person>,
     teams: Vec<TeamRow>,
+    teams_shown: usize,
+    organizations: Vec<String>,
+    people: Vec<PeopleGroup>,
     announcements: Vec<AnnouncementRow>,
+    ladder: Vec<RungRow>,
     columns: Vec<Column>,
     rows: Vec<RowView>,
     help: Vec<HelpRow>,
     cliffs: Vec<CliffRow>,
 }
 
+impl ManagePage {
+    fn people_filter(&self) -> &'static str {
+        self.query.people()
+    }
+
+    fn query_value(value: &Option<String>) -> &str {
+        value.as_deref().unwrap_or("")
+    }
+
+    fn q(&self) -> &str {
+        Self::query_value(&self.query.q)
+    }
+
+    fn org(&self) -> &str {
+        Self::query_value(&self.query.org)
+    }
+
+    fn coach_filter(&self) -> &str {
+        Self::query_value(&self.query.coach)
+    }
+
+    fn status_filter(&self) -> &str {
+        Self::query_value(&self.query.status)
+    }
+
+    fn who(&self) -> &str {
+        Self::query_value(&self.query.who)
+    }
+}
+
 /// The page as `ctx` sees it, with `status` and, after a form, its `error` or `notice` and
-/// the settings form as sent.
+/// the settings form as sent; rows left out by `query` are hidden.
 pub(super) async fn render_page(
     ctx: &PageContext,
     slug: &str,
     status: StatusCode,
     error: Option<String>,
-    notice: Option<&'static str>,
+    query: PageQuery,
     form: Option<EventForm>,
 ) -> Result<HttpResponse> {
     let (data, body) = load(ctx, slug).await?;
@@ -139,19 +219,25 @@ pub(super) async fn render_page(
         .user
         .as_ref()
         .is_some_and(|u| u.user.is_portal_organizer);
-    let roles = data
+    let roles: Vec<RoleRow> = data
         .roles
         .iter()
-        .map(|h| RoleRow {
-            user_id: h.user_id.clone(),
-            name: h.display_name.clone(),
-            organization: h.organization.clone(),
-            role: h.role.as_str(),
-            revocable: h.user_id != me
-                && (portal_organizer && h.role != EventRole::Participant
-                    || matches!(h.role, EventRole::Author | EventRole::Engineer)),
+        .map(|h| {
+            let search = format!("{}\n{}", h.display_name, h.organization).to_lowercase();
+            RoleRow {
+                user_id: h.user_id.clone(),
+                name: h.display_name.clone(),
+                organization: h.organization.clone(),
+                role: h.role.as_str(),
+                revocable: h.user_id != me
+                    && (portal_organizer && h.role != EventRole::Participant
+                        || matches!(h.role, EventRole::Author | EventRole::Engineer)),
+                hidden: !query.shows_person(h.role == EventRole::Participant, &search),
+                search,
+            }
         })
         .collect();
+    let roles_shown = roles.iter().filter(|r| !r.hidden).count();
     let engineers = data
         .roles
         .iter()
@@ -161,37 +247,134 @@ pub(super) async fn render_page(
             display_name: h.display_name.clone(),
         })
         .collect();
+    let organization_of: HashMap<&str, &str> = data
+        .roles
+        .iter()
+        .map(|h| (h.user_id.as_str(), h.organization.as_str()))
+        .collect();
     let names: HashMap<String, String> = data
         .teams
         .iter()
         .map(|t| (t.team.id.clone(), t.team.name.clone()))
         .collect();
-    let teams = data
+    let columns = board::columns(&data.ladder, true);
+    let rows = board::rows(&body.body, &columns, &body.attempted());
+    let standing: HashMap<&str, &RowView> = rows.iter().map(|r| (r.team_id.as_str(), r)).collect();
+    let help = HelpRow::of(&data.calls, &names);
+    let hands: HashSet<&str> = help.iter().map(|h| h.team_id.as_str()).collect();
+    let mut organizations = BTreeSet::new();
+    let teams: Vec<TeamRow> = data
         .teams
         .iter()
-        .map(|t| TeamRow {
-            id: t.team.id.clone(),
-            name: t.team.name.clone(),
-            members: t
+        .map(|t| {
+            let members: Vec<MemberRow> = t
                 .members
                 .iter()
-                .map(|m| m.display_name.as_str())
+                .map(|m| MemberRow {
+                    user_id: m.user_id.clone(),
+                    name: m.display_name.clone(),
+                    organization: organization_of
+                        .get(m.user_id.as_str())
+                        .map(|o| (*o).to_owned())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            let mut orgs: Vec<String> = members
+                .iter()
+                .map(|m| m.organization.clone())
+                .filter(|o| !o.is_empty())
+                .collect();
+            orgs.sort();
+            orgs.dedup();
+            organizations.extend(orgs.iter().cloned());
+            let row = standing.get(t.team.id.as_str());
+            let solved = row.map_or(0, |r| r.solved);
+            let attempted = row.is_some_and(|r| r.cells.iter().any(|c| c.state != "untouched"));
+            let team_status = filters::team_status(solved, attempted, columns.len());
+            let search = std::iter::once(t.team.name.as_str())
+                .chain(members.iter().map(|m| m.name.as_str()))
                 .collect::<Vec<_>>()
-                .join(", "),
-            coaches: t.coaches.clone(),
+                .join("\n")
+                .to_lowercase();
+            let hand = hands.contains(t.team.id.as_str());
+            let hidden = !query.shows_team(&TeamFacts {
+                search: &search,
+                organizations: &orgs,
+                coached: !t.coaches.is_empty(),
+                status: team_status,
+                hand,
+            });
+            TeamRow {
+                id: t.team.id.clone(),
+                name: t.team.name.clone(),
+                organizations: orgs.join("|"),
+                members,
+                coaches: t.coaches.clone(),
+                solved,
+                score: row.map_or(0, |r| r.score),
+                status: team_status,
+                hand,
+                search,
+                hidden,
+            }
         })
         .collect();
+    let teams_shown = teams.iter().filter(|t| !t.hidden).count();
+    let mut placed = HashSet::new();
+    let mut people: Vec<PeopleGroup> = data
+        .teams
+        .iter()
+        .filter(|t| !t.members.is_empty())
+        .map(|t| {
+            placed.extend(t.members.iter().map(|m| m.user_id.clone()));
+            PeopleGroup {
+                label: t.team.name.clone(),
+                people: t.members.clone(),
+            }
+        })
+        .collect();
+    let unplaced: Vec<Person> = data
+        .roles
+        .iter()
+        .filter(|h| h.role == EventRole::Participant && !placed.contains(&h.user_id))
+        .map(|h| Person {
+            user_id: h.user_id.clone(),
+            display_name: h.display_name.clone(),
+        })
+        .collect();
+    if !unplaced.is_empty() {
+        people.push(PeopleGroup {
+            label: "No team yet".into(),
+            people: unplaced,
+        });
+    }
     let announcements = data
         .announcements
         .iter()
         .rev()
         .map(|a| AnnouncementRow {
+            id: a.id.clone(),
+            text: a.text.clone(),
             html: markdown::to_safe_html(&a.text),
             author: a.author.display_name.clone(),
             at: ShownTime::date(a.at.naive_utc()),
         })
         .collect();
-    let columns = board::columns(&data.ladder, true);
+    let count = data.ladder.len();
+    let ladder = data
+        .ladder
+        .iter()
+        .enumerate()
+        .map(|(i, c)| RungRow {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            position: c.position,
+            always_open: c.always_open,
+            live: c.live_version_id.is_some(),
+            first: i == 0,
+            last: i + 1 == count,
+        })
+        .collect();
     let cliffs = data
         .cliffs
         .cliffs
@@ -216,15 +399,21 @@ pub(super) async fn render_page(
         phase: phase_label(phase),
         phase_class: phase_class(phase),
         error,
-        notice,
+        notice: notice(query.done.as_deref()),
         form: form.unwrap_or_else(|| EventForm::of(&data.event)),
+        query,
         roles,
+        roles_shown,
         engineers,
         teams,
+        teams_shown,
+        organizations: organizations.into_iter().collect(),
+        people,
         announcements,
-        rows: board::rows(&body.body, &columns, &body.attempted()),
+        ladder,
+        rows,
         columns,
-        help: HelpRow::of(&data.calls, &names),
+        help,
         cliffs,
         event: data.event,
     };
@@ -232,19 +421,31 @@ pub(super) async fn render_page(
 }
 
 /// `?done=` after a form: what happened.
-#[derive(Debug, Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 fn notice(done: Option<&str>) -> Option<&'static str> {
     Some(match done? {
         "settings" => "Settings saved.",
         "role" => "Role granted.",
         "revoked" => "Role revoked.",
         "coach" => "Coach assigned.",
+        "coaches" => "Coach assigned to the selected teams.",
         "uncoached" => "Coach removed.",
         "announced" => "Announcement posted: the big screen and every workspace show it.",
+        "announcement_edited" => {
+            "Announcement changed: the big screen and every workspace show the new text."
+        }
+        "announcement_deleted" => {
+            "Announcement deleted: it left the big screen and every workspace."
+        }
+        "renamed" => "Team renamed.",
+        "member_removed" => "Member removed from the team.",
+        "moved" => "Person moved.",
+        "merged" => "Teams merged.",
+        "team_deleted" => "Team deleted.",
+        "ladder" => "Challenge saved.",
+        "reordered" => "Ladder reordered.",
+        "rejudged" => {
+            "Rejudged: every finished submission of the challenge was judged again on its live version."
+        }
         _ => return None,
     })
 }
@@ -253,8 +454,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
 pub(super) async fn manage_page(
     ctx: PageContext,
     slug: web::Path<String>,
-    query: web::Query<DoneQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse> {
-    let done = notice(query.done.as_deref());
-    render_page(&ctx, &slug, StatusCode::OK, None, done, None).await
+    render_page(&ctx, &slug, StatusCode::OK, None, query.into_inner(), None).await
 }
