@@ -1,7 +1,10 @@
-//! The leaderboard cache: boards are computed once per change and served as ready-made JSON.
+//! The leaderboard cache: boards are computed once per change and served as ready-made bytes.
 //!
 //! Reads are the hot path (a big screen per room, every participant's browser), so a read
-//! costs a hash lookup and a clone of the cached bytes. A change (a verdict that may move the
+//! costs a hash lookup and a clone of the cached bytes: each board keeps its JSON, the same
+//! JSON gzipped and a strong entity tag (a hash of the JSON), all made once when the board is
+//! computed. A recomputation that finds the board unchanged keeps the previous one (same
+//! bytes, same `generated_at`, same tag), so clients that revalidate keep getting `304`. A change (a verdict that may move the
 //! board, a rejudge) calls [`LeaderboardCache::invalidate`], which bumps the event's generation;
 //! the next read recomputes — once, however many readers arrive meanwhile (single flight):
 //! the reader that recomputes sees the new state, and readers arriving during the computation
@@ -18,8 +21,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use actix_web::web::Bytes;
+use std::io::Write as _;
+
+use actix_web::{http::header::HeaderValue, web::Bytes};
+use flate2::{Compression, write::GzEncoder};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::{Standing, standings};
 use crate::{
@@ -55,20 +62,76 @@ pub struct LeaderboardBody {
 }
 
 /// One computed board: the typed rows every page reads, and the JSON every API client, big
-/// screen and event channel gets — the same value, encoded once.
+/// screen and event channel gets — the same value, encoded once (plain and gzipped).
 #[derive(Debug)]
 pub struct Board {
     /// The board.
     pub body: LeaderboardBody,
     /// `body` as JSON, as `GET /events/{slug}/leaderboard` serves it.
     pub json: Bytes,
+    /// `json` gzipped, for clients that accept it.
+    pub gzip: Bytes,
+    /// Strong entity tag of `json` (quoted): the first 128 bits of its SHA-256 in hex. A tag
+    /// of the content, not of a counter, so that every instance gives the same board the same
+    /// tag and any change of the bytes — rows, `frozen`, `generated_at` — changes it: the
+    /// frozen public board and the organizers' live one never share a tag.
+    pub etag: HeaderValue,
+    /// Strong entity tag of `gzip`: `etag` with `-gz` (a content coding is another
+    /// representation, RFC 9110 §8.8.3).
+    pub gzip_etag: HeaderValue,
 }
 
 impl Board {
-    /// Encodes a board once.
+    /// Encodes a board once: JSON, its gzip encoding, their tags.
     pub fn from_body(body: LeaderboardBody) -> Result<Arc<Board>> {
-        let json = Bytes::from(serde_json::to_vec(&body).map_err(Error::internal)?);
-        Ok(Arc::new(Board { body, json }))
+        let json = serde_json::to_vec(&body).map_err(Error::internal)?;
+        Self::encoded(body, json)
+    }
+
+    fn encoded(body: LeaderboardBody, json: Vec<u8>) -> Result<Arc<Board>> {
+        let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::best());
+        gz.write_all(&json).map_err(Error::internal)?;
+        let gzip = gz.finish().map_err(Error::internal)?;
+        let digest = Sha256::digest(&json);
+        let tag = hex::encode(&digest[..16]);
+        let etag = HeaderValue::from_str(&format!("\"{tag}\"")).map_err(Error::internal)?;
+        let gzip_etag = HeaderValue::from_str(&format!("\"{tag}-gz\"")).map_err(Error::internal)?;
+        Ok(Arc::new(Board {
+            body,
+            json: Bytes::from(json),
+            gzip: Bytes::from(gzip),
+            etag,
+            gzip_etag,
+        }))
+    }
+
+    /// The board for `body`, or `previous` itself when `body` differs from it only by
+    /// `generated_at`: an unchanged board keeps its bytes and its tag across recomputations
+    /// (the time-to-live, another instance's invalidation, a change that moved nothing).
+    fn unless_unchanged(
+        mut body: LeaderboardBody,
+        previous: Option<&Arc<Board>>,
+    ) -> Result<Arc<Board>> {
+        if let Some(previous) = previous {
+            let generated_at = body.generated_at;
+            body.generated_at = previous.body.generated_at;
+            let json = serde_json::to_vec(&body).map_err(Error::internal)?;
+            if json == previous.json {
+                return Ok(Arc::clone(previous));
+            }
+            body.generated_at = generated_at;
+        }
+        Self::from_body(body)
+    }
+
+    /// Whether `tag` (the opaque part of an entity tag, without quotes or `W/`) names this
+    /// board, in either encoding: the weak comparison `If-None-Match` calls for.
+    pub fn has_tag(&self, tag: &[u8]) -> bool {
+        let plain = self.etag.as_bytes();
+        let plain = &plain[1..plain.len() - 1];
+        let gzip = self.gzip_etag.as_bytes();
+        let gzip = &gzip[1..gzip.len() - 1];
+        tag == plain || tag == gzip
     }
 
     /// Per team id, the challenges it attempted (a judged submission, solved or not), read
@@ -227,7 +290,11 @@ impl LeaderboardCache {
                     Some(boards) => boards,
                     None => {
                         let generation = slot.generation.load(Ordering::Acquire);
-                        let boards = Arc::new(self.compute(&event_id, generation).await?);
+                        let previous = slot.last();
+                        let boards = Arc::new(
+                            self.compute(&event_id, generation, previous.as_deref())
+                                .await?,
+                        );
                         if let Ok(mut cached) = slot.boards.write() {
                             *cached = Some(boards.clone());
                         }
@@ -239,7 +306,12 @@ impl LeaderboardCache {
         Ok(boards.pick(view))
     }
 
-    async fn compute(&self, event_id: &str, generation: u64) -> Result<Boards> {
+    async fn compute(
+        &self,
+        event_id: &str,
+        generation: u64,
+        previous: Option<&Boards>,
+    ) -> Result<Boards> {
         let id = event_id.to_owned();
         let (event, full, frozen) = self
             .db
@@ -256,18 +328,21 @@ impl LeaderboardCache {
             })
             .await?;
         let generated_at = now();
-        let body = |rows: Vec<Standing>, frozen: bool| {
-            Board::from_body(LeaderboardBody {
-                event: event.slug.clone(),
-                frozen,
-                freeze_at: event.freeze_at.map(|f| f.and_utc()),
-                generated_at: generated_at.and_utc(),
-                rows,
-            })
+        let body = |rows: Vec<Standing>, frozen: bool, previous: Option<&Arc<Board>>| {
+            Board::unless_unchanged(
+                LeaderboardBody {
+                    event: event.slug.clone(),
+                    frozen,
+                    freeze_at: event.freeze_at.map(|f| f.and_utc()),
+                    generated_at: generated_at.and_utc(),
+                    rows,
+                },
+                previous,
+            )
         };
-        let full = body(full, false)?;
+        let full = body(full, false, previous.map(|p| &p.full))?;
         let public = match frozen {
-            Some(rows) => body(rows, true)?,
+            Some(rows) => body(rows, true, previous.map(|p| &p.public))?,
             None => Arc::clone(&full),
         };
         // The public view can change by the clock alone at the next boundary (freeze, end).
