@@ -550,3 +550,67 @@ async fn browser_team_workspace_opens_at_the_start_without_a_reload() {
     run_scenario(&app, "team_clock", &fixture).await;
     app.stop().await;
 }
+
+/// Two instances on one PostgreSQL database: a workspace open on B hears a rename and a
+/// member leaving made through A, and the schedule an organizer moves through A.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_changes_and_the_clock_cross_instances() {
+    let Some(a) = TestApp::spawn(crate::harness::Backend::Postgres).await else {
+        return;
+    };
+    let b = a.spawn_sibling(|_| {}).await;
+    let event = running_event(&a, "twin-hack").await;
+    let (ada, team_id) = team(&a, &event, "ada").await;
+    let bob = user_with_role(&a, &event, "bob", EventRole::Participant).await;
+    let code = invite_code(&a, &ada, &team_id).await;
+    join(&a, &bob, &team_id, &code).await;
+
+    let mut on_b = connect(
+        &b,
+        &format!("/api/v1/teams/{team_id}/ws"),
+        Some(&ada.access_token),
+    )
+    .await;
+    on_b.expect("clock").await;
+
+    let renamed = a
+        .send(
+            Method::PATCH,
+            bob.token(),
+            &format!("/api/v1/teams/{team_id}"),
+            &json!({"name": "Twins"}),
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+    on_b.expect_where("activity", |i| {
+        i["kind"] == "team_renamed" && i["name"] == "Twins"
+    })
+    .await;
+    let left = a
+        .send(
+            Method::DELETE,
+            bob.token(),
+            &format!("/api/v1/teams/{team_id}/members/{}", bob.id),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(left.status(), 204);
+    on_b.expect_where("activity", |i| {
+        i["kind"] == "member_left" && i["user"]["user_id"] == bob.id.as_str()
+    })
+    .await;
+
+    let moved = a
+        .send(
+            Method::PATCH,
+            event.organizer.token(),
+            &format!("/api/v1/events/{}", event.slug),
+            &json!({"starts_at": rfc3339(TimeDelta::hours(2))}),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    on_b.expect_where("clock", |c| c["phase"] == "upcoming")
+        .await;
+    b.stop().await;
+    a.stop().await;
+}
