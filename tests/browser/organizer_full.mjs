@@ -148,6 +148,7 @@ await scenario("organizer_full", async (browser) => {
   await page.locator("[data-toast]", { hasText: "Announcement changed" }).waitFor();
   await line.filter({ hasText: "Lunch moved to 12:30" }).waitFor();
   assert.match(await page.locator(`#announcement-${f.announcement}`).innerText(), /Lunch moved to 12:30/);
+  await member.locator("#announcements").scrollIntoViewIfNeeded();
   await shot(member, "organizer/workspace-announcement-edited", { fullPage: false });
   page.once("dialog", (dialog) => dialog.accept());
   await page.locator(`#announcement-${f.announcement}`).getByRole("button", { name: /^Delete the announcement/ }).click();

@@ -18,8 +18,8 @@ use crate::{
 
 use super::{filters::PageQuery, page::render_page};
 
-/// After a form: back to the page at `anchor` (303), or the page again with the reason it
-/// was refused.
+/// After a form: back to the page at `anchor` (303; the top when empty), or the page again
+/// with the reason it was refused.
 pub(super) async fn after_form(
     ctx: &PageContext,
     slug: &str,
@@ -29,6 +29,9 @@ pub(super) async fn after_form(
     form: Option<EventForm>,
 ) -> Result<HttpResponse> {
     match result {
+        Ok(()) if anchor.is_empty() => {
+            Ok(ctx.redirect(&format!("/events/{slug}/manage?done={done}")))
+        }
         Ok(()) => Ok(ctx.redirect(&format!("/events/{slug}/manage?done={done}#{anchor}"))),
         Err(
             error @ (Error::BadRequest { .. }
