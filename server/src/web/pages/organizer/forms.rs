@@ -68,15 +68,7 @@ pub(super) async fn update_settings(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    after_form(
-        &ctx,
-        &slug,
-        result,
-        "settings",
-        "settings-heading",
-        Some(form),
-    )
-    .await
+    after_form(&ctx, &slug, result, "settings", "", Some(form)).await
 }
 
 /// Granting a role by email.
