@@ -141,12 +141,17 @@ await scenario("organizer_full", async (browser) => {
   await signIn(member, f.member, `/teams/${f.member_team}`);
   const line = member.locator(`#announcements li[data-id="${f.announcement}"]`);
   await line.filter({ hasText: "Lunch is at" }).waitFor();
+  const board = await newPage(browser, { viewport: { width: 1920, height: 1080 } });
+  await board.goto(`/events/${f.slug}/board`);
+  await board.locator("[data-board-live].is-live").waitFor();
+  await board.locator("[data-announcement-text]", { hasText: "Lunch is at" }).waitFor();
   const item = page.locator(`#announcement-${f.announcement}`);
   await item.locator("summary", { hasText: "Edit" }).click();
   await item.locator("textarea").fill("Lunch moved to **12:30**, same place.");
   await item.getByRole("button", { name: "Save the change" }).click();
   await page.locator("[data-toast]", { hasText: "Announcement changed" }).waitFor();
   await line.filter({ hasText: "Lunch moved to 12:30" }).waitFor();
+  await board.locator("[data-announcement-text]", { hasText: "Lunch moved to 12:30" }).waitFor();
   assert.match(await page.locator(`#announcement-${f.announcement}`).innerText(), /Lunch moved to 12:30/);
   await member.locator("#announcements").scrollIntoViewIfNeeded();
   await shot(member, "organizer/workspace-announcement-edited", { fullPage: false });
@@ -154,6 +159,7 @@ await scenario("organizer_full", async (browser) => {
   await page.locator(`#announcement-${f.announcement}`).getByRole("button", { name: /^Delete the announcement/ }).click();
   await page.locator("[data-toast]", { hasText: "Announcement deleted" }).waitFor();
   await line.waitFor({ state: "detached" });
+  await board.locator("[data-announcement]").waitFor({ state: "hidden" });
   assert.equal(await page.locator(`#announcement-${f.announcement}`).count(), 0);
   await samePage("announcements");
 
@@ -177,4 +183,5 @@ await scenario("organizer_full", async (browser) => {
   assertClean(phone);
   assertClean(page, { allow: [/status of 409/, /status of 422/, /status of 403/] });
   assertClean(member);
+  assertClean(board);
 });

@@ -54,6 +54,7 @@ function start(root) {
   let lastPhase = clock.phase();
   let announcementId = null;
   let lastAnnouncement = null;
+  let announcementChanges = 0;
 
   function render() {
     if (!board) return;
@@ -120,7 +121,14 @@ function start(root) {
 
   function showAnnouncement(announcement) {
     const section = $("[data-announcement]");
-    if (!announcement) return;
+    if (!announcement) {
+      // The last one was deleted.
+      if (!section.hidden && announcementId === null) {
+        section.hidden = true;
+        pager.fit();
+      }
+      return;
+    }
     if (announcement.id === announcementId) return;
     announcementId = announcement.id;
     // Sanitized on the server (the same Markdown renderer as every page).
@@ -198,6 +206,14 @@ function start(root) {
           break;
         case "announcement":
           lastAnnouncement = message.id;
+          refreshState();
+          break;
+        case "announcement_edited":
+        case "announcement_deleted":
+          // A correction or a withdrawal: a new version, so the state is read again.
+          announcementChanges += 1;
+          lastAnnouncement = `${message.id}:${message.type}:${announcementChanges}`;
+          announcementId = null;
           refreshState();
           break;
         default:
