@@ -3,19 +3,28 @@
 #   1. judged submissions per second (every one stored, then validated in the sandbox),
 #   2. leaderboard reads per second,
 #   3. leaderboard reads while submissions flow (32 + 32 connections).
-# Usage: bench/load/run.sh [sqlite|postgres] [seconds per phase] [teams]
+# With `reads` as fourth argument, instead: the board's read path against /healthz in the same
+# run (after a few seconds of submissions so that the board has scores), ROUNDS rounds (3) of
+# /healthz, the leaderboard plain and the leaderboard with Accept-Encoding: gzip, each phase
+# followed by its ratio to the /healthz of its round.
+# Usage: bench/load/run.sh [sqlite|postgres] [seconds per phase] [teams] [all|reads]
 # Prints Markdown rows: | phase | req/s | p50 ms | p99 ms | max ms | status mix | socket errors |
 set -euo pipefail
 backend=${1:-sqlite}
 seconds=${2:-20}
 teams=${3:-500}
+mode=${4:-all}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 export BENCH_DIR="$root/bench/load"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release --locked --bin cohack >&2
-cohack="${CARGO_TARGET_DIR:-$root/target}/release/cohack"
+if [ -n "${COHACK_BIN:-}" ]; then
+  cohack=$COHACK_BIN # an already built binary (e.g. to check this script against a debug build)
+else
+  cargo build --release --locked --bin cohack >&2
+  cohack="${CARGO_TARGET_DIR:-$root/target}/release/cohack"
+fi
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -50,6 +59,30 @@ target="http://127.0.0.1:$port"
 
 echo "| $backend, ${seconds}s per phase, $teams teams | req/s | p50 ms | p99 ms | max ms | status mix | socket errors |"
 echo "|---|---|---|---|---|---|---|"
+if [ "$mode" = reads ]; then
+  # Scores on the board: a few seconds of submissions (wrong and right answers).
+  BENCH_LABEL="warm-up submissions" wrk -t1 -c8 -d3s --timeout 10s -s "$BENCH_DIR/submit.lua" "$target" >/dev/null
+  curl -fs "$target/api/v1/events/bench/leaderboard" -o "$work/board.json"
+  curl -fs -H 'Accept-Encoding: gzip' "$target/api/v1/events/bench/leaderboard" -o "$work/board.json.gz"
+  echo "board: $(wc -c <"$work/board.json") bytes plain, $(wc -c <"$work/board.json.gz") gzipped" >&2
+  get() {
+    BENCH_LABEL="$1" BENCH_PATH="$2" BENCH_GZIP="${3:-0}" \
+      wrk -t2 -c64 -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/get.lua" "$target" | grep '^|'
+  }
+  rate() { cut -d'|' -f3 <<<"$1" | tr -d ' '; }
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    health=$(get "round $round: /healthz (64 conns)" /healthz)
+    echo "$health"
+    for gzip in 0 1; do
+      label="round $round: leaderboard (64 conns)"
+      [ "$gzip" = 0 ] || label="round $round: leaderboard, gzip (64 conns)"
+      row=$(get "$label" /api/v1/events/bench/leaderboard "$gzip")
+      echo "$row"
+      echo "| round $round: ÷ /healthz | $(python3 -c "print(f'{$(rate "$row")/$(rate "$health"):.2f}×')") | | | | | |"
+    done
+  done
+  exit 0
+fi
 BENCH_LABEL="judged submissions (64 conns)" wrk -t2 -c64 -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/submit.lua" "$target" | grep '^|'
 BENCH_LABEL="leaderboard reads (64 conns)" wrk -t2 -c64 -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/leaderboard.lua" "$target" | grep '^|'
 BENCH_LABEL="mixed: submissions (32 conns)" wrk -t1 -c32 -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/submit.lua" "$target" | grep '^|' &
