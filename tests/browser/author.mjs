@@ -19,8 +19,14 @@ await scenario("author", async (browser) => {
   assert.match(await section.locator(".stat-grid").innerText(), /Teams solved\s+1 of 1/);
   await section.getByText(/failed, 0 of 100/).waitFor();
 
-  // Rejudge.
-  await page.getByRole("button", { name: "Rejudge every submission of First contact" }).click();
+  // Rejudge: behind a disclosure, and only once the box confirming it is ticked.
+  const rejudge = section.locator("#rejudge-first-contact");
+  await rejudge.locator("summary").click();
+  const button = rejudge.getByRole("button", { name: "Rejudge every submission of First contact" });
+  await button.click();
+  assert.equal(await page.locator("[data-rejudge-report]").count(), 0, "an unconfirmed rejudge ran");
+  await rejudge.getByLabel(/I understand: rejudge every submission/).check();
+  await button.click();
   const report = page.locator("[data-rejudge-report]");
   await report.waitFor();
   assert.match(await report.innerText(), /Rejudge of first-contact on version 1/);

@@ -506,8 +506,16 @@ async fn staff_pages_work_without_javascript(app: TestApp) {
     let author = ada_browser.page(&format!("/events/{slug}/author")).await;
     assert!(author.contains("First contact"), "{author}");
     assert!(!author.contains("Plumb the pipeline"), "{author}");
-    let rejudged = ada_browser
+    // A rejudge changes every team's verdicts: without the confirming box, nothing runs.
+    let unconfirmed = ada_browser
         .submit(&format!("/events/{slug}/author/first-contact/rejudge"), &[])
+        .await;
+    assert_eq!(unconfirmed.status(), 422);
+    let rejudged = ada_browser
+        .submit(
+            &format!("/events/{slug}/author/first-contact/rejudge"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(rejudged.status(), 200);
     let report = rejudged.text().await.expect("html");

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::{
     actions::challenges::rejudge,
-    error::Result,
+    error::{Error, Result},
     insights::{
         authoring::{self, AuthorChallenge},
         render::human,
@@ -225,7 +225,7 @@ async fn render(
                 .into_iter()
                 .map(|t| (t.id, t.name))
                 .collect();
-            Ok::<_, crate::error::Error>((event, challenges, names))
+            Ok::<_, Error>((event, challenges, names))
         })
         .await?;
     let report = report.map(|r| ReportView {
@@ -258,10 +258,12 @@ async fn author_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRe
     render(&ctx, slug.into_inner(), None).await
 }
 
-/// The rejudge button's form.
+/// The rejudge button's form: `confirm=yes` is the ticked box that says the author means it
+/// (a rejudge can change every team's verdicts, board and unlocks).
 #[derive(Debug, Deserialize)]
 pub struct RejudgeForm {
     csrf: String,
+    confirm: Option<String>,
 }
 
 /// Re-runs every judged submission of the challenge on its live version and shows the page
@@ -275,6 +277,12 @@ async fn rejudge_challenge(
     ctx.verify_csrf(&form.csrf)?;
     let user = ctx.require_user()?.user.clone();
     let (slug, challenge) = path.into_inner();
+    if form.confirm.as_deref() != Some("yes") {
+        return Err(Error::unprocessable(
+            "rejudge_unconfirmed",
+            "nothing was rejudged: tick the box that confirms the rejudge first",
+        ));
+    }
     let report = rejudge::rejudge(ctx.state(), &user, &slug, &challenge).await?;
     render(&ctx, slug, Some(report)).await
 }
