@@ -66,6 +66,15 @@ await scenario("accounts", async (browser) => {
   await assertAccessible(organizer);
   await shot(organizer, `${dir}/people-reset-link`);
 
+  // Two spellings of one company become one: the accounts move, the other row is gone.
+  const other = organizer.locator(`[data-organization="${f.other_organization}"]`);
+  await other.getByLabel(`Merge ${f.other_organization} into`).selectOption({ label: f.organization });
+  await other.getByRole("button", { name: "Merge" }).click();
+  await organizer.locator(`[data-organization="${f.other_organization}"]`).waitFor({ state: "detached" });
+  const kept = organizer.locator(`[data-organization="${f.organization}"] td`).nth(0);
+  assert.equal((await kept.textContent()).trim(), "2");
+  await shot(organizer, `${dir}/people-merged`);
+
   // The owner, in a browser signed out, opens it.
   const stranger = await newPage(browser, { viewport: { width: 1280, height: 800 } });
   await stranger.goto(link);

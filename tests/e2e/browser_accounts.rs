@@ -18,6 +18,8 @@ async fn browser_reset_link_and_personal_tokens() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
     let organizer = app.portal_organizer("root@vendor.example").await;
     let alice = app.register("alice@acme.example", "Acme Foods").await;
+    let ben = app.register("ben@acme.example", "Acme Foods Ltd").await;
+    assert_ne!(alice.organization_id, ben.organization_id);
     run_scenario(
         &app,
         "accounts",
@@ -25,7 +27,23 @@ async fn browser_reset_link_and_personal_tokens() {
             "organizer": {"email": organizer.email},
             "alice": {"email": alice.email},
             "organization": "Acme Foods",
+            "other_organization": "Acme Foods Ltd",
         }),
     )
     .await;
+    // The page's merge is the API's: one organization is left, with both accounts.
+    let organizations = app
+        .get_as(&organizer.access_token, "/api/v1/organizations")
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("organizations");
+    let acme: Vec<_> = organizations
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|o| o["name"].as_str().is_some_and(|n| n.starts_with("Acme")))
+        .collect();
+    assert_eq!(acme.len(), 1, "{organizations}");
+    assert_eq!(acme[0]["members"], 2, "{organizations}");
 }
