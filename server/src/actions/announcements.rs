@@ -1,7 +1,6 @@
 //! Organizers correct and withdraw announcements: the text of one is edited, or it is
 //! deleted, and every open big screen and workspace of the event hears of it live
-//! (`announcement_edited`, `announcement_deleted`), on every instance. Making one is
-//! [`crate::actions::workspace::announce`].
+//! (`announcement_edited`, `announcement_deleted`), on every instance; and making one.
 
 use diesel::Connection;
 
@@ -88,4 +87,45 @@ pub async fn delete(state: &AppState, user: &User, slug: &str, id: &str) -> Resu
         .await?;
     state.live.deliver_announcement_deleted(&event_id, &id);
     Ok(())
+}
+
+/// Makes an announcement to the event `slug` (its organizers).
+pub async fn post(
+    state: &AppState,
+    user: &User,
+    slug: &str,
+    text: &str,
+) -> Result<AnnouncementView> {
+    let (caller, slug, text, origin) = (
+        user.clone(),
+        slug.to_owned(),
+        text.to_owned(),
+        state.live.instance_id().to_owned(),
+    );
+    let id = state
+        .db
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let access = access::event_access(conn, &caller, &slug)?;
+                access.require_organizer()?;
+                let id = Announcement::create(conn, &access.event.id, &caller.id, &text)?;
+                bus::notify(
+                    conn,
+                    &Notice::Announcement {
+                        o: origin,
+                        e: access.event.id.clone(),
+                        id: id.clone(),
+                    },
+                )?;
+                Ok::<_, Error>(id)
+            })
+        })
+        .await?;
+    state.live.deliver_announcement(state, &id).await?;
+    let owned = id.clone();
+    Ok(state
+        .db
+        .run(move |conn| Announcement::find(conn, &owned))
+        .await?
+        .1)
 }

@@ -9,12 +9,11 @@
 use diesel::Connection;
 
 use crate::{
-    access::{self, TeamAccess, TeamRelation},
+    access::{TeamAccess, TeamRelation},
     db::DbConnection,
     error::{Error, Result},
     live::bus::{self, Notice},
     models::{
-        announcement::{Announcement, AnnouncementView},
         chat::{self, ChatLine, ChatMessage},
         document::{Document, DocumentInfo},
         help_call::{HelpCall, HelpCallView},
@@ -273,45 +272,4 @@ pub async fn change_document(
         .await?;
     state.live.deliver_documents(state, &access.team.id).await?;
     Ok(document)
-}
-
-/// Makes an announcement to the event `slug` (its organizers).
-pub async fn announce(
-    state: &AppState,
-    user: &User,
-    slug: &str,
-    text: &str,
-) -> Result<AnnouncementView> {
-    let (caller, slug, text, origin) = (
-        user.clone(),
-        slug.to_owned(),
-        text.to_owned(),
-        state.live.instance_id().to_owned(),
-    );
-    let id = state
-        .db
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let access = access::event_access(conn, &caller, &slug)?;
-                access.require_organizer()?;
-                let id = Announcement::create(conn, &access.event.id, &caller.id, &text)?;
-                bus::notify(
-                    conn,
-                    &Notice::Announcement {
-                        o: origin,
-                        e: access.event.id.clone(),
-                        id: id.clone(),
-                    },
-                )?;
-                Ok::<_, Error>(id)
-            })
-        })
-        .await?;
-    state.live.deliver_announcement(state, &id).await?;
-    let owned = id.clone();
-    Ok(state
-        .db
-        .run(move |conn| Announcement::find(conn, &owned))
-        .await?
-        .1)
 }

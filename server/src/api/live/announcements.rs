@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    actions::{announcements, reads, workspace as actions},
+    actions::{announcements, reads},
     auth::AuthUser,
     error::{ErrorBody, Result},
     models::announcement::AnnouncementView,
@@ -69,7 +69,7 @@ pub async fn announce(
     caller: AuthUser,
     body: crate::http::Json<AnnouncementRequest>,
 ) -> Result<HttpResponse> {
-    let view = actions::announce(&state, &caller.user, &slug, &body.text).await?;
+    let view = announcements::post(&state, &caller.user, &slug, &body.text).await?;
     Ok(HttpResponse::Created().json(view))
 }
 

@@ -8,7 +8,6 @@ use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 
 use crate::{
-    actions::workspace as actions,
     actions::{announcements, events, roles, teams},
     api::events::UpdateEventRequest,
     error::{Error, Result},
@@ -181,7 +180,7 @@ pub(super) async fn post_announcement(
     ctx.verify_csrf(&form.csrf)?;
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
-    let result = actions::announce(ctx.state(), &user, &slug, &form.text)
+    let result = announcements::post(ctx.state(), &user, &slug, &form.text)
         .await
         .map(|_| ());
     after_form(&ctx, &slug, result, "announced", "announce-heading", None).await
