@@ -1,0 +1,12 @@
+DROP TABLE sign_offs;
+DROP TABLE nudges;
+DROP TABLE canned_answers;
+DROP TABLE questions;
+DROP TABLE hint_unlocks;
+ALTER TABLE challenges DROP COLUMN sign_off;
+ALTER TABLE challenges DROP COLUMN expected_minutes;
+ALTER TABLE challenges DROP COLUMN hints;
+ALTER TABLE teams DROP COLUMN alias;
+ALTER TABLE events DROP COLUMN time_zone;
+ALTER TABLE events DROP COLUMN board_names;
+ALTER TABLE events DROP COLUMN hint_cost;
