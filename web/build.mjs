@@ -16,7 +16,8 @@ const pages = readdirSync(new URL("./src/pages/", import.meta.url))
   .map((name) => `src/pages/${name}`);
 
 await build({
-  entryPoints: [...pages, "src/css/app.css"],
+  // report.css stands alone: the report file inlines it without app.css.
+  entryPoints: [...pages, "src/css/app.css", "src/css/report.css"],
   outdir,
   entryNames: "[name]",
   bundle: true,

@@ -37,29 +37,31 @@ def main():
     parser.add_argument("--cohack", required=True, help="path to the cohack binary")
     parser.add_argument("--challenge", required=True, help="challenge package folder")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--event", default="bench", help="the event's slug")
     args = parser.parse_args()
 
     organizer = call(args.url, "POST", "/api/v1/auth/login",
                      {"email": args.organizer, "password": args.password})["access_token"]
     now = datetime.datetime.now(datetime.timezone.utc)
     call(args.url, "POST", "/api/v1/events", {
-        "slug": "bench", "name": "Benchmark", "registration": "open",
+        "slug": args.event, "name": "Benchmark", "registration": "open",
         "starts_at": (now - datetime.timedelta(minutes=1)).isoformat(),
         "ends_at": (now + datetime.timedelta(days=1)).isoformat(),
         "team_size_max": 4,
     }, organizer)
     subprocess.run([args.cohack, "challenge", "publish", args.challenge, "--url", args.url,
-                    "--event", "bench"], check=True, env={**os.environ, "COHACK_TOKEN": organizer},
+                    "--event", args.event], check=True, env={**os.environ, "COHACK_TOKEN": organizer},
                    stdout=subprocess.DEVNULL)
 
     def make_team(i):
-        email = f"bench{i}@customer{i % 7}.example"
+        email = f"{args.event}{i}@customer{i % 7}.example"
         auth = call(args.url, "POST", "/api/v1/auth/register", {
             "email": email, "password": "benchmark password", "display_name": f"Bench {i}",
             "organization": f"Customer {i % 7}"})
         token = auth["access_token"]
-        call(args.url, "POST", "/api/v1/events/bench/registrations", {}, token)
-        team = call(args.url, "POST", "/api/v1/events/bench/teams", {"name": f"Team {i:04}"}, token)
+        call(args.url, "POST", f"/api/v1/events/{args.event}/registrations", {}, token)
+        team = call(args.url, "POST", f"/api/v1/events/{args.event}/teams",
+                    {"name": f"Team {i:04}"}, token)
         return f"{team['id']} {token}"
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:

@@ -4,8 +4,10 @@
 //!
 //! ```text
 //! 03-clean-readings/
-//!   challenge.toml        the manifest (`Manifest`): slug, title, points, summary, limits, config
+//!   challenge.toml        the manifest (`Manifest`): slug, title, points, summary, limits,
+//!                         config, hints, expected_minutes, sign_off
 //!   README.md             the statement teams read (Markdown)
+//!   hints/*.md            the text of each `[[hints]]` entry (any path the manifest names)
 //!   validator/            the validator: a crate using challenge-sdk (built for
 //!                         wasm32-wasip2), or `app.py` (Python) or `validator.js`
 //!                         (JavaScript) and `sdk.toml`, as the manifest's `language` says
@@ -45,8 +47,11 @@ mod upload;
 pub use build::{BuildOptions, SDK_FILE, SdkLocation, Tools, build, build_with, tools};
 pub use error::PackageError;
 pub use live::{LiveReport, LiveResult, test_live};
-pub use manifest::{Language, MANIFEST_FILE, Manifest, NetworkCaps, NetworkSpec, STATEMENT_FILE};
-pub use package::{DEFAULT_TEAM, Expect, Package, Sample, SampleLimits};
+pub use manifest::{
+    HintSpec, Language, MANIFEST_FILE, MAX_HINTS, Manifest, NetworkCaps, NetworkSpec,
+    STATEMENT_FILE, SignOff,
+};
+pub use package::{DEFAULT_TEAM, Expect, MAX_HINT_BYTES, Package, Sample, SampleLimits};
 pub use sample_network::SampleNetwork;
 pub use scaffold::scaffold;
 pub use test::{SampleOutcome, SampleReport, SampleResult, test, test_with_limits};

@@ -25,6 +25,10 @@ pub const STATEMENT_FILE: &str = "README.md";
 /// summary = "Turn a messy export into a clean table."
 /// validator = "validator"      # optional: the validator's folder, default "validator"
 /// language = "rust"            # optional: "rust" (default), "python" or "javascript"
+/// expected_minutes = 45        # optional: the time a team is expected to need (1–1440);
+///                              # its coaches are nudged when a team passes it
+/// sign_off = "coach"           # optional: "none" (default) or "coach": a validator pass
+///                              # waits for a coach's or organizer's approval
 ///
 /// [limits]                     # optional: per-challenge sandbox limits (capped by the server)
 /// fuel = 500_000_000
@@ -32,6 +36,11 @@ pub const STATEMENT_FILE: &str = "README.md";
 ///
 /// [config]                     # optional: defaults of the validator's `config::get` keys
 /// slack_percent = "25"
+///
+/// [[hints]]                    # optional, at most 16: titles show with the statement, the
+/// title = "Where the gaps are" # text (a Markdown file in the package) once a team unlocks it
+/// cost = 30                    # points, may be 0, at most `points`
+/// file = "hints/gaps.md"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +71,62 @@ pub struct Manifest {
     /// without this section.
     #[serde(default)]
     pub network: Option<NetworkSpec>,
+    /// Hints a team may unlock (`[[hints]]`), in the order shown; at most 16. Left out of
+    /// the serialized form when there are none, so older uploads read as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<HintSpec>,
+    /// The minutes a team is expected to need (1–1440); past it, its coaches are nudged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_minutes: Option<u32>,
+    /// Who confirms a validator pass; left out when [`SignOff::None`].
+    #[serde(default, skip_serializing_if = "SignOff::is_none")]
+    pub sign_off: SignOff,
+}
+
+/// One `[[hints]]` entry: a title shown with the statement, what unlocking it costs, and the
+/// Markdown file (in the package) a team reads once it has unlocked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HintSpec {
+    /// One line, 1–80 characters.
+    pub title: String,
+    /// Points, may be 0, at most the challenge's `points`.
+    pub cost: u32,
+    /// The hint's text: a Markdown file, relative to the package, without `..`.
+    pub file: String,
+}
+
+/// Who confirms that a validator pass meets the challenge: nobody (the pass is the solve) or
+/// a coach of the team (or an organizer), who approves or rejects it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignOff {
+    /// A validator pass is a solve.
+    #[default]
+    None,
+    /// A validator pass waits for a coach's or organizer's approval.
+    Coach,
+}
+
+impl SignOff {
+    /// `"none"` or `"coach"`, as `challenge.toml` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Coach => "coach",
+        }
+    }
+
+    /// Whether this is [`SignOff::None`], the default.
+    pub fn is_none(&self) -> bool {
+        *self == Self::None
+    }
+}
+
+impl fmt::Display for SignOff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The language of a package's validator: each is built by its own tool into the same kind
@@ -253,6 +318,11 @@ fn default_validator() -> String {
 const MAX_TITLE: usize = 100;
 const MAX_SUMMARY: usize = 200;
 const MAX_POINTS: u32 = 100_000;
+/// Hints per challenge, and a hint title's length.
+pub const MAX_HINTS: usize = 16;
+const MAX_HINT_TITLE: usize = 80;
+/// The bounds of `expected_minutes`: a minute to a day.
+const EXPECTED_MINUTES: RangeInclusive<u32> = 1..=1440;
 
 impl Manifest {
     /// Parses and validates `text`; errors name `file` and the field.
@@ -318,6 +388,46 @@ impl Manifest {
             network
                 .validate()
                 .map_err(|(name, message)| field(&format!("network.{name}"), message))?;
+        }
+        if let Some(minutes) = self.expected_minutes
+            && !EXPECTED_MINUTES.contains(&minutes)
+        {
+            return Err(field(
+                "expected_minutes",
+                format!(
+                    "must be between {}, got {minutes}",
+                    range_text(&EXPECTED_MINUTES)
+                ),
+            ));
+        }
+        if self.hints.len() > MAX_HINTS {
+            return Err(field(
+                "hints",
+                format!("{} hints, the limit is {MAX_HINTS}", self.hints.len()),
+            ));
+        }
+        for (i, hint) in self.hints.iter().enumerate() {
+            let name = |part: &str| format!("hints[{}].{part}", i + 1);
+            check_line("title", &hint.title, MAX_HINT_TITLE)
+                .map_err(|m| field(&name("title"), m))?;
+            if hint.cost > self.points {
+                return Err(field(
+                    &name("cost"),
+                    format!(
+                        "{} is above the challenge's {} points",
+                        hint.cost, self.points
+                    ),
+                ));
+            }
+            if !is_relative_inside(&hint.file) || Path::new(&hint.file).file_name().is_none() {
+                return Err(field(
+                    &name("file"),
+                    format!(
+                        "`{}` must be a file inside the package (a relative path without `..`)",
+                        hint.file
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -599,6 +709,134 @@ mod tests {
             "a".repeat(32)
         );
         parse(&format!("{GOOD}[network]\n{bounds}\n")).unwrap();
+    }
+
+    const HINT: &str =
+        "[[hints]]\ntitle = \"Where to look\"\ncost = 30\nfile = \"hints/look.md\"\n";
+
+    #[test]
+    fn the_playbook_fields_are_read_and_left_out_when_unset() {
+        let m = parse(&format!(
+            "sign_off = \"coach\"\nexpected_minutes = 45\n{GOOD}{HINT}[[hints]]\ntitle = \"Free\"\ncost = 0\nfile = \"free.md\"\n"
+        ))
+        .unwrap();
+        assert_eq!(m.sign_off, SignOff::Coach);
+        assert_eq!(m.expected_minutes, Some(45));
+        assert_eq!(
+            m.hints,
+            [
+                HintSpec {
+                    title: "Where to look".into(),
+                    cost: 30,
+                    file: "hints/look.md".into()
+                },
+                HintSpec {
+                    title: "Free".into(),
+                    cost: 0,
+                    file: "free.md".into()
+                }
+            ]
+        );
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["sign_off"], "coach");
+        assert_eq!(json["expected_minutes"], 45);
+        assert_eq!(json["hints"][0]["cost"], 30);
+
+        let plain = parse(GOOD).unwrap();
+        assert!(plain.hints.is_empty());
+        assert_eq!(plain.expected_minutes, None);
+        assert_eq!(plain.sign_off, SignOff::None);
+        let json = serde_json::to_value(&plain).unwrap();
+        for key in ["hints", "expected_minutes", "sign_off"] {
+            assert!(
+                json.get(key).is_none(),
+                "{key} is left out, as older uploads had it"
+            );
+        }
+        assert_eq!(
+            parse(&format!("sign_off = \"none\"\n{GOOD}")).unwrap(),
+            plain
+        );
+    }
+
+    #[test]
+    fn playbook_errors_name_the_field() {
+        let error = |text: String| parse(&text).unwrap_err();
+        for (text, expected) in [
+            (
+                format!("expected_minutes = 0\n{GOOD}"),
+                "field `expected_minutes`: must be between 1 and 1440, got 0",
+            ),
+            (
+                format!("expected_minutes = 1441\n{GOOD}"),
+                "field `expected_minutes`: must be between 1 and 1440, got 1441",
+            ),
+            (
+                format!("sign_off = \"judge\"\n{GOOD}"),
+                "unknown variant `judge`, expected `none` or `coach`",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("cost = 30", "cost = 301")),
+                "field `hints[1].cost`: 301 is above the challenge's 300 points",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("Where to look", " ")),
+                "field `hints[1].title`: must not be empty",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("Where to look", &"x".repeat(81))),
+                "field `hints[1].title`: must be at most 80 characters, got 81",
+            ),
+            (
+                format!("{GOOD}{HINT}{}", HINT.replace("Where to look", "a\\nb")),
+                "field `hints[2].title`: the title must be one line",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("hints/look.md", "../look.md")),
+                "field `hints[1].file`: `../look.md` must be a file inside the package",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("hints/look.md", "/etc/passwd")),
+                "field `hints[1].file`: `/etc/passwd` must be a file inside the package",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("hints/look.md", ".")),
+                "field `hints[1].file`: `.` must be a file",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("cost = 30", "cost = -1")),
+                "cost",
+            ),
+            (
+                format!(
+                    "{GOOD}{}",
+                    HINT.replace("cost = 30", "cost = 30\ntext = \"x\"")
+                ),
+                "unknown field `text`",
+            ),
+            (
+                format!("{GOOD}{}", HINT.replace("cost = 30\n", "")),
+                "missing field `cost`",
+            ),
+        ] {
+            let message = error(text.clone());
+            assert!(
+                message.starts_with("pkg/challenge.toml: ") && message.contains(expected),
+                "{text}: {message}"
+            );
+        }
+        let many = error(format!("{GOOD}{}", HINT.repeat(17)));
+        assert!(
+            many.contains("field `hints`: 17 hints, the limit is 16"),
+            "{many}"
+        );
+        parse(&format!("{GOOD}{}", HINT.repeat(16))).unwrap();
+        parse(&format!(
+            "expected_minutes = 1440\n{GOOD}{}",
+            HINT.replace("cost = 30", "cost = 300")
+                .replace("Where to look", &"é".repeat(80))
+        ))
+        .unwrap();
     }
 
     #[test]

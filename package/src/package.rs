@@ -108,7 +108,12 @@ pub struct Package {
     pub statement: String,
     /// Every sample, sorted by name (passes first).
     pub samples: Vec<Sample>,
+    /// The text (Markdown) of each of the manifest's `[[hints]]`, in the manifest's order.
+    pub hints: Vec<String>,
 }
+
+/// The largest hint text, in bytes.
+pub const MAX_HINT_BYTES: usize = 64 << 10;
 
 impl Package {
     /// Reads a package folder with the default [`SampleLimits`].
@@ -130,6 +135,11 @@ impl Package {
             ));
         }
         let root = dir.canonicalize().map_err(|e| PackageError::io(dir, e))?;
+        let hints = manifest
+            .hints
+            .iter()
+            .map(|hint| load_hint(&root, &dir.join(&hint.file)))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut samples = Vec::new();
         for expect in [Expect::Pass, Expect::Fail] {
             let group = dir.join(SAMPLES_DIR).join(expect.as_str());
@@ -161,6 +171,7 @@ impl Package {
             manifest,
             statement,
             samples,
+            hints,
         };
         // The same rules as an upload; their paths are relative to the package, so anchor them.
         package.validate(limits).map_err(|e| match e {
@@ -195,6 +206,24 @@ impl Package {
         }
         for sample in &self.samples {
             sample.validate(&self.manifest, limits)?;
+        }
+        self.validate_hints()
+    }
+
+    /// One text per `[[hints]]` entry, each non-empty and at most [`MAX_HINT_BYTES`].
+    fn validate_hints(&self) -> Result<(), PackageError> {
+        let declared = self.manifest.hints.len();
+        if self.hints.len() != declared {
+            return Err(PackageError::invalid(
+                MANIFEST_FILE,
+                format!(
+                    "field `hints`: {declared} hints declared, {} hint texts given",
+                    self.hints.len()
+                ),
+            ));
+        }
+        for (hint, text) in self.manifest.hints.iter().zip(&self.hints) {
+            check_hint_text(text).map_err(|m| PackageError::invalid(&hint.file, m))?;
         }
         Ok(())
     }
@@ -310,6 +339,49 @@ impl Sample {
         }
         Ok(())
     }
+}
+
+/// A hint's text: not blank, no NUL, at most [`MAX_HINT_BYTES`].
+fn check_hint_text(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        Err("the hint is empty: write what a stuck team should read".to_owned())
+    } else if text.contains('\0') {
+        Err("the hint must be text (it contains a NUL character)".to_owned())
+    } else if text.len() > MAX_HINT_BYTES {
+        Err(format!(
+            "{} bytes, the limit for a hint is {MAX_HINT_BYTES} bytes",
+            text.len()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Reads a hint's Markdown file, which must stay inside the package (`root`, canonical).
+fn load_hint(root: &Path, path: &Path) -> Result<String, PackageError> {
+    let real = path.canonicalize().map_err(|e| PackageError::io(path, e))?;
+    if !real.starts_with(root) {
+        return Err(PackageError::invalid(
+            path,
+            "leads outside the package (a symbolic link?): hints must be in the package",
+        ));
+    }
+    if !real.is_file() {
+        return Err(PackageError::invalid(path, "a hint must be a file"));
+    }
+    let size = real
+        .metadata()
+        .map_err(|e| PackageError::io(path, e))?
+        .len();
+    if size > MAX_HINT_BYTES as u64 {
+        return Err(PackageError::invalid(
+            path,
+            format!("{size} bytes, the limit for a hint is {MAX_HINT_BYTES} bytes"),
+        ));
+    }
+    let content = std::fs::read(&real).map_err(|e| PackageError::io(path, e))?;
+    String::from_utf8(content)
+        .map_err(|_| PackageError::invalid(path, "a hint must be UTF-8 text (Markdown)"))
 }
 
 /// The entries of `dir`, sorted, hidden ones (`.DS_Store`, `.gitkeep`) skipped.
@@ -525,5 +597,87 @@ mod tests {
         let dir = package_with(&format!("{MANIFEST}{NETWORK}"), &big);
         let package = Package::load(dir.path()).unwrap();
         assert!(package.samples[0].size_bytes() < 100);
+    }
+
+    const HINTS: &str = "[[hints]]\ntitle = \"Look\"\ncost = 20\nfile = \"hints/look.md\"\n\
+                         [[hints]]\ntitle = \"Free\"\ncost = 0\nfile = \"free.md\"\n";
+
+    /// A package folder with two hints, their files written as given (`None`: left out).
+    fn package_with_hints(look: Option<&[u8]>, free: Option<&[u8]>) -> tempfile::TempDir {
+        let dir = package_with(&format!("{MANIFEST}{NETWORK}{HINTS}"), RECORDING);
+        std::fs::create_dir_all(dir.path().join("hints")).unwrap();
+        if let Some(look) = look {
+            std::fs::write(dir.path().join("hints/look.md"), look).unwrap();
+        }
+        if let Some(free) = free {
+            std::fs::write(dir.path().join("free.md"), free).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn hints_are_read_in_the_manifests_order() {
+        let dir = package_with_hints(Some(b"Look **here**.\n"), Some(b"It is free."));
+        let package = Package::load(dir.path()).unwrap();
+        assert_eq!(package.hints, ["Look **here**.\n", "It is free."]);
+        let dir = package_with(&format!("{MANIFEST}{NETWORK}"), RECORDING);
+        assert!(Package::load(dir.path()).unwrap().hints.is_empty());
+    }
+
+    #[test]
+    fn bad_hint_files_are_refused_with_the_file() {
+        let error = |dir: tempfile::TempDir, file: &str| {
+            let error = Package::load(dir.path()).unwrap_err().to_string();
+            let path = dir.path().join(file);
+            assert!(
+                error.starts_with(&format!("{}: ", path.display())),
+                "names {file}: {error}"
+            );
+            error
+        };
+        let missing = error(package_with_hints(Some(b"x"), None), "free.md");
+        assert!(missing.contains("No such file"), "{missing}");
+        let empty = error(
+            package_with_hints(Some(b" \n"), Some(b"x")),
+            "hints/look.md",
+        );
+        assert!(empty.contains("the hint is empty"), "{empty}");
+        let binary = error(
+            package_with_hints(Some(&[0xff, 0xfe]), Some(b"x")),
+            "hints/look.md",
+        );
+        assert!(binary.contains("must be UTF-8 text"), "{binary}");
+        let nul = error(
+            package_with_hints(Some(b"a\0b"), Some(b"x")),
+            "hints/look.md",
+        );
+        assert!(nul.contains("NUL"), "{nul}");
+        let big = vec![b'x'; MAX_HINT_BYTES + 1];
+        let large = error(package_with_hints(Some(&big), Some(b"x")), "hints/look.md");
+        assert!(
+            large.contains("65537 bytes, the limit for a hint is 65536 bytes"),
+            "{large}"
+        );
+        let exact = vec![b'x'; MAX_HINT_BYTES];
+        Package::load(package_with_hints(Some(&exact), Some(b"x")).path()).unwrap();
+
+        let folder = package_with_hints(Some(b"x"), None);
+        std::fs::create_dir(folder.path().join("free.md")).unwrap();
+        let not_a_file = error(folder, "free.md");
+        assert!(not_a_file.contains("a hint must be a file"), "{not_a_file}");
+
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("secret.md"), "secret").unwrap();
+            let dir = package_with_hints(Some(b"x"), None);
+            std::os::unix::fs::symlink(
+                outside.path().join("secret.md"),
+                dir.path().join("free.md"),
+            )
+            .unwrap();
+            let escape = error(dir, "free.md");
+            assert!(escape.contains("leads outside the package"), "{escape}");
+        }
     }
 }

@@ -265,10 +265,24 @@ validator = "validator"
 # fuel = 500_000_000
 # wall_time_ms = 2000
 
+# Optional: the minutes a team is expected to need (1 to 1440); past it, its coaches are
+# nudged. And `sign_off = "coach"` makes a validator pass wait for a coach's approval.
+# expected_minutes = 30
+# sign_off = "coach"
+
 # Defaults of the settings the validator reads with `config::get`; organizers can change them
 # per event.
 [config]
 answer = "42"
+
+# Optional, at most 16: hints a stuck team may unlock. The title shows with the statement;
+# the text (a Markdown file in this package) once the team unlocks it. `cost` is in points
+# (0 for a free hint, at most `points`), taken only if the team solves the challenge unless
+# the event says otherwise.
+# [[hints]]
+# title = "Where the answer comes from"
+# cost = 10
+# file = "hints/answer.md"
 "#,
         title = title_of(slug)
     )

@@ -15,10 +15,13 @@
 //!     { "name": "pass/working-service", "expect": "pass", "answer": "", "team": "sample-team",
 //!       "expected_score": null, "files": [],
 //!       "network": { "endpoints": { "api": "https://ship-it.example/" }, "exchanges": [ … ] } }
-//!   ]
+//!   ],
+//!   "hints": ["The gaps are where the meter was offline: …"]
 //! }
 //! ```
 //!
+//! `hints` holds the Markdown text of each of the manifest's `[[hints]]`, in the manifest's
+//! order; it is left out when there are none, and an upload without it still reads.
 //! A sample's `network` is its `exchanges.json` as it is (see [`SampleNetwork`]); it is left
 //! out when the sample has none, and an upload without it (from an older CLI) still reads.
 //! Binary contents are standard base64 (with padding). The checksum lets the server detect a
@@ -53,6 +56,9 @@ pub struct Upload {
     pub validator_sha256: String,
     /// The samples.
     pub samples: Vec<UploadSample>,
+    /// The text (Markdown) of each `[[hints]]` entry of the manifest, in its order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
 }
 
 /// A sample in an [`Upload`].
@@ -115,6 +121,7 @@ impl Package {
                     network: s.network.clone(),
                 })
                 .collect(),
+            hints: self.hints.clone(),
         }
     }
 
@@ -170,6 +177,7 @@ impl Upload {
             manifest: self.manifest,
             statement: self.statement,
             samples,
+            hints: self.hints,
         };
         package.validate(limits)?;
         Ok((package, wasm))
@@ -208,6 +216,7 @@ mod tests {
                 team: crate::DEFAULT_TEAM.into(),
                 network,
             }],
+            hints: Vec::new(),
         }
     }
 
@@ -285,5 +294,71 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("the limit is 4194304 bytes"), "{error}");
+    }
+
+    fn with_hints() -> Package {
+        let mut package = package(None);
+        package.manifest.hints = vec![
+            crate::HintSpec {
+                title: "Look".into(),
+                cost: 20,
+                file: "hints/look.md".into(),
+            },
+            crate::HintSpec {
+                title: "Free".into(),
+                cost: 0,
+                file: "free.md".into(),
+            },
+        ];
+        package.hints = vec!["Look **here**.".into(), "It is free.".into()];
+        package
+    }
+
+    #[test]
+    fn hints_travel_in_the_manifests_order() {
+        let sent = with_hints();
+        let upload = sent.to_upload(b"\0asm");
+        let json = serde_json::to_value(&upload).unwrap();
+        assert_eq!(
+            json["hints"],
+            serde_json::json!(["Look **here**.", "It is free."])
+        );
+        assert_eq!(json["manifest"]["hints"][1]["title"], "Free");
+        assert_eq!(through_json(&upload).unwrap(), sent);
+
+        let without = serde_json::to_value(package(None).to_upload(b"\0asm")).unwrap();
+        assert!(
+            without.get("hints").is_none() && without["manifest"].get("hints").is_none(),
+            "left out, so older servers still read it"
+        );
+        let upload: Upload = serde_json::from_value(without).unwrap();
+        assert!(upload.hints.is_empty());
+    }
+
+    #[test]
+    fn hint_texts_must_match_the_manifest() {
+        let mut upload = with_hints().to_upload(b"\0asm");
+        upload.hints.pop();
+        let error = through_json(&upload).unwrap_err().to_string();
+        assert!(
+            error
+                .starts_with("challenge.toml: field `hints`: 2 hints declared, 1 hint texts given"),
+            "{error}"
+        );
+        let mut upload = with_hints().to_upload(b"\0asm");
+        upload.hints[1] = "  ".into();
+        let error = through_json(&upload).unwrap_err().to_string();
+        assert!(error.starts_with("free.md: the hint is empty"), "{error}");
+        let mut upload = with_hints().to_upload(b"\0asm");
+        upload.hints[0] = "x".repeat(crate::MAX_HINT_BYTES + 1);
+        let error = through_json(&upload).unwrap_err().to_string();
+        assert!(
+            error.contains("the limit for a hint is 65536 bytes"),
+            "{error}"
+        );
+        let mut upload = with_hints().to_upload(b"\0asm");
+        upload.manifest.hints[0].cost = 201;
+        let error = through_json(&upload).unwrap_err().to_string();
+        assert!(error.contains("field `hints[1].cost`"), "{error}");
     }
 }

@@ -1,6 +1,8 @@
 //! Live-layer benchmark: delivery latency of one leaderboard update to 1,000 and 5,000
-//! connected event-channel clients, server memory per idle connection, and the round trip of
-//! a document edit between two clients on the same and on different instances.
+//! connected event-channel clients — clients taking whole `leaderboard` frames, then clients
+//! taking `leaderboard_delta` frames (`?board=deltas`), in the same run
+//! (`COHACK_BENCH_BOARD=full,deltas`) — server memory per idle connection, and the round trip
+//! of a document edit between two clients on the same and on different instances.
 //!
 //! Needs PostgreSQL (`COHACK_BENCH_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432`):
 //! a fresh database is created and dropped. The servers run as child processes of this one
@@ -192,65 +194,81 @@ async fn run(url: &str) -> anyhow::Result<()> {
         "live benchmark: {team_count} teams on the board, {rounds} updates per size, 2 server workers"
     );
 
-    // Leaderboard fan-out and memory per idle connection.
-    let base_rss = a.rss_kib();
-    let arrivals = Arc::new(Arrivals::default());
-    let mut clients = Vec::new();
-    let mut board_bytes = 0;
+    // Leaderboard fan-out and memory per idle connection: first to clients that take whole
+    // `leaderboard` frames (the baseline, as every client did before deltas), then to clients
+    // that asked for `leaderboard_delta` frames, the same updates of the same board.
+    let modes: Vec<bool> = std::env::var("COHACK_BENCH_BOARD")
+        .unwrap_or_else(|_| "full,deltas".into())
+        .split(',')
+        .map(|mode| mode.trim() == "deltas")
+        .collect();
     let mut pg = PgConnection::establish(url)?;
     let mut submission_seq = 0;
-    for size in sizes {
-        while clients.len() < size {
-            let batch: Vec<_> = (clients.len()..size.min(clients.len() + 200))
-                .map(|_| connect_watcher(a.port, &fixture.event.slug, arrivals.clone()))
-                .collect();
-            for handle in futures_util::future::join_all(batch).await {
-                clients.push(handle?);
+    for deltas in modes {
+        let label = if deltas { "deltas" } else { "full" };
+        let base_rss = a.rss_kib();
+        let arrivals = Arc::new(Arrivals::default());
+        let mut clients = Vec::new();
+        let mut board_bytes = 0;
+        for &size in &sizes {
+            while clients.len() < size {
+                let batch: Vec<_> = (clients.len()..size.min(clients.len() + 200))
+                    .map(|_| connect_watcher(a.port, &fixture.event.slug, deltas, arrivals.clone()))
+                    .collect();
+                for handle in futures_util::future::join_all(batch).await {
+                    clients.push(handle?);
+                }
             }
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let rss = a.rss_kib();
-        let per_connection = (rss.saturating_sub(base_rss)) as f64 * 1024.0 / clients.len() as f64;
-        let mut latencies = Vec::new();
-        let mut missing = 0;
-        for _ in 0..rounds {
-            submission_seq += 1;
-            record_verdict(&mut pg, &fixture, submission_seq)?;
-            arrivals.reset();
-            let start = Instant::now();
-            *arrivals.t0.lock().map_err(|_| anyhow::anyhow!("lock"))? = Some(start);
-            diesel::sql_query(format!(
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let rss = a.rss_kib();
+            let per_connection =
+                (rss.saturating_sub(base_rss)) as f64 * 1024.0 / clients.len() as f64;
+            let mut latencies = Vec::new();
+            let mut missing = 0;
+            for _ in 0..rounds {
+                submission_seq += 1;
+                record_verdict(&mut pg, &fixture, submission_seq)?;
+                arrivals.reset();
+                let start = Instant::now();
+                *arrivals.t0.lock().map_err(|_| anyhow::anyhow!("lock"))? = Some(start);
+                diesel::sql_query(format!(
                 "SELECT pg_notify('cohack_live', '{{\"k\":\"board\",\"o\":\"bench\",\"e\":\"{}\"}}')",
                 fixture.event.id
             ))
             .execute(&mut pg)?;
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while arrivals.count.load(Ordering::SeqCst) < clients.len() && Instant::now() < deadline
-            {
-                tokio::time::sleep(Duration::from_millis(2)).await;
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while arrivals.count.load(Ordering::SeqCst) < clients.len()
+                    && Instant::now() < deadline
+                {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+                let got = arrivals.take();
+                missing += clients.len() - got.len().min(clients.len());
+                latencies.extend(got);
+                board_bytes = arrivals.bytes.load(Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(200)).await;
             }
-            let got = arrivals.take();
-            missing += clients.len() - got.len().min(clients.len());
-            latencies.extend(got);
-            board_bytes = arrivals.bytes.load(Ordering::SeqCst);
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            latencies.sort_by(f64::total_cmp);
+            println!(
+                "leaderboard update ({label:>6}) to {:>5} clients: p50 {:>6.1} ms  p99 {:>6.1} ms  max {:>6.1} ms  \
+             ({} deliveries, {} missed, frame {} bytes) | server RSS {} MiB, {:.1} KiB per idle connection",
+                clients.len(),
+                percentile(&latencies, 0.50),
+                percentile(&latencies, 0.99),
+                latencies.last().copied().unwrap_or(f64::NAN),
+                latencies.len(),
+                missing,
+                board_bytes,
+                rss / 1024,
+                per_connection / 1024.0,
+            );
         }
-        latencies.sort_by(f64::total_cmp);
-        println!(
-            "leaderboard update to {:>5} clients: p50 {:>6.1} ms  p99 {:>6.1} ms  max {:>6.1} ms  \
-             ({} deliveries, {} missed, board {} bytes) | server RSS {} MiB, {:.1} KiB per idle connection",
-            clients.len(),
-            percentile(&latencies, 0.50),
-            percentile(&latencies, 0.99),
-            latencies.last().copied().unwrap_or(f64::NAN),
-            latencies.len(),
-            missing,
-            board_bytes,
-            rss / 1024,
-            per_connection / 1024.0,
-        );
+        for client in clients {
+            client.abort();
+        }
+        // Let the server close those sockets before the next mode measures its memory.
+        tokio::time::sleep(Duration::from_secs(3)).await;
     }
-    drop(clients);
 
     // Document edits between two clients.
     let doc = create_document(a.port, &token, &fixture.teams[0]).await?;
@@ -321,9 +339,11 @@ impl Arrivals {
 async fn connect_watcher(
     port: u16,
     slug: &str,
+    deltas: bool,
     arrivals: Arc<Arrivals>,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let url = format!("ws://127.0.0.1:{port}/api/v1/events/{slug}/ws");
+    let query = if deltas { "?board=deltas" } else { "" };
+    let url = format!("ws://127.0.0.1:{port}/api/v1/events/{slug}/ws{query}");
     let (mut stream, _) = tokio_tungstenite::connect_async(url).await?;
     // The greeting: hello, clock, leaderboard, announcements.
     let mut seen = 0;
@@ -337,7 +357,8 @@ async fn connect_watcher(
     Ok(tokio::spawn(async move {
         while let Some(Ok(message)) = stream.next().await {
             if let WsMessage::Text(text) = message
-                && text.starts_with("{\"type\":\"leaderboard\"")
+                // `leaderboard` or `leaderboard_delta`, whichever this client takes.
+                && text.starts_with("{\"type\":\"leaderboard")
             {
                 arrivals.record(text.len());
             }

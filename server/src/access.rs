@@ -123,8 +123,9 @@ pub struct TeamAccess {
 /// The team `team_id` if the caller is a member, an assigned coach or an organizer of its
 /// event; otherwise 404, as if it did not exist.
 pub fn team_access(conn: &mut DbConnection, user: &User, team_id: &str) -> Result<TeamAccess> {
-    let team = Team::find(conn, team_id)?;
-    let relation = if Team::is_member(conn, &team.id, &user.id)? {
+    // The team, its event and membership in one query: members are most of the callers.
+    let (team, event, is_member) = Team::with_event_and_membership(conn, team_id, &user.id)?;
+    let relation = if is_member {
         TeamRelation::Member
     } else if Team::is_coach(conn, &team.id, &user.id)? {
         TeamRelation::Coach
@@ -133,7 +134,6 @@ pub fn team_access(conn: &mut DbConnection, user: &User, team_id: &str) -> Resul
     } else {
         return Err(Error::NotFound("team"));
     };
-    let event = Event::find(conn, &team.event_id)?;
     Ok(TeamAccess {
         team,
         event,

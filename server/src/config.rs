@@ -50,6 +50,17 @@ const ENV_KEYS: &[&str] = &[
     "validator_network_allow_private",
     "validator_network_runs",
     "max_upload_bytes",
+    "nudge_check_ms",
+    "smtp_url",
+    "smtp_require_tls",
+    "mail_from",
+    "public_url",
+    "reminder_check_ms",
+    "webhook_allow_private",
+    "webhook_timeout_ms",
+    "outbox_poll_ms",
+    "outbox_retry_base_ms",
+    "outbox_lease_ms",
 ];
 
 /// Everything the portal needs to start.
@@ -118,6 +129,74 @@ pub struct Config {
     pub validator_network_runs: usize,
     /// Largest accepted challenge package upload (validator and samples, base64 in JSON).
     pub max_upload_bytes: usize,
+    /// How often each instance looks for teams past a challenge's expected time, to nudge
+    /// their coaches, in milliseconds.
+    #[serde(default = "default_nudge_check_ms")]
+    pub nudge_check_ms: u64,
+    /// The organizer's mail server: `smtp://user:pass@host:port` (STARTTLS when the server
+    /// offers it) or `smtps://user:pass@host:port` (TLS from the first byte); empty means no
+    /// mail: the pages show links to copy instead.
+    #[serde(default)]
+    pub smtp_url: String,
+    /// With an `smtp://` URL: refuse to send unless the server offers STARTTLS.
+    #[serde(default)]
+    pub smtp_require_tls: bool,
+    /// The sender of every mail (`Name <address>` or an address); empty means
+    /// `cohack <cohack@HOST>` with the host of `public_url`.
+    #[serde(default)]
+    pub mail_from: String,
+    /// The portal's address as people reach it (`https://hack.example.com`), for links in mail;
+    /// required when `smtp_url` is set (behind a proxy the server cannot guess it).
+    #[serde(default)]
+    pub public_url: String,
+    /// How often each instance looks for reminders and end-of-event reports to mail, in
+    /// milliseconds.
+    #[serde(default = "default_reminder_check_ms")]
+    pub reminder_check_ms: u64,
+    /// Whether webhooks may be sent to loopback, private and link-local addresses (a receiver
+    /// on 127.0.0.1 in tests, a chat server on a venue's network). Off by default, and said at
+    /// start-up when on. Cloud-metadata addresses stay refused either way.
+    #[serde(default)]
+    pub webhook_allow_private: bool,
+    /// How long one webhook call may take, connecting included, in milliseconds.
+    #[serde(default = "default_webhook_timeout_ms")]
+    pub webhook_timeout_ms: u64,
+    /// How often each instance's outbox worker looks for due deliveries when nothing woke it,
+    /// in milliseconds.
+    #[serde(default = "default_outbox_poll_ms")]
+    pub outbox_poll_ms: u64,
+    /// The first retry's delay of a failed delivery, in milliseconds; each later one doubles
+    /// (up to an hour), for a day.
+    #[serde(default = "default_outbox_retry_base_ms")]
+    pub outbox_retry_base_ms: u64,
+    /// How long a claimed delivery stays leased to the instance sending it, in milliseconds:
+    /// past it (a crash mid-delivery), another instance sends it again.
+    #[serde(default = "default_outbox_lease_ms")]
+    pub outbox_lease_ms: u64,
+}
+
+fn default_outbox_lease_ms() -> u64 {
+    120_000
+}
+
+fn default_webhook_timeout_ms() -> u64 {
+    10_000
+}
+
+fn default_outbox_poll_ms() -> u64 {
+    1_000
+}
+
+fn default_outbox_retry_base_ms() -> u64 {
+    5_000
+}
+
+fn default_reminder_check_ms() -> u64 {
+    60_000
+}
+
+fn default_nudge_check_ms() -> u64 {
+    30_000
 }
 
 impl Default for Config {
@@ -150,6 +229,17 @@ impl Default for Config {
             validator_network_allow_private: false,
             validator_network_runs: 128,
             max_upload_bytes: 64 * 1024 * 1024,
+            nudge_check_ms: default_nudge_check_ms(),
+            webhook_allow_private: false,
+            webhook_timeout_ms: default_webhook_timeout_ms(),
+            outbox_poll_ms: default_outbox_poll_ms(),
+            outbox_retry_base_ms: default_outbox_retry_base_ms(),
+            outbox_lease_ms: default_outbox_lease_ms(),
+            smtp_url: String::new(),
+            smtp_require_tls: false,
+            mail_from: String::new(),
+            public_url: String::new(),
+            reminder_check_ms: default_reminder_check_ms(),
         }
     }
 }
@@ -247,6 +337,7 @@ impl Config {
         if !shown.jwt_secret.is_empty() {
             shown.jwt_secret = "***".into();
         }
+        shown.smtp_url = mask_password(&self.smtp_url);
         shown.database_url = match self.database() {
             Ok(url) => url.to_string(),
             Err(_) => mask_password(&self.database_url),

@@ -17,9 +17,11 @@ use crate::{
     http,
     judge::{Judge, recovery},
     live::{LiveHub, caps::SocketCaps},
+    outbox::{Channel, Outbox, Pacing},
     scoring::LeaderboardCache,
     state::AppState,
     telemetry::metrics::Metrics,
+    webhooks::{WebhookDeliverer, phases},
 };
 
 /// How long a cached leaderboard may be served without an invalidation: the bound on how
@@ -38,6 +40,8 @@ impl Application {
     /// [`Application::run_until_stopped`].
     pub fn build(config: Config) -> anyhow::Result<Self> {
         ensure_writable_dir(&config.data_dir)?;
+        // Mail settings fail fast, before anything is opened (`public_url` missing, say).
+        let mail = crate::mail::settings(&config)?;
         say_network_settings(&config);
         let db = open_database(&config)?;
         let listener = TcpListener::bind(config.bind)
@@ -52,6 +56,32 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("cannot load the token signing secret: {e}"))?
         };
         let leaderboard = Arc::new(LeaderboardCache::new(db.clone(), LEADERBOARD_TTL));
+        let metrics = Metrics::new().context("cannot register metrics")?;
+        let mut outbox = Outbox::builder(
+            db.clone(),
+            outbox_pacing(&config),
+            metrics.registry().clone(),
+        );
+        if let Some((mailer, _)) = &mail {
+            outbox = outbox.register(
+                Channel::Mail,
+                crate::mail::deliver::MailDeliverer::new(mailer.clone()),
+            );
+        }
+        let outbox = outbox
+            .register(
+                Channel::Webhook,
+                Arc::new(
+                    WebhookDeliverer::new(
+                        db.clone(),
+                        Duration::from_millis(config.webhook_timeout_ms.max(100)),
+                        config.webhook_allow_private,
+                    )
+                    .context("cannot build the webhook client")?,
+                ),
+            )
+            .build()
+            .context("cannot register the outbox's metrics")?;
         let state = web::Data::new(AppState {
             tokens: TokenKeys::new(&secret, Duration::from_secs(config.access_token_ttl_secs)),
             session_policy: SessionPolicy {
@@ -61,8 +91,11 @@ impl Application {
             socket_caps: SocketCaps::default(),
             live: LiveHub::new(db.clone(), Arc::clone(&leaderboard)),
             board_states: Default::default(),
+            board_races: Default::default(),
             leaderboard,
-            metrics: Metrics::new().context("cannot register metrics")?,
+            metrics,
+            outbox,
+            mail: mail.map(|(_, public)| crate::mail::Links::new(public, &secret)),
             judge: Judge::new(&config)?,
             config: Arc::new(config),
             db,
@@ -75,6 +108,15 @@ impl Application {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 runtime.spawn(recovery::keep_backlog_judged(state.clone()));
+                // Whatever was accepted for delivery and not yet sent goes out now.
+                state.outbox.start();
+                runtime.spawn(phases::keep_phases_told(state.clone()));
+                if state.mail.is_some() {
+                    runtime.spawn(crate::actions::mailings::watch(
+                        state.clone(),
+                        crate::web::pages::report::named_file,
+                    ));
+                }
                 LiveHub::start(&state, &state.config.database()?)?;
             }
             Err(_) => tracing::warn!("no async runtime: pending submissions are not swept"),
@@ -126,10 +168,26 @@ fn say_network_settings(config: &Config) {
              networks only; cloud-metadata addresses stay refused"
         );
     }
+    if config.webhook_allow_private {
+        tracing::warn!(
+            "webhook_allow_private is on: webhooks may be sent to loopback, private and \
+             link-local addresses (this machine, its network). Use it for tests and closed \
+             networks only; cloud-metadata addresses stay refused"
+        );
+    }
     if config.validator_network_allow_http {
         tracing::info!(
             "validator_network_allow_http is on: validators may call http:// URLs, unencrypted"
         );
+    }
+}
+
+/// How the outbox worker paces itself, from the configuration.
+fn outbox_pacing(config: &Config) -> Pacing {
+    Pacing {
+        poll: Duration::from_millis(config.outbox_poll_ms.max(10)),
+        retry_base: Duration::from_millis(config.outbox_retry_base_ms.max(10)),
+        lease: Duration::from_millis(config.outbox_lease_ms.max(100)),
     }
 }
 

@@ -8,9 +8,10 @@ use crate::{
     db::Database,
     judge::Judge,
     live::{LiveHub, caps::SocketCaps},
+    outbox::Outbox,
     scoring::LeaderboardCache,
     telemetry::metrics::Metrics,
-    web::pages::board::state::BoardStates,
+    web::pages::board::{race::BoardRaces, state::BoardStates},
 };
 
 /// Shared application state, wrapped in `web::Data` (an `Arc`) once per server.
@@ -38,4 +39,11 @@ pub struct AppState {
     pub live: LiveHub,
     /// The big screens' board state, computed once per change and shared.
     pub board_states: BoardStates,
+    /// The big screens' score race, drawn once per board and shared.
+    pub board_races: BoardRaces,
+    /// The delivery queue of mail and webhooks: `wake` it after committing an enqueue.
+    pub outbox: Outbox,
+    /// Where mail links point, when mail is on (`smtp_url`); `None`: nothing is mailed and the
+    /// pages show links to copy.
+    pub mail: Option<crate::mail::Links>,
 }

@@ -46,6 +46,12 @@ await scenario("board", async (browser) => {
   assert.equal(await page.evaluate(() => window.boardMarker), "still the same page");
   assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation").length), 1);
   assert.match(await page.locator("[data-board-news]").innerText(), /solved First contact/);
+  // The update came as a delta (only the rows that changed) and made exactly the board the
+  // API serves: the screen's board carries the API's ETag (without quotes and coding).
+  const served = await fetch(`${base}/api/v1/events/${f.slug}/leaderboard`, { headers: { "Accept-Encoding": "identity" } });
+  const tag = served.headers.get("etag").replaceAll('"', "");
+  await page.locator(`[data-board][data-board-tag="${tag}"]`).waitFor();
+  assert.ok(Number(await page.locator("[data-board]").getAttribute("data-board-deltas")) >= 1, "a delta was applied");
   await page.waitForTimeout(1700); // let the highlight settle before the screenshot
   await assertAccessible(page);
   await shot(page, "board");

@@ -23,7 +23,7 @@ await scenario("organizer", async (browser) => {
   await page.getByLabel("Ends").fill("2020-01-01T00:00");
   await page.getByLabel("Name", { exact: true }).fill("Hack Never");
   await page.getByRole("button", { name: "Save settings" }).click();
-  await page.locator(".form-error").waitFor();
+  await page.locator(".form-error:not([hidden])").waitFor();
   assert.equal(await page.getByLabel("Name", { exact: true }).inputValue(), "Hack Never");
   assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Manage Hack Renamed");
   await page.goto(manage);

@@ -64,7 +64,7 @@ async fn issue_reset(app: &TestApp, organizer: &Account, user_id: &str) -> Value
 async fn use_reset(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
     app.post(
         None,
-        "/api/v1/auth/password-reset",
+        "/api/v1/auth/password-reset/confirm",
         &json!({"token": token, "password": password}),
     )
     .await

@@ -28,8 +28,78 @@ use crate::{
     challenges::{expect, reschedule},
     harness::{Backend, PASSWORD, PgDatabase, TestApp, path_str, run_cohack},
     import_hostile::{ExportFile, import_text},
-    insights::{NOTE_TEXT, play_cliff_event},
+    insights::{NOTE_TEXT, play_cliff_event, playbook_rows},
 };
+
+/// The coach's playbook in a played event, before it moves: settings, an alias, a hint unlock,
+/// a nudge, a rejected sign-off, a question answered to everyone and a canned answer.
+async fn play_the_playbook(app: &TestApp, played: &crate::insights::Played) {
+    let token = played.event.organizer.token();
+    let slug = &played.event.slug;
+    expect(
+        app.send(
+            reqwest::Method::PATCH,
+            token,
+            &format!("/api/v1/events/{slug}"),
+            &json!({"time_zone": "Europe/Paris", "hint_cost": "always", "board_names": "aliases"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    expect(
+        app.send(
+            reqwest::Method::PATCH,
+            token,
+            &format!("/api/v1/teams/{}", played.teams[1].id),
+            &json!({"alias": "Night Owls"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    playbook_rows(
+        app,
+        &played.event,
+        &played.teams[0],
+        played.start + TimeDelta::minutes(60),
+    )
+    .await;
+    let team = &played.teams[2];
+    let question = expect(
+        app.post(
+            team.member.token(),
+            &format!("/api/v1/teams/{}/questions", team.id),
+            &json!({"challenge": "first-contact", "text": "Do WARN lines count?"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    expect(
+        app.post(
+            token,
+            &format!(
+                "/api/v1/questions/{}/answer",
+                question["id"].as_str().expect("id")
+            ),
+            &json!({"text": "Only ERROR lines.", "to": "everyone"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    expect(
+        app.post(
+            token,
+            &format!("/api/v1/events/{slug}/challenges/first-contact/canned-answers"),
+            &json!({"title": "Levels", "text": "Only ERROR lines count."}),
+        )
+        .await,
+        201,
+    )
+    .await;
+}
 
 /// What must read the same after a move, with the computation times taken out.
 async fn snapshot(app: &TestApp, token: &str, slug: &str) -> Vec<Value> {
@@ -105,6 +175,7 @@ async fn an_event_moves_from_sqlite_to_another_database_identically() {
         .write(move |conn| ChatMessage::post(conn, &team_id, &member_id, "chat travels too"))
         .await
         .expect("chat");
+    play_the_playbook(&app, &played).await;
     // End the event, so that stuck times no longer depend on the clock.
     reschedule(
         &app,
@@ -117,6 +188,10 @@ async fn an_event_moves_from_sqlite_to_another_database_identically() {
     let token = played.event.organizer.access_token.clone();
     let before = snapshot(&app, &token, "moving").await;
     assert_eq!(before[2]["cliffs"][0]["check"], "count");
+    assert_eq!(before[2]["cliffs"][0]["hints"], 1, "{}", before[2]);
+    assert_eq!(before[2]["cliffs"][0]["questions_to_everyone"], 1);
+    assert_eq!(before[2]["cliffs"][0]["nudges"], 1);
+    assert_eq!(before[2]["cliffs"][0]["sign_offs_rejected"], 1);
 
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("moving.cohack.jsonl");
@@ -184,6 +259,34 @@ async fn an_event_moves_from_sqlite_to_another_database_identically() {
     let organizer = moved.login(&played.event.organizer.email).await;
     let after = snapshot(&moved, &organizer.access_token, "moving").await;
     assert_eq!(before, after);
+    // The playbook's settings, the alias, the question and the canned answer moved too.
+    let event = expect(moved.get("/api/v1/events/moving").await, 200).await;
+    assert_eq!(event["time_zone"], "Europe/Paris");
+    assert_eq!(event["hint_cost"], "always");
+    assert_eq!(event["board_names"], "aliases");
+    let public = moved
+        .get("/api/v1/events/moving/leaderboard")
+        .await
+        .text()
+        .await
+        .expect("board");
+    assert!(public.contains("Night Owls"), "{public}");
+    assert!(!public.contains("moving-b"), "{public}");
+    let queue = expect(
+        moved
+            .get_as(
+                &organizer.access_token,
+                "/api/v1/events/moving/questions?state=answered",
+            )
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        queue.to_string().contains("Do WARN lines count?"),
+        "{queue}"
+    );
+    assert!(content.contains("\"canned_answers\"") && content.contains("Only ERROR lines count."));
 
     // Importing the same file again is refused, nothing changes.
     let counts = event_count(&moved).await;
@@ -615,7 +718,7 @@ async fn endpoints_and_recorded_exchanges_move_byte_for_byte(app: TestApp) {
 
     let text = export_text(&app, "wired");
     let file = ExportFile::parse(&text);
-    assert_eq!(file.header["version"], 2);
+    assert_eq!(file.header["version"], 3);
     assert!(
         file.rows.iter().any(|r| r["table"] == "team_endpoints"),
         "no team_endpoints row"
@@ -670,6 +773,53 @@ async fn endpoints_and_recorded_exchanges_move_byte_for_byte(app: TestApp) {
     assert_eq!(
         list["endpoints"][0]["url"], "https://example.net/",
         "{list}"
+    );
+
+    // Written before the coach's playbook (version 2): no playbook settings, aliases, hints,
+    // expectations, sign-offs or playbook tables. It imports with the defaults.
+    let mut v2 = file.clone();
+    v2.header["version"] = json!(2);
+    v2.header["event"] = json!("wired-v2");
+    v2.rows_of("events").for_each(|event| {
+        event["slug"] = json!("wired-v2");
+        let event = event.as_object_mut().expect("a row");
+        for column in ["hint_cost", "board_names", "time_zone"] {
+            event.remove(column);
+        }
+    });
+    v2.rows_of("teams").for_each(|team| {
+        team.as_object_mut().expect("a row").remove("alias");
+    });
+    v2.rows_of("challenges").for_each(|challenge| {
+        let challenge = challenge.as_object_mut().expect("a row");
+        for column in ["hints", "expected_minutes", "sign_off"] {
+            challenge.remove(column);
+        }
+    });
+    v2.rows.retain(|r| {
+        ![
+            "hint_unlocks",
+            "questions",
+            "canned_answers",
+            "nudges",
+            "sign_offs",
+        ]
+        .contains(&r["table"].as_str().unwrap_or_default())
+    });
+    let out = import_text(&moved, &v2.render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v2_event = expect(moved.get("/api/v1/events/wired-v2").await, 200).await;
+    assert_eq!(
+        (
+            &v2_event["hint_cost"],
+            &v2_event["board_names"],
+            &v2_event["time_zone"]
+        ),
+        (&json!("on_solve"), &json!("teams"), &json!("UTC"))
     );
 
     // Written before networked validators (version 1): no endpoints, no exchanges. It

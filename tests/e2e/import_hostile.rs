@@ -911,13 +911,13 @@ async fn endpoints_and_recorded_exchanges_are_vetted(app: TestApp) {
     .await;
     // A version this cohack does not read.
     let mut future = networked("future");
-    future.header["version"] = json!(3);
+    future.header["version"] = json!(4);
     let before = Snapshot::take(&app).await;
     let out = import_text(&app, &future.render());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "imported: {stderr}");
     assert!(
-        stderr.contains("version 3 (this cohack reads versions 1 to 2)"),
+        stderr.contains("version 4 (this cohack reads versions 1 to 3)"),
         "{stderr}"
     );
     assert_eq!(Snapshot::take(&app).await, before);

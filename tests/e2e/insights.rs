@@ -11,7 +11,10 @@
 
 use chrono::{NaiveDateTime, TimeDelta};
 use cohack_server::{
-    db::{new_id, now, schema::help_calls},
+    db::{
+        new_id, now,
+        schema::{help_calls, hint_unlocks, nudges, sign_offs, submissions},
+    },
     models::{
         challenge::Challenge,
         event::Event,
@@ -33,6 +36,7 @@ use crate::{
 
 backend_tests!(
     the_long_cliff_ranks_first_with_its_evidence,
+    the_playbook_weighs_a_cliff_with_its_evidence,
     notes_feedback_and_reports_are_private,
     authors_see_stats_and_organizers_results,
 );
@@ -138,6 +142,7 @@ async fn attempt(
                     created_at: at,
                     exchanges: "[]".into(),
                 },
+                false,
             )
         })
         .await
@@ -543,4 +548,150 @@ async fn authors_see_stats_and_organizers_results(app: TestApp) {
     );
     assert!(lines[1].starts_with("1,stats-d,Globex,1,"), "{csv}");
     let _ = played.start;
+}
+
+/// A hint unlock, a nudge and a rejected sign-off of `team` on `first-contact` at `at`, stored
+/// as the playbook's own actions store them (the hint and sign-off flows need a package with
+/// hints and a `sign_off = "coach"` challenge; the rows are what the report reads).
+pub async fn playbook_rows(app: &TestApp, event: &TestEvent, team: &PlayedTeam, at: NaiveDateTime) {
+    let (event_id, team_id, user_id) = (event.id.clone(), team.id.clone(), team.member.id.clone());
+    app.state
+        .db
+        .write(move |conn| {
+            let challenge = Challenge::get_by_slug(conn, &event_id, "first-contact")?;
+            diesel::insert_into(hint_unlocks::table)
+                .values((
+                    hint_unlocks::team_id.eq(&team_id),
+                    hint_unlocks::challenge_id.eq(&challenge.id),
+                    hint_unlocks::hint_index.eq(0),
+                    hint_unlocks::cost.eq(30),
+                    hint_unlocks::unlocked_by.eq(&user_id),
+                    hint_unlocks::unlocked_at.eq(at),
+                ))
+                .execute(conn)?;
+            diesel::insert_into(nudges::table)
+                .values((
+                    nudges::team_id.eq(&team_id),
+                    nudges::challenge_id.eq(&challenge.id),
+                    nudges::expected_minutes.eq(45),
+                    nudges::created_at.eq(at),
+                ))
+                .execute(conn)?;
+            let submission: String = submissions::table
+                .filter(submissions::team_id.eq(&team_id))
+                .filter(submissions::challenge_id.eq(&challenge.id))
+                .select(submissions::id)
+                .first(conn)?;
+            diesel::insert_into(sign_offs::table)
+                .values((
+                    sign_offs::submission_id.eq(submission),
+                    sign_offs::team_id.eq(&team_id),
+                    sign_offs::challenge_id.eq(&challenge.id),
+                    sign_offs::state.eq("rejected"),
+                    sign_offs::comment.eq("the count includes WARN lines"),
+                    sign_offs::decided_at.eq(Some(at)),
+                    sign_offs::created_at.eq(at),
+                ))
+                .execute(conn)?;
+            Ok::<_, cohack_server::error::Error>(())
+        })
+        .await
+        .expect("playbook rows");
+}
+
+/// Hints, questions (one answered to everyone), nudges and a rejected sign-off land on the
+/// cliff where their team was stuck, as evidence and in its score: the `count` cliff ranks
+/// first by a score that is its time lost plus each signal's documented weight, in JSON, CSV
+/// and Markdown alike. A team never stuck there (d) adds nothing.
+async fn the_playbook_weighs_a_cliff_with_its_evidence(app: TestApp) {
+    let played = play_cliff_event(&app, "playbook", TimeDelta::days(1)).await;
+    let token = played.event.organizer.access_token.clone();
+    let minutes = |m: i64| played.start + TimeDelta::minutes(m);
+    let (a, c, d) = (&played.teams[0], &played.teams[2], &played.teams[3]);
+    playbook_rows(&app, &played.event, a, minutes(60)).await;
+    playbook_rows(&app, &played.event, c, minutes(70)).await;
+    playbook_rows(&app, &played.event, d, minutes(6)).await;
+    // Questions through the API: c's answered to everyone, a's to its team only.
+    let ask = |team: &PlayedTeam, text: &str| {
+        let (path, body, token) = (
+            format!("/api/v1/teams/{}/questions", team.id),
+            json!({"challenge": "first-contact", "text": text}),
+            team.member.access_token.clone(),
+        );
+        let app = &app;
+        async move { expect(app.post(Some(&token), &path, &body).await, 201).await }
+    };
+    let everyone = ask(c, "Do WARN lines count as errors?").await;
+    let team_only = ask(a, "Is the count per device?").await;
+    for (question, to) in [(&everyone, "everyone"), (&team_only, "team")] {
+        let id = question["id"].as_str().expect("id");
+        expect(
+            app.post(
+                Some(&token),
+                &format!("/api/v1/questions/{id}/answer"),
+                &json!({"text": "Only ERROR lines count.", "to": to}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    }
+
+    let path = "/api/v1/events/playbook/insights";
+    let report = expect(app.get_as(&token, path).await, 200).await;
+    let long = &report["cliffs"][0];
+    assert_eq!(long["check"], "count", "{report}");
+    assert_eq!(long["hints"], 2, "a's and c's, not d's: {long}");
+    assert_eq!(long["questions"], 2);
+    assert_eq!(long["questions_to_everyone"], 1);
+    assert_eq!(long["nudges"], 2);
+    assert_eq!(long["sign_offs_rejected"], 2);
+    let weights = 2 * 600 + 600 + 1800 + 2 * 1200 + 2 * 900;
+    assert_eq!(
+        long["score"].as_i64(),
+        long["lost_seconds"].as_i64().map(|lost| lost + weights),
+        "{long}"
+    );
+    assert!(evidence_has(long, "hint", "(cost 30)"), "{long}");
+    assert!(
+        evidence_has(
+            long,
+            "question",
+            "Do WARN lines count as errors? (answered to everyone)"
+        ),
+        "{long}"
+    );
+    assert!(
+        evidence_has(long, "question", "Is the count per device?"),
+        "{long}"
+    );
+    assert!(
+        evidence_has(long, "nudge", "over the expected 45 minutes"),
+        "{long}"
+    );
+    assert!(
+        evidence_has(long, "sign_off_rejected", "the count includes WARN lines"),
+        "{long}"
+    );
+    let brief = &report["cliffs"][1];
+    assert_eq!(
+        brief["score"], brief["lost_seconds"],
+        "nothing of the playbook there"
+    );
+
+    // The playbook alone ranks a cliff: without it, the organization filter's only cliffs
+    // keep their order; the score column and counts are in the CSV and the Markdown.
+    let csv = get_text(&app, &token, path, "text/csv").await;
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| rows[0].iter().position(|c| *c == name).expect(name);
+    assert_eq!(rows[1][column("score")], long["score"].to_string());
+    assert_eq!(rows[1][column("hints")], "2");
+    assert_eq!(rows[1][column("questions_to_everyone")], "1");
+    assert_eq!(rows[1][column("nudges")], "2");
+    assert_eq!(rows[1][column("sign_offs_rejected")], "2");
+    let markdown = get_text(&app, &token, path, "text/markdown").await;
+    assert!(markdown.contains("**question**"), "{markdown}");
+    assert!(markdown.contains("**nudge**"), "{markdown}");
+    assert!(markdown.contains("**hint**"), "{markdown}");
+    assert!(markdown.contains("| 2 | 2 (1) | 2 | 2 |"), "{markdown}");
 }

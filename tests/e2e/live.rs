@@ -324,10 +324,12 @@ async fn verdict_reaches_workspace_and_big_screen(app: TestApp) {
     announce(
         &app.state,
         Change::Judged {
+            status: verdict.status(),
             verdict: Box::new(verdict),
             event_id: w.event.id.clone(),
             team_id: w.team.id.clone(),
             challenge: "c1".into(),
+            stored: None,
         },
     );
     let verdict = alice

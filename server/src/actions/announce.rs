@@ -13,9 +13,15 @@
 //! cache through the live layer's notices.
 
 use crate::{
-    live::LiveEvent,
-    models::{submission::SubmissionStatus, team::Person, verdict::Verdict},
+    db::DbConnection,
+    error::Result,
+    live::{LiveEvent, stored::StoredActivity},
+    models::help_call::HelpCall,
+    models::{
+        question::QuestionView, submission::SubmissionStatus, team::Person, verdict::Verdict,
+    },
     state::AppState,
+    webhooks::news,
 };
 
 /// A change an action made, as the rest of cohack needs to hear of it.
@@ -101,9 +107,15 @@ pub enum Change {
         challenge: String,
         /// The member who submitted.
         submitted_by: String,
+        /// Its `submission` activity, when stored in the submission's transaction (then the
+        /// live layer only delivers it); `None`: the live layer records it.
+        stored: Option<StoredActivity>,
     },
     /// A submission's verdict (or validator error) was recorded.
     Judged {
+        /// The submission's status with it (`awaiting_sign_off` for a pass that waits for a
+        /// coach).
+        status: SubmissionStatus,
         /// The recorded verdict.
         verdict: Box<Verdict>,
         /// The team's event.
@@ -112,6 +124,9 @@ pub enum Change {
         team_id: String,
         /// Challenge slug.
         challenge: String,
+        /// Its `verdict` activity, when stored in the verdict's transaction (then the live
+        /// layer only delivers it); `None`: the live layer records it.
+        stored: Option<StoredActivity>,
     },
     /// A challenge's submissions were judged again.
     Rejudged {
@@ -122,6 +137,71 @@ pub enum Change {
     LadderChanged {
         /// The event.
         event_id: String,
+    },
+    /// A team unlocked a hint: its `hint` activity; the board when the cost moved the score
+    /// at once (a non-zero cost taken now: `always`, or the challenge already solved).
+    HintUnlocked {
+        /// The team's event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// Challenge slug.
+        challenge: String,
+        /// The hint's number, 1 first.
+        n: u32,
+        /// Its title.
+        title: String,
+        /// The cost recorded.
+        cost: i32,
+        /// The member who unlocked it.
+        by: Person,
+        /// Whether the team's score changed now.
+        moves_board: bool,
+    },
+    /// A team asked a question: its activity, and the queue of the staff who oversee it.
+    QuestionAsked {
+        /// The question as its team and staff read it.
+        question: Box<QuestionView>,
+        /// Who asked.
+        asked_by: Person,
+    },
+    /// A question was answered (to the team or to everyone) or marked a duplicate: the
+    /// asking team's activity, the staff queue, and for an answer to everyone every team of
+    /// the event (a clarification naming no one).
+    QuestionAnswered {
+        /// The question as its team and staff read it, with its (resolved) answer.
+        question: Box<QuestionView>,
+    },
+    /// A team passed a challenge's expected time: its coaches are nudged (once per team and
+    /// challenge; see [`crate::actions::progress::nudge_overdue`]).
+    Nudged {
+        /// The team's event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// The challenge's id.
+        challenge_id: String,
+        /// The challenge's slug.
+        challenge: String,
+        /// Its expected minutes.
+        expected_minutes: i32,
+    },
+    /// A coach or organizer approved or rejected a pass awaiting a sign-off: an approval
+    /// is a solve now (the board moves, the ladder may open); a rejection goes back to the
+    /// team with its comment.
+    SignedOff {
+        /// The team's event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// The submission.
+        submission_id: String,
+        /// Challenge slug.
+        challenge: String,
+        /// Approved, or rejected.
+        approved: bool,
+        /// The decider's comment.
+        comment: String,
     },
 }
 
@@ -137,13 +217,34 @@ impl Change {
             | Change::Judged { event_id, .. }
             | Change::Rejudged { event_id }
             | Change::LadderChanged { event_id } => Some(event_id),
+            Change::SignedOff {
+                event_id,
+                approved: true,
+                ..
+            } => Some(event_id),
+            // A rejected pass never counted.
+            Change::SignedOff {
+                approved: false, ..
+            } => None,
+            // Questions are not on the board.
+            Change::QuestionAsked { .. } | Change::QuestionAnswered { .. } => None,
+            // A hint moves the board only when its cost is taken at once.
+            Change::HintUnlocked {
+                event_id,
+                moves_board: true,
+                ..
+            } => Some(event_id),
+            Change::HintUnlocked {
+                moves_board: false, ..
+            } => None,
             // The board names teams, not their members.
             Change::MemberJoined { .. }
             | Change::MemberLeft { .. }
             | Change::CoachAssigned { .. }
             | Change::AccessRevoked { .. }
             | Change::RolesChanged { .. }
-            | Change::Submitted { .. } => None,
+            | Change::Submitted { .. }
+            | Change::Nudged { .. } => None,
         }
     }
 
@@ -160,6 +261,51 @@ impl Change {
             Change::LadderChanged { event_id } => {
                 vec![LiveEvent::LeaderboardChanged { event_id }]
             }
+            Change::HintUnlocked {
+                event_id,
+                team_id,
+                challenge,
+                n,
+                title,
+                cost,
+                by,
+                moves_board,
+            } => vec![LiveEvent::Hint {
+                event_id,
+                team_id,
+                data: serde_json::json!({"challenge": challenge, "n": n, "title": title,
+                    "cost": cost, "by": by}),
+                moves_board,
+            }],
+            Change::QuestionAsked { question, asked_by } => vec![LiveEvent::Question {
+                team_id: question.team_id.clone(),
+                question_id: question.id.clone(),
+                kind: "question",
+                data: serde_json::json!({"question_id": question.id,
+                    "challenge": question.challenge, "text": question.text,
+                    "asked_by": asked_by}),
+            }],
+            Change::QuestionAnswered { question } => vec![LiveEvent::Question {
+                team_id: question.team_id.clone(),
+                question_id: question.id.clone(),
+                kind: "answer",
+                data: serde_json::json!({"question_id": question.id,
+                    "challenge": question.challenge, "state": question.state,
+                    "answer": question.answer, "to": question.answer_to}),
+            }],
+            Change::Nudged {
+                event_id,
+                team_id,
+                challenge_id,
+                challenge,
+                expected_minutes,
+            } => vec![LiveEvent::Nudge {
+                event_id,
+                team_id,
+                challenge_id,
+                challenge,
+                expected_minutes,
+            }],
             Change::MemberJoined {
                 team_id, member, ..
             } => vec![LiveEvent::MemberJoined {
@@ -207,29 +353,61 @@ impl Change {
             }],
             Change::RolesChanged { user_id, .. } => vec![LiveEvent::Reauthorize { user_id }],
             Change::Submitted {
+                stored: Some(activity),
+                ..
+            } => vec![LiveEvent::SubmissionStored { activity }],
+            Change::Submitted {
                 team_id,
                 submission_id,
                 challenge,
                 submitted_by,
+                stored: None,
             } => vec![LiveEvent::Submission {
                 team_id,
                 submission_id,
                 challenge,
                 submitted_by,
             }],
+            Change::SignedOff {
+                event_id,
+                team_id,
+                submission_id,
+                challenge,
+                approved,
+                comment,
+            } => vec![LiveEvent::SignOff {
+                event_id,
+                team_id,
+                submission_id,
+                challenge,
+                approved,
+                comment,
+            }],
             Change::Judged {
+                status,
+                verdict,
+                event_id,
+                challenge,
+                stored: Some(activity),
+                ..
+            } => vec![LiveEvent::VerdictStored {
+                activity,
+                event_id,
+                challenge,
+                status,
+                passed: verdict.passed,
+            }],
+            Change::Judged {
+                status,
                 verdict,
                 event_id,
                 team_id,
                 challenge,
+                stored: None,
             } => vec![LiveEvent::Verdict {
                 team_id,
                 event_id,
-                status: if verdict.error_kind.is_some() {
-                    SubmissionStatus::ValidatorError
-                } else {
-                    SubmissionStatus::Judged
-                },
+                status,
                 checks: serde_json::from_str(&verdict.checks)
                     .unwrap_or(serde_json::Value::Array(Vec::new())),
                 submission_id: verdict.submission_id,
@@ -247,10 +425,80 @@ impl Change {
 /// (once, in the background) when the change may move it, the live notices and activity.
 /// Never blocks and never fails: what cannot be pushed is logged by the live layer.
 pub fn announce(state: &AppState, change: Change) {
+    // What `record_outgoing` queued with the change goes out now, not at the next poll.
+    let sends_out = matches!(
+        change,
+        Change::Judged { .. } | Change::SignedOff { approved: true, .. }
+    );
     if let Some(event_id) = change.moves_board_of() {
         state.leaderboard.invalidate(event_id);
     }
     for event in change.live_events() {
         state.live.publish(event);
+    }
+    if sends_out {
+        state.outbox.wake();
+    }
+}
+
+/// A change whose news leaves cohack (webhooks), as [`record_outgoing`] needs it.
+#[derive(Debug, Clone, Copy)]
+pub enum Outgoing<'a> {
+    /// A first verdict was recorded: a counted pass is a solve.
+    Judged {
+        /// The recorded verdict.
+        verdict: &'a Verdict,
+        /// Its status (`awaiting_sign_off`: not a solve yet).
+        status: SubmissionStatus,
+    },
+    /// A pass awaiting a sign-off was decided: an approval is a solve now.
+    SignedOff {
+        /// The submission.
+        submission_id: &'a str,
+        /// Approved, or rejected.
+        approved: bool,
+    },
+    /// A team raised its hand.
+    HelpRaised {
+        /// The call.
+        call: &'a HelpCall,
+    },
+}
+
+/// The consequences of a change that leave cohack — the webhook deliveries it causes —
+/// decided here like every other consequence, but written by the caller INSIDE the
+/// transaction that makes the change, before it commits.
+///
+/// Why not in [`announce`]: it runs after the commit, so a crash between the two would lose
+/// what was to be sent. Stored with the change, a delivery exists if and only if the change
+/// does, and the outbox worker sends it after the commit (see [`crate::outbox`]). The
+/// transactional points are the verdict's recording (`judge::run`), a sign-off's decision
+/// (`actions::sign_offs::decide`) and a raised hand (`actions::workspace::raise_help`).
+///
+/// Returns how many deliveries were queued. [`announce`] wakes the outbox for the judged
+/// and signed-off changes; a raised hand wakes it itself.
+pub fn record_outgoing(conn: &mut DbConnection, outgoing: Outgoing<'_>) -> Result<usize> {
+    match outgoing {
+        // A pass counts unless it awaits a coach's sign-off; a validator error never counts.
+        Outgoing::Judged { verdict, status } => {
+            if verdict.passed
+                && verdict.error_kind.is_none()
+                && status != SubmissionStatus::AwaitingSignOff
+            {
+                news::solved(conn, &verdict.submission_id)
+            } else {
+                Ok(0)
+            }
+        }
+        Outgoing::SignedOff {
+            submission_id,
+            approved: true,
+        } => news::solved(conn, submission_id),
+        Outgoing::SignedOff {
+            approved: false, ..
+        } => Ok(0),
+        Outgoing::HelpRaised { call } => {
+            news::help_requested(conn, &call.event_id, &call.team_id, &call.id, &call.context)
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::{
     error::{Error, Result},
     models::{
         event::{Event, EventChanges, EventSettings, Phase, REGISTRATION_INVITE},
+        event_options::{EventOptionChanges, EventOptions},
         role::{self, EventRole},
         user::User,
     },
@@ -22,6 +23,7 @@ pub async fn create(
     state: &AppState,
     creator: &User,
     settings: EventSettings,
+    options: EventOptions,
 ) -> Result<EventStanding> {
     if !creator.is_portal_organizer {
         return Err(Error::Forbidden(
@@ -29,12 +31,15 @@ pub async fn create(
         ));
     }
     let settings = settings.normalized();
+    let options = options.normalized();
+    options.validate()?;
     let creator = creator.clone();
     state
         .db
         .write(move |conn| {
             conn.transaction(|conn| {
                 let event = Event::create(conn, settings, &creator.id)?;
+                let event = options.store(conn, &event.id)?;
                 role::grant(
                     conn,
                     &event.id,
@@ -63,6 +68,7 @@ pub async fn edit(
     caller: &User,
     slug: &str,
     changes: EventChanges,
+    options: EventOptionChanges,
 ) -> Result<EventStanding> {
     let (caller, slug) = (caller.clone(), slug.to_owned());
     let standing = state
@@ -70,8 +76,15 @@ pub async fn edit(
         .write(move |conn| {
             let standing = access::event_standing(conn, &caller, &slug)?;
             standing.access.require_organizer()?;
+            let new_options = options.apply_to(&standing.access.event);
             let settings = changes.apply_to(&standing.access.event)?;
+            new_options.clone().normalized().validate()?;
             let event = Event::update(conn, &standing.access.event.id, settings)?;
+            let event = if new_options == EventOptions::of(&event) {
+                event
+            } else {
+                new_options.store(conn, &event.id)?
+            };
             Ok::<_, Error>(EventStanding {
                 access: EventAccess {
                     event,

@@ -20,6 +20,13 @@
 //! - [`observations`]: coaches' notes and participants' feedback;
 //! - [`submissions`]: submit, read submissions back;
 //! - [`challenges`]: publish, the ladder as a caller sees it, settings, materials, rejudge;
+//! - [`questions`]: teams ask about a challenge, staff answer to the team or to everyone
+//!   (clarifications), mark duplicates, keep canned answers;
+//! - [`hints`]: a team reads a challenge's hints and unlocks one (its cost recorded);
+//! - [`progress`]: who is stuck (each team's current challenge, time and status) and the
+//!   nudges to coaches of teams over a challenge's expected time;
+//! - [`sign_offs`]: coaches and organizers approve or reject a pass on a challenge with
+//!   coach sign-off, and list the passes awaiting them;
 //! - [`reads`]: what a workspace and an event show (documents, chat, help calls,
 //!   announcements);
 //! - [`announcements`]: organizers edit and delete announcements;
@@ -31,12 +38,19 @@ pub mod announcements;
 pub mod challenges;
 pub mod endpoints;
 pub mod events;
+pub mod hints;
+pub mod invitations;
+pub mod mailings;
 pub mod observations;
 pub mod organizations;
+pub mod progress;
+pub mod questions;
 pub mod reads;
 pub mod roles;
+pub mod sign_offs;
 pub mod submissions;
 pub mod team_admin;
 pub mod teams;
 pub mod upload_gate;
+pub mod webhooks;
 pub mod workspace;

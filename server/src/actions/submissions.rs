@@ -17,6 +17,7 @@ use base64::{Engine as _, engine::general_purpose::STANDARD};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::models::sign_off::SignOff;
 use crate::{
     access::{self, TeamRelation},
     actions::announce::{Change, announce},
@@ -25,7 +26,7 @@ use crate::{
     db::{DbConnection, new_id, now},
     error::{Error, Result},
     judge::{
-        run::judge_submission,
+        run::judge_new,
         views::{Audience, SubmissionList, SubmissionView, submission_summary, submission_view},
     },
     models::{
@@ -34,7 +35,6 @@ use crate::{
         role::{self, EventRole},
         submission::{Submission, SubmissionFile, SubmissionStatus},
         user::User,
-        validator_version::ValidatorVersion,
         verdict::Verdict,
     },
     state::AppState,
@@ -142,7 +142,7 @@ pub async fn submit(
 ) -> Result<SubmitOutcome> {
     let (caller, team, slug) = (user.clone(), team_id.to_owned(), request.challenge.clone());
     let judge = state.clone();
-    let (team, challenge, limits, endpoints) = state
+    let (team, challenge, limits, network, endpoints) = state
         .db
         .run(move |conn| {
             let access = access::team_access(conn, &caller, &team)?;
@@ -162,7 +162,7 @@ pub async fn submit(
             let version_id = challenge.live_version_id.as_deref().ok_or_else(|| {
                 Error::conflict("no_live_version", "this challenge has no validator yet")
             })?;
-            let manifest = ValidatorVersion::find(conn, version_id)?.manifest()?;
+            let manifest = judge.judge.manifest(conn, version_id)?;
             let limits = judge.judge.limits_for(&manifest);
             // A challenge judged against the team's service: the endpoints it names must be
             // set, and are copied with the submission so every run calls the same URLs.
@@ -176,7 +176,7 @@ pub async fn submit(
                 )?),
                 None => None,
             };
-            Ok::<_, Error>((access.team, challenge, limits, endpoints))
+            Ok::<_, Error>((access.team, challenge, limits, manifest.network.clone(), endpoints))
         })
         .await?;
 
@@ -226,11 +226,11 @@ pub async fn submit(
         endpoints: endpoints.as_deref().map(Submission::endpoints_json),
     };
     let rows: Vec<SubmissionFile> = files
-        .into_iter()
+        .iter()
         .map(|f| SubmissionFile {
             submission_id: submission.id.clone(),
-            path: f.path,
-            content: f.content,
+            path: f.path.clone(),
+            content: f.content.clone(),
         })
         .collect();
     let listed: Vec<(String, i64, Option<Vec<u8>>)> = rows
@@ -244,9 +244,22 @@ pub async fn submit(
         })
         .collect();
     let stored = submission.clone();
+    // The team's `submission` activity is stored with it, not by the live layer afterwards.
+    let activity = state.live.submission_activity(
+        &submission.team_id,
+        &submission.id,
+        &challenge.slug,
+        &submission.submitted_by,
+    );
+    let recorded = activity.clone();
+    // Grouped: submissions arriving together are committed in one transaction, and this
+    // answer waits until the one holding this submission has committed.
     state
         .db
-        .write(move |conn| Submission::insert(conn, &stored, &rows))
+        .write_grouped(move |conn| {
+            Submission::store(conn, &stored, &rows)?;
+            recorded.store(conn)
+        })
         .await?;
     announce(
         &state,
@@ -255,14 +268,19 @@ pub async fn submit(
             submission_id: submission.id.clone(),
             challenge: challenge.slug.clone(),
             submitted_by: submission.submitted_by.clone(),
+            stored: Some(activity.stored()),
         },
     );
 
     // Committed: from here on the submission is judged even if this request goes away.
+    // The judge is handed what was stored, so it reads nothing back.
     let judge = {
         let state = state.clone();
-        let id = submission.id.clone();
-        tokio::spawn(async move { judge_submission(&state, &id).await })
+        let (stored, challenge) = (submission.clone(), challenge.clone());
+        let endpoints = endpoints.unwrap_or_default();
+        tokio::spawn(async move {
+            judge_new(&state, stored, files, challenge, network, endpoints).await
+        })
     };
     // `judge_wait_ms = 0` means never wait: always 202, even when the judge is quick enough to
     // finish before a zero timeout is first polled (which made the answer a race). The judge
@@ -286,7 +304,19 @@ pub async fn submit(
     };
     let mut submission = submission;
     if let Some(v) = &verdict {
-        submission.status = v.status().as_str().to_owned();
+        let needs_sign_off = challenge.sign_off == crate::models::challenge::SIGN_OFF_COACH;
+        submission.status = v.first_status(needs_sign_off).as_str().to_owned();
+    }
+    // A pass awaiting a sign-off: its row was stored with the verdict.
+    let awaiting = (submission.status == SubmissionStatus::AwaitingSignOff.as_str()).then(|| {
+        SignOff::awaiting(
+            &submission.id,
+            &submission.team_id,
+            &submission.challenge_id,
+        )
+    });
+    if awaiting.is_some() {
+        submission.status = SubmissionStatus::Judged.as_str().to_owned();
     }
     let view = submission_view(
         &submission,
@@ -294,6 +324,7 @@ pub async fn submit(
         listed,
         verdict.as_ref(),
         Audience::Team,
+        awaiting.as_ref(),
     );
     Ok(if verdict.is_some() {
         SubmitOutcome::Judged(Box::new(view))
@@ -336,12 +367,14 @@ pub fn submission_detail(
         })
         .collect();
     let verdict = Verdict::current(conn, &submission.id)?;
+    let sign_off = SignOff::of_submission(conn, &submission.id)?;
     Ok(submission_view(
         &submission,
         &challenge.slug,
         files,
         verdict.as_ref(),
         audience,
+        sign_off.as_ref(),
     ))
 }
 
@@ -361,6 +394,7 @@ pub fn team_submissions(
     let listed = Submission::of_team(conn, &access.team.id, challenge_id.as_deref(), limit)?;
     let ids: Vec<String> = listed.iter().map(|l| l.submission.id.clone()).collect();
     let verdicts = Verdict::current_summaries(conn, &ids)?;
+    let sign_offs = SignOff::of_submissions(conn, &ids)?;
     Ok(SubmissionList {
         submissions: listed
             .iter()
@@ -369,6 +403,7 @@ pub fn team_submissions(
                     &l.submission,
                     &l.challenge_slug,
                     verdicts.get(&l.submission.id),
+                    sign_offs.get(&l.submission.id),
                 )
             })
             .collect(),

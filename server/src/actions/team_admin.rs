@@ -1,6 +1,7 @@
 //! Changing teams after they formed: a member leaves (or an organizer removes them), an
 //! organizer moves a person into another team, members and organizers rename a team,
-//! organizers merge two teams or delete an empty one.
+//! organizers merge two teams or delete an empty one, and organizers set the alias a team
+//! shows on a competitor-safe board.
 //!
 //! The rules, each refused with its own code:
 //! - nothing changes once the event has ended (409 `event_ended`);
@@ -267,6 +268,39 @@ pub async fn rename(
             team_id: details.team.id.clone(),
             name: details.team.name.clone(),
             by,
+        },
+    );
+    Ok(details)
+}
+
+/// Sets (`Some`) or clears (`None`) the alias of the team `team_id`, which an aliased board
+/// shows instead of its name (the event's organizers only: 403 otherwise). 400
+/// `invalid_alias`, 409 `alias_taken`. Allowed after the end too: results stay on screens.
+pub async fn set_alias(
+    state: &AppState,
+    caller: &User,
+    team_id: &str,
+    alias: Option<&str>,
+) -> Result<TeamDetails> {
+    let (caller, team_id, alias) = (caller.clone(), team_id.to_owned(), alias.map(str::to_owned));
+    let details = state
+        .db
+        .write(move |conn| {
+            let access = access::team_access(conn, &caller, &team_id)?;
+            if !access::organizes(conn, &caller, &access.event.id)? {
+                return Err(Error::Forbidden(
+                    "only the event's organizers may set a team's alias".into(),
+                ));
+            }
+            let team =
+                conn.transaction(|conn| Team::set_alias(conn, &access.team, alias.as_deref()))?;
+            Team::details(conn, team, access.event)
+        })
+        .await?;
+    announce(
+        state,
+        Change::TeamsChanged {
+            event_id: details.event.id.clone(),
         },
     );
     Ok(details)

@@ -10,6 +10,7 @@ use diesel::Connection;
 
 use crate::{
     access::{TeamAccess, TeamRelation},
+    actions::announce::{Outgoing, record_outgoing},
     db::DbConnection,
     error::{Error, Result},
     live::bus::{self, Notice},
@@ -170,10 +171,15 @@ pub async fn raise_help(
         user.id.clone(),
         context.to_owned(),
     );
-    store_help(state, team.clone(), move |conn| {
-        HelpCall::raise(conn, &team, &event, &member, &context)
+    let view = store_help(state, team.clone(), move |conn| {
+        let call = HelpCall::raise(conn, &team, &event, &member, &context)?;
+        // In the hand's own transaction (`store_help`'s): see `record_outgoing`.
+        record_outgoing(conn, Outgoing::HelpRaised { call: &call })?;
+        Ok(call)
     })
-    .await
+    .await?;
+    state.outbox.wake();
+    Ok(view)
 }
 
 /// Acknowledges (`resolve == false`) or resolves a help call (coaches and organizers).

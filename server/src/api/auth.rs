@@ -26,6 +26,7 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         .service(logout)
         .service(me)
         .service(issue_password_reset)
+        .service(request_password_reset)
         .service(use_password_reset);
 }
 
@@ -269,6 +270,14 @@ pub struct PasswordResetLink {
 /// `POST /auth/password-reset`
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct RequestPasswordResetRequest {
+    /// The account's e-mail.
+    pub email: String,
+}
+
+/// `POST /auth/password-reset/confirm`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UsePasswordResetRequest {
     /// The `token` of the reset link.
     pub token: String,
@@ -310,8 +319,31 @@ pub async fn issue_password_reset(
         }))
 }
 
-/// Sets a new password with a reset link's token and ends every session of the account.
-/// Throttled like a sign-in: an unknown, used or expired token counts against the client.
+/// Mails a one-time password reset link (30 minutes) to the address, if an account has it and
+/// mail is on. The answer is 202 either way, and comes before the account is looked up, so it
+/// tells nothing about which addresses have accounts. Throttled per client (429) and per
+/// address (past its budget nothing more is mailed for a while; the answer is the same).
+#[utoipa::path(
+    tag = "auth",
+    request_body = RequestPasswordResetRequest,
+    responses(
+        (status = 202, description = "accepted: a link is mailed if an account has the address"),
+        (status = 429, body = crate::error::ErrorBody),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn request_password_reset(
+    client: ClientAddress,
+    state: web::Data<AppState>,
+    body: crate::http::Json<RequestPasswordResetRequest>,
+) -> Result<HttpResponse> {
+    password_reset::request_by_mail(&state, client, &body.email)?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Sets a new password with a reset link's token (mailed, or issued by an organizer) and ends
+/// every session of the account. Throttled like a sign-in: an unknown, used or expired token
+/// counts against the client.
 #[utoipa::path(
     tag = "auth",
     request_body = UsePasswordResetRequest,
@@ -323,7 +355,7 @@ pub async fn issue_password_reset(
         (status = 429, body = crate::error::ErrorBody),
     )
 )]
-#[post("/auth/password-reset")]
+#[post("/auth/password-reset/confirm")]
 pub async fn use_password_reset(
     client: ClientAddress,
     state: web::Data<AppState>,

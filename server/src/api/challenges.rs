@@ -63,6 +63,9 @@ pub struct PackageUpload {
     /// The samples the server re-runs before the version goes live.
     #[schema(schema_with = crate::api::schema::upload_samples)]
     pub samples: Vec<serde_json::Value>,
+    /// The Markdown text of each of the manifest's `[[hints]]`, in its order; default none.
+    #[schema(schema_with = crate::api::schema::upload_hints)]
+    pub hints: Option<Vec<String>>,
 }
 
 /// `PATCH /events/{slug}/challenges/{challenge}`: every field optional.

@@ -8,7 +8,8 @@ use crate::{
     auth::AuthUser,
     error::{ErrorBody, Result},
     insights::{
-        self, CliffFilter, CliffsReport, render,
+        CliffsReport, render,
+        report::{self, ReportFilter},
         results::{self, Results},
         stats::{self, ChallengeStats},
     },
@@ -27,6 +28,7 @@ enum Form {
     Json,
     Csv,
     Markdown,
+    Html,
 }
 
 fn negotiate(request: &HttpRequest) -> Form {
@@ -39,6 +41,8 @@ fn negotiate(request: &HttpRequest) -> Form {
         Form::Csv
     } else if accept.contains("text/markdown") {
         Form::Markdown
+    } else if accept.contains("text/html") {
+        Form::Html
     } else {
         Form::Json
     }
@@ -46,14 +50,27 @@ fn negotiate(request: &HttpRequest) -> Form {
 
 /// The ranked cliffs of an event: where customers lost the most time, with evidence. The
 /// event's organizers see every challenge; authors see the challenges they published; anyone
-/// else gets 404. `Accept: text/csv` gives one row per cliff, `Accept: text/markdown` a brief.
+/// else gets 404. `Accept: text/csv` gives one row per cliff, `Accept: text/markdown` a brief,
+/// and `Accept: text/html` the whole event report (numbers, funnel, time, cliffs,
+/// organizations, the race) as one self-contained HTML file: styles and SVG charts inline, no
+/// script, no external request, printable. Every form takes the same filters, the time window
+/// (`from`, `until`) included.
 #[utoipa::path(
     tag = "insights",
     security(("bearer" = [])),
-    params(("slug" = String, Path, description = "event slug"), CliffFilter),
+    params(("slug" = String, Path, description = "event slug"), ReportFilter),
     responses(
-        (status = 200, description = "the report; also as `text/csv` and `text/markdown`",
-            body = CliffsReport),
+        (status = 200, description = "the report: JSON by default; `text/csv` (one row per cliff), \
+            `text/markdown` (a brief) or `text/html` (the whole report as one self-contained \
+            file: inline styles and SVG, no script, no external request) by `Accept`",
+            content(
+                (CliffsReport = "application/json"),
+                (String = "text/csv"),
+                (String = "text/markdown"),
+                (String = "text/html"),
+            )),
+        (status = 400, description = "`invalid_time_window`: `from` or `until` is not a UTC time, \
+            or `until` is not after `from`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, description = "no such event, or not an organizer or author of it", body = ErrorBody),
     )
@@ -63,22 +80,30 @@ pub async fn cliffs_report(
     state: web::Data<AppState>,
     caller: AuthUser,
     slug: web::Path<String>,
-    filter: web::Query<CliffFilter>,
+    filter: web::Query<ReportFilter>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
     let (slug, filter) = (slug.into_inner(), filter.into_inner());
+    let form = negotiate(&request);
+    if form == Form::Html {
+        let report = state
+            .db
+            .run(move |conn| report::report_as(conn, &caller.user, &slug, &filter))
+            .await?;
+        return crate::web::pages::report::file_response(&report, false);
+    }
     let report = state
         .db
-        .run(move |conn| insights::cliffs_report_as(conn, &caller.user, &slug, &filter))
+        .run(move |conn| report::cliffs_as(conn, &caller.user, &slug, &filter))
         .await?;
-    Ok(match negotiate(&request) {
-        Form::Json => HttpResponse::Ok().json(report),
+    Ok(match form {
         Form::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(render::cliffs_csv(&report)),
         Form::Markdown => HttpResponse::Ok()
             .content_type("text/markdown; charset=utf-8")
             .body(render::cliffs_markdown(&report)),
+        Form::Json | Form::Html => HttpResponse::Ok().json(report),
     })
 }
 

@@ -1,19 +1,26 @@
 //! The JSON API under `/api/v1`, one module per domain area. Handlers are thin: parse, call
 //! one domain function, shape the response.
 
+pub mod analytics;
 pub mod auth;
 pub mod challenges;
 pub mod endpoints;
 pub mod events;
+pub mod hints;
 pub mod insights;
+pub mod invitations;
 pub mod leaderboard;
 pub mod live;
 pub mod observations;
 pub mod organizations;
+pub mod progress;
+pub mod questions;
 pub mod schema;
+pub mod sign_offs;
 pub mod submissions;
 pub mod teams;
 pub mod tokens;
+pub mod webhooks;
 pub mod whole;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -22,17 +29,26 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
+            // First: the router and the route lookups of the request log and the metrics try
+            // routes in registration order, and the public board is the most read route.
+            .configure(leaderboard::configure)
             .configure(auth::configure)
             .configure(events::configure)
             .configure(teams::configure)
             .configure(organizations::configure)
             .configure(tokens::configure)
             .configure(endpoints::configure)
-            .configure(leaderboard::configure)
             .configure(challenges::configure)
             .configure(submissions::configure)
+            .configure(sign_offs::configure)
             .configure(live::configure)
             .configure(insights::configure)
-            .configure(observations::configure),
+            .configure(invitations::configure)
+            .configure(analytics::configure)
+            .configure(observations::configure)
+            .configure(questions::configure)
+            .configure(hints::configure)
+            .configure(progress::configure)
+            .configure(webhooks::configure),
     );
 }

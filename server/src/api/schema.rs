@@ -129,6 +129,34 @@ pub fn registration_or_null() -> ObjectBuilder {
         .enum_values(Some([Some("open"), Some("invite"), None]))
 }
 
+/// How an event takes a hint's cost: `on_solve` or `always`.
+pub fn hint_cost() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .enum_values(Some(["on_solve", "always"]))
+}
+
+/// [`hint_cost`], or `null`.
+pub fn hint_cost_or_null() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some([Some("on_solve"), Some("always"), None]))
+}
+
+/// Which names an event's public board shows: `teams` or `aliases`.
+pub fn board_names() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .enum_values(Some(["teams", "aliases"]))
+}
+
+/// [`board_names`], or `null`.
+pub fn board_names_or_null() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some([Some("teams"), Some("aliases"), None]))
+}
+
 /// An RFC 3339 time.
 pub fn time() -> ObjectBuilder {
     ObjectBuilder::new()
@@ -229,9 +257,69 @@ pub fn manifest() -> ObjectBuilder {
             open_object("The `[network]` section: what the validator may call.")
                 .schema_type(SchemaType::from_iter([Type::Object, Type::Null])),
         )
+        .property("hints", manifest_hints())
+        .property(
+            "expected_minutes",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+                .minimum(Some(1))
+                .maximum(Some(1440))
+                .description(Some("The minutes a team is expected to need.")),
+        )
+        .property(
+            "sign_off",
+            described("Who confirms a validator pass; default `none`.")
+                .enum_values(Some(["none", "coach"])),
+        )
         .additional_properties(Some(
             utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
         ))
+}
+
+/// The manifest's `[[hints]]` (`cohack-package`'s `HintSpec`): at most 16.
+fn manifest_hints() -> ArrayBuilder {
+    let hint = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Object))
+        .property(
+            "title",
+            described("One line, 1–80 characters.").max_length(Some(80)),
+        )
+        .required("title")
+        .property(
+            "cost",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .maximum(Some(u32::MAX))
+                .description(Some("Points, at most the challenge's `points`.")),
+        )
+        .required("cost")
+        .property(
+            "file",
+            described(
+                "The hint's Markdown file in the package (its text is in the upload's `hints`).",
+            ),
+        )
+        .required("file")
+        .additional_properties(Some(
+            utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+        ));
+    ArrayBuilder::new()
+        .items(hint)
+        .max_items(Some(cohack_package::MAX_HINTS))
+        .description(Some("Hints a team may unlock, in the order shown."))
+}
+
+/// The hint texts of an upload: one Markdown text per `[[hints]]` entry, in its order.
+pub fn upload_hints() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(cohack_package::MAX_HINT_BYTES)),
+        )
+        .max_items(Some(cohack_package::MAX_HINTS))
 }
 
 /// One sample of an upload (`cohack-package`'s `UploadSample`).
@@ -408,6 +496,8 @@ mod tests {
                 "limits": {"fuel": 1000}, "config": {"k": "v"}, "validator": "validator",
                 "language": "python",
                 "network": {"team_endpoints": ["api"]},
+                "hints": [{"title": "Look", "cost": 30, "file": "hints/look.md"}],
+                "expected_minutes": 45, "sign_off": "coach",
             }),
         );
     }

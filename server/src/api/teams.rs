@@ -34,13 +34,28 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         .service(delete_team);
 }
 
-/// `PATCH /teams/{id}`
+/// `PATCH /teams/{id}`: a new name, a new alias, or both (neither: the team unchanged).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenameTeamRequest {
     /// The new name, 1–60 characters, unique within the event.
-    #[schema(schema_with = crate::api::schema::text::<60>)]
-    pub name: String,
+    #[schema(schema_with = crate::api::schema::text_or_null::<60>)]
+    pub name: Option<String>,
+    /// The alias an aliased board shows (organizers only), 1–40 characters on one line,
+    /// unique within the event regardless of case; `null` goes back to the derived one
+    /// (`Team 07`).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::api::schema::line_or_null::<40>)]
+    pub alias: Option<Option<String>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from an absent one (`None`, via `default`).
+fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// `POST /teams/{id}/merge`
@@ -102,6 +117,9 @@ pub struct TeamView {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// The alias an organizer set for aliased boards; `null` when the team shows its derived
+    /// one (`Team 07`).
+    pub alias: Option<String>,
     /// The code others use to join.
     pub invite_code: String,
     /// Members, in joining order.
@@ -142,6 +160,7 @@ impl From<TeamDetails> for TeamView {
         TeamView {
             id: team.id,
             name: team.name,
+            alias: team.alias,
             invite_code: team.invite_code,
             members,
             coaches,
@@ -367,7 +386,8 @@ pub async fn remove_member(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Renames the team (its members and the event's organizers).
+/// Renames the team (its members and the event's organizers), sets the alias it shows on an
+/// aliased board (the event's organizers), or both.
 #[utoipa::path(
     tag = "teams",
     security(("bearer" = [])),
@@ -375,11 +395,13 @@ pub async fn remove_member(
     request_body = RenameTeamRequest,
     responses(
         (status = 200, body = TeamView),
-        (status = 400, description = "`invalid_team_name`", body = ErrorBody),
+        (status = 400, description = "`invalid_team_name`, `invalid_alias`", body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, description = "a coach, not a member or organizer", body = ErrorBody),
+        (status = 403, description = "a coach, not a member or organizer; an alias set by \
+            anyone but an organizer", body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`team_name_taken`, `event_ended`", body = ErrorBody),
+        (status = 409, description = "`team_name_taken`, `event_ended`, `alias_taken`",
+            body = ErrorBody),
     )
 )]
 #[patch("/teams/{id}")]
@@ -390,7 +412,25 @@ pub async fn rename_team(
     body: crate::http::Json<RenameTeamRequest>,
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
-    let details = team_admin::rename(&state, &caller.user, &id, &body.into_inner().name).await?;
+    let RenameTeamRequest { name, alias } = body.into_inner();
+    let details = match (name, alias) {
+        // Nothing to change: the team as it is (for whoever may read it).
+        (None, None) => {
+            state
+                .db
+                .run(move |conn| teams::view(conn, &caller.user, &id))
+                .await?
+        }
+        (name, Some(alias)) => {
+            let details =
+                team_admin::set_alias(&state, &caller.user, &id, alias.as_deref()).await?;
+            match name {
+                Some(name) => team_admin::rename(&state, &caller.user, &id, &name).await?,
+                None => details,
+            }
+        }
+        (Some(name), None) => team_admin::rename(&state, &caller.user, &id, &name).await?,
+    };
     Ok(HttpResponse::Ok().json(TeamView::from(details)))
 }
 

@@ -8,6 +8,13 @@
 //! sign-ins, API log-ins with their refresh tokens, and personal tokens. Presenting an
 //! unknown, used or expired link counts against the client's failure budget like a wrong
 //! password ([`crate::auth::throttle`]).
+//!
+//! The account's owner can also ask for a link by mail ([`request_by_mail`], `POST
+//! /api/v1/auth/password-reset`, the "Forgot password?" page): the answer is the same 202
+//! whether or not an account has the address, and it comes before any lookup, so neither
+//! its content nor its timing tells. A mailed link does not replace earlier ones (someone
+//! asking for the owner's address cannot cancel the link the owner is about to use); using
+//! any link ends all the others.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -99,22 +106,27 @@ pub fn issue(
                 .filter(password_resets::used_at.is_null()),
         )
         .execute(conn)?;
-        let secret = random_token()?;
-        let expires_at = now() + TTL;
-        diesel::insert_into(password_resets::table)
-            .values((
-                password_resets::token_hash.eq(hash_token(&secret)),
-                password_resets::user_id.eq(&user.id),
-                password_resets::issued_by.eq(issued_by),
-                password_resets::expires_at.eq(expires_at),
-                password_resets::created_at.eq(now()),
-            ))
-            .execute(conn)?;
-        Ok(IssuedLink {
-            user,
-            secret,
-            expires_at,
-        })
+        insert_link(conn, user, issued_by)
+    })
+}
+
+/// Stores a new link for `user` beside its other ones.
+fn insert_link(conn: &mut DbConnection, user: User, issued_by: Option<&str>) -> Result<IssuedLink> {
+    let secret = random_token()?;
+    let expires_at = now() + TTL;
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::token_hash.eq(hash_token(&secret)),
+            password_resets::user_id.eq(&user.id),
+            password_resets::issued_by.eq(issued_by),
+            password_resets::expires_at.eq(expires_at),
+            password_resets::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(IssuedLink {
+        user,
+        secret,
+        expires_at,
     })
 }
 
@@ -235,6 +247,58 @@ fn use_link(conn: &mut DbConnection, secret: &str, password_hash: &str) -> Resul
             .first::<String>(conn)?;
         User::set_password(conn, &user_id, password_hash)?;
         sessions::revoke_all_of(conn, &user_id)?;
+        // The other links of the account (mailed ones live side by side) end with this one.
+        diesel::delete(
+            password_resets::table
+                .filter(password_resets::user_id.eq(&user_id))
+                .filter(password_resets::used_at.is_null()),
+        )
+        .execute(conn)?;
         User::find(conn, &user_id)
     })
+}
+
+/// The owner's request for a link by mail to `email`, from `client`: 429 once the client's
+/// budget is spent, otherwise done in the background and answered at once (the caller says
+/// 202 either way). An address without an account, or past its own budget, gets nothing.
+/// Without mail on, nothing is sent (the organizers issue links then).
+pub fn request_by_mail(
+    state: &actix_web::web::Data<AppState>,
+    client: ClientAddress,
+    email: &str,
+) -> Result<()> {
+    let address = email.trim().to_lowercase();
+    if !state.throttles.reset_request(&address, client)? {
+        return Ok(());
+    }
+    let Some(public) = state.mail.clone() else {
+        return Ok(());
+    };
+    let state = state.clone();
+    tokio::spawn(async move {
+        let queued = state
+            .db
+            .write(move |conn| {
+                conn.transaction(|conn| {
+                    let Some(user) = User::find_by_email(conn, &address).ok().flatten() else {
+                        return Ok(false);
+                    };
+                    let link = insert_link(conn, user, None)?;
+                    let mail = crate::mail::compose::password_reset(
+                        &link.user.email,
+                        &public.link(&link.path()),
+                        TTL.num_minutes(),
+                    )?;
+                    crate::mail::queue(conn, None, &link.user.email, &mail)?;
+                    Ok::<_, Error>(true)
+                })
+            })
+            .await;
+        match queued {
+            Ok(true) => state.outbox.wake(),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "password reset mail not queued"),
+        }
+    });
+    Ok(())
 }

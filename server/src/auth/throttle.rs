@@ -14,6 +14,8 @@
 //! | sign-up, per client | every attempt | 100, then 1 a second | a room of 500 clears in under seven minutes (700 in ten); each costs an argon2 hash |
 //! | invite codes, per user | wrong codes only | 20, then 1 a minute | someone fumbling a code copied from a slide (or a team id) still gets in; a guesser gets ~1,460 a day |
 //! | invite codes, per client | wrong codes only | 30, then 1 every 10 s | the same guesser with many accounts |
+//! | password reset mails asked, per client | every request | 20, then 1 every 30 s | a forgotten password is rare; bounds one address making cohack mail strangers |
+//! | password reset mails, per address | every request | 3, then 1 every 10 minutes | bounds the mail one inbox gets; past it the answer is the same 202 and no mail goes (earlier links still work, so the owner is not locked out) |
 //! | materials, per team | every run | 30, then 1 every 2 s | each one runs the validator; a team's page views stay well inside |
 //! | submissions, per team and challenge | every one | `submissions_per_minute` | the judge's workers |
 //!
@@ -56,12 +58,16 @@ pub const SIGN_UPS_PER_CLIENT: Rule = Rule::new(100, Duration::from_secs(1));
 pub const INVITE_GUESSES_PER_USER: Rule = Rule::new(20, MINUTE);
 /// Wrong invite codes per client address.
 pub const INVITE_GUESSES_PER_CLIENT: Rule = Rule::new(30, Duration::from_secs(10));
+/// Password reset mails asked for per client address.
+pub const RESET_REQUESTS_PER_CLIENT: Rule = Rule::new(20, Duration::from_secs(30));
+/// Password reset mails sent per address.
+pub const RESET_MAILS_PER_ADDRESS: Rule = Rule::new(3, Duration::from_secs(600));
 /// Materials runs per team.
 pub const MATERIALS_PER_TEAM: Rule = Rule::new(30, Duration::from_secs(2));
 /// How long a client an account signed in from stays known to it.
 pub const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Keys each throttle remembers at most: 16 bytes each, so a full throttle holds about 2.2 MB
-/// with its map's overhead (131,072 buckets), and all nine at most about 20 MB.
+/// with its map's overhead (131,072 buckets), and all eleven at most about 25 MB.
 pub const KEYS_PER_THROTTLE: usize = 65_536;
 
 /// The address a request comes from, as throttles count it (see [`crate::http::client`] for
@@ -130,6 +136,8 @@ pub struct Throttles {
     invite_per_user: Throttle,
     invite_per_client: Throttle,
     materials_per_team: Throttle,
+    reset_requests_per_client: Throttle,
+    reset_mails_per_address: Throttle,
     /// Submissions per team and challenge.
     pub submissions: Throttle,
 }
@@ -176,6 +184,8 @@ impl Throttles {
             invite_per_user: throttle(INVITE_GUESSES_PER_USER),
             invite_per_client: throttle(INVITE_GUESSES_PER_CLIENT),
             materials_per_team: throttle(MATERIALS_PER_TEAM),
+            reset_requests_per_client: throttle(RESET_REQUESTS_PER_CLIENT),
+            reset_mails_per_address: throttle(RESET_MAILS_PER_ADDRESS),
             submissions: throttle(Rule::per_minute(submissions_per_minute)),
             clock,
         }
@@ -240,6 +250,16 @@ impl Throttles {
             counted: take_all(&[(&self.failures_per_client, key(ip))])?,
             on_success: None,
         })
+    }
+
+    /// Admits a request for a password reset mail to `address` (normalised) from `client`:
+    /// 429 once the client's budget is spent; `false` (send nothing, answer the same) once
+    /// the address's is. Known and unknown addresses count alike, so neither the answer nor
+    /// the throttle tells whether an account exists.
+    pub fn reset_request(&self, address: &str, client: ClientAddress) -> Result<bool> {
+        self.reset_requests_per_client
+            .check(&key(client.throttle_key()))?;
+        Ok(self.reset_mails_per_address.take(&key(address)).is_ok())
     }
 
     /// Counts a materials run for `team_id`; 429 once its budget is spent.

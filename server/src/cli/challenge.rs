@@ -183,6 +183,7 @@ fn test(dir: &Path) -> anyhow::Result<()> {
     let (_runtime, validator) = build_and_load(dir, &package)?;
     let report = cohack_package::test(&package, &validator, &mut std::io::stderr());
     println!("{report}");
+    print!("{}", playbook(&package));
     if !report.all_ok() {
         let bad = report.mismatches().count();
         bail!(
@@ -363,6 +364,40 @@ pub fn render_table(table: &SampleTable) -> String {
         let _ = writeln!(out, "\nmaterials: {error}");
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What the package declares for the coaches' playbook: its hints (title and cost), the
+/// expected time and the sign-off, one line each, or nothing when it declares none.
+fn playbook(package: &Package) -> String {
+    let manifest = &package.manifest;
+    let mut text = String::new();
+    if !manifest.hints.is_empty() {
+        text.push_str(&format!("hints: {}\n", manifest.hints.len()));
+        for (n, (hint, body)) in manifest.hints.iter().zip(&package.hints).enumerate() {
+            let cost = match hint.cost {
+                0 => "free".to_owned(),
+                1 => "costs 1 point".to_owned(),
+                cost => format!("costs {cost} points"),
+            };
+            text.push_str(&format!(
+                "  {}. {} ({cost}; {}, {} bytes)\n",
+                n + 1,
+                hint.title,
+                hint.file,
+                body.len()
+            ));
+        }
+    }
+    if let Some(minutes) = manifest.expected_minutes {
+        text.push_str(&format!("expected time: {minutes} minutes\n"));
+    }
+    if !manifest.sign_off.is_none() {
+        text.push_str(&format!(
+            "sign-off: {} (a pass waits for a coach's approval)\n",
+            manifest.sign_off
+        ));
+    }
+    text
 }
 
 fn score(row: &SampleRow) -> String {

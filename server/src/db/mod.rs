@@ -7,9 +7,11 @@
 //! else: the SQLite pragmas set on every new connection, and migrations per backend folder.
 
 mod connection;
+mod group_commit;
 pub mod schema;
 
 pub use connection::DbConnection;
+pub use group_commit::GroupCommitStats;
 
 use std::{sync::Arc, time::Duration};
 
@@ -71,6 +73,8 @@ pub struct Database {
     /// spin on `SQLITE_BUSY`, keeps write latency flat and avoids lock-upgrade deadlocks.
     /// PostgreSQL has no such lock.
     writer: Option<Arc<Mutex<()>>>,
+    /// Writes queued to be committed together ([`Database::write_grouped`]).
+    grouped: Arc<group_commit::GroupCommit>,
 }
 
 impl Database {
@@ -99,10 +103,17 @@ impl Database {
             // `build_unchecked`: an outage after start-up must not stop the server from
             // starting its listener; `/readyz` reports it instead.
             .build_unchecked(Manager { url: url.clone() });
+        let writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let grouped = Arc::new(group_commit::GroupCommit::start(
+            pool.clone(),
+            backend,
+            writer.clone(),
+        ));
         Ok(Self {
             pool,
             backend,
-            writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            writer,
+            grouped,
         })
     }
 
@@ -170,6 +181,25 @@ impl Database {
             None => None,
         };
         self.spawn(guard, work).await
+    }
+
+    /// Runs a write in a transaction shared with the other grouped writes queued at the same
+    /// time (see [`group_commit`]), and answers once that transaction committed. `work` may run
+    /// twice (once in the batch, once alone when another item of the batch refused), so it must
+    /// be a `Fn` that does the same again; it must not open a transaction of its own where it can
+    /// avoid it (on PostgreSQL a nested one is two more round trips for its savepoint).
+    pub async fn write_grouped<F, T, E>(&self, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        self.grouped.write(work).await
+    }
+
+    /// What group commit has done since the start.
+    pub fn group_commit_stats(&self) -> GroupCommitStats {
+        self.grouped.stats()
     }
 
     async fn spawn<F, T, E>(&self, guard: Option<OwnedMutexGuard<()>>, work: F) -> Result<T, E>

@@ -22,6 +22,7 @@ diesel::table! {
         organization_id -> Text,
         is_portal_organizer -> Bool,
         created_at -> Timestamp,
+        reminders_opt_out -> Bool,
     }
 }
 
@@ -41,6 +42,10 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hint_cost -> Text,
+        board_names -> Text,
+        time_zone -> Text,
+        stakeholders -> Text,
     }
 }
 
@@ -62,6 +67,7 @@ diesel::table! {
         invite_code -> Text,
         created_by -> Text,
         created_at -> Timestamp,
+        alias -> Nullable<Text>,
     }
 }
 
@@ -99,6 +105,9 @@ diesel::table! {
         live_version_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hints -> Text,
+        expected_minutes -> Nullable<Integer>,
+        sign_off -> Text,
     }
 }
 
@@ -404,6 +413,145 @@ diesel::table! {
 
 diesel::joinable!(team_endpoints -> teams (team_id));
 
+diesel::table! {
+    hint_unlocks (team_id, challenge_id, hint_index) {
+        team_id -> Text,
+        challenge_id -> Text,
+        hint_index -> Integer,
+        cost -> Integer,
+        unlocked_by -> Text,
+        unlocked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        event_id -> Text,
+        team_id -> Text,
+        challenge_id -> Text,
+        asked_by -> Text,
+        text -> Text,
+        state -> Text,
+        answer -> Nullable<Text>,
+        answer_to -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        duplicate_of -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    canned_answers (id) {
+        id -> Text,
+        challenge_id -> Text,
+        title -> Text,
+        text -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nudges (team_id, challenge_id) {
+        team_id -> Text,
+        challenge_id -> Text,
+        expected_minutes -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_offs (submission_id) {
+        submission_id -> Text,
+        team_id -> Text,
+        challenge_id -> Text,
+        state -> Text,
+        comment -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(hint_unlocks -> teams (team_id));
+diesel::joinable!(hint_unlocks -> challenges (challenge_id));
+diesel::joinable!(questions -> teams (team_id));
+diesel::joinable!(questions -> challenges (challenge_id));
+diesel::joinable!(canned_answers -> challenges (challenge_id));
+diesel::joinable!(nudges -> teams (team_id));
+diesel::joinable!(nudges -> challenges (challenge_id));
+diesel::joinable!(sign_offs -> submissions (submission_id));
+diesel::joinable!(sign_offs -> teams (team_id));
+diesel::joinable!(sign_offs -> challenges (challenge_id));
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        event_id -> Nullable<Text>,
+        target -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        hold_until -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        event_id -> Text,
+        url -> Text,
+        events -> Text,
+        format -> Text,
+        secret -> Text,
+        staff_only -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        event_id -> Text,
+        email -> Text,
+        team_id -> Nullable<Text>,
+        role -> Nullable<Text>,
+        token_hash -> Text,
+        state -> Text,
+        outbox_id -> Nullable<Text>,
+        invited_by -> Nullable<Text>,
+        accepted_by -> Nullable<Text>,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    event_mailings (event_id, kind) {
+        event_id -> Text,
+        kind -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(outbox -> events (event_id));
+diesel::joinable!(webhooks -> events (event_id));
+diesel::joinable!(webhooks -> users (created_by));
+diesel::joinable!(invitations -> events (event_id));
+diesel::joinable!(invitations -> teams (team_id));
+diesel::joinable!(invitations -> outbox (outbox_id));
+diesel::joinable!(event_mailings -> events (event_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -437,6 +585,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     challenge_feedback,
     challenge_opens,
     team_endpoints,
+    hint_unlocks,
+    questions,
+    canned_answers,
+    nudges,
+    sign_offs,
+    outbox,
+    webhooks,
+    invitations,
+    event_mailings,
 );
 
 // The leaderboard groups judged outcomes by team, challenge and verdict (`crate::scoring`).

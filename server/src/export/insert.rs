@@ -159,6 +159,11 @@ pub fn insert_all(
             Row::CoachNoteRow(r) => insert!(coach_notes, &*r),
             Row::FeedbackRow(r) => insert!(challenge_feedback, &*r),
             Row::ChallengeOpenRow(r) => insert!(challenge_opens, &*r),
+            Row::HintUnlockRow(r) => insert!(hint_unlocks, &*r),
+            Row::QuestionRow(r) => insert!(questions, &*r),
+            Row::CannedAnswerRow(r) => insert!(canned_answers, &*r),
+            Row::NudgeRow(r) => insert!(nudges, &*r),
+            Row::SignOffRow(r) => insert!(sign_offs, &*r),
         };
         let count = counts.entry(table.to_owned()).or_default();
         *count += 1;

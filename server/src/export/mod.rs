@@ -1,16 +1,16 @@
 //! Export and import of one whole event, as one self-describing, versioned file.
 //!
-//! # The format (`cohack-event-export`, version 2)
+//! # The format (`cohack-event-export`, version 3)
 //!
 //! JSON Lines, UTF-8, one JSON object per line:
-//! 1. a **header**: `{"format":"cohack-event-export","version":2,"event":SLUG,
+//! 1. a **header**: `{"format":"cohack-event-export","version":3,"event":SLUG,
 //!    "exported_at":…,"anonymized":bool,"tables":[…]}`;
 //! 2. one line per **row**: `{"table":NAME,"row":{column: value, …}}`, tables in the
 //!    header's order (parents before children): organizations, users, events, event_roles,
 //!    teams, team_members, team_coaches, team_endpoints, challenges, validator_blobs,
 //!    validator_versions, submissions, submission_files, verdicts, chat_messages, documents,
 //!    document_updates, help_calls, announcements, coach_notes, challenge_feedback,
-//!    challenge_opens. Columns are the database's; binary columns (validator bytes, files,
+//!    challenge_opens, hint_unlocks, questions, canned_answers, nudges, sign_offs. Columns are the database's; binary columns (validator bytes, files,
 //!    document updates) are base64; timestamps are UTC without offset;
 //! 3. a **trailer**: `{"trailer":{"rows":N,"counts":{table:n,…},"sha256":HEX}}`, where `sha256`
 //!    is over every byte before the trailer line. A missing trailer means a truncated file, a
@@ -20,7 +20,12 @@
 //! `submissions.endpoints` (the endpoints a submission was judged against) and
 //! `verdicts.exchanges` (every request its run sent: what a replay rejudge answers from).
 //! Import reads version 1 files too, as version 2 files without them: no endpoints, no
-//! submission judged against any (`endpoints` null), no exchanges (`exchanges` `[]`). A
+//! submission judged against any (`endpoints` null), no exchanges (`exchanges` `[]`).
+//! Version 3 added the coach's playbook: the event's `hint_cost`, `board_names` and
+//! `time_zone`, a team's `alias`, a challenge's `hints`, `expected_minutes` and `sign_off`, and
+//! the tables `hint_unlocks`, `questions`, `canned_answers`, `nudges` and `sign_offs`. Import
+//! reads version 2 (and 1) files as version 3 files without them: the settings' defaults
+//! (`on_solve`, `teams`, `UTC`), derived aliases, no hints, no expectation, no sign-off. A
 //! change an older cohack could misread (a new table, a new column) raises the version, so
 //! that it refuses the file by its header instead of at a row.
 //!
@@ -77,7 +82,8 @@
 //! With `--anonymize`, export replaces each user's name and email by a stable pseudonym derived
 //! from their id (`person-1a2b3c4d`, `person-1a2b3c4d@anonymized.invalid`) and blanks password
 //! hashes (nobody can log in as them); organizations are kept. Free text (chat, notes,
-//! documents) is exported as written.
+//! documents, questions and answers, canned answers, sign-off comments, team names and
+//! aliases) is exported as written.
 
 mod error;
 mod insert;
@@ -98,7 +104,7 @@ use crate::db::DbConnection;
 /// The header's `format`.
 pub const FORMAT: &str = "cohack-event-export";
 /// The header's `version` an export writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// The oldest `version` import reads; older and newer ones are refused.
 pub const OLDEST_VERSION: u32 = 1;
 

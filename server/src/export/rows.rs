@@ -27,6 +27,29 @@ fn no_exchanges() -> String {
     "[]".to_owned()
 }
 
+/// Version 2 files have no playbook settings: the defaults (the columns' own).
+fn default_hint_cost() -> String {
+    crate::models::event::HINT_COST_ON_SOLVE.to_owned()
+}
+
+fn default_board_names() -> String {
+    crate::models::event::BOARD_NAMES_TEAMS.to_owned()
+}
+
+fn default_time_zone() -> String {
+    crate::models::event::DEFAULT_TIME_ZONE.to_owned()
+}
+
+/// Version 2 files have no hints on a challenge.
+fn no_hints() -> String {
+    "[]".to_owned()
+}
+
+/// Version 2 files have no coach sign-off on a challenge.
+fn no_sign_off() -> String {
+    "none".to_owned()
+}
+
 macro_rules! rows {
     ($( $name:ident => $table:ident { $( $(#[$attr:meta])* $field:ident : $ty:ty ),* $(,)? } )*) => {
         $(
@@ -85,6 +108,10 @@ rows! {
         ends_at: NaiveDateTime, freeze_at: Option<NaiveDateTime>, registration: String,
         invite_code: Option<String>, team_size_min: i32, team_size_max: i32, created_by: String,
         created_at: NaiveDateTime, updated_at: NaiveDateTime,
+        // Version 3: the coach's playbook settings.
+        #[serde(default = "default_hint_cost")] hint_cost: String,
+        #[serde(default = "default_board_names")] board_names: String,
+        #[serde(default = "default_time_zone")] time_zone: String,
     }
     EventRoleRow => event_roles {
         event_id: String, user_id: String, role: String, granted_by: Option<String>,
@@ -93,6 +120,8 @@ rows! {
     TeamRow => teams {
         id: String, event_id: String, name: String, invite_code: String, created_by: String,
         created_at: NaiveDateTime,
+        // Version 3: the alias an aliased board shows.
+        #[serde(default)] alias: Option<String>,
     }
     TeamMemberRow => team_members {
         team_id: String, user_id: String, event_id: String, joined_at: NaiveDateTime,
@@ -108,6 +137,10 @@ rows! {
         position: i32, points: i32, statement: String, always_open: bool, config: String,
         limits: String, live_version_id: Option<String>, created_at: NaiveDateTime,
         updated_at: NaiveDateTime,
+        // Version 3: hints, the expected time and who confirms a pass.
+        #[serde(default = "no_hints")] hints: String,
+        #[serde(default)] expected_minutes: Option<i32>,
+        #[serde(default = "no_sign_off")] sign_off: String,
     }
     ValidatorBlobRow => validator_blobs {
         hash: String, #[serde(with = "b64")] wasm: Vec<u8>, size_bytes: i64,
@@ -166,6 +199,28 @@ rows! {
     ChallengeOpenRow => challenge_opens {
         team_id: String, challenge_id: String, opened_at: NaiveDateTime,
     }
+    HintUnlockRow => hint_unlocks {
+        team_id: String, challenge_id: String, hint_index: i32, cost: i32, unlocked_by: String,
+        unlocked_at: NaiveDateTime,
+    }
+    QuestionRow => questions {
+        id: String, event_id: String, team_id: String, challenge_id: String, asked_by: String,
+        text: String, state: String, answer: Option<String>, answer_to: Option<String>,
+        answered_by: Option<String>, answered_at: Option<NaiveDateTime>,
+        duplicate_of: Option<String>, created_at: NaiveDateTime,
+    }
+    CannedAnswerRow => canned_answers {
+        id: String, challenge_id: String, title: String, text: String, created_by: String,
+        created_at: NaiveDateTime,
+    }
+    NudgeRow => nudges {
+        team_id: String, challenge_id: String, expected_minutes: i32, created_at: NaiveDateTime,
+    }
+    SignOffRow => sign_offs {
+        submission_id: String, team_id: String, challenge_id: String, state: String,
+        comment: String, decided_by: Option<String>, decided_at: Option<NaiveDateTime>,
+        created_at: NaiveDateTime,
+    }
 }
 
 /// A column naming a user, and its value.
@@ -190,6 +245,10 @@ impl Row {
             Row::AnnouncementRow(r) => (vec![&r.author_id], vec![]),
             Row::CoachNoteRow(r) => (vec![&r.author_id], vec![]),
             Row::FeedbackRow(r) => (vec![&r.user_id], vec![]),
+            Row::HintUnlockRow(r) => (vec![&r.unlocked_by], vec![]),
+            Row::QuestionRow(r) => (vec![&r.asked_by], vec![&r.answered_by]),
+            Row::CannedAnswerRow(r) => (vec![&r.created_by], vec![]),
+            Row::SignOffRow(r) => (vec![], vec![&r.decided_by]),
             _ => (vec![], vec![]),
         };
         ids.into_iter()
@@ -227,6 +286,13 @@ impl Row {
             Row::AnnouncementRow(r) => (vec![("author_id", &mut r.author_id)], vec![]),
             Row::CoachNoteRow(r) => (vec![("author_id", &mut r.author_id)], vec![]),
             Row::FeedbackRow(r) => (vec![("user_id", &mut r.user_id)], vec![]),
+            Row::HintUnlockRow(r) => (vec![("unlocked_by", &mut r.unlocked_by)], vec![]),
+            Row::QuestionRow(r) => (
+                vec![("asked_by", &mut r.asked_by)],
+                vec![("answered_by", &mut r.answered_by)],
+            ),
+            Row::CannedAnswerRow(r) => (vec![("created_by", &mut r.created_by)], vec![]),
+            Row::SignOffRow(r) => (vec![], vec![("decided_by", &mut r.decided_by)]),
             _ => (vec![], vec![]),
         };
         ids.into_iter()

@@ -225,6 +225,50 @@ fn load(conn: &mut DbConnection, slug: &str) -> Result<Vec<Row>> {
             .order((challenge_opens::team_id, challenge_opens::challenge_id))
             .select(ChallengeOpenRow::as_select())
     );
+    push!(
+        HintUnlockRow,
+        hint_unlocks::table
+            .inner_join(challenges::table)
+            .filter(challenges::event_id.eq(&id))
+            .order((
+                hint_unlocks::team_id,
+                hint_unlocks::challenge_id,
+                hint_unlocks::hint_index,
+            ))
+            .select(HintUnlockRow::as_select())
+    );
+    // Oldest first: a duplicate names the question it repeats, asked before it.
+    push!(
+        QuestionRow,
+        questions::table
+            .filter(questions::event_id.eq(&id))
+            .order((questions::created_at, questions::id))
+            .select(QuestionRow::as_select())
+    );
+    push!(
+        CannedAnswerRow,
+        canned_answers::table
+            .inner_join(challenges::table)
+            .filter(challenges::event_id.eq(&id))
+            .order(canned_answers::id)
+            .select(CannedAnswerRow::as_select())
+    );
+    push!(
+        NudgeRow,
+        nudges::table
+            .inner_join(challenges::table)
+            .filter(challenges::event_id.eq(&id))
+            .order((nudges::team_id, nudges::challenge_id))
+            .select(NudgeRow::as_select())
+    );
+    push!(
+        SignOffRow,
+        sign_offs::table
+            .inner_join(challenges::table)
+            .filter(challenges::event_id.eq(&id))
+            .order(sign_offs::submission_id)
+            .select(SignOffRow::as_select())
+    );
     // The people the rows reference, and their organizations, go first.
     let user_ids: BTreeSet<String> = rows
         .iter()

@@ -87,8 +87,16 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     from_value(value)
 }
 
-/// Refuses NUL anywhere in `value`, then reads it as `T`.
+/// Refuses a body that is not a JSON object (every request body of the API is one, or `null`
+/// where a body is optional: serde would otherwise read `[null, null]` as a struct whose
+/// fields are all optional) and NUL anywhere in `value`, then reads it as `T`.
 fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
+    if !(value.is_object() || value.is_null()) {
+        return Err(Error::bad_request(
+            "invalid_json",
+            "the body must be a JSON object",
+        ));
+    }
     if let Some(at) = nul_at(&value, &mut String::new()) {
         return Err(Error::bad_request(
             "invalid_text",

@@ -1,7 +1,7 @@
 //! The author's view of their challenges (the web UI's `/events/{slug}/author`): per
 //! challenge its versions with the server's re-run of the samples, the recent failures
 //! (failed verdicts and validator errors, with the validator's notes, error detail and log),
-//! and the attempt statistics of [`super::stats`].
+//! the attempt statistics of [`super::stats`] and the pictures' data of [`super::analytics`].
 //!
 //! Who sees what is [`super::scope_as`]: organizers every challenge, an author the challenges
 //! they published a version of, anyone else 404.
@@ -22,6 +22,7 @@ use crate::{
 };
 
 use super::{
+    analytics::{self, ChallengeAnalytics},
     scope_as,
     stats::{ChallengeStats, challenge_stats_as},
 };
@@ -93,6 +94,9 @@ pub struct AuthorChallenge {
     pub failures: Vec<Failure>,
     /// Attempt statistics.
     pub stats: ChallengeStats,
+    /// What the page draws: pass rate over time, attempts until pass, failing checks with
+    /// their messages, validator errors, run times.
+    pub analytics: ChallengeAnalytics,
 }
 
 /// The challenges of the event `slug` that `caller` may manage, in ladder order, with their
@@ -103,11 +107,19 @@ pub fn author_view_as(
     slug: &str,
 ) -> Result<(Event, Vec<AuthorChallenge>)> {
     let scoped = scope_as(conn, caller, slug)?;
+    let ladder: Vec<Challenge> = Challenge::ladder(conn, &scoped.event.id)?
+        .into_iter()
+        .filter(|c| scoped.scope.includes(&c.id))
+        .collect();
+    let mut analytics = analytics::of_challenges(
+        conn,
+        &ladder
+            .iter()
+            .map(|c| (c.id.clone(), c.slug.clone(), c.title.clone()))
+            .collect::<Vec<_>>(),
+    )?;
     let mut result = Vec::new();
-    for challenge in Challenge::ladder(conn, &scoped.event.id)? {
-        if !scoped.scope.includes(&challenge.id) {
-            continue;
-        }
+    for challenge in ladder {
         let versions = versions_of(conn, &challenge)?;
         let numbers: HashMap<&str, i32> = versions
             .iter()
@@ -115,7 +127,11 @@ pub fn author_view_as(
             .collect();
         let failures = recent_failures(conn, &challenge.id, &numbers)?;
         let stats = challenge_stats_as(conn, caller, slug, &challenge.slug)?;
+        let analytics = analytics
+            .remove(&challenge.id)
+            .ok_or(crate::error::Error::NotFound("challenge"))?;
         result.push(AuthorChallenge {
+            analytics,
             challenge,
             versions,
             failures,

@@ -17,7 +17,10 @@ use crate::{
         },
     },
     error::Result,
-    insights::InsightScope,
+    insights::{
+        InsightScope,
+        cliffs::playbook::{self, Signal},
+    },
     models::{event::Event, feedback::Feedback, help_call::HelpCall, note::CoachNote},
 };
 
@@ -79,6 +82,8 @@ pub struct Attempt {
     pub at: NaiveDateTime,
     /// Solved.
     pub passed: bool,
+    /// The verdict's score (partial credit).
+    pub score: i32,
     /// The verdict's feedback to the team.
     pub feedback: String,
     /// Per-check results.
@@ -92,6 +97,7 @@ type AttemptRow = (
     String,
     NaiveDateTime,
     bool,
+    i32,
     String,
     String,
     Option<String>,
@@ -116,6 +122,8 @@ pub struct EventData {
     pub help_calls: Vec<HelpCall>,
     /// `(team, challenge, first opened)`.
     pub opens: Vec<(String, String, NaiveDateTime)>,
+    /// The coach's playbook: hint unlocks, questions, nudges, rejected sign-offs.
+    pub playbook: Vec<Signal>,
 }
 
 impl EventData {
@@ -154,6 +162,7 @@ impl EventData {
                 submissions::challenge_id,
                 submissions::created_at,
                 verdicts::passed,
+                verdicts::score,
                 verdicts::feedback,
                 verdicts::checks,
                 verdicts::error_kind,
@@ -162,16 +171,19 @@ impl EventData {
         let attempts = rows
             .into_iter()
             .map(
-                |(team_id, challenge_id, at, passed, feedback, checks, error_kind)| Attempt {
-                    team_id,
-                    challenge_id,
-                    at,
-                    passed,
-                    feedback,
-                    // A verdict's checks were written by cohack itself; an unreadable one is
-                    // treated as "no checks" rather than failing the whole report.
-                    checks: serde_json::from_str(&checks).unwrap_or_default(),
-                    error_kind,
+                |(team_id, challenge_id, at, passed, score, feedback, checks, error_kind)| {
+                    Attempt {
+                        team_id,
+                        challenge_id,
+                        at,
+                        passed,
+                        score,
+                        feedback,
+                        // A verdict's checks were written by cohack itself; an unreadable one is
+                        // treated as "no checks" rather than failing the whole report.
+                        checks: serde_json::from_str(&checks).unwrap_or_default(),
+                        error_kind,
+                    }
                 },
             )
             .collect();
@@ -190,6 +202,7 @@ impl EventData {
             ))
             .load(conn)?;
         Ok(EventData {
+            playbook: playbook::load(conn, &event.id)?,
             notes: CoachNote::of_event(conn, &event.id)?,
             feedback: Feedback::of_event(conn, &event.id)?,
             event,

@@ -7,17 +7,23 @@
 //! - [`stats`] is the author's view of one challenge;
 //! - [`results`] is the final standings with per-challenge solve times;
 //! - [`render`] writes the report as CSV and as a Markdown brief;
+//! - [`report`] is the event's report (page and file): numbers, funnel, time, cliffs,
+//!   organizations and the race, computed from the modules above;
 //! - [`opens`] records when a team first opened a challenge;
+//! - [`analytics`] is the author's pictures of a challenge (pass rate over time, attempts
+//!   until pass, failing checks with their messages, validator errors, run times);
 //! - [`authoring`] is the author's page: versions, recent failures and statistics.
 //!
 //! Who sees what: the event's organizers see everything; an author sees the challenges they
 //! published a validator version of ("own" challenges); anyone else gets 404.
 
+pub mod analytics;
 pub mod authoring;
 pub mod cliffs;
 pub mod data;
 pub mod opens;
 pub mod render;
+pub mod report;
 pub mod results;
 pub mod stats;
 

@@ -68,7 +68,7 @@ fn header(columns: impl IntoIterator<Item = String>) -> Vec<CsvCell> {
 }
 
 /// Columns of the cliffs CSV, one row per cliff, in rank order.
-pub const CLIFF_COLUMNS: [&str; 13] = [
+pub const CLIFF_COLUMNS: [&str; 19] = [
     "rank",
     "challenge",
     "check",
@@ -82,6 +82,12 @@ pub const CLIFF_COLUMNS: [&str; 13] = [
     "organizations_affected",
     "evidence_count",
     "first_evidence",
+    "score",
+    "hints",
+    "questions",
+    "questions_to_everyone",
+    "nudges",
+    "sign_offs_rejected",
 ];
 
 /// The report as CSV.
@@ -110,6 +116,12 @@ pub fn cliffs_csv(report: &CliffsReport) -> String {
                         .map(|e| e.text.clone())
                         .unwrap_or_default(),
                 ),
+                CsvCell::Number(c.score),
+                CsvCell::count(c.hints),
+                CsvCell::count(c.questions),
+                CsvCell::count(c.questions_to_everyone),
+                CsvCell::count(c.nudges),
+                CsvCell::count(c.sign_offs_rejected),
             ],
         );
     }
@@ -138,29 +150,37 @@ pub fn cliffs_markdown(report: &CliffsReport) -> String {
     let _ = writeln!(out, "# Cliffs of `{}`\n", report.event);
     let _ = writeln!(
         out,
-        "Generated {} UTC. Ranked by time lost: the sum over affected teams of the time each \
-         was stuck (ties: failed attempts, then help calls).\n",
+        "Generated {} UTC. Ranked by score: the time lost (the sum over affected teams of the \
+         time each was stuck) plus what the coach's playbook saw — 10 min per hint unlocked, \
+         10 min per question (30 min when answered to everyone), 20 min per nudge, 15 min per \
+         rejected sign-off (ties: time lost, failed attempts, then help calls).\n",
         report.generated_at.format("%Y-%m-%d %H:%M:%S")
     );
     if report.cliffs.is_empty() {
         out.push_str("No cliffs: no team was stuck.\n");
         return out;
     }
-    out.push_str("| rank | challenge | check | time lost | teams affected | median stuck | failed attempts | help calls | validator errors | organizations |\n");
-    out.push_str("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("| rank | challenge | check | score | time lost | teams affected | median stuck | failed attempts | help calls | hints | questions (to everyone) | nudges | sign-offs rejected | validator errors | organizations |\n");
+    out.push_str("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for c in &report.cliffs {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {}/{} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {}/{} | {} | {} | {} | {} | {} ({}) | {} | {} | {} | {} |",
             c.rank,
             md_cell(&c.challenge),
             md_cell(c.check.as_deref().unwrap_or("(whole challenge)")),
+            human(c.score),
             human(c.lost_seconds),
             c.teams_affected,
             c.teams_total,
             human(c.median_stuck_seconds),
             c.failed_attempts,
             c.help_calls,
+            c.hints,
+            c.questions,
+            c.questions_to_everyone,
+            c.nudges,
+            c.sign_offs_rejected,
             c.validator_errors,
             c.organizations_affected,
         );

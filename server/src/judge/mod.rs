@@ -52,6 +52,9 @@ use crate::{
     models::{challenge::Challenge, validator_version::ValidatorVersion},
 };
 
+/// Most manifests kept by [`Judge::manifest`].
+const MAX_CACHED_MANIFESTS: usize = 1024;
+
 /// A validator version ready to run: the loaded component, its manifest's config defaults,
 /// and its limits (the server's defaults with the manifest's overrides, capped). The
 /// manifest's `[network]` section is read with each stored submission ([`run::load`]), beside
@@ -92,6 +95,10 @@ impl LoadedVersion {
 pub struct Judge {
     runtime: Runtime,
     versions: Mutex<HashMap<String, Arc<LoadedVersion>>>,
+    /// Parsed manifests by version id, read before a submission is stored (its limits and
+    /// `[network]`). A version never changes once stored, so nothing invalidates an entry;
+    /// a new live version is a new id, read on its first submission.
+    manifests: Mutex<HashMap<String, Arc<Manifest>>>,
     wait: Duration,
 }
 
@@ -130,6 +137,7 @@ impl Judge {
         Ok(Judge {
             runtime,
             versions: Mutex::new(HashMap::new()),
+            manifests: Mutex::new(HashMap::new()),
             wait: Duration::from_millis(config.judge_wait_ms),
         })
     }
@@ -180,6 +188,34 @@ impl Judge {
         });
         self.remember(Arc::clone(&loaded));
         Ok(loaded)
+    }
+
+    /// The manifest of the version `version_id`, read and parsed once per process.
+    pub fn manifest(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        version_id: &str,
+    ) -> Result<Arc<Manifest>> {
+        let cached = self
+            .manifests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(version_id)
+            .cloned();
+        if let Some(manifest) = cached {
+            return Ok(manifest);
+        }
+        let manifest = Arc::new(ValidatorVersion::find(conn, version_id)?.manifest()?);
+        let mut manifests = self
+            .manifests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Bounded: versions are few, but a long-lived portal publishes many.
+        if manifests.len() >= MAX_CACHED_MANIFESTS {
+            manifests.clear();
+        }
+        manifests.insert(version_id.to_owned(), Arc::clone(&manifest));
+        Ok(manifest)
     }
 
     fn cached(&self, version_id: &str) -> Option<Arc<LoadedVersion>> {

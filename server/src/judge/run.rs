@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    actions::announce::{Change, announce},
+    actions::announce::{Change, Outgoing, announce, record_outgoing},
     error::{Error, Result},
     judge::LoadedVersion,
     models::{
-        challenge::Challenge,
+        challenge::{Challenge, SIGN_OFF_COACH},
         submission::{Submission, SubmissionStatus},
         team_endpoint::TeamEndpoint,
         validator_version::ValidatorVersion,
@@ -180,6 +180,36 @@ pub(crate) async fn run(
 /// (another instance, the recovery sweep) recorded a verdict first, that one is returned.
 pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<Option<Verdict>> {
     let stored = load(state, submission_id, None).await?;
+    judge_stored(state, stored).await
+}
+
+/// Judges a submission the caller has just stored, with what it stored: nothing is read back.
+/// `network` is the live version's `[network]` section and `endpoints` what the submission
+/// copied. The same as [`judge_submission`] otherwise.
+pub(crate) async fn judge_new(
+    state: &AppState,
+    submission: Submission,
+    files: Vec<File>,
+    challenge: Challenge,
+    network: Option<NetworkSpec>,
+    endpoints: Vec<Endpoint>,
+) -> Result<Option<Verdict>> {
+    let stored = Stored {
+        submission,
+        files,
+        challenge,
+        network,
+        endpoints,
+        // A first judging runs live: there is no recording to replay.
+        recorded: Vec::new(),
+    };
+    judge_stored(state, stored).await
+}
+
+/// Judges a loaded submission if it is still pending.
+async fn judge_stored(state: &AppState, stored: Stored) -> Result<Option<Verdict>> {
+    let submission_id = stored.submission.id.clone();
+    let submission_id = submission_id.as_str();
     if stored.submission.status()? != SubmissionStatus::Pending {
         return current(state, submission_id).await;
     }
@@ -188,6 +218,7 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
         return Ok(None);
     };
     let event_id = stored.challenge.event_id.clone();
+    let needs_sign_off = stored.challenge.sign_off == SIGN_OFF_COACH;
     let (team_id, challenge_slug) = (
         stored.submission.team_id.clone(),
         stored.challenge.slug.clone(),
@@ -199,19 +230,45 @@ pub async fn judge_submission(state: &AppState, submission_id: &str) -> Result<O
     if let Err(e) = &report.outcome {
         tracing::warn!(submission = %submission_id, validator = %version_id, error = %e, "validator error");
     }
+    // The team's `verdict` activity is stored with the verdict, not by the live layer
+    // afterwards; grouped: verdicts judged at the same moment commit in one transaction.
+    let activity = state.live.verdict_activity(
+        &team_id,
+        &challenge_slug,
+        &verdict,
+        verdict.first_status(needs_sign_off),
+    );
+    let with_activity = activity.clone();
     let recorded = state
         .db
-        .write(move |conn| Verdict::record_first(conn, &verdict))
+        .write_grouped(move |conn| {
+            let recorded = Verdict::record_first_in(conn, &verdict, needs_sign_off)?;
+            if let Some(recorded) = &recorded {
+                with_activity.store(conn)?;
+                // The webhooks a solve sends, in the verdict's transaction: see
+                // `record_outgoing`.
+                record_outgoing(
+                    conn,
+                    Outgoing::Judged {
+                        verdict: recorded,
+                        status: recorded.first_status(needs_sign_off),
+                    },
+                )?;
+            }
+            Ok::<_, Error>(recorded)
+        })
         .await?;
     match recorded {
         Some(verdict) => {
             announce(
                 state,
                 Change::Judged {
+                    status: verdict.first_status(needs_sign_off),
                     verdict: Box::new(verdict.clone()),
                     event_id,
                     team_id,
                     challenge: challenge_slug,
+                    stored: Some(activity.stored()),
                 },
             );
             tracing::info!(

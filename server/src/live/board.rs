@@ -7,22 +7,22 @@
 //! application state.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use actix_web::web::Bytes;
-use bytestring::ByteString;
 use serde_json::json;
+use tokio::sync::Notify;
 
 use super::{
+    board_delta::BoardFrames,
     lock,
     registry::{Frame, Registry, Topic},
 };
 use crate::{
     db::{Database, now},
-    error::{Error, Result},
+    error::Result,
     models::event::Event,
     scoring::{BoardView, LeaderboardCache},
 };
@@ -45,8 +45,10 @@ pub struct BoardChannel {
     registry: Arc<Registry>,
     leaderboard: Arc<LeaderboardCache>,
     pushes: Mutex<HashMap<String, PushState>>,
-    frames: Mutex<HashMap<String, (Bytes, Frame)>>,
-    clocks: Mutex<HashSet<String>>,
+    frames: Mutex<HashMap<String, Arc<BoardFrames>>>,
+    /// The events whose clock task runs here, each with the bell that wakes it when the
+    /// schedule moves.
+    clocks: Mutex<HashMap<String, Arc<Notify>>>,
     slugs: Mutex<HashMap<String, String>>,
     pushed: std::sync::atomic::AtomicU64,
 }
@@ -96,25 +98,21 @@ impl BoardChannel {
         }
         let (channel, event_id) = (Arc::clone(self), event_id.to_owned());
         tokio::spawn(async move {
-            let mut pushed: Option<ByteString> = None;
+            let mut pushed: Option<Arc<BoardFrames>> = None;
             loop {
-                match channel.frame(&event_id).await {
-                    Ok(frame) => {
-                        let text = match &frame {
-                            Frame::Text(text) => Some(text.clone()),
-                            _ => None,
-                        };
-                        if text != pushed {
-                            channel.registry.send(
+                match channel.frames(&event_id).await {
+                    Ok(frames) => {
+                        if !pushed.as_ref().is_some_and(|p| Arc::ptr_eq(p, &frames)) {
+                            // Each frame was encoded once; every screen gets a clone of one.
+                            channel.registry.send_board(
                                 &Topic::Event(event_id.clone()),
-                                &frame,
-                                None,
-                                None,
+                                &frames.full,
+                                frames.for_delta_clients(),
                             );
                             channel
                                 .pushed
                                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            pushed = text;
+                            pushed = Some(frames);
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, event = %event_id, "board not pushed"),
@@ -142,34 +140,43 @@ impl BoardChannel {
         Ok(event.slug)
     }
 
-    /// The `leaderboard` frame of an event: the public board, as the HTTP endpoint serves it.
-    /// Built once per board (the cache hands out the same buffer until it changes) and
-    /// shared by every connection.
+    /// The `leaderboard` frame of an event: the public board, as the HTTP endpoint serves it,
+    /// with its tag (`etag`). Built once per board and shared by every connection.
     pub async fn frame(&self, event_id: &str) -> Result<Frame> {
+        Ok(self.frames(event_id).await?.full.clone())
+    }
+
+    /// The event's current board frames: the full `leaderboard` frame and the
+    /// `leaderboard_delta` from the board encoded before it (see [`super::board_delta`]).
+    /// Encoded once per board: while the cache hands out the same board, the same frames.
+    pub async fn frames(&self, event_id: &str) -> Result<Arc<BoardFrames>> {
         let slug = self.slug_of(event_id).await?;
         let board = self
             .leaderboard
-            .get_current(&slug, BoardView::Public)
+            .get_current_board(&slug, BoardView::Public)
             .await?;
-        if let Some((source, frame)) = lock(&self.frames).get(event_id)
-            && source.as_ptr() == board.as_ptr()
-            && source.len() == board.len()
+        let before = lock(&self.frames).get(event_id).cloned();
+        if let Some(frames) = &before
+            && Arc::ptr_eq(&frames.board, &board)
         {
-            return Ok(frame.clone());
+            return Ok(Arc::clone(frames));
         }
-        // `{"event":…}` becomes `{"type":"leaderboard","event":…}` without re-serializing.
-        let body = std::str::from_utf8(&board).map_err(Error::internal)?;
-        let rest = body.strip_prefix('{').unwrap_or(body);
-        let separator = if rest.trim_start().starts_with('}') {
-            ""
-        } else {
-            ","
-        };
-        let frame = Frame::Text(ByteString::from(format!(
-            "{{\"type\":\"leaderboard\"{separator}{rest}"
-        )));
-        lock(&self.frames).insert(event_id.to_owned(), (board, frame.clone()));
-        Ok(frame)
+        let frames = Arc::new(BoardFrames::encode(
+            board,
+            before.as_ref().map(|f| f.board.as_ref()),
+        )?);
+        let mut cached = lock(&self.frames);
+        // Two callers (a push, a greeting) may encode the same board at once: one encoding
+        // wins, so that every client gets the same frames for it. (Were an older board to
+        // land last, the next delta's `base` would name it, and clients holding another
+        // board would ask for the full one: never wrong, only larger.)
+        if let Some(current) = cached.get(event_id)
+            && Arc::ptr_eq(&current.board, &frames.board)
+        {
+            return Ok(Arc::clone(current));
+        }
+        cached.insert(event_id.to_owned(), Arc::clone(&frames));
+        Ok(frames)
     }
 
     /// The `clock` frame of an event: the server's time and the schedule.
@@ -208,9 +215,15 @@ impl BoardChannel {
     /// minute, and at every schedule boundary a push of the clock and of the board (which
     /// freezes and unfreezes there; the cache expires its boards at boundaries by itself).
     pub fn keep_clock(self: &Arc<Self>, event_id: &str) {
-        if !lock(&self.clocks).insert(event_id.to_owned()) {
-            return;
-        }
+        let bell = {
+            let mut clocks = lock(&self.clocks);
+            if clocks.contains_key(event_id) {
+                return;
+            }
+            let bell = Arc::new(Notify::new());
+            clocks.insert(event_id.to_owned(), Arc::clone(&bell));
+            bell
+        };
         let (channel, event_id) = (Arc::clone(self), event_id.to_owned());
         tokio::spawn(async move {
             loop {
@@ -224,7 +237,11 @@ impl BoardChannel {
                     Some(d) if at_boundary => d + PAST_BOUNDARY,
                     _ => CLOCK_EVERY,
                 };
-                tokio::time::sleep(wait).await;
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    // The schedule moved: the boundary slept towards may be another now.
+                    () = bell.notified() => continue,
+                }
                 if !channel.registry.has(&Topic::Event(event_id.clone())) {
                     lock(&channel.clocks).remove(&event_id);
                     break;
@@ -237,5 +254,13 @@ impl BoardChannel {
                 }
             }
         });
+    }
+
+    /// The event's schedule changed (here or on another instance): its clock task, if one
+    /// runs here, reads the schedule again instead of sleeping towards a boundary that moved.
+    pub fn schedule_moved(&self, event_id: &str) {
+        if let Some(bell) = lock(&self.clocks).get(event_id) {
+            bell.notify_one();
+        }
     }
 }

@@ -70,6 +70,18 @@ pub enum Notice {
     },
     /// User `u`'s roles changed: their access to what they listen to is checked again.
     Reauthorize { o: String, u: String },
+    /// Question `id` was asked or answered: its staff (and, answered to everyone, every team
+    /// of its event) are told.
+    Question { o: String, id: String },
+    /// Team `t` of event `e` was nudged about challenge `c`: its staff are told.
+    Nudge {
+        o: String,
+        e: String,
+        t: String,
+        c: String,
+    },
+    /// The sign-offs of team `t` of event `e` changed (awaiting or decided).
+    SignOffs { o: String, e: String, t: String },
 }
 
 impl Notice {
@@ -89,7 +101,10 @@ impl Notice {
             | Notice::Board { o, .. }
             | Notice::Event { o, .. }
             | Notice::Revoked { o, .. }
-            | Notice::Reauthorize { o, .. } => o,
+            | Notice::Question { o, .. }
+            | Notice::Reauthorize { o, .. }
+            | Notice::Nudge { o, .. }
+            | Notice::SignOffs { o, .. } => o,
         }
     }
 }

@@ -55,6 +55,7 @@ impl LiveHub {
                 Ok(())
             }
             Notice::Event { e, .. } => {
+                self.board.schedule_moved(&e);
                 self.board.changed_elsewhere(&e);
                 self.board.push_clock(&e).await
             }
@@ -63,6 +64,12 @@ impl LiveHub {
                 Ok(())
             }
             Notice::Reauthorize { u, .. } => self.reauthorize(state, &u).await,
+            Notice::Question { id, .. } => self.deliver_question(state, &id).await,
+            Notice::Nudge { e, t, c, .. } => self.deliver_nudge(state, &e, &t, &c).await,
+            Notice::SignOffs { e, t, .. } => {
+                self.deliver_sign_offs(&e, &t);
+                Ok(())
+            }
         }
     }
 
@@ -218,6 +225,7 @@ impl LiveHub {
     }
 
     async fn catch_up_event(&self, state: &AppState, event: &str) -> Result<()> {
+        self.board.schedule_moved(event);
         self.board.changed_elsewhere(event);
         if self.registry.has(&Topic::Event(event.to_owned())) {
             self.board.push_clock(event).await?;

@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 
 use super::{
     LiveHub,
-    bus::{self, Notice},
+    bus::Notice,
+    stored::{StoredActivity, submission_data, verdict_data},
 };
 use crate::{
-    db::{new_id, now},
     error::Result,
-    models::{activity::Activity, challenge::Challenge, submission::SubmissionStatus},
+    models::{challenge::Challenge, submission::SubmissionStatus},
     state::AppState,
 };
 
@@ -35,6 +35,26 @@ pub enum LiveEvent {
         challenge: String,
         /// The member who submitted.
         submitted_by: String,
+    },
+    /// A submission whose `submission` activity was stored with it (see `stored.rs`): the
+    /// activity is delivered here.
+    SubmissionStored {
+        /// The committed activity.
+        activity: StoredActivity,
+    },
+    /// A verdict whose `verdict` activity was stored with it (see `stored.rs`): what
+    /// [`LiveEvent::Verdict`] does, except storing the activity.
+    VerdictStored {
+        /// The committed activity.
+        activity: StoredActivity,
+        /// Its event.
+        event_id: String,
+        /// Challenge slug.
+        challenge: String,
+        /// Judged (or awaiting a sign-off), or the validator failed.
+        status: SubmissionStatus,
+        /// Solved.
+        passed: bool,
     },
     /// A submission was judged (or its validator failed); the board is pushed.
     Verdict {
@@ -113,6 +133,31 @@ pub enum LiveEvent {
         /// Who lost access.
         user_id: String,
     },
+    /// A team unlocked a hint: a `hint` activity (`{challenge, n, title, cost, by}`), and the
+    /// board pushed when the cost moved the score at once.
+    Hint {
+        /// The team's event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// The activity's fields.
+        data: Value,
+        /// Whether the board changed (and was refreshed).
+        moves_board: bool,
+    },
+    /// A question was asked or answered (or marked a duplicate): a `question` or `answer`
+    /// activity of the asking team, then the staff queue and, for an answer to everyone,
+    /// every team of the event (see `questions.rs`).
+    Question {
+        /// The asking team.
+        team_id: String,
+        /// The question.
+        question_id: String,
+        /// The activity's kind: `question` or `answer`.
+        kind: &'static str,
+        /// The activity's fields.
+        data: Value,
+    },
     /// The event's board changed (and was refreshed): push it.
     LeaderboardChanged {
         /// The event.
@@ -123,9 +168,61 @@ pub enum LiveEvent {
         /// The event.
         event_id: String,
     },
+    /// A team passed a challenge's expected time: a `nudge` activity, and a `nudge` frame
+    /// to the staff who oversee the team (see `nudges.rs`).
+    Nudge {
+        /// The team's event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// The challenge's id.
+        challenge_id: String,
+        /// The challenge's slug.
+        challenge: String,
+        /// Its expected minutes.
+        expected_minutes: i32,
+    },
+    /// A coach or organizer approved or rejected a pass: a `sign_off` activity in the
+    /// team's workspace, the staff's lists refreshed, and on approval the board pushed and
+    /// the `unlock` activity of what the solve opened.
+    SignOff {
+        /// The team's event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// The submission.
+        submission_id: String,
+        /// Challenge slug.
+        challenge: String,
+        /// Approved (a solve from now on) or rejected.
+        approved: bool,
+        /// The decider's comment, for the team.
+        comment: String,
+    },
 }
 
 impl LiveHub {
+    /// Records an `unlock` activity for each challenge that `challenge`'s first counted pass
+    /// opened to the team (a judged pass, or a pass a coach signed off).
+    async fn record_unlocks(
+        &self,
+        state: &AppState,
+        event_id: &str,
+        team_id: &str,
+        challenge: String,
+    ) -> Result<()> {
+        let (event, team) = (event_id.to_owned(), team_id.to_owned());
+        let opened = state
+            .db
+            .run(move |conn| Challenge::opened_by_first_pass(conn, &event, &team, &challenge))
+            .await?;
+        for challenge in opened {
+            let data = json!({"challenge": challenge});
+            self.record_activity(state, team_id, "unlock", data).await?;
+        }
+        Ok(())
+    }
+
     /// Stores an activity item of a team, tells other instances, and pushes it here.
     async fn record_activity(
         &self,
@@ -134,32 +231,11 @@ impl LiveHub {
         kind: &str,
         data: Value,
     ) -> Result<()> {
-        let id = new_id();
-        let at = now();
-        let mut payload = json!({"type": "activity", "id": id, "kind": kind, "at": at.and_utc()});
-        if let (Some(target), Value::Object(fields)) = (payload.as_object_mut(), data) {
-            target.extend(fields);
-        }
-        let activity = Activity {
-            id: id.clone(),
-            team_id: team_id.to_owned(),
-            kind: kind.to_owned(),
-            payload: payload.to_string(),
-            created_at: at,
-        };
-        let notice = Notice::Activity {
-            o: self.instance_id().to_owned(),
-            t: team_id.to_owned(),
-            id: id.clone(),
-        };
+        let activity = self.new_activity(team_id, kind, data);
+        let id = activity.id().to_owned();
         state
             .db
-            .write(move |conn| {
-                conn.transaction(|conn| {
-                    Activity::record(conn, &activity)?;
-                    bus::notify(conn, &notice)
-                })
-            })
+            .write(move |conn| conn.transaction(|conn| activity.store(conn)))
             .await?;
         self.deliver_activity(state, team_id, &id).await
     }
@@ -172,10 +248,31 @@ impl LiveHub {
                 challenge,
                 submitted_by,
             } => {
-                let data = json!({"submission_id": submission_id, "challenge": challenge,
-                    "submitted_by": submitted_by});
+                let data = submission_data(&submission_id, &challenge, &submitted_by);
                 self.record_activity(state, &team_id, "submission", data)
                     .await
+            }
+            LiveEvent::SubmissionStored { activity } => {
+                self.deliver_stored(&activity);
+                Ok(())
+            }
+            LiveEvent::VerdictStored {
+                activity,
+                event_id,
+                challenge,
+                status,
+                passed,
+            } => {
+                self.deliver_stored(&activity);
+                self.after_verdict(
+                    state,
+                    &event_id,
+                    &activity.team_id,
+                    challenge,
+                    status,
+                    passed,
+                )
+                .await
             }
             LiveEvent::Verdict {
                 team_id,
@@ -189,25 +286,38 @@ impl LiveHub {
                 feedback,
                 checks,
             } => {
-                let data = json!({"submission_id": submission_id, "challenge": challenge,
-                    "status": status.as_str(), "passed": passed, "score": score,
-                    "max_score": max_score, "feedback": feedback, "checks": checks});
+                let data = verdict_data(
+                    &submission_id,
+                    &challenge,
+                    status,
+                    passed,
+                    score,
+                    max_score,
+                    &feedback,
+                    &checks,
+                );
                 self.record_activity(state, &team_id, "verdict", data)
                     .await?;
-                self.push_board(state, &event_id).await;
-                if passed && status == SubmissionStatus::Judged {
-                    let (event, team) = (event_id.clone(), team_id.clone());
-                    let opened = state
-                        .db
-                        .run(move |conn| {
-                            Challenge::opened_by_first_pass(conn, &event, &team, &challenge)
-                        })
+                self.after_verdict(state, &event_id, &team_id, challenge, status, passed)
+                    .await
+            }
+            LiveEvent::SignOff {
+                event_id,
+                team_id,
+                submission_id,
+                challenge,
+                approved,
+                comment,
+            } => {
+                let data = json!({"submission_id": submission_id, "challenge": challenge,
+                    "approved": approved, "comment": comment});
+                self.record_activity(state, &team_id, "sign_off", data)
+                    .await?;
+                self.sign_offs_staff(state, &event_id, &team_id).await;
+                if approved {
+                    self.push_board(state, &event_id).await;
+                    self.record_unlocks(state, &event_id, &team_id, challenge)
                         .await?;
-                    for challenge in opened {
-                        let data = json!({"challenge": challenge});
-                        self.record_activity(state, &team_id, "unlock", data)
-                            .await?;
-                    }
                 }
                 Ok(())
             }
@@ -255,6 +365,33 @@ impl LiveHub {
                 self.push_board(state, &event_id).await;
                 Ok(())
             }
+            LiveEvent::Hint {
+                event_id,
+                team_id,
+                data,
+                moves_board,
+            } => {
+                self.record_activity(state, &team_id, "hint", data).await?;
+                if moves_board {
+                    self.push_board(state, &event_id).await;
+                }
+                Ok(())
+            }
+            LiveEvent::Question {
+                team_id,
+                question_id,
+                kind,
+                data,
+            } => {
+                self.record_activity(state, &team_id, kind, data).await?;
+                self.deliver_question(state, &question_id).await?;
+                let notice = Notice::Question {
+                    o: self.instance_id().to_owned(),
+                    id: question_id,
+                };
+                self.notify(state, notice).await;
+                Ok(())
+            }
             LiveEvent::Reauthorize { user_id } => {
                 self.reauthorize(state, &user_id).await?;
                 let notice = Notice::Reauthorize {
@@ -279,7 +416,20 @@ impl LiveHub {
                 self.notify(state, notice).await;
                 Ok(())
             }
+            LiveEvent::Nudge {
+                event_id,
+                team_id,
+                challenge_id,
+                challenge,
+                expected_minutes,
+            } => {
+                let data = json!({"challenge": challenge, "expected_minutes": expected_minutes});
+                self.record_activity(state, &team_id, "nudge", data).await?;
+                self.nudge_staff(state, &event_id, &team_id, &challenge_id)
+                    .await
+            }
             LiveEvent::EventUpdated { event_id } => {
+                self.board.schedule_moved(&event_id);
                 self.board.push(&event_id);
                 let notice = Notice::Event {
                     o: self.instance_id().to_owned(),
@@ -301,6 +451,28 @@ impl LiveHub {
             e: event_id.to_owned(),
         };
         self.notify(state, notice).await;
+    }
+
+    /// What follows a verdict's activity: the board pushed, the staff's sign-off lists, and
+    /// the `unlock` activity of what a counted pass opened.
+    async fn after_verdict(
+        &self,
+        state: &AppState,
+        event_id: &str,
+        team_id: &str,
+        challenge: String,
+        status: SubmissionStatus,
+        passed: bool,
+    ) -> Result<()> {
+        self.push_board(state, event_id).await;
+        if status == SubmissionStatus::AwaitingSignOff {
+            self.sign_offs_staff(state, event_id, team_id).await;
+        }
+        if passed && status == SubmissionStatus::Judged {
+            self.record_unlocks(state, event_id, team_id, challenge)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Publishes and waits until the event is stored and pushed (tests, benchmarks).

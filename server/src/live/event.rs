@@ -1,7 +1,8 @@
 //! The event channel (`GET /api/v1/events/{slug}/ws`): the public leaderboard (frozen for the
 //! public as over HTTP), the clock with the server's time, and announcements. No log-in is
 //! needed; an organizer (all teams) or coach (their teams) who sends a token also gets the
-//! event's help calls live.
+//! event's help calls live. A client that opens it with `?board=deltas` gets board updates as
+//! `leaderboard_delta` frames (see [`super::board_delta`]) and may ask for the whole board.
 
 use std::{collections::HashSet, sync::Arc};
 
@@ -26,7 +27,21 @@ use crate::{
     state::AppState,
 };
 
-struct EventChannel;
+struct EventChannel {
+    event_id: String,
+}
+
+/// How a client wants board updates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardUpdates {
+    /// Every update as a whole `leaderboard` frame (the default).
+    #[default]
+    Full,
+    /// Updates as `leaderboard_delta` frames where smaller; the greeting's board and answers
+    /// to `{"type":"leaderboard"}` stay whole.
+    Deltas,
+}
 
 /// Who on the event channel sees help calls: `None` nobody, `Some(None)` all teams (an
 /// organizer), `Some(Some(teams))` those teams (a coach).
@@ -39,6 +54,7 @@ pub async fn open(
     body: web::Payload,
     caller: MaybeUser,
     slug: String,
+    updates: BoardUpdates,
 ) -> Result<HttpResponse> {
     let caller_id = caller
         .0
@@ -69,6 +85,10 @@ pub async fn open(
     let (conn, tx, rx) = hub.registry.open(EVENT_LIMITS.queue);
     hub.registry
         .subscribe(Topic::Event(event.id.clone()), conn, &tx, None);
+    if updates == BoardUpdates::Deltas {
+        hub.registry
+            .prefer_deltas(&Topic::Event(event.id.clone()), conn);
+    }
     if let Some(scope) = &staff {
         let teams = scope
             .as_ref()
@@ -81,6 +101,9 @@ pub async fn open(
     }
     drop(tx);
     hub.ensure_clock(&event.id);
+    let channel = EventChannel {
+        event_id: event.id.clone(),
+    };
     actix_web::rt::spawn(async move {
         let _permit = permit;
         let greeting = match greeting(&state, &event, staff).await {
@@ -94,7 +117,7 @@ pub async fn open(
             stream,
             rx,
             greeting,
-            EventChannel,
+            channel,
             EVENT_LIMITS,
         )
         .await;
@@ -139,9 +162,13 @@ async fn greeting(state: &AppState, event: &Event, staff: StaffScope) -> Result<
 }
 
 impl Channel for EventChannel {
-    async fn on_text(&mut self, _state: &AppState, text: &str) -> Vec<Frame> {
+    async fn on_text(&mut self, state: &AppState, text: &str) -> Vec<Frame> {
         match parse::<EventRequest>(text) {
             Ok(EventRequest::Ping) => vec![pong_frame()],
+            Ok(EventRequest::Leaderboard) => match state.live.board.frame(&self.event_id).await {
+                Ok(frame) => vec![frame],
+                Err(e) => vec![error_of(&e)],
+            },
             Err(frame) => vec![frame],
         }
     }

@@ -14,10 +14,15 @@
 //! - `hub`: the live layer of one instance and its ordered publishing queue;
 //! - `changes`: what each published [`LiveEvent`] becomes (activity rows, pushes, notices);
 //! - [`board`]: the board and the clock of event channels;
+//! - [`board_delta`]: the board's frames, full and as a delta from the board pushed before;
 //! - `catch_up`: other instances' notices, and catching up after the listener was down;
 //! - `tasks`: the background work (publisher, heartbeat, receiver);
+//! - `nudges`: the task that nudges coaches of teams over a challenge's expected time, and
+//!   the `nudge` frames on the staff channel;
+//! - `sign_offs`: the `sign_offs` frame on the staff channel (passes awaiting a coach);
 //! - [`registry`]: this instance's connections by topic, and non-blocking delivery;
 //! - `deliver`: what each kind of change becomes for this instance's clients;
+//! - `questions`: a question or answer for the staff queue, a clarification for every team;
 //! - [`bus`]: the notices that cross instances (PostgreSQL LISTEN/NOTIFY);
 //! - [`docs`]: open documents, the Yjs sync and awareness protocols, persistence;
 //! - [`protocol`]: the JSON messages of the channels;
@@ -26,6 +31,7 @@
 //! - [`team`], [`event`], [`document`]: the three sockets.
 
 pub mod board;
+pub mod board_delta;
 pub mod bus;
 pub mod caps;
 mod catch_up;
@@ -35,9 +41,13 @@ pub mod docs;
 pub mod document;
 pub mod event;
 mod hub;
+mod nudges;
 pub mod protocol;
+mod questions;
 pub mod registry;
+mod sign_offs;
 pub mod socket;
+pub mod stored;
 mod tasks;
 pub mod team;
 

@@ -125,6 +125,9 @@ pub enum TeamRequest {
 pub enum EventRequest {
     /// Answered with `pong` and the server's time.
     Ping,
+    /// Answered with the whole board (a `leaderboard` frame): for a client that cannot apply
+    /// a `leaderboard_delta` (its board is not the delta's `base`).
+    Leaderboard,
 }
 
 /// `value` (an object) with `"type": kind` first.

@@ -65,6 +65,8 @@ struct Subscriber {
     tx: mpsc::Sender<Frame>,
     /// Only frames about these teams (a coach on the event channel); `None`: all.
     teams: Option<Arc<HashSet<String>>>,
+    /// Takes board updates as `leaderboard_delta` frames (see [`Registry::send_board`]).
+    deltas: bool,
 }
 
 /// Every live connection of this instance.
@@ -98,12 +100,24 @@ impl Registry {
         let subscriber = Subscriber {
             tx: tx.clone(),
             teams,
+            deltas: false,
         };
         write(&self.topics)
             .entry(topic.clone())
             .or_default()
             .insert(conn, subscriber);
         write(&self.by_conn).entry(conn).or_default().push(topic);
+    }
+
+    /// Marks `conn` on `topic` as a client that applies `leaderboard_delta` frames: board
+    /// updates reach it through [`Registry::send_board`]'s delta frame.
+    pub fn prefer_deltas(&self, topic: &Topic, conn: ConnId) {
+        if let Some(subscriber) = write(&self.topics)
+            .get_mut(topic)
+            .and_then(|subscribers| subscribers.get_mut(&conn))
+        {
+            subscriber.deltas = true;
+        }
     }
 
     /// Records who is behind `conn` and in which session, so that [`Registry::close_user`]
@@ -200,6 +214,36 @@ impl Registry {
         team: Option<&str>,
         except: Option<ConnId>,
     ) -> usize {
+        self.deliver(topic, |id, subscriber| {
+            if Some(id) == except {
+                return None;
+            }
+            if let (Some(team), Some(allowed)) = (team, &subscriber.teams)
+                && !allowed.contains(team)
+            {
+                return None;
+            }
+            Some(frame)
+        })
+    }
+
+    /// Queues a board update for every subscriber of `topic`: `delta` for those that asked
+    /// for deltas ([`Registry::prefer_deltas`]), `full` for everyone else. Both frames are
+    /// built once by the caller; each subscriber gets a reference-counted clone of one.
+    /// Returns how many got one.
+    pub fn send_board(&self, topic: &Topic, full: &Frame, delta: &Frame) -> usize {
+        self.deliver(topic, |_, subscriber| {
+            Some(if subscriber.deltas { delta } else { full })
+        })
+    }
+
+    /// Queues for every subscriber of `topic` the frame `pick` chooses for it (none: skipped).
+    /// Subscribers whose queue is full are dropped.
+    fn deliver<'f>(
+        &self,
+        topic: &Topic,
+        pick: impl Fn(ConnId, &Subscriber) -> Option<&'f Frame>,
+    ) -> usize {
         let mut delivered = 0;
         let mut slow = Vec::new();
         {
@@ -208,14 +252,9 @@ impl Registry {
                 return 0;
             };
             for (id, subscriber) in subscribers {
-                if Some(*id) == except {
+                let Some(frame) = pick(*id, subscriber) else {
                     continue;
-                }
-                if let (Some(team), Some(allowed)) = (team, &subscriber.teams)
-                    && !allowed.contains(team)
-                {
-                    continue;
-                }
+                };
                 match subscriber.tx.try_send(frame.clone()) {
                     Ok(()) => delivered += 1,
                     Err(mpsc::error::TrySendError::Full(_)) => slow.push(*id),

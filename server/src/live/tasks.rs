@@ -54,6 +54,7 @@ impl LiveHub {
         }
         tokio::spawn(heartbeat(state.clone()));
         tokio::spawn(session_sweep(state.clone()));
+        tokio::spawn(super::nudges::watch(state.clone()));
         if let DatabaseUrl::Postgres(url) = url {
             let (tx, rx) = mpsc::channel(1024);
             tokio::spawn(bus::listen(url.clone(), hub.instance_id().to_owned(), tx));

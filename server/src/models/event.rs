@@ -43,7 +43,25 @@ pub struct Event {
     pub created_at: NaiveDateTime,
     /// Last change.
     pub updated_at: NaiveDateTime,
+    /// How a hint's cost is taken: [`HINT_COST_ON_SOLVE`] or [`HINT_COST_ALWAYS`].
+    pub hint_cost: String,
+    /// Names on the public board and big screen: [`BOARD_NAMES_TEAMS`] or
+    /// [`BOARD_NAMES_ALIASES`].
+    pub board_names: String,
+    /// The event's home time zone, an IANA name (`Europe/Paris`); `UTC` by default.
+    pub time_zone: String,
 }
+
+/// A hint's cost is taken only once the team solves the challenge (the default).
+pub const HINT_COST_ON_SOLVE: &str = "on_solve";
+/// A hint's cost is taken as soon as it is unlocked.
+pub const HINT_COST_ALWAYS: &str = "always";
+/// The public board names teams (the default).
+pub const BOARD_NAMES_TEAMS: &str = "teams";
+/// The public board and big screen show only team aliases, never names or organizations.
+pub const BOARD_NAMES_ALIASES: &str = "aliases";
+/// The home time zone of an event that names none.
+pub const DEFAULT_TIME_ZONE: &str = "UTC";
 
 /// Where an event is in its schedule at a given moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -323,6 +341,9 @@ impl Event {
             created_by: creator.to_owned(),
             created_at: at,
             updated_at: at,
+            hint_cost: HINT_COST_ON_SOLVE.to_owned(),
+            board_names: BOARD_NAMES_TEAMS.to_owned(),
+            time_zone: DEFAULT_TIME_ZONE.to_owned(),
         };
         match diesel::insert_into(events::table)
             .values(&event)

@@ -8,18 +8,27 @@ pub mod challenge;
 pub mod chat;
 pub mod document;
 pub mod event;
+pub mod event_options;
 pub mod feedback;
 pub mod help_call;
+pub mod hint;
+pub mod invitation;
+pub mod mailing;
 pub mod note;
 pub mod organization;
 pub mod presence;
+pub mod progress;
+pub mod question;
 pub mod role;
+pub mod sign_off;
 pub mod submission;
 pub mod team;
+pub mod team_alias;
 pub mod team_endpoint;
 pub mod user;
 pub mod validator_version;
 pub mod verdict;
+pub mod webhook;
 
 /// Writes a stored time (UTC without a zone, as both databases keep it) as RFC 3339 with its
 /// `Z`, as the API documents every time: `#[serde(serialize_with = "…::serialize_utc")]`.

@@ -1,6 +1,10 @@
 //! Submissions: what a team sent for a challenge, stored (with its files) before it is
 //! judged. A submission is `pending` until its first verdict is recorded, then `judged`, or
 //! `validator_error` when the validator failed on it (which never counts against the team).
+//! A pass of a challenge that needs a coach's sign-off is stored `judged` like any other; the
+//! API shows it `awaiting_sign_off` until a coach or organizer decides, then `judged` once
+//! approved or `sign_off_rejected` once rejected, from its row in
+//! [`crate::models::sign_off`].
 
 use std::{fmt, str::FromStr};
 
@@ -27,6 +31,11 @@ pub enum SubmissionStatus {
     Judged,
     /// The validator failed (trap, fuel, time, memory, invalid output): not an attempt.
     ValidatorError,
+    /// The validator passed it on a challenge that needs a coach's sign-off, not given yet:
+    /// not a solve yet.
+    AwaitingSignOff,
+    /// The validator passed it, a coach or organizer rejected it: never a solve.
+    SignOffRejected,
 }
 
 impl SubmissionStatus {
@@ -36,6 +45,8 @@ impl SubmissionStatus {
             Self::Pending => "pending",
             Self::Judged => "judged",
             Self::ValidatorError => "validator_error",
+            Self::AwaitingSignOff => "awaiting_sign_off",
+            Self::SignOffRejected => "sign_off_rejected",
         }
     }
 }
@@ -54,6 +65,8 @@ impl FromStr for SubmissionStatus {
             "pending" => Ok(Self::Pending),
             "judged" => Ok(Self::Judged),
             "validator_error" => Ok(Self::ValidatorError),
+            "awaiting_sign_off" => Ok(Self::AwaitingSignOff),
+            "sign_off_rejected" => Ok(Self::SignOffRejected),
             other => Err(Error::internal(anyhow::anyhow!(
                 "unknown submission status {other:?} in the database"
             ))),
@@ -75,7 +88,7 @@ pub struct Submission {
     pub submitted_by: String,
     /// The short answer, may be empty.
     pub answer: String,
-    /// `pending`, `judged` or `validator_error`.
+    /// `pending`, `judged` or `validator_error` (the API derives the sign-off statuses).
     pub status: String,
     /// When the team submitted (the time that counts for the leaderboard).
     pub created_at: NaiveDateTime,
@@ -130,17 +143,25 @@ impl Submission {
         submission: &Submission,
         files: &[SubmissionFile],
     ) -> Result<()> {
-        conn.transaction(|conn| {
-            diesel::insert_into(submissions::table)
-                .values(submission)
+        conn.transaction(|conn| Self::store(conn, submission, files))
+    }
+
+    /// Stores a submission and its files inside the caller's transaction (a grouped write,
+    /// [`crate::db::Database::write_grouped`], which commits many at once).
+    pub fn store(
+        conn: &mut DbConnection,
+        submission: &Submission,
+        files: &[SubmissionFile],
+    ) -> Result<()> {
+        diesel::insert_into(submissions::table)
+            .values(submission)
+            .execute(conn)?;
+        for file in files {
+            diesel::insert_into(submission_files::table)
+                .values(file)
                 .execute(conn)?;
-            for file in files {
-                diesel::insert_into(submission_files::table)
-                    .values(file)
-                    .execute(conn)?;
-            }
-            Ok(())
-        })
+        }
+        Ok(())
     }
 
     /// The submission with this id.

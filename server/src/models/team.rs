@@ -37,6 +37,9 @@ pub struct Team {
     pub created_by: String,
     /// Creation time.
     pub created_at: NaiveDateTime,
+    /// The name shown on an aliased public board (`board_names = "aliases"`); `None` until
+    /// set, when one is derived.
+    pub alias: Option<String>,
 }
 
 /// A member or coach as teammates see them.
@@ -152,6 +155,7 @@ impl Team {
                 invite_code: new_invite_code()?,
                 created_by: creator.to_owned(),
                 created_at: now(),
+                alias: None,
             };
             diesel::insert_into(teams::table)
                 .values(&team)
@@ -196,6 +200,20 @@ impl Team {
             .get_result(conn)?)
     }
 
+    /// How many members each team of `event_id` has, by team id (teams without members
+    /// are left out): what the event's report counts as people.
+    pub fn member_counts_of_event(
+        conn: &mut DbConnection,
+        event_id: &str,
+    ) -> Result<HashMap<String, i64>> {
+        let rows: Vec<(String, i64)> = team_members::table
+            .filter(team_members::event_id.eq(event_id))
+            .group_by(team_members::team_id)
+            .select((team_members::team_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Members, in joining order.
     pub fn members(conn: &mut DbConnection, team_id: &str) -> Result<Vec<Person>> {
         Ok(team_members::table
@@ -223,6 +241,30 @@ impl Team {
             .count()
             .get_result::<i64>(conn)?
             > 0)
+    }
+
+    /// The team, its event and whether `user_id` is one of its members, in one query: what
+    /// every request about a team asks first (a submission's path pays one round trip for it).
+    pub fn with_event_and_membership(
+        conn: &mut DbConnection,
+        team_id: &str,
+        user_id: &str,
+    ) -> Result<(Team, Event, bool)> {
+        teams::table
+            .inner_join(crate::db::schema::events::table)
+            .filter(teams::id.eq(team_id))
+            .select((
+                Team::as_select(),
+                Event::as_select(),
+                diesel::dsl::exists(
+                    team_members::table
+                        .filter(team_members::team_id.eq(team_id))
+                        .filter(team_members::user_id.eq(user_id)),
+                ),
+            ))
+            .first(conn)
+            .optional()?
+            .ok_or(Error::NotFound("team"))
     }
 
     /// Whether `user_id` coaches the team.

@@ -14,7 +14,10 @@ use crate::{
         schema::{submissions, verdicts},
     },
     error::Result,
-    models::submission::SubmissionStatus,
+    models::{
+        sign_off::SignOff,
+        submission::{Submission, SubmissionStatus},
+    },
 };
 
 /// One judging of a submission.
@@ -140,6 +143,16 @@ impl Verdict {
         }
     }
 
+    /// The status the submission gets with this verdict as a first judging: a pass on a
+    /// challenge that `needs_sign_off` awaits a coach.
+    pub fn first_status(&self, needs_sign_off: bool) -> SubmissionStatus {
+        if needs_sign_off && self.passed && self.error_kind.is_none() {
+            SubmissionStatus::AwaitingSignOff
+        } else {
+            self.status()
+        }
+    }
+
     /// The checks, parsed.
     pub fn checks(&self) -> Vec<Check> {
         serde_json::from_str(&self.checks).unwrap_or_default()
@@ -156,29 +169,62 @@ impl Verdict {
     }
 
     /// Records the first verdict of a submission, if it is still pending; `None` when
-    /// another judge got there first (the submission keeps that verdict).
-    pub fn record_first(conn: &mut DbConnection, verdict: &Verdict) -> Result<Option<Verdict>> {
-        conn.transaction(|conn| {
-            let claimed = diesel::update(
-                submissions::table
-                    .find(&verdict.submission_id)
-                    .filter(submissions::status.eq(SubmissionStatus::Pending.as_str())),
-            )
-            .set(submissions::status.eq(verdict.status().as_str()))
-            .execute(conn)?;
-            if claimed == 0 {
-                return Ok(None);
-            }
-            diesel::insert_into(verdicts::table)
-                .values(verdict)
-                .execute(conn)?;
-            Ok(Some(verdict.clone()))
-        })
+    /// another judge got there first (the submission keeps that verdict). A pass on a
+    /// challenge that `needs_sign_off` also starts its sign-off, in the same transaction.
+    pub fn record_first(
+        conn: &mut DbConnection,
+        verdict: &Verdict,
+        needs_sign_off: bool,
+    ) -> Result<Option<Verdict>> {
+        conn.transaction(|conn| Self::record_first_in(conn, verdict, needs_sign_off))
     }
 
-    /// Records a rejudge: the new verdict becomes current, the old ones stay. Returns the
-    /// verdict that was current before.
-    pub fn record_rejudge(conn: &mut DbConnection, verdict: &Verdict) -> Result<Option<Verdict>> {
+    /// [`Verdict::record_first`] inside the caller's transaction (a grouped write,
+    /// [`crate::db::Database::write_grouped`], which commits many verdicts at once).
+    pub fn record_first_in(
+        conn: &mut DbConnection,
+        verdict: &Verdict,
+        needs_sign_off: bool,
+    ) -> Result<Option<Verdict>> {
+        // The stored status stays `judged` (the column's CHECK allows no other value); a
+        // pass awaiting a sign-off is told by its `sign_offs` row.
+        let status = verdict.first_status(needs_sign_off);
+        let claimed = diesel::update(
+            submissions::table
+                .find(&verdict.submission_id)
+                .filter(submissions::status.eq(SubmissionStatus::Pending.as_str())),
+        )
+        .set(submissions::status.eq(verdict.status().as_str()))
+        .execute(conn)?;
+        if claimed == 0 {
+            return Ok(None);
+        }
+        diesel::insert_into(verdicts::table)
+            .values(verdict)
+            .execute(conn)?;
+        if status == SubmissionStatus::AwaitingSignOff {
+            let submission = Submission::find(conn, &verdict.submission_id)?;
+            SignOff::insert(
+                conn,
+                &SignOff::awaiting(
+                    &submission.id,
+                    &submission.team_id,
+                    &submission.challenge_id,
+                ),
+            )?;
+        }
+        Ok(Some(verdict.clone()))
+    }
+
+    /// Records a rejudge: the new verdict becomes current, the old ones stay, and the
+    /// submission's sign-off follows ([`SignOff::after_rejudge`]) on a challenge that
+    /// `needs_sign_off` (or that has a sign-off row). Returns the verdict that was current
+    /// before.
+    pub fn record_rejudge(
+        conn: &mut DbConnection,
+        verdict: &Verdict,
+        needs_sign_off: bool,
+    ) -> Result<Option<Verdict>> {
         conn.transaction(|conn| {
             let before = Self::current(conn, &verdict.submission_id)?;
             diesel::update(
@@ -191,6 +237,19 @@ impl Verdict {
             diesel::insert_into(verdicts::table)
                 .values(verdict)
                 .execute(conn)?;
+            if verdict.error_kind.is_none() {
+                let submission = Submission::find(conn, &verdict.submission_id)?;
+                let passed_before = before
+                    .as_ref()
+                    .is_some_and(|v| v.passed && v.error_kind.is_none());
+                SignOff::after_rejudge(
+                    conn,
+                    &submission,
+                    passed_before,
+                    verdict.passed,
+                    needs_sign_off,
+                )?;
+            }
             diesel::update(submissions::table.find(&verdict.submission_id))
                 .set(submissions::status.eq(verdict.status().as_str()))
                 .execute(conn)?;

@@ -32,13 +32,36 @@ use super::{Standing, standings};
 use crate::{
     db::{Database, now},
     error::{Error, Result},
-    models::event::{Event, Phase},
+    models::{
+        event::{Event, Phase},
+        team_alias,
+    },
 };
+
+/// The rows with each team named by its alias (a team missing from `aliases`, created since,
+/// by its id's place, never its name), re-sorted within each rank as the public sees them.
+fn aliased(mut rows: Vec<Standing>, aliases: &HashMap<String, String>) -> Vec<Standing> {
+    for row in &mut rows {
+        row.team.name = aliases
+            .get(&row.team.id)
+            .cloned()
+            .unwrap_or_else(|| "Team".to_owned());
+    }
+    // Teams sharing a rank are listed by name; with aliases, by alias, so that the order
+    // gives no hint of the names behind them.
+    rows.sort_by(|a, b| {
+        a.rank
+            .cmp(&b.rank)
+            .then_with(|| a.team.name.cmp(&b.team.name))
+    });
+    rows
+}
 
 /// Which board a caller gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoardView {
-    /// What the public sees: frozen between `freeze_at` and `ends_at`.
+    /// What the public sees: frozen between `freeze_at` and `ends_at`, and on an event with
+    /// `board_names = "aliases"` naming each team by its alias only (its own bytes and tag).
     Public,
     /// Everything, live (organizers).
     Full,
@@ -270,6 +293,12 @@ impl LeaderboardCache {
         Ok(self.board(slug, view, true).await?.json.clone())
     }
 
+    /// [`LeaderboardCache::get_current`], typed and encoded: the event channel's frames are
+    /// made from the board, its tag and the board pushed before it.
+    pub async fn get_current_board(&self, slug: &str, view: BoardView) -> Result<Arc<Board>> {
+        self.board(slug, view, true).await
+    }
+
     async fn board(&self, slug: &str, view: BoardView, current: bool) -> Result<Arc<Board>> {
         let event_id = self.event_id(slug).await?;
         let slot = self.slot(&event_id);
@@ -313,7 +342,7 @@ impl LeaderboardCache {
         previous: Option<&Boards>,
     ) -> Result<Boards> {
         let id = event_id.to_owned();
-        let (event, full, frozen) = self
+        let (event, full, frozen, aliases) = self
             .db
             .run(move |conn| {
                 let event = Event::find(conn, &id)?;
@@ -324,7 +353,12 @@ impl LeaderboardCache {
                     }
                     _ => None,
                 };
-                Ok::<_, Error>((event, full, frozen))
+                let aliases = if event.shows_aliases() {
+                    Some(team_alias::aliases(conn, &event.id)?)
+                } else {
+                    None
+                };
+                Ok::<_, Error>((event, full, frozen, aliases))
             })
             .await?;
         let generated_at = now();
@@ -340,9 +374,20 @@ impl LeaderboardCache {
                 previous,
             )
         };
+        // An aliased public board is another board (other bytes, another tag): the public
+        // rows with every team named by its alias.
+        let (public_rows, is_frozen) = match (frozen, &aliases) {
+            (Some(rows), _) => (Some(rows), true),
+            (None, Some(_)) => (Some(full.clone()), false),
+            (None, None) => (None, false),
+        };
+        let public_rows = match &aliases {
+            Some(aliases) => public_rows.map(|rows| aliased(rows, aliases)),
+            None => public_rows,
+        };
         let full = body(full, false, previous.map(|p| &p.full))?;
-        let public = match frozen {
-            Some(rows) => body(rows, true, previous.map(|p| &p.public))?,
+        let public = match public_rows {
+            Some(rows) => body(rows, is_frozen, previous.map(|p| &p.public))?,
             None => Arc::clone(&full),
         };
         // The public view can change by the clock alone at the next boundary (freeze, end).

@@ -11,12 +11,22 @@
 //!   (earlier first; a team that never scored comes after every team that did); teams equal on
 //!   all three share a rank ("1, 2, 2, 4"), and are listed by name;
 //! - submission times are when the team submitted (stored before judging), so a slow judge or
-//!   a rejudge never changes who was first.
+//!   a rejudge never changes who was first;
+//! - on a challenge with coach sign-off (`sign_off = "coach"`), a pass counts for nothing (no
+//!   solve, no score) until a coach or organizer approves it; it then counts as that pass,
+//!   with its score, at the moment of approval (`decided_at`) rather than when the team
+//!   submitted; a rejected pass never counts. Failing attempts count as on any challenge.
+//! - hint costs: per team and challenge, the costs of the hints the team unlocked are taken
+//!   from its score there — only once it solved the challenge (the event's `hint_cost` =
+//!   `on_solve`, the default) or at once (`always`); a challenge's score never goes below 0,
+//!   and a hint never moves `last_solve_at` (see [`hints`]).
 //!
 //! The frozen (public, between `freeze_at` and `ends_at`) view applies the same rule to the
-//! submissions made before `freeze_at`.
+//! submissions made, sign-offs approved and hints unlocked before `freeze_at`.
 
 pub mod cache;
+pub mod hints;
+pub mod race;
 
 pub use cache::{Board, BoardView, LeaderboardCache};
 
@@ -30,10 +40,10 @@ use utoipa::ToSchema;
 use crate::{
     db::{
         DbConnection,
-        schema::{challenges, submissions, teams, verdicts},
+        schema::{challenges, sign_offs, submissions, teams, verdicts},
     },
     error::Result,
-    models::event::Event,
+    models::{event::Event, sign_off::SignOffState},
 };
 
 /// A team as the leaderboard names it.
@@ -109,15 +119,32 @@ pub fn standings(
     event: &Event,
     cutoff: Option<NaiveDateTime>,
 ) -> Result<Vec<Standing>> {
-    let ladder: Vec<(String, String)> = challenges::table
-        .filter(challenges::event_id.eq(&event.id))
-        .order(challenges::position.asc())
-        .select((challenges::id, challenges::slug))
-        .load(conn)?;
+    let ladder = ladder(conn, event)?;
     let all_teams: Vec<(String, String)> = teams::table
         .filter(teams::event_id.eq(&event.id))
         .select((teams::id, teams::name))
         .load(conn)?;
+    let attempts = outcomes(conn, event, cutoff)?;
+    hints::apply(conn, event, cutoff, rank(&ladder, &all_teams, &attempts))
+}
+
+/// The ladder of `event` as `(challenge id, slug)`, in order.
+fn ladder(conn: &mut DbConnection, event: &Event) -> Result<Vec<(String, String)>> {
+    Ok(challenges::table
+        .filter(challenges::event_id.eq(&event.id))
+        .order(challenges::position.asc())
+        .select((challenges::id, challenges::slug))
+        .load(conn)?)
+}
+
+/// Every outcome the ranking rule sees in `event` before `cutoff` (all if `None`): the
+/// moments a team first reached some (passed, score) on a challenge, approved sign-offs at
+/// their approval. Shared by the standings and the race ([`race`]), so both read one rule.
+fn outcomes(
+    conn: &mut DbConnection,
+    event: &Event,
+    cutoff: Option<NaiveDateTime>,
+) -> Result<Vec<Attempt>> {
     // One row per team, challenge and distinct (score, passed) outcome, with its earliest
     // time: every moment the ranking rule can see a team rise is the first time the team
     // reached some outcome, so these rows rank exactly like every attempt would — and there
@@ -128,6 +155,10 @@ pub fn standings(
         .filter(challenges::event_id.eq(&event.id))
         .filter(verdicts::is_current.eq(true))
         .filter(verdicts::error_kind.is_null())
+        // A pass that has a sign-off counts only once approved, at its approval (below).
+        .filter(verdicts::passed.eq(false).or(diesel::dsl::not(
+            submissions::id.eq_any(sign_offs::table.select(sign_offs::submission_id)),
+        )))
         .group_by((
             submissions::team_id,
             submissions::challenge_id,
@@ -145,7 +176,8 @@ pub fn standings(
     if let Some(cutoff) = cutoff {
         query = query.filter(submissions::created_at.lt(cutoff));
     }
-    let outcomes: Vec<(String, String, Option<NaiveDateTime>, bool, i32)> = query.load(conn)?;
+    let mut outcomes: Vec<(String, String, Option<NaiveDateTime>, bool, i32)> = query.load(conn)?;
+    outcomes.extend(approved_passes(conn, event, cutoff)?);
     let attempts: Vec<Attempt> = outcomes
         .into_iter()
         .filter_map(|(team_id, challenge_id, first_at, passed, score)| {
@@ -158,7 +190,41 @@ pub fn standings(
             })
         })
         .collect();
-    Ok(rank(&ladder, &all_teams, &attempts))
+    Ok(attempts)
+}
+
+/// One distinct outcome of a team on a challenge: team id, challenge id, the first time it
+/// counts, passed, score.
+type Outcome = (String, String, Option<NaiveDateTime>, bool, i32);
+
+/// The approved passes of `event`'s sign-off challenges (approved before `cutoff`), as
+/// outcomes at their approval time. A pass whose current verdict no longer passes (a rejudge)
+/// is left out, and counts again if a later rejudge passes it.
+fn approved_passes(
+    conn: &mut DbConnection,
+    event: &Event,
+    cutoff: Option<NaiveDateTime>,
+) -> Result<Vec<Outcome>> {
+    let mut query = sign_offs::table
+        .inner_join(challenges::table)
+        .inner_join(submissions::table.inner_join(verdicts::table))
+        .filter(challenges::event_id.eq(&event.id))
+        .filter(sign_offs::state.eq(SignOffState::Approved.as_str()))
+        .filter(verdicts::is_current.eq(true))
+        .filter(verdicts::error_kind.is_null())
+        .filter(verdicts::passed.eq(true))
+        .select((
+            sign_offs::team_id,
+            sign_offs::challenge_id,
+            sign_offs::decided_at,
+            verdicts::passed,
+            verdicts::score,
+        ))
+        .into_boxed();
+    if let Some(cutoff) = cutoff {
+        query = query.filter(sign_offs::decided_at.lt(cutoff));
+    }
+    Ok(query.load(conn)?)
 }
 
 /// The ranking rule over loaded attempts, taken in submission-time order.
@@ -227,6 +293,13 @@ fn rank(
             }
         })
         .collect();
+    order_and_rank(&mut rows);
+    rows
+}
+
+/// Orders rows by the ranking rule (solved, score, earlier `last_solve_at`, then name) and
+/// gives each its competition rank; teams equal on the first three share a rank.
+fn order_and_rank(rows: &mut [Standing]) {
     rows.sort_by(|a, b| {
         b.solved
             .cmp(&a.solved)
@@ -249,7 +322,6 @@ fn rank(
         }
         row.rank = rank;
     }
-    rows
 }
 
 #[cfg(test)]

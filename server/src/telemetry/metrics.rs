@@ -60,6 +60,11 @@ impl Metrics {
         })
     }
 
+    /// The registry, for parts that keep metrics of their own (the outbox).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// Counts one request and its latency, by matched route.
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         self.requests

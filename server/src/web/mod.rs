@@ -3,6 +3,7 @@
 //! live over the same WebSockets and JSON API that other clients use.
 //!
 //! - [`assets`]: the embedded scripts and styles, served with content-hashed URLs.
+//! - [`charts`]: charts drawn on the server as SVG (bars, strips, heatmaps, time).
 //! - [`context`]: [`PageContext`], what every page handler starts from: the signed-in user
 //!   (from the HttpOnly session cookie), the CSRF token, and rendering.
 //! - [`security`]: the Content-Security-Policy and other headers, and the error pages.
@@ -15,6 +16,7 @@
 //! calls, render or redirect (303, so that reloading never re-posts).
 
 pub mod assets;
+pub mod charts;
 pub mod context;
 pub mod markdown;
 pub mod pages;

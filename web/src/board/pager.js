@@ -47,13 +47,15 @@ export function paginate(pitches, from, room) {
 export class Pager {
   /**
    * `root`: the board (gets `is-paged`); `tbody`: the rows; `counter`: where "page 2 of 3"
-   * goes; `seconds`: the rhythm (0: no paging).
+   * goes; `seconds`: the rhythm (0: no paging); `extra`: one more page after the teams' (the
+   * race: an object with `toggle(shown)` and a `label`), or null.
    */
-  constructor({ root, tbody, counter, seconds }) {
+  constructor({ root, tbody, counter, seconds, extra = null }) {
     this.root = root;
     this.tbody = tbody;
     this.counter = counter;
     this.seconds = seconds;
+    this.extra = seconds > 0 ? extra : null;
     this.pages = [];
     this.page = 0;
     this.narrow = window.matchMedia(NARROW);
@@ -77,12 +79,22 @@ export class Pager {
       row.hidden = false;
       row.classList.remove("is-page-first");
     }
-    // Measured as the board would show without pages: if it fits, it stays so.
+    // Measured as the board would show without pages (nor the extra page): if it fits, it
+    // stays so.
+    const onExtra = this.onExtra();
+    this.showExtra(false);
     this.root.classList.remove("is-paged");
     this.counter.hidden = true;
     this.pages = [];
     const paging = this.seconds > 0 && !this.narrow.matches && rows.length > PINNED_ROWS;
-    if (!paging || this.overflow() <= 0) return;
+    if (!paging || this.overflow() <= 0) {
+      // The whole table is one page; with an extra page, the two take turns.
+      if (this.extra && !this.narrow.matches) {
+        this.page = onExtra ? 1 : 0;
+        this.show();
+      }
+      return;
+    }
     // Paged: denser rows (see board.css), measured as such.
     this.root.classList.add("is-paged");
     // Each row's pitch: from its top to the next row's top (the spacing between rows counts).
@@ -95,14 +107,32 @@ export class Pager {
     for (const row of rows.slice(PINNED_ROWS)) row.hidden = true;
     const room = window.innerHeight - this.used() - 2;
     this.pages = paginate(pitches, PINNED_ROWS, room);
-    this.page = Math.min(this.page, this.pages.length - 1);
+    this.page = onExtra ? this.pages.length : Math.min(this.page, this.pages.length - 1);
     this.show();
+  }
+
+  /** The pages of the cycle: the teams' (one when they fit), then the extra page if any. */
+  count() {
+    if (this.narrow.matches) return this.pages.length;
+    return Math.max(this.pages.length, 1) + (this.extra ? 1 : 0);
+  }
+
+  /** Whether the extra page is the one shown. */
+  onExtra() {
+    return this.extra !== null && this.page >= Math.max(this.pages.length, 1);
+  }
+
+  showExtra(shown) {
+    if (!this.extra) return;
+    this.extra.toggle(shown);
+    this.root.classList.toggle("is-extra-page", shown);
   }
 
   /** Turns to the next page (the first after the last). */
   next() {
-    if (this.pages.length < 2) return;
-    this.page = (this.page + 1) % this.pages.length;
+    const count = this.count();
+    if (count < 2) return;
+    this.page = (this.page + 1) % count;
     this.show();
   }
 
@@ -120,6 +150,25 @@ export class Pager {
 
   show() {
     const rows = [...this.tbody.rows];
+    if (this.onExtra()) {
+      this.showExtra(true);
+      this.counter.hidden = false;
+      this.counter.replaceChildren(
+        `${this.extra.label} · `,
+        Object.assign(document.createElement("strong"), { textContent: `page ${this.page + 1} of ${this.count()}` }),
+      );
+      return;
+    }
+    this.showExtra(false);
+    if (this.pages.length === 0) {
+      // The table fits: every row shows, and the pages are the table and the extra one.
+      this.counter.hidden = false;
+      this.counter.replaceChildren(
+        rows.length ? `teams 1–${rows.length} of ${rows.length} · ` : "",
+        Object.assign(document.createElement("strong"), { textContent: `page 1 of ${this.count()}` }),
+      );
+      return;
+    }
     const shown = new Set(this.pages[this.page] ?? []);
     rows.forEach((row, i) => {
       row.hidden = i >= PINNED_ROWS && !shown.has(i);
@@ -131,7 +180,7 @@ export class Pager {
     this.counter.hidden = false;
     this.counter.replaceChildren(
       `teams ${first}–${last} of ${rows.length} · `,
-      Object.assign(document.createElement("strong"), { textContent: `page ${this.page + 1} of ${this.pages.length}` }),
+      Object.assign(document.createElement("strong"), { textContent: `page ${this.page + 1} of ${this.count()}` }),
     );
   }
 }

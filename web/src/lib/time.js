@@ -118,6 +118,8 @@ let watching = false;
  */
 export function localTimes() {
   localizeUnder(document);
+  // Text that names the reader's zone ("every time on this page is in Europe/Paris").
+  for (const zone of document.querySelectorAll("[data-reader-zone]")) zone.textContent = zoneName();
   if (watching) return;
   watching = true;
   new MutationObserver((changes) => {

@@ -1,6 +1,7 @@
 // The big screen (/events/{slug}/board): the server-rendered board made live over the public
 // event channel — no reloads — and paged when the teams outnumber the screen's rows
-// (board/pager.js: the podium and the first solves stay, the rest take turns; `?page_seconds=`). `leaderboard` frames re-render the grid, `clock` frames keep the
+// (board/pager.js: the podium and the first solves stay, the rest take turns; `?page_seconds=`). `leaderboard` frames re-render the grid (the socket asks for
+// `leaderboard_delta` frames, which carry only the rows that changed: board/delta.js), `clock` frames keep the
 // countdown on the server's time, `announcement` frames show the latest announcement; what the
 // leaderboard body lacks (attempted challenges, the announcement as sanitized HTML, column
 // titles) comes from `GET /events/{slug}/board/state`.
@@ -16,6 +17,8 @@ import {
   statesOf,
 } from "../board/grid.js";
 import { Pager, pageSeconds } from "../board/pager.js";
+import { RacePanel, raceWanted } from "../board/race.js";
+import { applyDelta, deltaAction } from "../board/delta.js";
 import { localTimes, setTime, timeElement } from "../lib/time.js";
 
 localTimes();
@@ -36,12 +39,17 @@ function start(root) {
   const empty = $("[data-board-empty]");
   const firsts = $("[data-board-firsts]");
   const firstsList = $("[data-board-firsts-list]");
+  // `?race=1`: the top ten's score race is one more page of the cycle.
+  const raceSection = $("[data-board-race]");
+  const race = raceWanted(window.location.search) && raceSection ? new RacePanel({ section: raceSection, slug }) : null;
   const pager = new Pager({
     root,
     tbody,
     counter: $("[data-board-pages]"),
     seconds: pageSeconds(window.location.search),
+    extra: race,
   });
+  race?.refresh(root.dataset.serverTime);
 
   const clock = new ServerClock(
     { starts_at: root.dataset.startsAt, ends_at: root.dataset.endsAt, freeze_at: root.dataset.freezeAt },
@@ -56,8 +64,13 @@ function start(root) {
   let lastAnnouncement = null;
   let announcementChanges = 0;
 
+  let deltasApplied = 0;
   function render() {
     if (!board) return;
+    // Which board the screen shows (the leaderboard's ETag without quotes; empty for a board
+    // read over HTTP), and how many deltas built it: for whoever checks the screen is current.
+    root.dataset.boardTag = board.etag ?? "";
+    root.dataset.boardDeltas = String(deltasApplied);
     columns = completeColumns(columns, board);
     renderHead(headRow, columns);
     const result = renderRows(tbody, board, columns, { attempted: attempted ?? {}, previous, bigScreen: true });
@@ -67,6 +80,7 @@ function start(root) {
     renderFirsts(firstsList, firstSolves(board, columns));
     firsts.hidden = columns.length === 0;
     setFrozen(board.frozen, board.freeze_at);
+    race?.refresh(board.generated_at);
     pager.fit();
   }
   pager.fit();
@@ -180,7 +194,7 @@ function start(root) {
     status.textContent = state === "open" ? "live" : "reconnecting…";
   }
 
-  liveSocket(`/api/v1/events/${encodeURIComponent(slug)}/ws`, {
+  const socket = liveSocket(`/api/v1/events/${encodeURIComponent(slug)}/ws?board=deltas`, {
     authenticated: false,
     onState: setStatus,
     onMessage(message) {
@@ -198,6 +212,20 @@ function start(root) {
           render();
           refreshState();
           break;
+        case "leaderboard_delta": {
+          const action = deltaAction(board, message);
+          const next = action === "apply" ? applyDelta(board, message) : null;
+          if (next) {
+            board = next;
+            deltasApplied += 1;
+            render();
+            refreshState();
+          } else if (action !== "skip") {
+            // Not the board this delta starts from: the whole board comes back.
+            socket.send({ type: "leaderboard" });
+          }
+          break;
+        }
         case "announcements":
           if (message.announcements?.length) {
             lastAnnouncement = message.announcements[message.announcements.length - 1].id;

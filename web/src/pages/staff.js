@@ -4,12 +4,14 @@
 //   never-frozen board) — and raised hands from the staff frames `help_calls` / `help`; the
 //   filters, selection and in-place forms of staff/organizer.js;
 // - `/coach` (`data-staff="coach"`): raised hands of the coach's teams, one event channel per
-//   event they coach in, newest state on top of the page.
-import { liveSocket } from "../lib/live.js";
+//   event they coach in, newest state on top of the page; a `nudge` frame (a team past its
+//   challenge's expected time) adds a row to "Over the expected time".
+import { el, liveSocket } from "../lib/live.js";
 import { columnsOf, completeColumns, renderHead, renderRows, statesOf } from "../board/grid.js";
 import { Hands } from "../staff/hands.js";
 import { organizerPage } from "../staff/organizer.js";
-import { localTimes } from "../lib/time.js";
+import { questionQueue } from "../staff/questions.js";
+import { localTimes, timeElement } from "../lib/time.js";
 
 localTimes();
 
@@ -33,6 +35,7 @@ function liveIndicator(indicator, sockets = 1) {
 
 function manage(root) {
   organizerPage(root);
+  const queue = questionQueue(root);
   const slug = root.dataset.slug;
   const table = root.querySelector("[data-progress-table]");
   const headRow = table.querySelector("[data-board-head]");
@@ -88,6 +91,7 @@ function manage(root) {
   liveSocket(`/api/v1/events/${encodeURIComponent(slug)}/ws`, {
     onState: state("event"),
     onMessage(message) {
+      queue.onFrame(message);
       if (message.type === "leaderboard") refresh();
       else if (message.type === "help_calls") hands.replace(message.calls ?? []);
       else if (message.type === "help" && message.call) hands.update(message.call);
@@ -119,6 +123,7 @@ function coach(root) {
       }
     },
   });
+  const queue = questionQueue(root);
   const slugs = [...teamsBySlug.keys()];
   const indicator = root.querySelector("[data-staff-live]");
   if (!indicator || slugs.length === 0) return;
@@ -128,12 +133,36 @@ function coach(root) {
     liveSocket(`/api/v1/events/${encodeURIComponent(slug)}/ws`, {
       onState: state(slug),
       onMessage(message) {
+        queue.onFrame(message);
         if (message.type === "help_calls") {
           hands.replace((message.calls ?? []).filter((c) => mine.has(c.team_id)), mine);
         } else if (message.type === "help" && message.call && mine.has(message.call.team_id)) {
           hands.update(message.call);
+        } else if (message.type === "nudge" && message.nudge && mine.has(message.nudge.team_id)) {
+          showNudge(root, message.nudge, slug);
         }
       },
     });
   }
+}
+
+/** Adds a nudge (a coached team past its challenge's expected time) to the coach's page. */
+function showNudge(root, nudge, slug) {
+  const list = root.querySelector("[data-coach-nudges]");
+  if (!list) return;
+  const selector = `[data-nudge-team="${CSS.escape(nudge.team_id)}"][data-nudge-challenge="${CSS.escape(nudge.challenge)}"]`;
+  if (list.querySelector(selector)) return;
+  list.prepend(
+    el(
+      "li",
+      { class: "nudge", "data-nudge-team": nudge.team_id, "data-nudge-challenge": nudge.challenge },
+      el("a", { href: `/teams/${encodeURIComponent(nudge.team_id)}`, text: nudge.team_name }),
+      ` is past the expected ${nudge.expected_minutes} min on ${nudge.challenge_title} · nudged `,
+      timeElement(nudge.at, "time"),
+      " · ",
+      el("a", { href: `/events/${encodeURIComponent(slug)}/progress`, text: "Who is stuck" }),
+    ),
+  );
+  const panel = root.querySelector("[data-coach-nudge-panel]");
+  if (panel) panel.hidden = false;
 }

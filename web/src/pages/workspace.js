@@ -13,6 +13,7 @@ import { chatPanel } from "../workspace/chat.js";
 import { ladderPanel } from "../workspace/ladder.js";
 import { activityFeed } from "../workspace/activity.js";
 import { helpPanel } from "../workspace/help.js";
+import { questionsPanel } from "../workspace/questions.js";
 import { announcementList } from "../workspace/announcements.js";
 import { presencePanel } from "../workspace/presence.js";
 import { documentsPanel } from "../workspace/documents.js";
@@ -43,9 +44,11 @@ function start(root) {
   activityFeed(ctx, {
     markRung: ladder.mark,
     onVerdict: (outcome) => submit.verdictArrived(outcome),
+    onSignOff: (item) => submit.signOffArrived(item),
     team: teamHeader(ctx),
   });
   helpPanel(ctx);
+  questionsPanel(ctx);
   announcementList(ctx);
   const presence = presencePanel(ctx, {
     documentId: () => documents.current(),

@@ -11,10 +11,11 @@ import { timeElement } from "../lib/time.js";
 
 /**
  * Keeps `#activity` current from `activity_history` and `activity` frames. `markRung(slug,
- * state)` moves the ladder; `onVerdict(outcome)` hands each verdict to the submit panel;
+ * state)` moves the ladder; `onVerdict(outcome)` hands each verdict to the submit panel, and
+ * `onSignOff(item)` each coach's sign-off decision;
  * `team` (team.js) keeps the header's members and name.
  */
-export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdict, team }) {
+export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdict, onSignOff, team }) {
   const activity = $("activity");
 
   function activityText(item) {
@@ -23,9 +24,15 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
         return `${nameOf(item.submitted_by)} submitted ${item.challenge}`;
       case "verdict":
         if (item.status === "validator_error") return `${item.challenge}: the validator failed`;
+        if (item.status === "awaiting_sign_off")
+          return `${item.challenge}: passed, ${item.score}/${item.max_score} — awaiting a coach's sign-off`;
         return `${item.challenge}: ${item.passed ? "passed" : "not yet"}, ${item.score}/${item.max_score}`;
       case "unlock":
         return `${item.challenge} unlocked`;
+      case "sign_off":
+        return item.approved
+          ? `${item.challenge}: a coach signed off — solved`
+          : `${item.challenge}: not signed off by a coach${item.comment ? ` — “${item.comment}”` : ""}`;
       case "member_joined":
         people.set(item.user.user_id, item.user.display_name);
         return `${item.user.display_name} joined the team`;
@@ -35,6 +42,14 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
           : `${item.user.display_name} left the team`;
       case "team_renamed":
         return `${item.by.display_name} renamed the team “${item.name}”`;
+      case "nudge":
+        return `${item.challenge}: past the expected ${item.expected_minutes} min — your coaches were told`;
+      case "hint":
+        return `${item.by?.display_name ?? "A member"} unlocked hint ${item.n} of ${item.challenge}: “${item.title}”${item.cost ? ` (${item.cost} points)` : " (free)"}`;
+      case "question":
+        return `${item.asked_by?.display_name ?? "A member"} asked about ${item.challenge}`;
+      case "answer":
+        return `${item.challenge}: your question was answered${item.to === "everyone" ? " (to every team)" : ""}`;
       case "coach_assigned":
         people.set(item.user.user_id, item.user.display_name);
         return `${item.user.display_name} now coaches the team`;
@@ -47,6 +62,9 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
     if (item.kind === "verdict") {
       onVerdict(outcomeOfActivity(item));
       if (item.passed && item.status === "judged") markRung(item.challenge, "solved");
+    } else if (item.kind === "sign_off") {
+      onSignOff?.(item);
+      if (item.approved) markRung(item.challenge, "solved");
     } else if (item.kind === "unlock") {
       markRung(item.challenge, "open");
     } else if (item.kind === "member_joined") {
@@ -57,7 +75,18 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
       team.renamed(item.name);
     }
     if (activity.querySelector(`[data-id="${CSS.escape(item.id)}"]`)) return;
-    const kind = item.kind === "verdict" ? (item.passed ? "pass" : "fail") : item.kind;
+    const kind =
+      item.kind === "verdict"
+        ? item.status === "awaiting_sign_off"
+          ? "pending"
+          : item.passed
+            ? "pass"
+            : "fail"
+        : item.kind === "sign_off"
+          ? item.approved
+            ? "pass"
+            : "fail"
+          : item.kind;
     const line = el(
       "li",
       { class: `activity-item activity-${kind}`, "data-id": item.id },

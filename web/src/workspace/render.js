@@ -138,6 +138,12 @@ export function verdictBox(outcome, { endpoints = [], nameOf = () => "someone" }
   let title;
   if (outcome.pending) title = `${outcome.challenge}: being judged…`;
   else if (outcome.error) title = `${outcome.challenge}: the validator failed (${outcome.error})`;
+  else if (outcome.passed && outcome.sign_off?.state === "awaiting")
+    title = `${outcome.challenge}: passed, ${outcome.score}/${outcome.max_score} — awaiting a coach's sign-off`;
+  else if (outcome.passed && outcome.sign_off?.state === "rejected")
+    title = `${outcome.challenge}: not signed off by a coach`;
+  else if (outcome.passed && outcome.sign_off?.state === "approved")
+    title = `${outcome.challenge}: passed, ${outcome.score}/${outcome.max_score}, signed off`;
   else if (outcome.passed) title = `${outcome.challenge}: passed, ${outcome.score}/${outcome.max_score}`;
   else title = `${outcome.challenge}: not yet, ${outcome.score}/${outcome.max_score}`;
   // What to fix first; a stable sort keeps the validator's order within each group.
@@ -168,6 +174,9 @@ export function verdictBox(outcome, { endpoints = [], nameOf = () => "someone" }
           timeElement(sent.created_at, "date-seconds"),
         )
       : null,
+    outcome.sign_off?.comment
+      ? el("p", { class: "sign-off-comment" }, el("strong", { text: "Coach's comment:" }), " ", outcome.sign_off.comment)
+      : null,
     outcome.feedback ? el("div", { class: "verdict-feedback prose" }, chatMarkdown(outcome.feedback)) : null,
     checks.length ? el("ul", { class: "checks" }, checks) : null,
     exchanges.length
@@ -196,6 +205,7 @@ export function outcomeOfSubmission(view) {
     checks: verdict?.checks ?? [],
     error: view.validator_error?.message ?? null,
     exchanges: view.exchanges ?? [],
+    sign_off: view.sign_off ?? (view.status === "awaiting_sign_off" ? { state: "awaiting", comment: "" } : null),
     sent: {
       id: view.id,
       team: view.team,
@@ -219,6 +229,7 @@ export function outcomeOfActivity(item) {
     feedback: item.feedback ?? "",
     checks: item.checks ?? [],
     error: item.status === "validator_error" ? item.feedback || "see the organizers" : null,
+    sign_off: item.status === "awaiting_sign_off" ? { state: "awaiting", comment: "" } : null,
     // Activity frames do not carry them; the submit panel reads the submission for them.
     exchanges: [],
   };

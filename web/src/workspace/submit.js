@@ -116,8 +116,15 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
       $("submissions").replaceChildren(
         ...list.submissions.map((s) => {
           const judged = s.passed !== null && s.passed !== undefined;
-          const cls = judged ? (s.passed ? "pass" : "fail") : "pending";
-          const outcome = judged ? `${s.passed ? "passed" : "failed"} ${s.score}/${s.max_score}` : s.status.replace("_", " ");
+          let cls = judged ? (s.passed ? "pass" : "fail") : "pending";
+          let outcome = judged ? `${s.passed ? "passed" : "failed"} ${s.score}/${s.max_score}` : s.status.replace("_", " ");
+          if (s.status === "awaiting_sign_off") {
+            cls = "pending";
+            outcome = `passed ${s.score}/${s.max_score}, awaiting sign-off`;
+          } else if (s.status === "sign_off_rejected") {
+            cls = "fail";
+            outcome = "not signed off";
+          }
           return el(
             "li",
             { class: `submission submission-${cls}`, "data-submission": s.id },
@@ -221,7 +228,7 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
           else showVerdict(outcome);
         } else {
           showVerdict(outcome);
-          if (outcome.passed) markRung(outcome.challenge, "solved");
+          if (outcome.passed && !outcome.sign_off) markRung(outcome.challenge, "solved");
         }
         refreshSubmissions();
       } catch (error) {
@@ -252,6 +259,17 @@ export function submitPanel({ $, teamId, channel, nameOf }, { documents, markRun
     verdictArrived(outcome) {
       verdicts.set(outcome.submission_id, outcome);
       if (waitingFor === outcome.submission_id) showWithExchanges(outcome);
+    },
+    /** A coach decided a sign-off: the opened submission, if it is that one, is read again. */
+    async signOffArrived(item) {
+      const shown = verdictArea.querySelector(".verdict")?.dataset.submission;
+      if (shown !== item.submission_id && waitingFor !== item.submission_id) return;
+      try {
+        const outcome = outcomeOfSubmission(await api(`/submissions/${encodeURIComponent(item.submission_id)}`));
+        showVerdict(outcome);
+      } catch {
+        // The activity feed says the same.
+      }
     },
   };
 }

@@ -69,6 +69,27 @@ pub(crate) fn ensure_unlocked(
     }
 }
 
+/// The challenge `slug` if the team's members may read its statement: the event has started
+/// and the ladder opened it to the team. 404 otherwise, as if it did not exist (hints and
+/// questions are about challenges a team can see, and say nothing of the others).
+pub(crate) fn visible_to_team(
+    conn: &mut DbConnection,
+    access: &access::TeamAccess,
+    slug: &str,
+) -> Result<Challenge> {
+    let challenge = Challenge::get_by_slug(conn, &access.event.id, slug)?;
+    if access.event.phase() == Phase::Upcoming {
+        return Err(Error::NotFound("challenge"));
+    }
+    let ladder = Challenge::ladder(conn, &access.event.id)?;
+    let solved = Challenge::solved_by(conn, &access.team.id)?;
+    if challenge::unlocked(&ladder, &solved).contains(&challenge.id) {
+        Ok(challenge)
+    } else {
+        Err(Error::NotFound("challenge"))
+    }
+}
+
 /// One challenge as a rung of a ladder view; the statement only when `show_statement`.
 fn rung(
     c: Challenge,
@@ -81,6 +102,7 @@ fn rung(
         solved: solved.contains(&c.id),
         locked: !is_open,
         config,
+        hints: show_statement.then(|| crate::models::hint::HintTitle::of(&c.hint_list())),
         statement: show_statement.then_some(c.statement),
         slug: c.slug,
         title: c.title,

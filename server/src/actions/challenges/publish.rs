@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use cohack_package::{PackageError, SampleLimits, Upload};
+use cohack_package::{PackageError, SampleLimits, SignOff, Upload};
 use cohack_runtime::RuntimeError;
 use diesel::Connection;
 
@@ -19,7 +19,8 @@ use crate::{
         views::{ChallengeAdmin, PublishRefused, Published, SampleTable},
     },
     models::{
-        challenge::{Challenge, PackageFields, Placement},
+        challenge::{Challenge, PackageFields, Placement, SIGN_OFF_COACH, SIGN_OFF_NONE},
+        hint::StoredHint,
         user::User,
         validator_version::ValidatorVersion,
     },
@@ -116,6 +117,7 @@ pub async fn publish(
         })));
     }
 
+    let hints = StoredHint::encode(&StoredHint::from_package(&package));
     let manifest = package.manifest;
     let fields = PackageFields {
         slug: manifest.slug.clone(),
@@ -124,6 +126,17 @@ pub async fn publish(
         points: i32::try_from(manifest.points).map_err(Error::internal)?,
         statement: package.statement,
         limits: serde_json::to_string(&manifest.limits).map_err(Error::internal)?,
+        hints,
+        expected_minutes: manifest
+            .expected_minutes
+            .map(i32::try_from)
+            .transpose()
+            .map_err(Error::internal)?,
+        sign_off: match manifest.sign_off {
+            SignOff::None => SIGN_OFF_NONE,
+            SignOff::Coach => SIGN_OFF_COACH,
+        }
+        .to_owned(),
     };
     let manifest_json = serde_json::to_string(&manifest).map_err(Error::internal)?;
     let report_json = serde_json::to_string(&table).map_err(Error::internal)?;

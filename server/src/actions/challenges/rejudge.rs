@@ -95,6 +95,7 @@ pub async fn rejudge_with(
         .await?;
     let loaded = state.judge.version(&state.db, &version.id).await?;
     let rejudged = submissions.len();
+    let needs_sign_off = challenge.sign_off == crate::models::challenge::SIGN_OFF_COACH;
 
     let results: Vec<Result<Option<RejudgeChange>>> = futures_util::stream::iter(submissions)
         .map(|submission| {
@@ -106,7 +107,7 @@ pub async fn rejudge_with(
                 let after = OutcomeView::of(&verdict);
                 let before = state
                     .db
-                    .write(move |conn| Verdict::record_rejudge(conn, &verdict))
+                    .write(move |conn| Verdict::record_rejudge(conn, &verdict, needs_sign_off))
                     .await?
                     .map(|v| OutcomeView::of(&v));
                 Ok((before != Some(after)).then_some(RejudgeChange {

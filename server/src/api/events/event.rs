@@ -25,10 +25,11 @@ use super::{
         (status = 201, body = EventView),
         (status = 400, description = "`invalid_slug`, `invalid_time`, `invalid_name`, \
             `invalid_description`, `invalid_schedule`, `invalid_registration`, \
-            `invalid_team_size`, `invalid_json`", body = ErrorBody),
+            `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, `invalid_json`",             body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a portal organizer", body = ErrorBody),
         (status = 409, description = "`slug_taken`", body = ErrorBody),
+        (status = 422, description = "`unknown_time_zone`: not an IANA time zone name",             body = ErrorBody),
     )
 )]
 #[post("/events")]
@@ -37,8 +38,8 @@ pub async fn create_event(
     caller: AuthUser,
     body: crate::http::Json<CreateEventRequest>,
 ) -> Result<HttpResponse> {
-    let settings = body.into_inner().into_settings()?;
-    let standing = events::create(&state, &caller.user, settings).await?;
+    let (settings, options) = body.into_inner().into_settings()?;
+    let standing = events::create(&state, &caller.user, settings, options).await?;
     Ok(HttpResponse::Created().json(EventView::for_caller(standing)))
 }
 
@@ -99,10 +100,11 @@ pub async fn get_event(
         (status = 200, body = EventView),
         (status = 400, description = "as on creation (`invalid_slug`, `invalid_time`, \
             `invalid_name`, `invalid_description`, `invalid_schedule`, `invalid_registration`, \
-            `invalid_team_size`), and `slug_immutable`", body = ErrorBody),
+            `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`), and             `slug_immutable`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not an organizer of this event", body = ErrorBody),
         (status = 404, body = ErrorBody),
+        (status = 422, description = "`unknown_time_zone`: not an IANA time zone name",             body = ErrorBody),
     )
 )]
 #[patch("/events/{slug}")]
@@ -112,8 +114,8 @@ pub async fn update_event(
     caller: AuthUser,
     body: crate::http::Json<UpdateEventRequest>,
 ) -> Result<HttpResponse> {
-    let changes = body.into_inner().into_changes()?;
+    let (changes, options) = body.into_inner().into_changes()?;
     let slug = slug.into_inner();
-    let standing = events::edit(&state, &caller.user, &slug, changes).await?;
+    let standing = events::edit(&state, &caller.user, &slug, changes, options).await?;
     Ok(HttpResponse::Ok().json(EventView::for_caller(standing)))
 }

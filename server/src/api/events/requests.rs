@@ -7,7 +7,10 @@ use utoipa::ToSchema;
 
 use crate::{
     error::{Error, Result},
-    models::event::{EventChanges, EventSettings},
+    models::{
+        event::{EventChanges, EventSettings},
+        event_options::{EventOptionChanges, EventOptions},
+    },
 };
 
 /// `POST /events`
@@ -50,10 +53,36 @@ pub struct CreateEventRequest {
     #[serde(deserialize_with = "crate::api::whole::number")]
     #[schema(minimum = 1, maximum = 100)]
     pub team_size_max: i32,
+    /// How a hint's cost is taken: `on_solve` (default: only once the team solves the
+    /// challenge) or `always` (as soon as it is unlocked).
+    #[serde(default = "default_hint_cost")]
+    #[schema(schema_with = crate::api::schema::hint_cost)]
+    pub hint_cost: String,
+    /// Names on the public board and big screen: `teams` (default) or `aliases` (only team
+    /// aliases, never names, members or organizations).
+    #[serde(default = "default_board_names")]
+    #[schema(schema_with = crate::api::schema::board_names)]
+    pub board_names: String,
+    /// The event's home time zone, an IANA name (default `UTC`); 422 `unknown_time_zone`.
+    #[serde(default = "default_time_zone")]
+    #[schema(schema_with = crate::api::schema::line::<64>)]
+    pub time_zone: String,
 }
 
 fn default_team_size_min() -> i32 {
     1
+}
+
+fn default_hint_cost() -> String {
+    EventOptions::default().hint_cost
+}
+
+fn default_board_names() -> String {
+    EventOptions::default().board_names
+}
+
+fn default_time_zone() -> String {
+    EventOptions::default().time_zone
 }
 
 /// `PATCH /events/{slug}`: absent fields keep their value; `null` clears `freeze_at` and
@@ -95,6 +124,15 @@ pub struct UpdateEventRequest {
     #[serde(default, deserialize_with = "crate::api::whole::optional")]
     #[schema(minimum = 1, maximum = 100)]
     pub team_size_max: Option<i32>,
+    /// `on_solve` or `always`.
+    #[schema(schema_with = crate::api::schema::hint_cost_or_null)]
+    pub hint_cost: Option<String>,
+    /// `teams` or `aliases`.
+    #[schema(schema_with = crate::api::schema::board_names_or_null)]
+    pub board_names: Option<String>,
+    /// The home time zone, an IANA name.
+    #[schema(schema_with = crate::api::schema::line_or_null::<64>)]
+    pub time_zone: Option<String>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from an absent one (`None`, via `default`).
@@ -123,8 +161,13 @@ fn parse_optional_time(field: &str, value: Option<&str>) -> Result<Option<NaiveD
 }
 
 impl CreateEventRequest {
-    pub(crate) fn into_settings(self) -> Result<EventSettings> {
-        Ok(EventSettings {
+    pub(crate) fn into_settings(self) -> Result<(EventSettings, EventOptions)> {
+        let options = EventOptions {
+            hint_cost: self.hint_cost,
+            board_names: self.board_names,
+            time_zone: self.time_zone,
+        };
+        let settings = EventSettings {
             starts_at: parse_time("starts_at", &self.starts_at)?,
             ends_at: parse_time("ends_at", &self.ends_at)?,
             freeze_at: parse_optional_time("freeze_at", self.freeze_at.as_deref())?,
@@ -135,13 +178,19 @@ impl CreateEventRequest {
             invite_code: self.invite_code,
             team_size_min: self.team_size_min,
             team_size_max: self.team_size_max,
-        })
+        };
+        Ok((settings, options))
     }
 }
 
 impl UpdateEventRequest {
-    pub(crate) fn into_changes(self) -> Result<EventChanges> {
-        Ok(EventChanges {
+    pub(crate) fn into_changes(self) -> Result<(EventChanges, EventOptionChanges)> {
+        let options = EventOptionChanges {
+            hint_cost: self.hint_cost,
+            board_names: self.board_names,
+            time_zone: self.time_zone,
+        };
+        let changes = EventChanges {
             starts_at: parse_optional_time("starts_at", self.starts_at.as_deref())?,
             ends_at: parse_optional_time("ends_at", self.ends_at.as_deref())?,
             freeze_at: self
@@ -155,6 +204,7 @@ impl UpdateEventRequest {
             invite_code: self.invite_code,
             team_size_min: self.team_size_min,
             team_size_max: self.team_size_max,
-        })
+        };
+        Ok((changes, options))
     }
 }

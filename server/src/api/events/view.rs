@@ -37,6 +37,12 @@ pub struct EventView {
     pub team_size_min: i32,
     /// Largest team.
     pub team_size_max: i32,
+    /// How a hint's cost is taken: `on_solve` or `always`.
+    pub hint_cost: String,
+    /// Names on the public board and big screen: `teams` or `aliases`.
+    pub board_names: String,
+    /// The event's home time zone, an IANA name (times in the API stay UTC).
+    pub time_zone: String,
     /// Where the event is in its schedule at `server_time`.
     pub phase: Phase,
     /// The server's clock, so that clients can show a countdown that agrees with it.
@@ -82,6 +88,9 @@ impl EventView {
             registration: event.registration,
             team_size_min: event.team_size_min,
             team_size_max: event.team_size_max,
+            hint_cost: event.hint_cost,
+            board_names: event.board_names,
+            time_zone: event.time_zone,
             invite_code: None,
             me: None,
         }

@@ -108,19 +108,32 @@ pub async fn document_ws(
     live::document::open(state, req, body, caller, team, doc).await
 }
 
+/// Query of the event channel.
+#[derive(Debug, serde::Deserialize)]
+pub struct EventWsQuery {
+    /// `deltas`: board updates as `leaderboard_delta` frames.
+    pub board: Option<live::event::BoardUpdates>,
+}
+
 /// The event channel (WebSocket, no log-in needed): `hello`, `clock {server_time, starts_at,
-/// ends_at, freeze_at, phase}`, `leaderboard {…the HTTP leaderboard's fields}`,
+/// ends_at, freeze_at, phase}`, `leaderboard {etag, …the HTTP leaderboard's fields}`,
 /// `announcements`, then `clock`, `leaderboard` and `announcement` as they change; organizers
-/// and coaches who send a token also get `help_calls` and `help {call}`. Client → server:
-/// `ping`.
+/// and coaches who send a token also get `help_calls` and `help {call}`. With
+/// `?board=deltas`, board updates come as `leaderboard_delta {base, etag, frozen, freeze_at,
+/// generated_at, rows, ranks, order?}` (only the rows that changed) where that is smaller.
+/// Client → server: `ping`, and `leaderboard` (answered with the whole board).
 #[utoipa::path(
     tag = "live",
     security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "event slug"),
-        ("access_token" = Option<String>, Query, description = "optional: staff get help calls")),
+        ("access_token" = Option<String>, Query, description = "optional: staff get help calls"),
+        ("board" = Option<live::event::BoardUpdates>, Query,
+            description = "`deltas`: board updates as `leaderboard_delta` frames (only the rows \
+                that changed); `full` (default): every update a whole `leaderboard` frame")),
     responses(
         (status = 101, description = "switching to the WebSocket protocol"),
-        (status = 400, description = "`not_websocket`: not a WebSocket upgrade request", body = ErrorBody),
+        (status = 400, description = "`not_websocket`: not a WebSocket upgrade request; \
+            `invalid_query`: `board` is neither `full` nor `deltas`", body = ErrorBody),
         (status = 429, description = "too many live sockets open for this user", body = ErrorBody),
         (status = 404, body = ErrorBody),
     )
@@ -131,9 +144,11 @@ pub async fn event_ws(
     req: HttpRequest,
     body: web::Payload,
     slug: web::Path<String>,
+    query: web::Query<EventWsQuery>,
     caller: MaybeUser,
 ) -> Result<HttpResponse> {
-    live::event::open(state, req, body, caller, slug.into_inner()).await
+    let updates = query.board.unwrap_or_default();
+    live::event::open(state, req, body, caller, slug.into_inner(), updates).await
 }
 
 /// The team the caller may see (404 otherwise), for the REST endpoints of its workspace.

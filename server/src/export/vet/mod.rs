@@ -9,9 +9,12 @@
 //! file alone.
 //!
 //! The portal's rules live beside: accounts, event settings and team membership in [`rules`];
-//! teams' endpoints and what networked validator runs recorded in [`network`].
+//! teams' endpoints and what networked validator runs recorded in [`network`]; the coach's
+//! playbook (hints, questions, nudges, sign-offs, the challenge columns they read) in
+//! [`playbook`].
 
 mod network;
+mod playbook;
 mod rules;
 
 use std::collections::{HashMap, HashSet};
@@ -25,7 +28,7 @@ use crate::{
         read::{Numbered, Parsed},
         rows::{Row, TABLES},
     },
-    models::{event::validate_slug, organization, role::EventRole},
+    models::{event::validate_slug, organization, role::EventRole, team_alias::checked_alias},
 };
 
 /// What an id in the file names.
@@ -46,6 +49,8 @@ enum Kind {
     Announcement,
     CoachNote,
     Feedback,
+    Question,
+    CannedAnswer,
 }
 
 impl Kind {
@@ -66,6 +71,8 @@ impl Kind {
             Kind::Announcement => "announcement",
             Kind::CoachNote => "coach note",
             Kind::Feedback => "feedback",
+            Kind::Question => "question",
+            Kind::CannedAnswer => "canned answer",
         }
     }
 }
@@ -133,6 +140,16 @@ struct Vetter {
     document_seqs: HashSet<(String, i64)>,
     opens: HashSet<(String, String)>,
     live_versions: Vec<(usize, String, String)>,
+    /// Team aliases set so far, lower-cased.
+    aliases: HashSet<String>,
+    /// `(team, challenge, hint)` unlocked.
+    hint_unlocks: HashSet<(String, String, i32)>,
+    /// question → its challenge and whether it was answered (a duplicate names one).
+    questions: HashMap<String, (String, bool)>,
+    /// `(team, challenge)` nudged.
+    nudges: HashSet<(String, String)>,
+    /// Submissions with a sign-off.
+    sign_offs: HashSet<String>,
 }
 
 /// Vets a parsed file: the first row found wrong, reading top to bottom, refuses it.
@@ -288,6 +305,12 @@ impl Vetter {
                 once(&mut self.team_names, name.to_owned(), || {
                     format!("the team name {name:?}")
                 })?;
+                if let Some(alias) = &r.alias {
+                    let alias = checked_alias(alias).map_err(|e| invalid(e.to_string()))?;
+                    once(&mut self.aliases, alias.to_lowercase(), || {
+                        format!("the team alias {alias:?}")
+                    })?;
+                }
                 self.define(Kind::Team, &mut r.id)
             }
             Row::TeamMemberRow(r) => {
@@ -322,6 +345,7 @@ impl Vetter {
                 once(&mut self.challenge_positions, r.position, || {
                     format!("the challenge position {}", r.position)
                 })?;
+                playbook::check_challenge(r)?;
                 self.define(Kind::Challenge, &mut r.id)?;
                 if let Some(version) = r.live_version_id.take() {
                     self.live_versions.push((self.line, r.id.clone(), version));
@@ -458,6 +482,14 @@ impl Vetter {
                     || format!("the opening of challenge `{challenge}` by team `{team}`"),
                 )
             }
+            Row::HintUnlockRow(r) => self.hint_unlock(r),
+            Row::QuestionRow(r) => self.question(r),
+            Row::CannedAnswerRow(r) => {
+                self.resolve(Kind::Challenge, "challenge_id", &mut r.challenge_id)?;
+                self.define(Kind::CannedAnswer, &mut r.id)
+            }
+            Row::NudgeRow(r) => self.nudge(r),
+            Row::SignOffRow(r) => self.sign_off(r),
         }
     }
 

@@ -12,6 +12,7 @@ use crate::{
     },
     models::{
         event::EventSettings,
+        event_options::EventOptions,
         role::EventRole,
         user::{self, normalize_email},
     },
@@ -113,6 +114,14 @@ impl Vetter {
         };
         settings.validate().map_err(|e| invalid(e.to_string()))?;
         r.invite_code = settings.normalized().invite_code;
+        let options = EventOptions {
+            hint_cost: r.hint_cost.clone(),
+            board_names: r.board_names.clone(),
+            time_zone: r.time_zone.clone(),
+        }
+        .normalized();
+        options.validate().map_err(|e| invalid(e.to_string()))?;
+        r.time_zone = options.time_zone;
         let file_id = r.id.clone();
         self.define(Kind::Event, &mut r.id)?;
         self.event = Some(FileEvent {

@@ -127,6 +127,18 @@ const RULES: &[Rule] = &[
         params: &[("id", "$request.path.id"), ("call", "$response.body#/id")],
     },
     Rule {
+        from: "ask_question",
+        statuses: &["201"],
+        prefix: "/api/v1/questions/{id}",
+        params: &[("id", "$response.body#/id")],
+    },
+    Rule {
+        from: "create_canned_answer",
+        statuses: &["201"],
+        prefix: "/api/v1/canned-answers/{id}",
+        params: &[("id", "$response.body#/id")],
+    },
+    Rule {
         from: "create_submission",
         statuses: &["201", "202"],
         prefix: "/api/v1/submissions/{id}",
@@ -149,6 +161,21 @@ const RULES: &[Rule] = &[
         statuses: &["201"],
         prefix: "/api/v1/events/{slug}/announcements/{id}",
         params: &[("slug", "$request.path.slug"), ("id", "$response.body#/id")],
+    },
+    Rule {
+        from: "create_webhook",
+        statuses: &["201"],
+        prefix: "/api/v1/events/{slug}/webhooks/{id}",
+        params: &[("slug", "$request.path.slug"), ("id", "$response.body#/id")],
+    },
+    Rule {
+        from: "create_invitations",
+        statuses: &["201"],
+        prefix: "/api/v1/events/{slug}/invitations/{id}",
+        params: &[
+            ("slug", "$request.path.slug"),
+            ("id", "$response.body#/invitations/0/id"),
+        ],
     },
 ];
 

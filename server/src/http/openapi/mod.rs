@@ -21,7 +21,14 @@ pub use methods::MethodTable;
         description = "The cohack portal API: customer co-creation hacks with automatically \
                        validated challenges. Errors are always `{\"error\":{\"code\",\"message\"}}`.",
     ),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    // Enums used only as query parameters are referenced by `$ref`, so they are registered
+    // here (a schema used in a body is collected with it).
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::error::ErrorDetail,
+        crate::api::questions::QuestionStateFilter,
+        crate::live::event::BoardUpdates,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health, readiness, metrics"),

@@ -14,18 +14,27 @@
 //!
 //! ```text
 //! lost_seconds = Σ over affected teams of stuck_seconds
+//! score        = lost_seconds
+//!              + 600 × hints unlocked
+//!              + 600 × questions asked (1800 × those answered to everyone)
+//!              + 1200 × nudges (a team past the challenge's expected time)
+//!              + 900 × sign-offs rejected
 //! ```
 //!
-//! i.e. time stuck × teams affected; cliffs rank by `lost_seconds` (more first), then
+//! i.e. time stuck × teams affected, plus what the coach's playbook saw, each signal weighed
+//! as the time it stands for; cliffs rank by `score` (more first), then `lost_seconds`, then
 //! `failed_attempts` (more first), then `help_calls` (more first), then ladder position and
 //! check name. Evidence is attached as follows: per affected team, the check's message from
 //! its first failing attempt; each help call to the cliff whose stuck window of that team
-//! contains the call (the team's longest if several); each coach note and feedback to the cliff
-//! of that challenge where that team lost the most time.
+//! contains the call (the team's longest if several); each coach note, feedback, hint unlock
+//! (`hint`), question (`question`), nudge (`nudge`) and rejected sign-off
+//! (`sign_off_rejected`) to the cliff of that challenge where that team lost the most time (a
+//! signal of a team never stuck on that challenge is left out, as a note is).
 //!
-//! Modules: `windows` measures one team's stuck windows; `ranking` turns them into the
-//! ranked report.
+//! Modules: `windows` measures one team's stuck windows; `playbook` reads the playbook's
+//! signals and their weights; `ranking` turns them into the ranked report.
 
+pub mod playbook;
 mod ranking;
 mod windows;
 
@@ -66,7 +75,10 @@ pub struct Cliff {
     pub challenge: String,
     /// The failing check; `null` for failures without a failing check.
     pub check: Option<String>,
-    /// The score: Σ stuck seconds over affected teams.
+    /// The score cliffs rank by: `lost_seconds` plus the weights of the playbook's signals
+    /// (hints, questions, nudges, rejected sign-offs), as documented above.
+    pub score: i64,
+    /// Σ stuck seconds over affected teams.
     pub lost_seconds: i64,
     /// Teams stuck here.
     pub teams_affected: u32,
@@ -78,6 +90,16 @@ pub struct Cliff {
     pub failed_attempts: u32,
     /// Help calls raised while a team was stuck here.
     pub help_calls: u32,
+    /// Hints unlocked by the teams stuck here (on the challenge).
+    pub hints: u32,
+    /// Questions asked about the challenge by the teams stuck here.
+    pub questions: u32,
+    /// Of `questions`, those answered to everyone.
+    pub questions_to_everyone: u32,
+    /// Nudges: teams stuck here that passed the challenge's expected time.
+    pub nudges: u32,
+    /// Passes of the teams stuck here that a coach or organizer rejected.
+    pub sign_offs_rejected: u32,
     /// Validator errors on the challenge (on the `null` cliff and on every check cliff alike).
     pub validator_errors: u32,
     /// Distinct organizations of the affected teams.
@@ -89,10 +111,12 @@ pub struct Cliff {
 /// One piece of evidence.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Evidence {
-    /// `failing_check`, `coach_note`, `feedback` or `help_call`.
+    /// `failing_check`, `coach_note`, `feedback`, `help_call`, `hint`, `question`, `nudge` or
+    /// `sign_off_rejected`.
     pub kind: String,
-    /// The check's message, the note, the feedback line (with its difficulty) or the help
-    /// call's context.
+    /// The check's message, the note, the feedback line (with its difficulty), the help
+    /// call's context, the hint's title and cost, the question (marked when answered to
+    /// everyone), the expected time passed, or the rejection's comment.
     pub text: String,
     /// Team name.
     pub team: String,

@@ -12,6 +12,7 @@ use crate::insights::{
 
 use super::{
     Cliff, CliffFilter, CliffsReport, Evidence,
+    playbook::SignalKind,
     windows::{Window, windows},
 };
 
@@ -185,12 +186,36 @@ pub fn report(
         }
     }
 
+    // The playbook's signals, each to the cliff where its team lost the most on its challenge.
+    let mut signals: HashMap<Key, Vec<SignalKind>> = HashMap::new();
+    for signal in &data.playbook {
+        let (Some(team), Some(&ci)) = (
+            team_of(&signal.team_id),
+            challenge_index.get(signal.challenge_id.as_str()),
+        ) else {
+            continue;
+        };
+        if let Some((_, key)) = worst.get(&(ci, signal.team_id.as_str())) {
+            signals.entry(key.clone()).or_default().push(signal.kind);
+            evidence.entry(key.clone()).or_default().push(item(
+                signal.kind.name(),
+                signal.text.clone(),
+                team,
+                signal.at,
+            ));
+        }
+    }
+
     let mut cliffs: Vec<Cliff> = per_cliff
         .into_iter()
         .filter(|(key, _)| tag.is_none() || tagged.contains(key))
         .map(|(key, entries)| {
             let mut stuck: Vec<i64> = entries.iter().map(|(_, w)| w.seconds()).collect();
-            let lost_seconds = stuck.iter().sum();
+            let lost_seconds: i64 = stuck.iter().sum();
+            let seen = signals.remove(&key).unwrap_or_default();
+            let of =
+                |wanted: fn(&SignalKind) -> bool| count(seen.iter().filter(|k| wanted(k)).count());
+            let score = lost_seconds + seen.iter().map(|k| k.weight()).sum::<i64>();
             let organizations: HashSet<&str> = entries
                 .iter()
                 .filter_map(|(t, _)| team_of(t).map(|t| t.1))
@@ -210,12 +235,18 @@ pub fn report(
             Cliff {
                 rank: 0,
                 challenge: data.challenges[ci].slug.clone(),
+                score,
                 lost_seconds,
                 teams_affected: count(entries.len()),
                 teams_total: teams_total.get(&ci).copied().unwrap_or(0),
                 median_stuck_seconds: median(&mut stuck),
                 failed_attempts: entries.iter().map(|(_, w)| w.failed_attempts).sum(),
                 help_calls: help_counts.get(&key).copied().unwrap_or(0),
+                hints: of(|k| *k == SignalKind::Hint),
+                questions: of(|k| matches!(k, SignalKind::Question { .. })),
+                questions_to_everyone: of(|k| *k == SignalKind::Question { to_everyone: true }),
+                nudges: of(|k| *k == SignalKind::Nudge),
+                sign_offs_rejected: of(|k| *k == SignalKind::SignOffRejected),
                 validator_errors: validator_errors.get(&ci).copied().unwrap_or(0),
                 organizations_affected: count(organizations.len()),
                 evidence: items,
@@ -229,8 +260,9 @@ pub fn report(
         .map(|c| (c.slug.as_str(), c.position))
         .collect();
     cliffs.sort_by(|a, b| {
-        b.lost_seconds
-            .cmp(&a.lost_seconds)
+        b.score
+            .cmp(&a.score)
+            .then(b.lost_seconds.cmp(&a.lost_seconds))
             .then(b.failed_attempts.cmp(&a.failed_attempts))
             .then(b.help_calls.cmp(&a.help_calls))
             .then(

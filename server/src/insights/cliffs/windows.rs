@@ -103,6 +103,7 @@ mod tests {
             challenge_id: "c".into(),
             at: at(minute),
             passed,
+            score: 0,
             feedback: "nope".into(),
             checks: checks
                 .iter()

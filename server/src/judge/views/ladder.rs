@@ -34,6 +34,10 @@ pub struct LadderChallenge {
     /// The organizers' config overrides (organizers and authors only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<std::collections::BTreeMap<String, String>>,
+    /// The hints' titles and costs, with the statement (the texts are unlocked per team:
+    /// `GET /teams/{id}/challenges/{challenge}/hints`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hints: Option<Vec<crate::models::hint::HintTitle>>,
 }
 
 /// The caller's ladder.

@@ -222,6 +222,32 @@ pub struct SubmissionView {
     /// The run behind the current verdict (organizers and authors only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<RunView>,
+    /// The coach's sign-off of a pass on a challenge with `sign_off = "coach"`: awaiting,
+    /// approved, or rejected with the comment for the team; `null` for other submissions.
+    pub sign_off: Option<SubmissionSignOffView>,
+}
+
+/// A submission's sign-off, as its team reads it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubmissionSignOffView {
+    /// `awaiting`, `approved` or `rejected`.
+    pub state: crate::models::sign_off::SignOffState,
+    /// The coach's or organizer's comment (the reason, for a rejection).
+    pub comment: String,
+    /// When it was decided; for an approval, the moment the solve counts.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl SubmissionSignOffView {
+    /// The view of a stored sign-off.
+    pub fn of(sign_off: &crate::models::sign_off::SignOff) -> SubmissionSignOffView {
+        SubmissionSignOffView {
+            state: sign_off.state(),
+            comment: sign_off.comment.clone(),
+            decided_at: sign_off.decided_at.map(utc),
+        }
+    }
 }
 
 /// A line of a team's submission list.
@@ -231,11 +257,13 @@ pub struct SubmissionSummary {
     pub id: String,
     /// The challenge's slug.
     pub challenge: String,
-    /// `pending`, `judged` or `validator_error`.
+    /// `pending`, `judged`, `validator_error`, `awaiting_sign_off` or `sign_off_rejected`.
     pub status: SubmissionStatus,
     /// When the team submitted.
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTime<Utc>,
+    /// The sign-off's comment of a rejected pass (empty otherwise).
+    pub sign_off_comment: String,
     /// Solved (judged submissions only).
     pub passed: Option<bool>,
     /// Score (judged submissions only).
@@ -331,6 +359,7 @@ pub fn submission_view(
     files: Vec<(String, i64, Option<Vec<u8>>)>,
     verdict: Option<&Verdict>,
     audience: Audience,
+    sign_off: Option<&crate::models::sign_off::SignOff>,
 ) -> SubmissionView {
     let exchanges = verdict.map(|v| exchange_views(&v.exchanges()));
     let (verdict, validator_error, run) = verdict_parts(verdict, audience);
@@ -338,7 +367,10 @@ pub fn submission_view(
         id: submission.id.clone(),
         team: submission.team_id.clone(),
         challenge: challenge_slug.to_owned(),
-        status: submission.status().unwrap_or(SubmissionStatus::Pending),
+        status: crate::models::sign_off::SignOff::shown_status(
+            submission.status().unwrap_or(SubmissionStatus::Pending),
+            sign_off,
+        ),
         created_at: utc(submission.created_at),
         submitted_by: submission.submitted_by.clone(),
         answer: submission.answer.clone(),
@@ -354,6 +386,7 @@ pub fn submission_view(
         validator_error,
         exchanges: exchanges.unwrap_or_default(),
         run,
+        sign_off: sign_off.map(SubmissionSignOffView::of),
     }
 }
 
@@ -362,13 +395,18 @@ pub fn submission_summary(
     submission: &Submission,
     challenge_slug: &str,
     verdict: Option<&VerdictSummary>,
+    sign_off: Option<&crate::models::sign_off::SignOff>,
 ) -> SubmissionSummary {
     let judged = verdict.filter(|v| v.error_kind.is_none());
     SubmissionSummary {
         id: submission.id.clone(),
         challenge: challenge_slug.to_owned(),
-        status: submission.status().unwrap_or(SubmissionStatus::Pending),
+        status: crate::models::sign_off::SignOff::shown_status(
+            submission.status().unwrap_or(SubmissionStatus::Pending),
+            sign_off,
+        ),
         created_at: utc(submission.created_at),
+        sign_off_comment: sign_off.map(|s| s.comment.clone()).unwrap_or_default(),
         passed: judged.map(|v| v.passed),
         score: judged.map(|v| v.score),
         max_score: judged.map(|v| v.max_score),

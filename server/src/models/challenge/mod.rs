@@ -55,7 +55,18 @@ pub struct Challenge {
     pub created_at: NaiveDateTime,
     /// Last change.
     pub updated_at: NaiveDateTime,
+    /// JSON array of the live manifest's hints: `{"title", "cost", "text"}`.
+    pub hints: String,
+    /// The minutes a team is expected to need (the manifest's `expected_minutes`).
+    pub expected_minutes: Option<i32>,
+    /// Who confirms a validator pass: [`SIGN_OFF_NONE`] or [`SIGN_OFF_COACH`].
+    pub sign_off: String,
 }
+
+/// A validator pass is a solve.
+pub const SIGN_OFF_NONE: &str = "none";
+/// A validator pass waits for a coach's or organizer's approval before it is a solve.
+pub const SIGN_OFF_COACH: &str = "coach";
 
 impl Challenge {
     /// The challenge with this id.
@@ -94,6 +105,11 @@ impl Challenge {
             .order(challenges::position.asc())
             .select(Challenge::as_select())
             .load(conn)?)
+    }
+
+    /// The live version's hints, in the manifest's order.
+    pub fn hint_list(&self) -> Vec<crate::models::hint::StoredHint> {
+        crate::models::hint::StoredHint::decode(&self.hints, &self.id)
     }
 
     /// The organizers' config overrides. A malformed stored value counts as none (it is only

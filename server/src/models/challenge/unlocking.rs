@@ -11,19 +11,22 @@ use crate::{
         schema::{submissions, verdicts},
     },
     error::Result,
-    models::submission::SubmissionStatus,
+    models::{sign_off::SignOff, submission::SubmissionStatus},
 };
 
 use super::Challenge;
 
 impl Challenge {
-    /// The ids of the challenges `team_id` has solved: a submission whose current verdict
-    /// passed.
+    /// The ids of the challenges `team_id` has solved: a judged submission whose current
+    /// verdict passed (a pass awaiting or refused a coach's sign-off is not judged).
     pub fn solved_by(conn: &mut DbConnection, team_id: &str) -> Result<HashSet<String>> {
         let ids: Vec<String> = submissions::table
             .inner_join(verdicts::table)
             .filter(submissions::team_id.eq(team_id))
             .filter(submissions::status.eq(SubmissionStatus::Judged.as_str()))
+            .filter(diesel::dsl::not(
+                submissions::id.eq_any(SignOff::undecided_or_refused()),
+            ))
             .filter(verdicts::is_current.eq(true))
             .filter(verdicts::passed.eq(true))
             .select(submissions::challenge_id)
@@ -32,11 +35,16 @@ impl Challenge {
         Ok(ids.into_iter().collect())
     }
 
-    /// How many passing current verdicts `team_id` has on the challenge `challenge_id`.
+    /// How many passing current verdicts that count as solves (judged: not awaiting or
+    /// refused a coach's sign-off) `team_id` has on the challenge `challenge_id`.
     pub fn passes(conn: &mut DbConnection, team_id: &str, challenge_id: &str) -> Result<i64> {
         Ok(submissions::table
             .inner_join(verdicts::table)
             .filter(submissions::team_id.eq(team_id))
+            .filter(submissions::status.eq(SubmissionStatus::Judged.as_str()))
+            .filter(diesel::dsl::not(
+                submissions::id.eq_any(SignOff::undecided_or_refused()),
+            ))
             .filter(submissions::challenge_id.eq(challenge_id))
             .filter(verdicts::is_current.eq(true))
             .filter(verdicts::passed.eq(true))
@@ -108,6 +116,9 @@ mod tests {
             live_version_id: None,
             created_at: at,
             updated_at: at,
+            hints: "[]".into(),
+            expected_minutes: None,
+            sign_off: crate::models::challenge::SIGN_OFF_NONE.into(),
         }
     }
 

@@ -28,6 +28,12 @@ pub struct PackageFields {
     pub statement: String,
     /// Limit overrides, as JSON.
     pub limits: String,
+    /// The hints, as the JSON array of `models::hint::StoredHint`.
+    pub hints: String,
+    /// The minutes a team is expected to need.
+    pub expected_minutes: Option<i32>,
+    /// [`super::SIGN_OFF_NONE`] or [`super::SIGN_OFF_COACH`].
+    pub sign_off: String,
 }
 
 /// Where a challenge goes on the ladder and whether it is always open, when given.
@@ -142,6 +148,9 @@ impl Challenge {
                         challenges::points.eq(fields.points),
                         challenges::statement.eq(&fields.statement),
                         challenges::limits.eq(&fields.limits),
+                        challenges::hints.eq(&fields.hints),
+                        challenges::expected_minutes.eq(fields.expected_minutes),
+                        challenges::sign_off.eq(&fields.sign_off),
                         challenges::position.eq(position),
                         challenges::always_open
                             .eq(placement.always_open.unwrap_or(existing.always_open)),
@@ -180,6 +189,9 @@ impl Challenge {
                     live_version_id: None,
                     created_at: at,
                     updated_at: at,
+                    hints: fields.hints,
+                    expected_minutes: fields.expected_minutes,
+                    sign_off: fields.sign_off,
                 };
                 diesel::insert_into(challenges::table)
                     .values(&challenge)

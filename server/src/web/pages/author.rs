@@ -2,7 +2,9 @@
 //! (authors: those they published a version of; organizers: all), each with its versions and
 //! the samples' results, the recent failures (validator errors with their detail, failed
 //! verdicts with the failing checks, the validator's notes and log, and every request the
-//! validator sent to the team's service), the attempt statistics, and a rejudge button (a CSRF-checked post) whose answer shows the changed-verdict report.
+//! validator sent to the team's service), the attempt statistics with their pictures (pass
+//! rate over the event, attempts until pass, failing checks and the messages teams saw,
+//! validator errors, run times: [`charts`]), and a rejudge button (a CSRF-checked post) whose answer shows the changed-verdict report.
 
 use std::collections::HashMap;
 
@@ -27,6 +29,10 @@ use crate::{
         time::{ShownTime, TimeStyle},
     },
 };
+
+mod charts;
+
+use self::charts::AuthorCharts;
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(author_page).service(rejudge_challenge);
@@ -82,7 +88,16 @@ pub struct ChallengeView {
     versions: Vec<VersionView>,
     failures: Vec<FailureView>,
     stats: StatsView,
+    /// The pictures: pass rate over time, attempts until pass, failing checks, validator
+    /// errors, run times.
+    charts: AuthorCharts,
+    /// Per failing check (most failures first), the messages teams saw: `(message,
+    /// failures, teams)`.
+    messages: Vec<(String, Vec<SeenMessage>)>,
 }
+
+/// A message teams saw on a failing check: `(message, failures, teams)`.
+type SeenMessage = (String, u32, u32);
 
 /// A changed verdict of a rejudge.
 pub struct ChangeView {
@@ -126,7 +141,7 @@ fn outcome(o: Option<&OutcomeView>) -> String {
 }
 
 impl ChallengeView {
-    fn of(c: AuthorChallenge) -> Self {
+    fn of(event: &Event, c: AuthorChallenge) -> Self {
         let stats = &c.stats;
         let errors = if stats.validator_errors == 0 {
             "none".to_owned()
@@ -140,6 +155,22 @@ impl ChallengeView {
             format!("{} ({kinds})", stats.validator_errors)
         };
         ChallengeView {
+            charts: charts::draw(event, &c.analytics),
+            messages: c
+                .analytics
+                .failing_checks
+                .iter()
+                .map(|check| {
+                    (
+                        check.check.clone(),
+                        check
+                            .messages
+                            .iter()
+                            .map(|m| (m.message.clone(), m.failures, m.teams))
+                            .collect(),
+                    )
+                })
+                .collect(),
             slug: c.challenge.slug.clone(),
             title: c.challenge.title.clone(),
             position: c.challenge.position,
@@ -247,7 +278,10 @@ async fn render(
     });
     ctx.render(&AuthorPage {
         chrome: ctx.chrome(format!("Challenges of {}", event.name), &["times.js"]),
-        challenges: challenges.into_iter().map(ChallengeView::of).collect(),
+        challenges: challenges
+            .into_iter()
+            .map(|c| ChallengeView::of(&event, c))
+            .collect(),
         report,
         event,
     })

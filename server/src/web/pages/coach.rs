@@ -9,12 +9,15 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
 use crate::{
+    actions::progress,
     db::DbConnection,
     error::Result,
     models::{
         event::{Event, Phase},
         help_call::HelpCall,
+        progress::ProgressStatus,
         team::Team,
+        user::User,
     },
     web::{
         PageContext,
@@ -23,6 +26,7 @@ use crate::{
             events::{phase_class, phase_label},
             organizer::HelpRow,
         },
+        time::ShownTime,
     },
 };
 
@@ -42,6 +46,18 @@ pub struct CoachedTeam {
     open_calls: usize,
 }
 
+/// A coached team over its current challenge's expected time, its coaches nudged.
+pub struct CoachNudge {
+    team_id: String,
+    team_name: String,
+    event_slug: String,
+    event_name: String,
+    challenge: String,
+    challenge_title: String,
+    expected_minutes: i32,
+    at: ShownTime,
+}
+
 /// An open call with the event it belongs to.
 pub struct CoachHand {
     call: HelpRow,
@@ -54,6 +70,12 @@ struct CoachPage {
     chrome: Chrome,
     teams: Vec<CoachedTeam>,
     hands: Vec<CoachHand>,
+    /// The question queue of the coach's teams.
+    queue: super::questions::QueuePanel,
+    /// Hints the coach's teams unlocked lately.
+    hint_unlocks: Vec<super::hint_unlocks::UnlockRow>,
+    nudges: Vec<CoachNudge>,
+    sign_offs: super::sign_offs::SignOffPanel,
 }
 
 /// A team a user coaches, with its event, members' names and open help calls.
@@ -97,13 +119,64 @@ fn coached_teams(conn: &mut DbConnection, user_id: &str) -> Result<Vec<Coached>>
     Ok(found)
 }
 
+/// The coach's teams now over their current challenge's expected time (and so nudged), in
+/// the events that are on, as the progress page computes them.
+fn nudged_teams(
+    conn: &mut DbConnection,
+    user: &User,
+    found: &[Coached],
+) -> Result<Vec<CoachNudge>> {
+    let mut events: Vec<&Event> = Vec::new();
+    for c in found {
+        if matches!(c.event.phase(), Phase::Running | Phase::Frozen)
+            && !events.iter().any(|e| e.id == c.event.id)
+        {
+            events.push(&c.event);
+        }
+    }
+    let mut nudges = Vec::new();
+    for event in events {
+        let report = match progress::event_progress(conn, user, &event.slug) {
+            Ok(report) => report,
+            // Coaching a team without the engineer role (any more): nothing to show.
+            Err(crate::error::Error::Forbidden(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        for team in report.teams {
+            let (Some(challenge), Some(at)) = (team.challenge, team.nudged_at) else {
+                continue;
+            };
+            if team.status != ProgressStatus::OverTime
+                || !found.iter().any(|c| c.team.id == team.team_id)
+            {
+                continue;
+            }
+            nudges.push(CoachNudge {
+                team_id: team.team_id,
+                team_name: team.team_name,
+                event_slug: event.slug.clone(),
+                event_name: event.name.clone(),
+                challenge: challenge.slug,
+                challenge_title: challenge.title,
+                expected_minutes: challenge.expected_minutes.unwrap_or_default(),
+                at: ShownTime::time(at.naive_utc()),
+            });
+        }
+    }
+    Ok(nudges)
+}
+
 #[get("/coach")]
 async fn coach_page(ctx: PageContext) -> Result<HttpResponse> {
-    let user_id = ctx.require_user()?.id().to_owned();
-    let found = ctx
+    let user = ctx.require_user()?.user.clone();
+    let (found, nudges) = ctx
         .state()
         .db
-        .run(move |conn| coached_teams(conn, &user_id))
+        .run(move |conn| {
+            let found = coached_teams(conn, &user.id)?;
+            let nudges = nudged_teams(conn, &user, &found)?;
+            Ok::<_, crate::error::Error>((found, nudges))
+        })
         .await?;
     let names: HashMap<String, String> = found
         .iter()
@@ -134,9 +207,19 @@ async fn coach_page(ctx: PageContext) -> Result<HttpResponse> {
             open_calls: c.calls.len(),
         })
         .collect();
+    let viewer = ctx.require_user()?.user.clone();
+    let sign_offs = ctx
+        .state()
+        .db
+        .run(move |conn| super::sign_offs::SignOffPanel::awaiting_for(conn, &viewer))
+        .await?;
     ctx.render(&CoachPage {
-        chrome: ctx.live_chrome("Teams I coach", &["staff.js"])?,
+        queue: super::questions::queue(&ctx, None).await?,
+        hint_unlocks: super::hint_unlocks::of_coach(&ctx).await?,
+        chrome: ctx.live_chrome("Teams I coach", &["staff.js", "sign_offs.js"])?,
         teams,
         hands,
+        nudges,
+        sign_offs,
     })
 }

@@ -11,8 +11,11 @@
 //! | `/teams/{id}` (+ `/join`, `/submit`, …) | [`workspace`] | members, coaches, organizers |
 //! | `/events/{slug}/board` | [`board`] | everyone (the big screen) |
 //! | `/coach` | [`coach`] | coaches |
+//! | `/questions/…` (the queue's part and forms) | [`questions`] | coaches, organizers |
+//! | `/events/{slug}/progress` | [`progress`] | coaches (their teams), organizers |
 //! | `/events/{slug}/author` | [`author`] | authors, organizers |
 //! | `/events/{slug}/manage` | [`organizer`] | organizers |
+//! | `/events/{slug}/report` (+ `/download`) | [`report`] | organizers; authors (their challenges) |
 //!
 //! [`exchanges`] is shared: a run's exchanges as the workspace and the author's page show
 //! them.
@@ -23,9 +26,15 @@ pub mod board;
 pub mod coach;
 pub mod events;
 pub mod exchanges;
+pub mod hint_unlocks;
+pub mod mail;
 pub mod organizer;
 pub mod people;
+pub mod progress;
+pub mod questions;
+pub mod report;
 pub mod reset;
+pub mod sign_offs;
 pub mod tokens;
 pub mod workspace;
 
@@ -40,13 +49,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(security::html_errors))
             .configure(accounts::configure)
             .configure(reset::configure)
+            .configure(mail::configure)
             .configure(tokens::configure)
             .configure(people::configure)
             .configure(events::configure)
             .configure(workspace::configure)
             .configure(board::configure)
             .configure(coach::configure)
+            .configure(questions::configure)
+            .configure(sign_offs::configure)
+            .configure(progress::configure)
             .configure(author::configure)
-            .configure(organizer::configure),
+            .configure(organizer::configure)
+            .configure(report::configure),
     );
 }

@@ -1,6 +1,6 @@
 //! `/reset-password?token=…`: the page a password reset link opens. It sets a new password
 //! with the sign-up's rules and ends every session of the account
-//! ([`crate::auth::password_reset`], also `POST /api/v1/auth/password-reset`). An unknown,
+//! ([`crate::auth::password_reset`], also `POST /api/v1/auth/password-reset/confirm`). An unknown,
 //! used or expired link gets a page that says which, and what to do.
 
 use actix_web::{HttpResponse, get, http::StatusCode, post, web};

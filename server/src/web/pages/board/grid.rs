@@ -237,6 +237,9 @@ mod tests {
             created_by: "u".into(),
             created_at: at(8, 0),
             updated_at: at(8, 0),
+            hint_cost: "on_solve".into(),
+            board_names: "teams".into(),
+            time_zone: "UTC".into(),
         }
     }
 

@@ -13,6 +13,7 @@
 //! after `freeze_at` shows.
 
 pub mod grid;
+pub mod race;
 pub mod state;
 
 use actix_web::{HttpResponse, get, web};
@@ -43,7 +44,9 @@ use crate::{
 };
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(board_page).service(state::board_state);
+    cfg.service(board_page)
+        .service(state::board_state)
+        .service(race::board_race);
 }
 
 /// The latest announcement, rendered.

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::{
     api::events::{CreateEventRequest, UpdateEventRequest},
     error::{Error, Result},
-    models::event::Event,
+    models::event::{BOARD_NAMES_TEAMS, DEFAULT_TIME_ZONE, Event, HINT_COST_ON_SOLVE},
 };
 
 /// An event's settings as the new-event and the organizer's settings forms carry them. Times
@@ -31,6 +31,15 @@ pub struct EventForm {
     pub(crate) invite_code: String,
     pub(crate) team_size_min: String,
     pub(crate) team_size_max: String,
+    /// `on_solve` or `always`; blank keeps the current rule (the default when creating).
+    #[serde(default)]
+    pub(crate) hint_cost: String,
+    /// `teams` or `aliases`; blank keeps the current rule (the default when creating).
+    #[serde(default)]
+    pub(crate) board_names: String,
+    /// The home time zone (IANA name); blank keeps the current one (`UTC` when creating).
+    #[serde(default)]
+    pub(crate) time_zone: String,
 }
 
 /// A `datetime-local` value (`2026-05-04T09:00`) read as UTC; RFC 3339 passes through.
@@ -74,6 +83,9 @@ impl EventForm {
             invite_code: event.invite_code.clone().unwrap_or_default(),
             team_size_min: event.team_size_min.to_string(),
             team_size_max: event.team_size_max.to_string(),
+            hint_cost: event.hint_cost.clone(),
+            board_names: event.board_names.clone(),
+            time_zone: event.time_zone.clone(),
         }
     }
 
@@ -90,6 +102,9 @@ impl EventForm {
             invite_code: optional(&self.invite_code),
             team_size_min: parse_size("team_size_min", &self.team_size_min)?,
             team_size_max: parse_size("team_size_max", &self.team_size_max)?,
+            hint_cost: optional(&self.hint_cost).unwrap_or_else(|| HINT_COST_ON_SOLVE.into()),
+            board_names: optional(&self.board_names).unwrap_or_else(|| BOARD_NAMES_TEAMS.into()),
+            time_zone: optional(&self.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.into()),
         })
     }
 
@@ -106,6 +121,9 @@ impl EventForm {
             invite_code: Some(optional(&self.invite_code)),
             team_size_min: Some(parse_size("team_size_min", &self.team_size_min)?),
             team_size_max: Some(parse_size("team_size_max", &self.team_size_max)?),
+            hint_cost: optional(&self.hint_cost),
+            board_names: optional(&self.board_names),
+            time_zone: optional(&self.time_zone),
         })
     }
 }

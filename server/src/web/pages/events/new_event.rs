@@ -53,12 +53,16 @@ pub(super) async fn create_event(
         .create_request()
         .and_then(CreateEventRequest::into_settings)
     {
-        Ok(settings) => events::create(ctx.state(), &user, settings).await,
+        Ok((settings, options)) => events::create(ctx.state(), &user, settings, options).await,
         Err(e) => Err(e),
     };
     match created {
         Ok(standing) => Ok(ctx.redirect(&format!("/events/{}", standing.access.event.slug))),
-        Err(error @ (Error::BadRequest { .. } | Error::Conflict { .. })) => {
+        Err(
+            error @ (Error::BadRequest { .. }
+            | Error::Conflict { .. }
+            | Error::Unprocessable { .. }),
+        ) => {
             let status = actix_web::ResponseError::status_code(&error);
             ctx.render_with_status(
                 status,

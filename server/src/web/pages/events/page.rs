@@ -13,6 +13,7 @@ use crate::{
         event::{Event, Phase},
         role::{self, EventRole},
         team::Team,
+        team_alias,
     },
     web::{PageContext, context::Chrome, markdown, time::ShownTime},
 };
@@ -38,13 +39,39 @@ struct EventPage {
     invite_only: bool,
     ended: bool,
     team: Option<Team>,
+    /// The alias the caller's team shows on the event's aliased big screen.
+    board_alias: Option<String>,
+    /// The event's home time zone, and its start as a clock there reads it.
+    home: HomeZone,
+}
+
+/// The event's home time zone, named, with the start in the zone's own time: what the event's
+/// people on site read (every other time on the page is in the reader's zone).
+struct HomeZone {
+    name: String,
+    starts: String,
+}
+
+impl HomeZone {
+    fn of(event: &Event) -> Self {
+        let zone = event.home_zone();
+        Self {
+            name: zone.name().to_owned(),
+            starts: event
+                .starts_at
+                .and_utc()
+                .with_timezone(&zone)
+                .format("%a %-d %b %Y, %H:%M %Z")
+                .to_string(),
+        }
+    }
 }
 
 #[get("/events/{slug}")]
 pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
     let slug = slug.into_inner();
     let user = ctx.user.as_ref().map(|u| u.user.clone());
-    let (event, organizers, standing, team) = ctx
+    let (event, organizers, standing, team, board_alias) = ctx
         .state()
         .db
         .run(move |conn| {
@@ -61,7 +88,13 @@ pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Res
                 Some(id) => Some(Team::find(conn, id)?),
                 None => None,
             };
-            Ok::<_, Error>((event, organizers, standing, team))
+            let board_alias = match &team {
+                Some(team) if event.shows_aliases() => {
+                    Some(team_alias::alias_of(conn, &event.id, &team.id)?)
+                }
+                _ => None,
+            };
+            Ok::<_, Error>((event, organizers, standing, team, board_alias))
         })
         .await?;
     let access = standing.as_ref().map(|s: &EventStanding| &s.access);
@@ -81,6 +114,8 @@ pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Res
         invite_only: event.registration == "invite",
         ended: event.phase() == Phase::Ended,
         team,
+        board_alias,
+        home: HomeZone::of(&event),
         event,
     };
     ctx.render(&page)

@@ -62,7 +62,7 @@ pub(super) async fn update_settings(
         .update_request()
         .and_then(UpdateEventRequest::into_changes);
     let result = match changes {
-        Ok(changes) => events::edit(ctx.state(), &user, &slug, changes)
+        Ok((changes, options)) => events::edit(ctx.state(), &user, &slug, changes, options)
             .await
             .map(|_| ()),
         Err(e) => Err(e),

@@ -53,6 +53,8 @@ pub struct MemberRow {
 pub struct TeamRow {
     id: String,
     name: String,
+    /// The alias an organizer set for aliased boards (empty: the derived one).
+    alias: String,
     members: Vec<MemberRow>,
     /// Its members' organizations, one each, `|`-separated (for `staff.js`).
     organizations: String,
@@ -167,6 +169,8 @@ struct ManagePage {
     rows: Vec<RowView>,
     help: Vec<HelpRow>,
     cliffs: Vec<CliffRow>,
+    /// The event's question queue.
+    queue: crate::web::pages::questions::QueuePanel,
 }
 
 impl ManagePage {
@@ -307,6 +311,7 @@ pub(super) async fn render_page(
             TeamRow {
                 id: t.team.id.clone(),
                 name: t.team.name.clone(),
+                alias: t.team.alias.clone().unwrap_or_default(),
                 organizations: orgs.join("|"),
                 members,
                 coaches: t.coaches.clone(),
@@ -395,6 +400,7 @@ pub(super) async fn render_page(
         .collect();
     let phase = data.event.phase();
     let page = ManagePage {
+        queue: crate::web::pages::questions::queue(ctx, Some(&data.event.slug)).await?,
         chrome: ctx.live_chrome(format!("Manage {}", data.event.name), &["staff.js"])?,
         phase: phase_label(phase),
         phase_class: phase_class(phase),
@@ -437,6 +443,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
             "Announcement deleted: it left the big screen and every workspace."
         }
         "renamed" => "Team renamed.",
+        "aliased" => "Alias saved.",
         "member_removed" => "Member removed from the team.",
         "moved" => "Person moved.",
         "merged" => "Teams merged.",

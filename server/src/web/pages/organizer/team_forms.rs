@@ -83,6 +83,32 @@ pub(super) async fn rename_team(
     after_form(&ctx, &slug, result, "renamed", &anchor, None).await
 }
 
+/// A team and the alias it shows on an aliased board (blank: back to the derived one).
+#[derive(Debug, Deserialize)]
+pub struct AliasForm {
+    csrf: String,
+    team_id: String,
+    #[serde(default)]
+    alias: String,
+}
+
+#[post("/events/{slug}/manage/teams/alias")]
+pub(super) async fn set_alias(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<AliasForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let alias = Some(form.alias.trim()).filter(|a| !a.is_empty());
+    let result = team_admin::set_alias(ctx.state(), &user, &form.team_id, alias)
+        .await
+        .map(|_| ());
+    let anchor = team_anchor(&form.team_id);
+    after_form(&ctx, &slug, result, "aliased", &anchor, None).await
+}
+
 /// A team and a person.
 #[derive(Debug, Deserialize)]
 pub struct MemberForm {

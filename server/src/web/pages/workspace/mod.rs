@@ -16,6 +16,9 @@
 //!   Endpoints panel's forms without JavaScript;
 //! - `POST /teams/{id}/feedback` and `POST /teams/{id}/notes`: members' feedback and
 //!   coaches' notes on the selected challenge;
+//! - `POST /teams/{id}/questions`: a member asks about the selected challenge;
+//! - `POST /teams/{id}/challenges/{challenge}/hints/{n}/unlock`: a member unlocks a hint of
+//!   the selected challenge (`hints`: the panel under the statement);
 //! - `POST /teams/{id}/rename` and `POST /teams/{id}/leave`: a member renames the team, or
 //!   leaves it.
 //!
@@ -31,9 +34,11 @@
 mod clock;
 mod endpoints;
 mod files;
+mod hints;
 mod materials;
 mod observations;
 mod page;
+mod questions;
 mod submit;
 mod team;
 mod view;
@@ -49,6 +54,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(files::download_submitted_file)
         .service(observations::give_feedback)
         .service(observations::write_note)
+        .service(questions::ask_question)
+        .service(hints::unlock_hint)
         .service(team::rename_team)
         .service(team::leave_team);
 }

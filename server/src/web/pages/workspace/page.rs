@@ -28,8 +28,10 @@ use crate::{
 use super::{
     clock::ClockView,
     endpoints::{EndpointsPanel, SentEndpoint, notice},
+    hints::{self, HintsPanel},
     materials::material_href,
     observations::{self, ObservationRow, ObservationsPanel},
+    questions::{self, QuestionsPanel},
     team,
     view::{
         Choice, MaterialLink, Rung, Selected, SubmissionRow, VerdictBox, size_label, statement_body,
@@ -52,6 +54,12 @@ pub struct WorkspaceQuery {
     /// After the rename form.
     #[serde(default)]
     renamed: Option<String>,
+    /// After the ask form.
+    #[serde(default)]
+    asked: Option<String>,
+    /// After a hint's unlock form: its number.
+    #[serde(default)]
+    hint_unlocked: Option<u32>,
 }
 
 /// What a form leaves on the page: a notice after it went through, or the reason the server
@@ -69,6 +77,13 @@ pub(super) struct FormOutcome {
     pub(super) team_error: Option<String>,
     /// The name the rename form sent, to show again when refused.
     pub(super) team_name_sent: Option<String>,
+    pub(super) question_notice: Option<&'static str>,
+    /// Why the server refused a question, and the text sent.
+    pub(super) question_error: Option<String>,
+    pub(super) question_sent: Option<String>,
+    pub(super) hint_notice: Option<String>,
+    /// Why the server refused unlocking a hint.
+    pub(super) hint_error: Option<String>,
 }
 
 /// Why a submission was refused before it was stored, shown in place of the verdict.
@@ -85,6 +100,8 @@ struct WorkspacePage {
     chrome: Chrome,
     team_id: String,
     team_name: String,
+    /// The alias the team shows on its event's aliased big screen (`board_names = "aliases"`).
+    board_alias: Option<String>,
     event_name: String,
     event_slug: String,
     phase: &'static str,
@@ -117,6 +134,10 @@ struct WorkspacePage {
     endpoints: EndpointsPanel,
     /// Feedback and notes on the selected challenge (none when no challenge is selected).
     observations: Option<ObservationsPanel>,
+    /// Questions and clarifications of the selected challenge.
+    questions: Option<QuestionsPanel>,
+    /// The selected challenge's hints (none when it has none or is locked).
+    hints: Option<HintsPanel>,
 }
 
 #[get("/teams/{id}")]
@@ -136,6 +157,8 @@ pub(super) async fn workspace_page(
             query.note_written.is_some(),
         ),
         team_notice: team::notice(query.renamed.is_some()),
+        question_notice: questions::notice(query.asked.is_some()),
+        hint_notice: hints::notice(query.hint_unlocked),
         ..FormOutcome::default()
     };
     render_workspace(
@@ -161,7 +184,7 @@ pub(super) async fn render_workspace(
 ) -> Result<HttpResponse> {
     let user = ctx.require_user()?.user.clone();
     let team_id = team_id.to_owned();
-    let (workspace, recent, shown, endpoint_list, said) = {
+    let (workspace, recent, shown, endpoint_list, said, board_alias) = {
         let (user, team_id) = (user.clone(), team_id.clone());
         ctx.state()
             .db
@@ -186,7 +209,15 @@ pub(super) async fn render_workspace(
                     },
                     None => None,
                 };
-                Ok::<_, Error>((workspace, recent, shown, endpoint_list, said))
+                let event = &workspace.details.event;
+                let board_alias = if event.shows_aliases() {
+                    Some(crate::models::team_alias::alias_of(
+                        conn, &event.id, &team_id,
+                    )?)
+                } else {
+                    None
+                };
+                Ok::<_, Error>((workspace, recent, shown, endpoint_list, said, board_alias))
             })
             .await?
     };
@@ -309,6 +340,24 @@ pub(super) async fn render_workspace(
         }
         None => None,
     };
+    let question_list = questions::read(ctx, &user, &team_id).await?;
+    let questions = selected_slug.as_deref().map(|slug| {
+        let open = ladder
+            .challenges
+            .iter()
+            .any(|c| c.slug == slug && !c.locked);
+        let can_ask = is_member && open && ladder.phase != Phase::Ended;
+        QuestionsPanel::of(&question_list, slug, can_ask, &outcome)
+    });
+    let hints = match selected_slug.as_deref() {
+        Some(slug) => hints::read(ctx, &user, &team_id, slug)
+            .await?
+            .and_then(|list| {
+                let can_unlock = is_member && ladder.phase != Phase::Ended;
+                HintsPanel::of(list, can_unlock, &outcome)
+            }),
+        None => None,
+    };
     let phase = ladder.phase;
     let team = details.team;
     let event = details.event;
@@ -328,6 +377,7 @@ pub(super) async fn render_workspace(
         }),
         team_id: team.id,
         team_name: team.name,
+        board_alias,
         event_name: event.name,
         event_slug: event.slug,
         phase: phase_label(phase),
@@ -356,6 +406,8 @@ pub(super) async fn render_workspace(
         submissions: recent.submissions.iter().map(SubmissionRow::of).collect(),
         endpoints: EndpointsPanel::of(&endpoint_list.endpoints, &outcome),
         observations,
+        questions,
+        hints,
         submit_refusal: outcome.submit_refusal,
     };
     ctx.render_with_status(status, &page)

@@ -2,6 +2,7 @@
 //! selected challenge, the submit form's choices, an opened submission and the recent
 //! submissions, built from the judge's views, with the few formats they need.
 
+use crate::models::submission::SubmissionStatus;
 use crate::{
     judge::views::{SubmissionSummary, SubmissionView},
     web::{
@@ -81,6 +82,10 @@ pub(super) struct VerdictBox {
     pub(super) checks: Vec<CheckRow>,
     pub(super) error: Option<String>,
     pub(super) exchanges: Vec<ExchangeLine>,
+    /// A pass on a challenge with coach sign-off: `awaiting`, `approved` or `rejected`.
+    pub(super) sign_off: Option<&'static str>,
+    /// The coach's comment on the sign-off (the reason, for a rejection).
+    pub(super) sign_off_comment: String,
 }
 
 impl VerdictBox {
@@ -131,6 +136,12 @@ impl VerdictBox {
             checks,
             error: view.validator_error.as_ref().map(|e| e.message.clone()),
             exchanges: ExchangeLine::all(&view.exchanges, endpoints),
+            sign_off: view.sign_off.as_ref().map(|s| s.state.as_str()),
+            sign_off_comment: view
+                .sign_off
+                .as_ref()
+                .map(|s| s.comment.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -147,6 +158,19 @@ pub(super) struct SubmissionRow {
 impl SubmissionRow {
     pub(super) fn of(summary: &SubmissionSummary) -> Self {
         let (outcome, class) = match (summary.passed, summary.score, summary.max_score) {
+            (Some(true), Some(score), Some(max))
+                if summary.status == SubmissionStatus::AwaitingSignOff =>
+            {
+                (
+                    format!("passed {score}/{max}, awaiting sign-off"),
+                    "pending",
+                )
+            }
+            (Some(true), Some(_), Some(_))
+                if summary.status == SubmissionStatus::SignOffRejected =>
+            {
+                ("not signed off".to_owned(), "fail")
+            }
             (Some(true), Some(score), Some(max)) => (format!("passed {score}/{max}"), "pass"),
             (Some(false), Some(score), Some(max)) => (format!("failed {score}/{max}"), "fail"),
             _ => (summary.status.as_str().replace('_', " "), "pending"),
