@@ -129,7 +129,7 @@ impl TestApp {
             .get(format!("{}{path}", self.address))
             .send()
             .await
-            .expect("request sent")
+            .unwrap_or_else(|e| panic!("GET {path} not sent: {e:?}"))
     }
 
     /// `GET` a path as `token`'s user.
@@ -139,7 +139,7 @@ impl TestApp {
             .bearer_auth(token)
             .send()
             .await
-            .expect("request sent")
+            .unwrap_or_else(|e| panic!("GET {path} not sent: {e:?}"))
     }
 
     /// `POST` JSON, optionally as `token`'s user.
@@ -157,12 +157,15 @@ impl TestApp {
     ) -> reqwest::Response {
         let mut request = self
             .client
-            .request(method, format!("{}{path}", self.address))
+            .request(method.clone(), format!("{}{path}", self.address))
             .json(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        request.send().await.expect("request sent")
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path} not sent: {e:?}"))
     }
 
     /// Registers a participant account in `organization` and returns its tokens.
