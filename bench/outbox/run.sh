@@ -53,6 +53,8 @@ receiver=$!
 
 export COHACK_LOGIN_ATTEMPTS_PER_MINUTE=1000000 COHACK_SUBMISSIONS_PER_MINUTE=1000000
 export COHACK_WEBHOOK_ALLOW_PRIVATE=true
+# setup.py signs each team up from an address of its own (X-Forwarded-For), as a room would.
+export COHACK_TRUSTED_PROXIES=127.0.0.1
 export RUST_LOG=warn DATABASE_URL="$url" COHACK_DATA_DIR="$work/data"
 COHACK_ADMIN_PASSWORD="benchmark password" "$cohack" admin create-organizer --email bench@vendor.example >&2
 "$cohack" serve --bind "127.0.0.1:$port" 2>"$work/server.log" &

@@ -96,14 +96,25 @@ fn board_name(conn: &mut DbConnection, event: &Event, team_id: &str) -> Result<S
     Ok(teams::table.find(team_id).select(teams::name).first(conn)?)
 }
 
-/// The teams that have solved challenge `challenge_id` so far (a current passing verdict,
-/// not awaiting or refused a coach's sign-off), and how many such passes `team_id` has.
-fn solvers(
+/// Whose counted passes [`counted_passes`] reads.
+#[derive(Clone, Copy)]
+enum Whose<'a> {
+    /// The team's own.
+    Team(&'a str),
+    /// Every other team's.
+    OtherThan(&'a str),
+}
+
+/// The team ids of at most `limit` counted passes of challenge `challenge_id` (a current
+/// passing verdict, not awaiting or refused a coach's sign-off) by `whose`. Bounded: this
+/// runs in every pass's transaction, so it must not read every pass the challenge had.
+fn counted_passes(
     conn: &mut DbConnection,
     challenge_id: &str,
-    team_id: &str,
-) -> Result<(Vec<String>, usize)> {
-    let passes: Vec<String> = submissions::table
+    whose: Whose<'_>,
+    limit: i64,
+) -> Result<Vec<String>> {
+    let query = submissions::table
         .inner_join(verdicts::table.on(verdicts::submission_id.eq(submissions::id)))
         .left_join(sign_offs::table.on(sign_offs::submission_id.eq(submissions::id)))
         .filter(submissions::challenge_id.eq(challenge_id))
@@ -117,12 +128,12 @@ fn solvers(
                 .or(sign_offs::state.nullable().eq("approved")),
         )
         .select(submissions::team_id)
-        .load(conn)?;
-    let of_team = passes.iter().filter(|t| *t == team_id).count();
-    let mut teams = passes;
-    teams.sort();
-    teams.dedup();
-    Ok((teams, of_team))
+        .into_boxed();
+    let query = match whose {
+        Whose::Team(team_id) => query.filter(submissions::team_id.eq(team_id)),
+        Whose::OtherThan(team_id) => query.filter(submissions::team_id.ne(team_id)),
+    };
+    Ok(query.limit(limit).load(conn)?)
 }
 
 /// After a pass counted (judged without a sign-off, or approved): `challenge.solved` the
@@ -145,17 +156,18 @@ pub fn solved(conn: &mut DbConnection, submission_id: &str) -> Result<usize> {
     if !listening {
         return Ok(0);
     }
-    let (solvers, passes_of_team) = solvers(conn, &challenge_id, &team_id)?;
-    if passes_of_team != 1 {
+    // The team's counted passes of this challenge: news only on the first (two read at most).
+    if counted_passes(conn, &challenge_id, Whose::Team(&team_id), 2)?.len() != 1 {
         // Solved before (or, with 0, not a counted pass after all): no news.
         return Ok(0);
     }
+    // First of all teams when no other team has a counted pass (one read at most).
+    let first = counted_passes(conn, &challenge_id, Whose::OtherThan(&team_id), 1)?.is_empty();
     let challenge = Challenge::find(conn, &challenge_id)?;
     let event = Event::find(conn, &challenge.event_id)?;
     let at = now();
     let team_name = board_name(conn, &event, &team_id)?;
     let minutes_in = (at - event.starts_at).num_minutes().max(0);
-    let first = solvers.len() == 1;
     let hidden_by_freeze = event.phase_at(at) == Phase::Frozen;
     let data = json!({
         "event": {"slug": event.slug, "name": event.name},
