@@ -632,18 +632,27 @@ fn by_organization(
             .or_default()
             .push(t);
     }
+    // Without a tag every cliff counts, so an organization's lost time on a challenge is the
+    // sum of its teams' windows there: one pass for all. A tag keeps only the cliffs its
+    // organization's notes carry, so then the cliffs are ranked for each organization.
+    let by_team = filter
+        .tag
+        .is_none()
+        .then(|| cliffs::lost_by_team(data, scope, at));
     orgs.into_iter()
         .map(|((_, organization_id), members)| {
-            let report = cliffs::report(
-                data,
-                scope,
-                &CliffFilter {
-                    organization: Some(organization_id),
-                    challenge: filter.challenge.clone(),
-                    tag: filter.tag.clone(),
-                },
-                at,
-            );
+            let ranked = by_team.is_none().then(|| {
+                cliffs::report(
+                    data,
+                    scope,
+                    &CliffFilter {
+                        organization: Some(organization_id),
+                        challenge: filter.challenge.clone(),
+                        tag: filter.tag.clone(),
+                    },
+                    at,
+                )
+            });
             let cells = challenges
                 .iter()
                 .map(|c| {
@@ -652,17 +661,24 @@ fn by_organization(
                         .filter_map(|t| facts.spent(data, &t.id, c))
                         .collect();
                     let mut seconds: Vec<i64> = spent.iter().map(|s| s.0).collect();
+                    let lost_seconds = match &by_team {
+                        Some(by_team) => members
+                            .iter()
+                            .filter_map(|t| by_team.get(&(c.slug.as_str(), t.id.as_str())))
+                            .sum(),
+                        None => ranked
+                            .iter()
+                            .flat_map(|r| &r.cliffs)
+                            .filter(|cliff| cliff.challenge == c.slug)
+                            .map(|cliff| cliff.lost_seconds)
+                            .sum(),
+                    };
                     OrganizationCell {
                         challenge: c.slug.clone(),
                         attempted: count(spent.len()),
                         solved: count(spent.iter().filter(|s| s.1).count()),
                         median_seconds: median(&mut seconds),
-                        lost_seconds: report
-                            .cliffs
-                            .iter()
-                            .filter(|cliff| cliff.challenge == c.slug)
-                            .map(|cliff| cliff.lost_seconds)
-                            .sum(),
+                        lost_seconds,
                     }
                 })
                 .collect();

@@ -41,7 +41,7 @@ mod windows;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-pub use ranking::report;
+pub use ranking::{lost_by_team, report};
 
 /// Filters of the report.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]

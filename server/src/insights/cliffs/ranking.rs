@@ -35,6 +35,71 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Judged attempts per (challenge index, team) in time order, and validator errors per
+/// challenge.
+struct Groups<'a> {
+    groups: BTreeMap<(usize, &'a str), Vec<&'a Attempt>>,
+    validator_errors: HashMap<usize, u32>,
+}
+
+/// Groups the attempts on the challenges of `challenge_index` by the teams `keep` takes.
+fn group<'a>(
+    data: &'a EventData,
+    challenge_index: &HashMap<&str, usize>,
+    keep: impl Fn(&str) -> bool,
+) -> Groups<'a> {
+    let mut groups: BTreeMap<(usize, &str), Vec<&Attempt>> = BTreeMap::new();
+    let mut validator_errors: HashMap<usize, u32> = HashMap::new();
+    for attempt in &data.attempts {
+        let Some(&ci) = challenge_index.get(attempt.challenge_id.as_str()) else {
+            continue;
+        };
+        if !keep(attempt.team_id.as_str()) {
+            continue;
+        }
+        if attempt.error_kind.is_some() {
+            *validator_errors.entry(ci).or_default() += 1;
+        } else {
+            groups
+                .entry((ci, attempt.team_id.as_str()))
+                .or_default()
+                .push(attempt);
+        }
+    }
+    Groups {
+        groups,
+        validator_errors,
+    }
+}
+
+/// The seconds each team lost on each challenge in `scope` (keyed by challenge slug and team
+/// id): the sum of its stuck windows there, so that summing it over an organization's teams
+/// gives what the report filtered to that organization (and to no tag) sums over the
+/// challenge's cliffs, without ranking the cliffs once per organization.
+pub fn lost_by_team<'a>(
+    data: &'a EventData,
+    scope: &InsightScope,
+    now: NaiveDateTime,
+) -> HashMap<(&'a str, &'a str), i64> {
+    let end = data.event.ends_at.min(now);
+    let challenge_index: HashMap<&str, usize> = data
+        .challenges
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| scope.includes(&c.id))
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let known: HashSet<&str> = data.teams.iter().map(|t| t.id.as_str()).collect();
+    group(data, &challenge_index, |team| known.contains(team))
+        .groups
+        .into_iter()
+        .map(|((ci, team), attempts)| {
+            let lost = windows(&attempts, end).values().map(Window::seconds).sum();
+            ((data.challenges[ci].slug.as_str(), team), lost)
+        })
+        .collect()
+}
+
 /// Computes the report over `data` at time `now`.
 pub fn report(
     data: &EventData,
@@ -63,25 +128,10 @@ pub fn report(
         .map(|(i, c)| (c.id.as_str(), i))
         .collect();
 
-    // Attempts per (challenge, team), and validator errors per challenge.
-    let mut groups: BTreeMap<(usize, &str), Vec<&Attempt>> = BTreeMap::new();
-    let mut validator_errors: HashMap<usize, u32> = HashMap::new();
-    for attempt in &data.attempts {
-        let Some(&ci) = challenge_index.get(attempt.challenge_id.as_str()) else {
-            continue;
-        };
-        if !teams.contains_key(attempt.team_id.as_str()) {
-            continue;
-        }
-        if attempt.error_kind.is_some() {
-            *validator_errors.entry(ci).or_default() += 1;
-        } else {
-            groups
-                .entry((ci, attempt.team_id.as_str()))
-                .or_default()
-                .push(attempt);
-        }
-    }
+    let Groups {
+        groups,
+        validator_errors,
+    } = group(data, &challenge_index, |team| teams.contains_key(team));
     let mut teams_total: HashMap<usize, u32> = HashMap::new();
     let mut per_cliff: BTreeMap<Key, Vec<(&str, Window)>> = BTreeMap::new();
     for ((ci, team), attempts) in &groups {
