@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 use crate::{
     events::{body, create_event, hours_from_now, refusal, register_for},
     harness::{Backend, TestApp, free_port, repo_root},
+    plain_browser::PlainBrowser,
 };
 
 /// Generates `NAME::sqlite` and `NAME::postgres` from `async fn NAME(backend: Backend)`: each
@@ -579,15 +580,47 @@ async fn a_reminder_arrives_at_the_hour_and_the_report_at_the_end(backend: Backe
         json!({"name": "Soon Hack", "starts_at": hours_from_now(30), "ends_at": hours_from_now(33)}),
     )
     .await;
-    let stakeholders = app
-        .send(
-            reqwest::Method::PUT,
-            organizer.token(),
-            "/api/v1/events/soon-hack/stakeholders",
-            &json!({"emails": ["cpo@vendor.example"]}),
+    // The organizer sets the stakeholders on the invitations page (no script needed): a typo
+    // is refused beside the form and keeps what was typed; the fixed list is saved.
+    let mut page = PlainBrowser::sign_in(&app, "org@vendor.example").await;
+    page.page("/events/soon-hack/manage/invitations").await;
+    let typo = page
+        .submit(
+            "/events/soon-hack/manage/stakeholders",
+            &[("emails", "cpo@vendor.example\nnot-an-address")],
         )
         .await;
-    assert_eq!(stakeholders.status(), 200);
+    assert_eq!(typo.status(), 400);
+    let html = typo.text().await.expect("html");
+    assert!(
+        html.contains(r#"id="stakeholders-error""#) && html.contains("not-an-address"),
+        "{html}"
+    );
+    let saved = page
+        .submit(
+            "/events/soon-hack/manage/stakeholders",
+            &[("emails", " cpo@vendor.example \n")],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    assert!(
+        saved
+            .text()
+            .await
+            .expect("html")
+            .contains("data-stakeholders-saved")
+    );
+    let listed = app
+        .get_as(
+            &organizer.access_token,
+            "/api/v1/events/soon-hack/stakeholders",
+        )
+        .await;
+    assert_eq!(listed.status(), 200);
+    assert_eq!(
+        listed.json::<Value>().await.expect("json")["emails"],
+        json!(["cpo@vendor.example"])
+    );
     // Bob turned reminders off on his account.
     let off = app
         .send(

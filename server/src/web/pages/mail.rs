@@ -37,7 +37,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(invitations_page)
         .service(invite)
         .service(resend)
-        .service(revoke);
+        .service(revoke)
+        .service(set_stakeholders);
 }
 
 /// `?token=` of a link in a mail.
@@ -284,6 +285,25 @@ struct InvitationsPage {
     /// Links just made, to copy (mail off), or a refusal.
     made: Vec<(String, String)>,
     error: Option<String>,
+    /// The addresses the report goes to at the end, besides the organizers, one per line.
+    stakeholders: String,
+    /// The stakeholders were just saved.
+    stakeholders_saved: bool,
+    /// A refusal of the stakeholders form.
+    stakeholders_error: Option<String>,
+}
+
+/// What the form just posted produced, for the page to show.
+#[derive(Default)]
+struct InvitationsOutcome {
+    /// Links just made (mail off: to copy).
+    made: Vec<(String, String)>,
+    /// The invite form's refusal.
+    error: Option<String>,
+    /// The stakeholders form saved.
+    stakeholders_saved: bool,
+    /// The stakeholders form's refusal, with what was typed (kept in the box).
+    stakeholders_refused: Option<(String, String)>,
 }
 
 /// One invitation as the page lists it.
@@ -299,20 +319,24 @@ async fn render_invitations(
     ctx: &PageContext,
     slug: &str,
     status: StatusCode,
-    made: Vec<(String, String)>,
-    error: Option<String>,
+    outcome: InvitationsOutcome,
 ) -> Result<HttpResponse> {
     let user = ctx.require_user()?.user.clone();
     let slug_owned = slug.to_owned();
-    let (event, rows) = ctx
+    let (event, rows, stakeholders) = ctx
         .state()
         .db
         .run(move |conn| {
             let rows = invitations::list(conn, &user, &slug_owned)?;
             let event = crate::access::event_access(conn, &user, &slug_owned)?.event;
-            Ok::<_, Error>((event, rows))
+            let stakeholders = mailings::stakeholders(conn, &user, &slug_owned)?;
+            Ok::<_, Error>((event, rows, stakeholders))
         })
         .await?;
+    let (stakeholders, stakeholders_error) = match outcome.stakeholders_refused {
+        Some((typed, error)) => (typed, Some(error)),
+        None => (stakeholders.join("\n"), None),
+    };
     let rows = rows
         .into_iter()
         .map(|row| InvitationRow {
@@ -331,15 +355,39 @@ async fn render_invitations(
             event_name: event.name,
             mail_on: ctx.state().mail.is_some(),
             rows,
-            made,
-            error,
+            made: outcome.made,
+            error: outcome.error,
+            stakeholders,
+            stakeholders_saved: outcome.stakeholders_saved,
+            stakeholders_error,
         },
     )
 }
 
+/// Addresses pasted in a box: separated by commas, semicolons, spaces or lines.
+fn pasted_addresses(pasted: &str) -> Vec<String> {
+    pasted
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A refusal the page shows beside its form (with the status it answers); anything else is
+/// an error page.
+fn refused(error: Error) -> Result<(StatusCode, String)> {
+    match error {
+        Error::BadRequest { .. } | Error::Conflict { .. } | Error::Forbidden(_) => Ok((
+            actix_web::ResponseError::status_code(&error),
+            error.to_string(),
+        )),
+        other => Err(other),
+    }
+}
+
 #[get("/events/{slug}/manage/invitations")]
 async fn invitations_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
-    render_invitations(&ctx, &slug, StatusCode::OK, Vec::new(), None).await
+    render_invitations(&ctx, &slug, StatusCode::OK, InvitationsOutcome::default()).await
 }
 
 /// The paste box: addresses separated by commas, semicolons, spaces or lines.
@@ -360,12 +408,7 @@ async fn invite(
     ctx.verify_csrf(&form.csrf)?;
     let user = ctx.require_user()?.user.clone();
     let form = form.into_inner();
-    let emails = form
-        .emails
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|part| !part.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let emails = pasted_addresses(&form.emails);
     let role = match form.role.as_str() {
         "" | "participant" => None,
         other => Some(other.parse()?),
@@ -388,13 +431,57 @@ async fn invite(
                     Some((m.invitation.email, link))
                 })
                 .collect();
-            render_invitations(&ctx, &slug, StatusCode::CREATED, links, None).await
+            let outcome = InvitationsOutcome {
+                made: links,
+                ..InvitationsOutcome::default()
+            };
+            render_invitations(&ctx, &slug, StatusCode::CREATED, outcome).await
         }
-        Err(error @ (Error::BadRequest { .. } | Error::Conflict { .. } | Error::Forbidden(_))) => {
-            let status = actix_web::ResponseError::status_code(&error);
-            render_invitations(&ctx, &slug, status, Vec::new(), Some(error.to_string())).await
+        Err(error) => {
+            let (status, message) = refused(error)?;
+            let outcome = InvitationsOutcome {
+                error: Some(message),
+                ..InvitationsOutcome::default()
+            };
+            render_invitations(&ctx, &slug, status, outcome).await
         }
-        Err(other) => Err(other),
+    }
+}
+
+/// The stakeholders box: the whole list, replaced.
+#[derive(Debug, Deserialize)]
+pub struct StakeholdersForm {
+    csrf: String,
+    #[serde(default)]
+    emails: String,
+}
+
+#[post("/events/{slug}/manage/stakeholders")]
+async fn set_stakeholders(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<StakeholdersForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let form = form.into_inner();
+    let addresses = pasted_addresses(&form.emails);
+    match mailings::set_stakeholders(ctx.state(), &user, &slug, addresses).await {
+        Ok(_) => {
+            let outcome = InvitationsOutcome {
+                stakeholders_saved: true,
+                ..InvitationsOutcome::default()
+            };
+            render_invitations(&ctx, &slug, StatusCode::OK, outcome).await
+        }
+        Err(error) => {
+            let (status, message) = refused(error)?;
+            let outcome = InvitationsOutcome {
+                stakeholders_refused: Some((form.emails, message)),
+                ..InvitationsOutcome::default()
+            };
+            render_invitations(&ctx, &slug, status, outcome).await
+        }
     }
 }
 
