@@ -13,12 +13,7 @@
 //! ending the event, say) cannot hide operations from another. A failure prints the seed and
 //! the command that replays it.
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-    process::Stdio,
-    time::Instant,
-};
+use std::{fs, process::Stdio, time::Instant};
 
 use cohack_server::models::role::EventRole;
 use serde_json::json;
@@ -31,6 +26,7 @@ use crate::{
         user_with_role,
     },
     harness::{Backend, TestApp, repo_root},
+    python_tools::venv_with,
 };
 
 /// The seed of every run: a failure in CI replays locally.
@@ -84,7 +80,9 @@ sqlite_role_tests!(
 
 /// Seeds the event, then runs schemathesis with `role`'s token against the server.
 async fn run(app: TestApp, role: Role) {
-    let schemathesis = install_schemathesis().await;
+    let schemathesis = venv_with("tests/contract/requirements.txt", "schemathesis")
+        .await
+        .join("bin/schemathesis");
 
     let event = running_event(&app, "contract").await;
     publish_all(&app, &event, &["01-first-contact"]).await;
@@ -191,81 +189,5 @@ async fn run(app: TestApp, role: Role) {
         schemathesis.display(),
         args.join(" "),
         String::from_utf8_lossy(&output.stderr),
-    );
-}
-
-/// The pinned version, as `requirements.txt` names it.
-fn pinned_version() -> String {
-    let requirements = repo_root().join("tests/contract/requirements.txt");
-    let text = fs::read_to_string(&requirements).expect("tests/contract/requirements.txt");
-    text.lines()
-        .find_map(|line| line.trim().strip_prefix("schemathesis=="))
-        .expect("requirements.txt pins schemathesis==VERSION")
-        .trim()
-        .to_owned()
-}
-
-/// The `schemathesis` executable of the pinned version, installed into its own virtual
-/// environment under `target/cohack-tools` unless it is there already. One test installs it
-/// while the others wait on a file lock.
-async fn install_schemathesis() -> PathBuf {
-    let version = pinned_version();
-    let venv = repo_root()
-        .join("target/cohack-tools")
-        .join(format!("schemathesis-{version}"));
-    let executable = venv.join("bin/schemathesis");
-    let venv_for_install = venv.clone();
-    tokio::task::spawn_blocking(move || {
-        let venv = venv_for_install;
-        fs::create_dir_all(venv.parent().expect("a parent")).expect("target/cohack-tools");
-        let lock = venv.with_extension("lock");
-        let lock = fs::File::create(&lock).expect("create the install lock");
-        lock.lock().expect("take the install lock");
-        let done = venv.join(".installed");
-        if done.exists() {
-            return;
-        }
-        let started = Instant::now();
-        let _ = fs::remove_dir_all(&venv);
-        step(
-            Path::new("python3"),
-            &["-m", "venv", &venv.to_string_lossy()],
-            "python3 -m venv (Debian: apt-get install python3-venv)",
-        );
-        let requirements = repo_root().join("tests/contract/requirements.txt");
-        step(
-            &venv.join("bin/pip"),
-            &[
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-                &requirements.to_string_lossy(),
-            ],
-            "pip install -r tests/contract/requirements.txt",
-        );
-        fs::write(&done, b"").expect("mark the install done");
-        eprintln!(
-            "schemathesis: installed in {:.0} s",
-            started.elapsed().as_secs_f64()
-        );
-    })
-    .await
-    .expect("install schemathesis");
-    executable
-}
-
-fn step(program: &Path, args: &[&str], what: &str) {
-    let output = std::process::Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
-    assert!(
-        output.status.success(),
-        "{what} failed ({}):\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
     );
 }

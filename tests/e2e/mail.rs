@@ -13,7 +13,7 @@
 use std::{
     fs,
     io::{BufRead, BufReader},
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::{Child, Command, Stdio},
     time::Duration,
 };
@@ -25,6 +25,7 @@ use crate::{
     events::{body, create_event, hours_from_now, refusal, register_for},
     harness::{Backend, TestApp, free_port, repo_root},
     plain_browser::PlainBrowser,
+    python_tools::venv_with,
 };
 
 /// Generates `NAME::sqlite` and `NAME::postgres` from `async fn NAME(backend: Backend)`: each
@@ -82,7 +83,9 @@ impl SmtpSink {
 
     /// Starts (again) on the same port and folder.
     async fn up(&mut self) {
-        let python = install_aiosmtpd().await;
+        let python = venv_with("tests/mail/requirements.txt", "aiosmtpd")
+            .await
+            .join("bin/python");
         let script = repo_root().join("tests/mail/smtp_sink.py");
         let (port, dir) = (self.port, self.dir.path().to_owned());
         let child = tokio::task::spawn_blocking(move || {
@@ -175,66 +178,6 @@ impl Drop for SmtpSink {
     fn drop(&mut self) {
         self.down();
     }
-}
-
-/// The sink's Python, with aiosmtpd of the pinned version, installed once into
-/// `target/cohack-tools/aiosmtpd-VERSION` (one test installs while the others wait on a lock).
-async fn install_aiosmtpd() -> PathBuf {
-    let requirements = repo_root().join("tests/mail/requirements.txt");
-    let text = fs::read_to_string(&requirements).expect("tests/mail/requirements.txt");
-    let version = text
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("aiosmtpd=="))
-        .expect("requirements.txt pins aiosmtpd==VERSION")
-        .trim()
-        .to_owned();
-    let venv = repo_root()
-        .join("target/cohack-tools")
-        .join(format!("aiosmtpd-{version}"));
-    let python = venv.join("bin/python");
-    tokio::task::spawn_blocking(move || {
-        fs::create_dir_all(venv.parent().expect("a parent")).expect("target/cohack-tools");
-        let lock = fs::File::create(venv.with_extension("lock")).expect("install lock");
-        lock.lock().expect("take the install lock");
-        if venv.join(".installed").exists() {
-            return;
-        }
-        let _ = fs::remove_dir_all(&venv);
-        step(
-            Path::new("python3"),
-            &["-m", "venv", &venv.to_string_lossy()],
-            "python3 -m venv",
-        );
-        step(
-            &venv.join("bin/pip"),
-            &[
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-                &requirements.to_string_lossy(),
-            ],
-            "pip install -r tests/mail/requirements.txt",
-        );
-        fs::write(venv.join(".installed"), b"").expect("mark the install done");
-    })
-    .await
-    .expect("install aiosmtpd");
-    python
-}
-
-fn step(program: &Path, args: &[&str], what: &str) {
-    let output = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
-    assert!(
-        output.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// The portal for `backend`, mailing through `sink`, with `more` applied to its settings.

@@ -4,6 +4,7 @@
 mod harness;
 mod pg_proxy;
 mod plain_browser;
+mod python_tools;
 
 mod accounts;
 mod announcements;

@@ -11,8 +11,7 @@
 
 use std::{
     collections::HashMap,
-    fs,
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Stdio},
     sync::{Arc, Mutex},
     time::Duration,
@@ -39,6 +38,7 @@ use crate::{
         running_event, team,
     },
     harness::{Account, TestApp, cohack, free_port, repo_root},
+    python_tools::venv_with,
 };
 
 mod allowed {
@@ -210,70 +210,12 @@ async fn take(mut stream: TcpStream, got: Arc<Mutex<Vec<Received>>>) {
 // ---------------------------------------------------------------------------------------
 // Verifying with the `standardwebhooks` package.
 
-/// The Python of a virtual environment with the pinned `standardwebhooks`, installed under
-/// `target/cohack-tools` unless it is there already (one test installs while others wait on
-/// a file lock).
-async fn verifier_python() -> PathBuf {
-    let requirements = repo_root().join("tests/webhooks/requirements.txt");
-    let pinned = fs::read_to_string(&requirements).expect("tests/webhooks/requirements.txt");
-    let version = pinned
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("standardwebhooks=="))
-        .expect("requirements.txt pins standardwebhooks==VERSION")
-        .trim()
-        .to_owned();
-    let venv = repo_root()
-        .join("target/cohack-tools")
-        .join(format!("standardwebhooks-{version}"));
-    let python = venv.join("bin/python");
-    tokio::task::spawn_blocking(move || {
-        fs::create_dir_all(venv.parent().expect("a parent")).expect("target/cohack-tools");
-        let lock = fs::File::create(venv.with_extension("lock")).expect("the install lock");
-        lock.lock().expect("take the install lock");
-        let done = venv.join(".installed");
-        if done.exists() {
-            return;
-        }
-        let _ = fs::remove_dir_all(&venv);
-        run(
-            Path::new("python3"),
-            &["-m", "venv", &venv.to_string_lossy()],
-        );
-        run(
-            &venv.join("bin/pip"),
-            &[
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-                &requirements.to_string_lossy(),
-            ],
-        );
-        fs::write(&done, b"").expect("mark the install done");
-    })
-    .await
-    .expect("install standardwebhooks");
-    python
-}
-
-fn run(program: &Path, args: &[&str]) {
-    let output = std::process::Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{} cannot run: {e}", program.display()));
-    assert!(
-        output.status.success(),
-        "{} {}: {}",
-        program.display(),
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// What `standardwebhooks` says of each message signed with `secret`: `ok <type>` or
 /// `bad <reason>`.
 async fn verify(secret: &str, messages: &[Received]) -> Vec<String> {
-    let python = verifier_python().await;
+    let python = venv_with("tests/webhooks/requirements.txt", "standardwebhooks")
+        .await
+        .join("bin/python");
     let input = json!({
         "secret": secret,
         "messages": messages.iter().map(|m| json!({
