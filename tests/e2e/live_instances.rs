@@ -205,3 +205,122 @@ async fn a_coach_removed_on_one_instance_is_cut_off_on_the_other() {
     b.stop().await;
     a.stop().await;
 }
+
+/// A replica catching up while another instance compacts the same document misses nothing.
+/// A catch-up reads the document's seqs, then (maybe) its snapshot, then the updates after
+/// them; a compaction that commits between those reads moves updates into the snapshot and
+/// deletes them. Read in separate snapshots (PostgreSQL's default), the catch-up then got
+/// neither: the replica silently lacked those edits until the next reconnect. Here one task
+/// appends edits and compacts every few, as a busy room does on instance A, while another
+/// catches a replica up in a loop, as instance B's room does on each notice; at the end the
+/// replica must read exactly what the database holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_catching_up_while_another_instance_compacts_misses_nothing() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+
+    use cohack_server::models::document::{Document, replay};
+    use yrs::{GetString, ReadTxn, Text, Transact, Update, updates::decoder::Decode};
+
+    let Some(a) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let w = world(&a).await;
+    let doc_id = create_document(&a, &w.alice.access_token, &w.team.id, "race").await;
+
+    const EDITS: usize = 1_000;
+    const REPLICAS: usize = 3;
+    let done = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (db, id, done) = (a.state.db.clone(), doc_id.clone(), Arc::clone(&done));
+        tokio::spawn(async move {
+            let source = yrs::Doc::new();
+            let text = source.get_or_insert_text("content");
+            for i in 0..EDITS {
+                let before = source.transact().state_vector();
+                {
+                    let mut txn = source.transact_mut();
+                    let len = text.len(&txn);
+                    text.insert(&mut txn, len, &format!("{}", i % 10));
+                }
+                let update = source.transact().encode_state_as_update_v1(&before);
+                let id = id.clone();
+                db.run(move |conn| {
+                    Document::append_update(conn, &id, &update)?;
+                    if i % 2 == 1 {
+                        Document::compact(conn, &id)?;
+                    }
+                    Ok::<_, cohack_server::error::Error>(())
+                })
+                .await
+                .expect("append and compact");
+            }
+            done.store(true, Ordering::SeqCst);
+        })
+    };
+
+    // Replicas, each as one instance's room: apply what each catch-up returns, from the last
+    // seq it covered, until the writer is done, then once more.
+    let replicas: Vec<_> = (0..REPLICAS)
+        .map(|_| {
+            let (db, id, done) = (a.state.db.clone(), doc_id.clone(), Arc::clone(&done));
+            tokio::spawn(async move {
+                let replica = yrs::Doc::new();
+                let mut watermark = -1;
+                loop {
+                    let finished = done.load(Ordering::SeqCst);
+                    let (id, after) = (id.clone(), watermark);
+                    let caught = db
+                        .run(move |conn| Document::catchup(conn, &id, after))
+                        .await
+                        .expect("catch up");
+                    for update in caught
+                        .snapshot
+                        .iter()
+                        .chain(caught.updates.iter().map(|(_, u)| u))
+                    {
+                        let update = Update::decode_v1(update).expect("an update");
+                        replica
+                            .transact_mut()
+                            .apply_update(update)
+                            .expect("applies");
+                    }
+                    watermark = watermark.max(caught.last_seq);
+                    if finished {
+                        break;
+                    }
+                }
+                replica
+                    .get_or_insert_text("content")
+                    .get_string(&replica.transact())
+            })
+        })
+        .collect();
+    writer.await.expect("writer");
+
+    let id = doc_id.clone();
+    let stored = a
+        .state
+        .db
+        .run(move |conn| Document::catchup(conn, &id, -1))
+        .await
+        .expect("whole document");
+    let whole = replay(
+        stored
+            .snapshot
+            .iter()
+            .map(Vec::as_slice)
+            .chain(stored.updates.iter().map(|(_, u)| u.as_slice())),
+    )
+    .expect("replay");
+    let expected = whole
+        .get_or_insert_text("content")
+        .get_string(&whole.transact());
+    assert_eq!(expected.len(), EDITS, "every edit is stored");
+    for replica in replicas {
+        let got = replica.await.expect("replica");
+        assert_eq!(got, expected, "the replica has every edit");
+    }
+}

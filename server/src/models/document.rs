@@ -4,7 +4,10 @@
 //! snapshot followed by every update after `snapshot_seq`, in any order (Yjs updates commute).
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
+use diesel::{
+    connection::{AnsiTransactionManager, TransactionManager},
+    prelude::*,
+};
 use serde::Serialize;
 use yrs::{Doc, GetString, ReadTxn, StateVector, Transact, Update, updates::decoder::Decode};
 
@@ -209,8 +212,27 @@ impl Document {
     }
 
     /// What a replica that has applied everything up to `after_seq` is missing.
+    ///
+    /// Its reads (the seqs, the snapshot, the updates after them) see one snapshot of the
+    /// database. Read one by one under PostgreSQL's default isolation, a compaction committing
+    /// between them (another instance's room) moved updates into the snapshot and deleted them
+    /// after the seqs were read: the replica got neither and kept missing those edits.
+    /// SQLite's transactions already read one snapshot.
     pub fn catchup(conn: &mut DbConnection, id: &str, after_seq: i64) -> Result<Catchup> {
         conn.transaction(|conn| {
+            if let DbConnection::Postgres(pg) = conn {
+                // Only as the transaction's first statement: not when a caller's transaction
+                // already holds this one as a savepoint (it then reads as that one does).
+                let depth = AnsiTransactionManager::transaction_manager_status_mut(pg)
+                    .transaction_depth()
+                    .ok()
+                    .flatten()
+                    .map(std::num::NonZeroU32::get);
+                if depth == Some(1) {
+                    diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        .execute(pg)?;
+                }
+            }
             let (snapshot_seq, last_seq): (i64, i64) = documents::table
                 .find(id)
                 .select((documents::snapshot_seq, documents::last_seq))
