@@ -577,7 +577,8 @@ async fn submitter(
             {
                 Ok(verdict) => {
                     counters.submissions.fetch_add(1, Ordering::Relaxed);
-                    if verdict["status"] == "passed" {
+                    // A judged pass: `{"status": "judged", "verdict": {"passed": true, …}}`.
+                    if verdict["verdict"]["passed"] == true {
                         counters.passed.fetch_add(1, Ordering::Relaxed);
                     }
                 }
