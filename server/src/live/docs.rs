@@ -6,8 +6,10 @@
 //! the replica and relayed to the room's other clients, and announced to other instances
 //! ([`Notice::Doc`]), which read it back from the database. `watermark` is the seq up to which
 //! this replica has applied every stored update; catching up reads everything after it (or
-//! the snapshot, when compaction has passed it). Yjs updates commute and are idempotent, so
-//! order and duplicates do not matter for convergence.
+//! the snapshot, when compaction has passed it), in one snapshot of the database, so that a
+//! compaction by another instance cannot slip between its reads
+//! ([`Document::catchup`](crate::models::document::Document::catchup)). Yjs updates commute
+//! and are idempotent, so order and duplicates do not matter for convergence.
 //!
 //! Compaction merges the stored updates into the snapshot every [`COMPACT_EVERY`] appends and
 //! when the last client of a room leaves.
