@@ -43,6 +43,20 @@ pub struct Attachment {
     pub content: String,
 }
 
+impl Mail {
+    /// A mail with `subject`, its `text` and `html` bodies, and nothing else (no unsubscribe
+    /// link, no attachment).
+    fn new(subject: String, text: String, html: String) -> Self {
+        Mail {
+            subject,
+            text,
+            html,
+            unsubscribe: None,
+            attachments: Vec::new(),
+        }
+    }
+}
+
 /// `at` in the event's home zone, as a person reads it: "Tuesday 8 December 2026, 09:00
 /// (Europe/Paris)".
 pub fn event_time(event: &Event, at: NaiveDateTime) -> String {
@@ -125,13 +139,7 @@ pub fn invitation(
         link,
         expires: &expires,
     })?;
-    Ok(Mail {
-        subject,
-        text,
-        html,
-        unsubscribe: None,
-        attachments: Vec::new(),
-    })
+    Ok(Mail::new(subject, text, html))
 }
 
 #[derive(Template)]
@@ -165,13 +173,7 @@ pub fn password_reset(email: &str, link: &str, minutes: i64) -> Result<Mail> {
         link,
         minutes,
     })?;
-    Ok(Mail {
-        subject,
-        text,
-        html,
-        unsubscribe: None,
-        attachments: Vec::new(),
-    })
+    Ok(Mail::new(subject, text, html))
 }
 
 #[derive(Template)]
@@ -226,11 +228,8 @@ pub fn reminder(
         unsubscribe,
     })?;
     Ok(Mail {
-        subject,
-        text,
-        html,
-        attachments: Vec::new(),
         unsubscribe: Some(unsubscribe.to_owned()),
+        ..Mail::new(subject, text, html)
     })
 }
 
@@ -279,10 +278,6 @@ pub fn report(
         file_name,
     })?;
     Ok(Mail {
-        subject,
-        text,
-        html,
-        unsubscribe: None,
         attachments: file
             .into_iter()
             .map(|(name, content)| Attachment {
@@ -291,5 +286,6 @@ pub fn report(
                 content,
             })
             .collect(),
+        ..Mail::new(subject, text, html)
     })
 }
