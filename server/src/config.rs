@@ -61,6 +61,7 @@ const ENV_KEYS: &[&str] = &[
     "outbox_poll_ms",
     "outbox_retry_base_ms",
     "outbox_lease_ms",
+    "password_sign_in",
 ];
 
 /// Everything the portal needs to start.
@@ -173,6 +174,159 @@ pub struct Config {
     /// past it (a crash mid-delivery), another instance sends it again.
     #[serde(default = "default_outbox_lease_ms")]
     pub outbox_lease_ms: u64,
+    /// Whether people may sign up and sign in with an e-mail and a password. `false` leaves only
+    /// the `[[oidc]]` providers (and the command line's reset links for recovery).
+    #[serde(default = "default_true")]
+    pub password_sign_in: bool,
+    /// OpenID Connect providers people may sign in through, one `[[oidc]]` table each.
+    #[serde(default)]
+    pub oidc: Vec<OidcProviderConfig>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// One `[[oidc]]` table: an OpenID Connect provider people may sign in through.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderConfig {
+    /// A slug used in paths (`/auth/oidc/{id}`): lower-case letters, digits and `-`.
+    pub id: String,
+    /// The sign-in button's text ("Sign in with …").
+    pub label: String,
+    /// The issuer's URL; its discovery document is `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// The client id cohack was registered with.
+    pub client_id: String,
+    /// The client secret; empty means the environment variable
+    /// `COHACK_OIDC_<ID>_CLIENT_SECRET` (`<ID>` upper-cased, `-` as `_`).
+    #[serde(default)]
+    pub client_secret: String,
+    /// Scopes asked for (a space-separated string); `openid` is always among them.
+    #[serde(default = "default_oidc_scopes")]
+    pub scopes: String,
+    /// If set, only verified e-mails in these domains may sign in through this provider.
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// The vendor's own provider: people signing in through it are its engineers (staff),
+    /// offered to organizers as coaches and authors.
+    #[serde(default)]
+    pub staff: bool,
+    /// A claim (in the ID token or from userinfo) naming the person's organization.
+    #[serde(default)]
+    pub organization_claim: String,
+    /// Signing out of cohack also sends the browser to the provider's sign-out (RP-initiated
+    /// logout), when the provider offers it.
+    #[serde(default)]
+    pub logout_at_provider: bool,
+}
+
+fn default_oidc_scopes() -> String {
+    "openid email profile".into()
+}
+
+impl OidcProviderConfig {
+    /// The environment variable that may hold this provider's client secret.
+    pub fn secret_variable(&self) -> String {
+        format!(
+            "COHACK_OIDC_{}_CLIENT_SECRET",
+            self.id.to_uppercase().replace('-', "_")
+        )
+    }
+
+    /// The scopes to ask for: the configured ones, with `openid` first and each once.
+    pub fn scope_list(&self) -> Vec<String> {
+        let mut scopes = vec!["openid".to_owned()];
+        for scope in self.scopes.split_whitespace() {
+            if !scopes.iter().any(|s| s == scope) {
+                scopes.push(scope.to_owned());
+            }
+        }
+        scopes
+    }
+
+    /// Checks the table, filling the secret from the environment: the error names the table.
+    fn check(&mut self, index: usize) -> Result<(), ConfigError> {
+        let name = if self.id.is_empty() {
+            format!("[[oidc]] table {}", index + 1)
+        } else {
+            format!("[[oidc]] table {} (id {:?})", index + 1, self.id)
+        };
+        let bad = |reason: String| ConfigError::Invalid(format!("{name}: {reason}"));
+        let slug_ok = !self.id.is_empty()
+            && self.id.len() <= 32
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !self.id.starts_with('-')
+            && !self.id.ends_with('-');
+        if !slug_ok {
+            return Err(bad(
+                "id must be 1 to 32 lower-case letters, digits and inner '-' (it is used in paths)"
+                    .into(),
+            ));
+        }
+        if self.label.trim().is_empty() || self.label.chars().count() > 60 {
+            return Err(bad("label must have 1 to 60 characters".into()));
+        }
+        self.label = self.label.trim().to_owned();
+        let issuer = url::Url::parse(self.issuer.trim())
+            .map_err(|e| bad(format!("issuer {:?} is not a URL: {e}", self.issuer)))?;
+        let loopback = matches!(issuer.host(), Some(url::Host::Domain("localhost")))
+            || match issuer.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                _ => false,
+            };
+        if !(issuer.scheme() == "https" || (issuer.scheme() == "http" && loopback)) {
+            return Err(bad(format!(
+                "issuer {:?} must be an https:// URL (http:// only on this machine's loopback)",
+                self.issuer
+            )));
+        }
+        if issuer.query().is_some() || issuer.fragment().is_some() {
+            return Err(bad(format!(
+                "issuer {:?} must not have a query or fragment",
+                self.issuer
+            )));
+        }
+        self.issuer = self.issuer.trim().to_owned();
+        if self.client_id.trim().is_empty() {
+            return Err(bad("client_id is missing".into()));
+        }
+        if self.client_secret.is_empty() {
+            self.client_secret = std::env::var(self.secret_variable()).unwrap_or_default();
+        }
+        if self.client_secret.is_empty() {
+            return Err(bad(format!(
+                "client_secret is missing: set it in the table or in {}",
+                self.secret_variable()
+            )));
+        }
+        if self.scopes.split_whitespace().any(|s| {
+            !s.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+        }) {
+            return Err(bad(format!(
+                "scopes {:?} are not valid scope names",
+                self.scopes
+            )));
+        }
+        for domain in &mut self.allowed_domains {
+            let lowered = domain.trim().trim_start_matches('@').to_lowercase();
+            if lowered.is_empty() || !lowered.contains('.') || lowered.contains(char::is_whitespace)
+            {
+                return Err(bad(format!(
+                    "allowed_domains entry {domain:?} is not a domain like example.com"
+                )));
+            }
+            *domain = lowered;
+        }
+        self.organization_claim = self.organization_claim.trim().to_owned();
+        Ok(())
+    }
 }
 
 fn default_outbox_lease_ms() -> u64 {
@@ -235,6 +389,8 @@ impl Default for Config {
             outbox_poll_ms: default_outbox_poll_ms(),
             outbox_retry_base_ms: default_outbox_retry_base_ms(),
             outbox_lease_ms: default_outbox_lease_ms(),
+            password_sign_in: true,
+            oidc: Vec::new(),
             smtp_url: String::new(),
             smtp_require_tls: false,
             mail_from: String::new(),
@@ -291,9 +447,46 @@ impl Config {
     /// Loads the layered configuration. `file` is `--config`/`COHACK_CONFIG`; when it is
     /// `None`, `cohack.toml` in the working directory is read if present.
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
-        Self::figment(file, overrides)?
+        let mut config = Self::figment(file, overrides)?
             .extract::<Config>()
-            .map_err(|e| ConfigError::Invalid(one_line(&e)))
+            .map_err(|e| ConfigError::Invalid(one_line(&e)))?;
+        config.check_oidc()?;
+        Ok(config)
+    }
+
+    /// Checks every `[[oidc]]` table (secrets filled from the environment), that their ids
+    /// are distinct, and that `public_url` is set for their redirect address.
+    pub fn check_oidc(&mut self) -> Result<(), ConfigError> {
+        for (index, provider) in self.oidc.iter_mut().enumerate() {
+            provider.check(index)?;
+        }
+        for (index, provider) in self.oidc.iter().enumerate() {
+            if self.oidc[..index].iter().any(|p| p.id == provider.id) {
+                return Err(ConfigError::Invalid(format!(
+                    "[[oidc]] table {} (id {:?}): another table has the same id",
+                    index + 1,
+                    provider.id
+                )));
+            }
+        }
+        if !self.oidc.is_empty() {
+            let public = url::Url::parse(self.public_url.trim())
+                .ok()
+                .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some());
+            if public.is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "OpenID Connect providers are configured but public_url {} (COHACK_PUBLIC_URL): \
+                     set it to the address people reach the portal at, which providers redirect \
+                     back to ({{public_url}}/auth/oidc/{{id}}/callback)",
+                    if self.public_url.trim().is_empty() {
+                        "is not set".to_owned()
+                    } else {
+                        format!("{:?} is not an http(s) address", self.public_url)
+                    }
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn figment(file: Option<&Path>, overrides: &Overrides) -> Result<Figment, ConfigError> {
@@ -338,6 +531,11 @@ impl Config {
             shown.jwt_secret = "***".into();
         }
         shown.smtp_url = mask_password(&self.smtp_url);
+        for provider in &mut shown.oidc {
+            if !provider.client_secret.is_empty() {
+                provider.client_secret = "***".into();
+            }
+        }
         shown.database_url = match self.database() {
             Ok(url) => url.to_string(),
             Err(_) => mask_password(&self.database_url),

@@ -85,6 +85,10 @@ pub enum Error {
     /// A dependency (the database) is not available right now.
     #[error("service unavailable")]
     Unavailable(String),
+    /// A service outside cohack that this request needs (a sign-in provider) cannot be
+    /// reached; the message says which and what to do, and is shown.
+    #[error("{0}")]
+    Upstream(String),
     /// A bug or an unexpected failure; the cause is logged, not shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -143,6 +147,7 @@ impl Error {
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Unavailable(_) => "unavailable",
+            Self::Upstream(_) => "provider_unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -202,7 +207,7 @@ impl ResponseError for Error {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Upstream(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -212,7 +217,9 @@ impl ResponseError for Error {
             Self::Internal(cause) => {
                 tracing::error!(error = %format!("{cause:#}"), "internal error")
             }
-            Self::Unavailable(cause) => tracing::warn!(%cause, "dependency unavailable"),
+            Self::Unavailable(cause) | Self::Upstream(cause) => {
+                tracing::warn!(%cause, "dependency unavailable")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());

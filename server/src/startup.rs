@@ -38,8 +38,11 @@ pub struct Application {
 impl Application {
     /// Prepares everything and binds the listener; nothing is served until
     /// [`Application::run_until_stopped`].
-    pub fn build(config: Config) -> anyhow::Result<Self> {
+    pub fn build(mut config: Config) -> anyhow::Result<Self> {
+        // The `[[oidc]]` tables are checked here too, for configurations built in code.
+        config.check_oidc()?;
         ensure_writable_dir(&config.data_dir)?;
+        let oidc = crate::auth::oidc::Providers::new(&config)?;
         // Mail settings fail fast, before anything is opened (`public_url` missing, say).
         let mail = crate::mail::settings(&config)?;
         say_network_settings(&config);
@@ -96,6 +99,7 @@ impl Application {
             metrics,
             outbox,
             mail: mail.map(|(_, public)| crate::mail::Links::new(public, &secret)),
+            oidc,
             judge: Judge::new(&config)?,
             config: Arc::new(config),
             db,

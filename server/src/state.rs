@@ -46,4 +46,6 @@ pub struct AppState {
     /// Where mail links point, when mail is on (`smtp_url`); `None`: nothing is mailed and the
     /// pages show links to copy.
     pub mail: Option<crate::mail::Links>,
+    /// The OpenID Connect providers people may sign in through (`[[oidc]]`).
+    pub oidc: crate::auth::oidc::Providers,
 }

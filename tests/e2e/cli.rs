@@ -121,6 +121,72 @@ fn bad_config_files_fail_in_one_line() {
 }
 
 #[test]
+fn oidc_tables_are_checked_in_one_line_and_their_secrets_masked() {
+    let dir = tempfile::tempdir().expect("dir");
+    let good = "public_url = \"https://hack.example.com\"\n\
+                [[oidc]]\nid = \"vendor-sso\"\nlabel = \"Vendor\"\n\
+                issuer = \"https://login.vendor.example\"\nclient_id = \"cohack\"\n\
+                client_secret = \"s3cret-in-file\"\nstaff = true\n\
+                [[oidc]]\nid = \"google\"\nlabel = \"Google\"\n\
+                issuer = \"https://accounts.google.com\"\nclient_id = \"g\"\n";
+    std::fs::write(dir.path().join("cohack.toml"), good).expect("write");
+    let out = run_cohack(
+        dir.path(),
+        &["serve", "--print-config"],
+        &[("COHACK_OIDC_GOOGLE_CLIENT_SECRET", "s3cret-in-env")],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stdout.contains("s3cret"), "a secret shown: {stdout}");
+    assert_eq!(
+        stdout.matches("client_secret = \"***\"").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(stdout.contains("id = \"vendor-sso\""), "{stdout}");
+
+    // Without the environment's secret the second table names itself.
+    let out = run_cohack(dir.path(), &["serve", "--print-config"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("table 2 (id \"google\")"), "{stderr}");
+    assert!(
+        stderr.contains("COHACK_OIDC_GOOGLE_CLIENT_SECRET"),
+        "{stderr}"
+    );
+
+    let secret = [("COHACK_OIDC_GOOGLE_CLIENT_SECRET", "x")];
+    for (bad, named) in [
+        (
+            good.replace(
+                "https://login.vendor.example",
+                "http://login.vendor.example",
+            ),
+            "https://",
+        ),
+        (good.replace("vendor-sso", "Vendor SSO"), "id must be"),
+        (
+            good.replace("id = \"google\"", "id = \"vendor-sso\""),
+            "same id",
+        ),
+        (good.replace("staff = true", "staf = true"), "staf"),
+        (
+            good.replace("public_url = \"https://hack.example.com\"", ""),
+            "public_url",
+        ),
+    ] {
+        std::fs::write(dir.path().join("cohack.toml"), &bad).expect("write");
+        let out = run_cohack(dir.path(), &["serve", "--print-config"], &secret);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "accepted: {bad}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(named), "{named:?} not in: {stderr}");
+    }
+}
+
+#[test]
 fn port_in_use_fails_in_one_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = taken.local_addr().expect("addr").to_string();

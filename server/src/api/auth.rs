@@ -1,5 +1,6 @@
-//! Accounts: register, log in, refresh, log out, who am I, and password reset links (issued by
-//! portal organizers, used once by the account's owner).
+//! Accounts: register, log in, refresh, log out, who am I, password reset links (issued by
+//! portal organizers, used once by the account's owner), and asking for another link that
+//! verifies the caller's e-mail.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -11,7 +12,7 @@ use crate::{
     auth::{
         AuthUser,
         accounts::{self, SignUp},
-        password_reset, sessions,
+        email_verification, password_reset, sessions,
         throttle::ClientAddress,
     },
     error::{Error, Result},
@@ -27,7 +28,21 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
         .service(me)
         .service(issue_password_reset)
         .service(request_password_reset)
-        .service(use_password_reset);
+        .service(use_password_reset)
+        .service(request_email_verification)
+        .service(providers);
+}
+
+/// The OpenID Connect providers people may sign in through (the `[[oidc]]` tables), in the
+/// configuration's order: pages and clients show one button each, linking to
+/// `/auth/oidc/{id}?next=…`. Empty when none is configured.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, body = Vec<crate::auth::oidc::ProviderView>))
+)]
+#[get("/auth/providers")]
+pub async fn providers(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(state.oidc.views())
 }
 
 /// `POST /auth/register`
@@ -88,6 +103,12 @@ pub struct UserView {
     pub organization: OrganizationView,
     /// May create events.
     pub is_portal_organizer: bool,
+    /// The e-mail was proven to be the user's (a mailed link was opened, or a sign-in
+    /// provider vouched for it).
+    pub email_verified: bool,
+    /// The organization came from a verified identity (a verified e-mail at a domain mapped
+    /// to it, or a sign-in provider), not from what the user typed.
+    pub organization_verified: bool,
 }
 
 /// Tokens and the account they belong to.
@@ -115,6 +136,8 @@ fn user_view(user: User, organization: Organization) -> UserView {
             name: organization.name,
         },
         is_portal_organizer: user.is_portal_organizer,
+        email_verified: user.email_verified,
+        organization_verified: user.organization_verified,
     }
 }
 
@@ -141,6 +164,8 @@ fn auth_response(
         (status = 201, body = AuthResponse),
         (status = 400, description = "`invalid_email`, `weak_password`, `invalid_display_name`, \
             `invalid_organization`", body = crate::error::ErrorBody),
+        (status = 403, description = "`password_sign_in_off`: this portal signs people in \
+            through its providers only", body = crate::error::ErrorBody),
         (status = 409, description = "`email_taken`", body = crate::error::ErrorBody),
         (status = 429, body = crate::error::ErrorBody),
     )
@@ -177,6 +202,8 @@ pub async fn register(
     responses(
         (status = 200, body = AuthResponse),
         (status = 401, body = crate::error::ErrorBody),
+        (status = 403, description = "`password_sign_in_off`: this portal signs people in \
+            through its providers only (portal organizers still may)", body = crate::error::ErrorBody),
         (status = 429, description = "too many attempts", body = crate::error::ErrorBody),
     )
 )]
@@ -364,4 +391,28 @@ pub async fn use_password_reset(
     let body = body.into_inner();
     password_reset::complete(&state, client, body.token, body.password).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mails the caller a new link that verifies their e-mail (48 hours, once; their earlier links
+/// stop working). Opening it and pressing its button marks the address verified and, if its
+/// domain is mapped to an organization, moves the account there. Three requests per account,
+/// then one every ten minutes (429).
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "a new link is queued to the caller's address"),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 409, description = "`email_already_verified`; `mail_off`: the portal sends no \
+            mail, so it cannot verify addresses", body = crate::error::ErrorBody),
+        (status = 429, body = crate::error::ErrorBody),
+    )
+)]
+#[post("/auth/email-verification")]
+pub async fn request_email_verification(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> Result<HttpResponse> {
+    email_verification::request_again(&state, &caller.user).await?;
+    Ok(HttpResponse::Accepted().finish())
 }

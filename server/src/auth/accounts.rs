@@ -1,14 +1,16 @@
-//! Accounts: signing up (the organization, the user and the first session, in one
-//! transaction) and checking a sign-in's email and password, both behind the throttles of
-//! [`crate::auth::throttle`]. The JSON API and the web UI both come through here.
+//! Accounts: signing up (the organization, the user, the first session and, with mail on,
+//! the link that verifies the e-mail, in one transaction) and checking a sign-in's email and
+//! password, both behind the throttles of [`crate::auth::throttle`]. The JSON API and the web
+//! UI both come through here.
 
 use diesel::{Connection, prelude::*};
 
 use crate::{
     auth::password,
-    auth::throttle::ClientAddress,
+    auth::{email_verification, throttle::ClientAddress},
     db::{DbConnection, schema::users},
     error::{Error, Result},
+    mail::Links,
     models::{
         organization::Organization,
         user::{NewUser, User},
@@ -16,13 +18,15 @@ use crate::{
     state::AppState,
 };
 
-/// Creates the account (in the organization its e-mail domain is mapped to, else the one named,
-/// matched case-insensitively, created if new), then runs `start_session` for it, all in
-/// one transaction.
+/// Creates the account (in the organization named, matched case-insensitively, created if
+/// new; without mail, in the one its e-mail domain is mapped to), queues the link that
+/// verifies its e-mail when `mail` is on, then runs `start_session` for it, all in one
+/// transaction.
 fn create_account<S>(
     conn: &mut DbConnection,
     sign_up: &SignUp,
     password_hash: String,
+    mail: Option<&Links>,
     start_session: impl FnOnce(&mut DbConnection, &User) -> Result<S>,
 ) -> Result<(User, Organization, S)> {
     conn.transaction(|conn| {
@@ -32,8 +36,15 @@ fn create_account<S>(
                 "this portal is already set up: sign in instead",
             ));
         }
-        // A domain a portal organizer mapped picks its organization, whatever was typed.
-        let organization = match Organization::for_email(conn, &sign_up.email)? {
+        // A domain a portal organizer mapped picks its organization, whatever was typed, once
+        // the address is proven: with mail on, when its owner opens the link mailed below
+        // (`Organization::apply_verified_email`). Without mail nothing can prove it, so the
+        // mapping applies at once, as it always did, and the organization stays unverified.
+        let mapped = match mail {
+            Some(_) => None,
+            None => Organization::for_email(conn, &sign_up.email)?,
+        };
+        let organization = match mapped {
             Some(mapped) => mapped,
             None => Organization::find_or_create(conn, &sign_up.organization)?,
         };
@@ -47,6 +58,9 @@ fn create_account<S>(
                 is_portal_organizer: sign_up.portal_organizer,
             },
         )?;
+        if let Some(links) = mail {
+            email_verification::issue(conn, links, &user)?;
+        }
         let session = start_session(conn, &user)?;
         Ok::<_, Error>((user, organization, session))
     })
@@ -78,8 +92,9 @@ pub struct SignUp {
     pub password: String,
     /// Name shown to others.
     pub display_name: String,
-    /// Organization name: an existing one matched case-insensitively, created on first use;
-    /// ignored when the e-mail's domain is mapped to an organization.
+    /// Organization name: an existing one matched case-insensitively, created on first use.
+    /// Without mail, ignored when the e-mail's domain is mapped to an organization; with mail,
+    /// the mapped organization replaces it once the e-mail is verified.
     pub organization: String,
     /// The first-run set-up: the account organizes the portal (409 `already_set_up` if an
     /// account does already).
@@ -87,25 +102,34 @@ pub struct SignUp {
 }
 
 /// Signs up from `client`: admitted by the sign-up throttles (a failed sign-up counts against
-/// the client's failures), then the account is created and `start_session` runs for it, in
-/// one transaction.
+/// the client's failures), then the account is created, its e-mail verification link queued
+/// (with mail on) and `start_session` run for it, in one transaction.
 pub async fn sign_up<S: Send + 'static>(
     state: &AppState,
     client: ClientAddress,
     mut sign_up: SignUp,
     start_session: impl FnOnce(&mut DbConnection, &User) -> Result<S> + Send + 'static,
 ) -> Result<(User, Organization, S)> {
+    if !state.config.password_sign_in {
+        return Err(password_sign_in_off());
+    }
     let account = sign_up.email.trim().to_lowercase();
     let attempt = state.throttles.sign_up(&account, client)?;
     let password = std::mem::take(&mut sign_up.password);
+    let mail = state.mail.clone();
     let created = async {
         let password_hash = hash_password(password).await?;
         state
             .db
-            .write(move |conn| create_account(conn, &sign_up, password_hash, start_session))
+            .write(move |conn| {
+                create_account(conn, &sign_up, password_hash, mail.as_ref(), start_session)
+            })
             .await
     }
     .await;
+    if created.is_ok() && state.mail.is_some() {
+        state.outbox.wake();
+    }
     attempt.finish(matches!(
         created,
         Err(Error::BadRequest { .. } | Error::Conflict { .. })
@@ -126,7 +150,23 @@ pub async fn check_credentials(
     let attempt = state.throttles.sign_in(&email, client)?;
     let checked = verify_credentials(state, email, secret).await;
     attempt.finish(matches!(checked, Err(Error::Unauthorized(_))));
-    checked
+    let (user, organization) = checked?;
+    // With password sign-in off, a password still opens a portal organizer's account: the
+    // command line's recovery (`cohack admin create-organizer`) sets one.
+    if !state.config.password_sign_in && !user.is_portal_organizer {
+        return Err(password_sign_in_off());
+    }
+    Ok((user, organization))
+}
+
+/// The refusal of a password sign-up or sign-in on a portal that signs people in through its
+/// providers only.
+pub fn password_sign_in_off() -> Error {
+    Error::forbidden(
+        "password_sign_in_off",
+        "This portal signs people in through its sign-in providers only: use one of the \
+         buttons on the sign-in page.",
+    )
 }
 
 async fn verify_credentials(
@@ -145,15 +185,19 @@ async fn verify_credentials(
             Err(e) => Err(e),
         })
         .await?;
-    let stored = found.as_ref().map_or_else(
-        || password::dummy_hash().to_owned(),
-        |(u, _)| u.password_hash.clone(),
-    );
+    // An unknown e-mail, and an account without a password (made through a provider), cost
+    // the same time as a wrong password.
+    let stored = found
+        .as_ref()
+        .map(|(u, _)| u.password_hash.clone())
+        .filter(|hash| !hash.is_empty());
+    let has_password = stored.is_some();
+    let stored = stored.unwrap_or_else(|| password::dummy_hash().to_owned());
     let matches = actix_web::web::block(move || password::verify(&secret, &stored))
         .await
         .map_err(Error::internal)?;
     match found {
-        Some(found) if matches => Ok(found),
+        Some(found) if matches && has_password => Ok(found),
         _ => Err(Error::Unauthorized("invalid email or password".into())),
     }
 }

@@ -9,10 +9,14 @@
 //! - [`personal_tokens`]: named tokens a user makes for scripts, each acting in a session of
 //!   its own.
 //! - [`password_reset`]: one-time links a portal organizer issues for a forgotten password.
+//! - [`email_verification`]: one-time links mailed to prove an account's e-mail address.
+//! - [`oidc`]: signing in through OpenID Connect providers, linked identities, leaving.
 //! - [`throttle`]: per-key rate limits answering 429 with `Retry-After`.
 
 pub mod accounts;
+pub mod email_verification;
 pub mod extract;
+pub mod oidc;
 pub mod password;
 pub mod password_reset;
 pub mod personal_tokens;

@@ -16,6 +16,7 @@
 //! | invite codes, per client | wrong codes only | 30, then 1 every 10 s | the same guesser with many accounts |
 //! | password reset mails asked, per client | every request | 20, then 1 every 30 s | a forgotten password is rare; bounds one address making cohack mail strangers |
 //! | password reset mails, per address | every request | 3, then 1 every 10 minutes | bounds the mail one inbox gets; past it the answer is the same 202 and no mail goes (earlier links still work, so the owner is not locked out) |
+//! | e-mail verification mails asked again, per account | every request | 3, then 1 every 10 minutes | a mail that went to spam gets a second and a third try; nobody makes cohack mail one inbox over and over |
 //! | materials, per team | every run | 30, then 1 every 2 s | each one runs the validator; a team's page views stay well inside |
 //! | submissions, per team and challenge | every one | `submissions_per_minute` | the judge's workers |
 //!
@@ -62,12 +63,14 @@ pub const INVITE_GUESSES_PER_CLIENT: Rule = Rule::new(30, Duration::from_secs(10
 pub const RESET_REQUESTS_PER_CLIENT: Rule = Rule::new(20, Duration::from_secs(30));
 /// Password reset mails sent per address.
 pub const RESET_MAILS_PER_ADDRESS: Rule = Rule::new(3, Duration::from_secs(600));
+/// E-mail verification mails asked again per account.
+pub const VERIFICATION_MAILS_PER_ACCOUNT: Rule = Rule::new(3, Duration::from_secs(600));
 /// Materials runs per team.
 pub const MATERIALS_PER_TEAM: Rule = Rule::new(30, Duration::from_secs(2));
 /// How long a client an account signed in from stays known to it.
 pub const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Keys each throttle remembers at most: 16 bytes each, so a full throttle holds about 2.2 MB
-/// with its map's overhead (131,072 buckets), and all eleven at most about 25 MB.
+/// with its map's overhead (131,072 buckets), and all twelve at most about 27 MB.
 pub const KEYS_PER_THROTTLE: usize = 65_536;
 
 /// The address a request comes from, as throttles count it (see [`crate::http::client`] for
@@ -138,6 +141,7 @@ pub struct Throttles {
     materials_per_team: Throttle,
     reset_requests_per_client: Throttle,
     reset_mails_per_address: Throttle,
+    verification_mails_per_account: Throttle,
     /// Submissions per team and challenge.
     pub submissions: Throttle,
 }
@@ -186,6 +190,7 @@ impl Throttles {
             materials_per_team: throttle(MATERIALS_PER_TEAM),
             reset_requests_per_client: throttle(RESET_REQUESTS_PER_CLIENT),
             reset_mails_per_address: throttle(RESET_MAILS_PER_ADDRESS),
+            verification_mails_per_account: throttle(VERIFICATION_MAILS_PER_ACCOUNT),
             submissions: throttle(Rule::per_minute(submissions_per_minute)),
             clock,
         }
@@ -260,6 +265,12 @@ impl Throttles {
         self.reset_requests_per_client
             .check(&key(client.throttle_key()))?;
         Ok(self.reset_mails_per_address.take(&key(address)).is_ok())
+    }
+
+    /// Counts a request by the account `user_id` for another e-mail verification mail; 429
+    /// once its budget is spent.
+    pub fn verification_mail(&self, user_id: &str) -> Result<()> {
+        self.verification_mails_per_account.check(user_id)
     }
 
     /// Counts a materials run for `team_id`; 429 once its budget is spent.

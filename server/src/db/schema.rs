@@ -23,6 +23,9 @@ diesel::table! {
         is_portal_organizer -> Bool,
         created_at -> Timestamp,
         reminders_opt_out -> Bool,
+        email_verified -> Bool,
+        is_staff -> Bool,
+        organization_verified -> Bool,
     }
 }
 
@@ -552,7 +555,64 @@ diesel::joinable!(invitations -> teams (team_id));
 diesel::joinable!(invitations -> outbox (outbox_id));
 diesel::joinable!(event_mailings -> events (event_id));
 
+diesel::table! {
+    identities (id) {
+        id -> Text,
+        user_id -> Text,
+        provider -> Text,
+        issuer -> Text,
+        subject -> Text,
+        email -> Text,
+        email_verified -> Bool,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_flows (state_hash) {
+        state_hash -> Text,
+        provider -> Text,
+        browser_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        link_user_id -> Nullable<Text>,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_sessions (session_id) {
+        session_id -> Text,
+        identity_id -> Text,
+        sid -> Nullable<Text>,
+        id_token -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_verifications (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        email -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(identities -> users (user_id));
+diesel::joinable!(oidc_sessions -> identities (identity_id));
+diesel::joinable!(oidc_sessions -> sessions (session_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    identities,
+    oidc_flows,
+    oidc_sessions,
+    email_verifications,
     organizations,
     users,
     events,

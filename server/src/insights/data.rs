@@ -1,6 +1,7 @@
 //! Loading what the insight reports read, one event at a time, in a handful of queries:
-//! the ladder, the teams with their organization, every judged attempt with its current
-//! verdict, notes, feedback, help calls and first openings.
+//! the ladder, the teams with their organization, their members (and whether each one's
+//! organization is verified), every judged attempt with its current verdict, notes,
+//! feedback, help calls and first openings.
 
 use std::collections::HashSet;
 
@@ -12,8 +13,8 @@ use crate::{
     db::{
         DbConnection,
         schema::{
-            challenge_opens, challenges, help_calls, organizations, submissions, teams, users,
-            validator_versions, verdicts,
+            challenge_opens, challenges, help_calls, organizations, submissions, team_members,
+            teams, users, validator_versions, verdicts,
         },
     },
     error::Result,
@@ -57,6 +58,17 @@ pub struct TeamInfo {
     pub organization_id: String,
     /// Organization name.
     pub organization: String,
+}
+
+/// A member of a team, with their own organization.
+#[derive(Debug, Clone, Queryable)]
+pub struct MemberInfo {
+    /// The team.
+    pub team_id: String,
+    /// The member's organization (not necessarily the team's).
+    pub organization_id: String,
+    /// The member's organization came from a verified identity (`users.organization_verified`).
+    pub organization_verified: bool,
 }
 
 /// One check of a verdict.
@@ -112,6 +124,8 @@ pub struct EventData {
     pub challenges: Vec<ChallengeInfo>,
     /// Every team, by name.
     pub teams: Vec<TeamInfo>,
+    /// Every member of every team.
+    pub members: Vec<MemberInfo>,
     /// Every attempt with a current verdict, oldest first.
     pub attempts: Vec<Attempt>,
     /// Coaches' notes.
@@ -149,6 +163,16 @@ impl EventData {
                 teams::name,
                 organizations::id,
                 organizations::name,
+            ))
+            .load(conn)?;
+        let members: Vec<MemberInfo> = team_members::table
+            .inner_join(users::table.on(users::id.eq(team_members::user_id)))
+            .filter(team_members::event_id.eq(&event.id))
+            .order((team_members::team_id.asc(), team_members::user_id.asc()))
+            .select((
+                team_members::team_id,
+                users::organization_id,
+                users::organization_verified,
             ))
             .load(conn)?;
         let rows: Vec<AttemptRow> = submissions::table
@@ -208,6 +232,7 @@ impl EventData {
             event,
             challenges,
             teams,
+            members,
             attempts,
             help_calls,
             opens,

@@ -12,7 +12,8 @@
 //! - [`opens`] records when a team first opened a challenge;
 //! - [`analytics`] is the author's pictures of a challenge (pass rate over time, attempts
 //!   until pass, failing checks with their messages, validator errors, run times);
-//! - [`authoring`] is the author's page: versions, recent failures and statistics.
+//! - [`authoring`] is the author's page: versions, recent failures and statistics;
+//! - [`trust`] says which organizations came from verified identities (the reports' badge).
 //!
 //! Who sees what: the event's organizers see everything; an author sees the challenges they
 //! published a validator version of ("own" challenges); anyone else gets 404.
@@ -26,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod results;
 pub mod stats;
+pub mod trust;
 
 use std::collections::HashSet;
 

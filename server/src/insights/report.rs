@@ -35,6 +35,7 @@ use crate::{
         CliffFilter, CliffsReport, InsightScope, cliffs,
         data::{Attempt, EventData, Scoped},
         scope_as,
+        trust::{self, Trust},
     },
     models::{event::Event, team::Team, user::User},
     scoring::{self, race::RaceLine},
@@ -248,6 +249,9 @@ pub struct OrganizationRow {
     pub organization: String,
     /// Its teams (of the filter).
     pub teams: u32,
+    /// How many of the people on its teams hold it through a verified identity
+    /// ([`crate::insights::trust`]).
+    pub trust: Trust,
     /// Per challenge of the report, in ladder order.
     pub cells: Vec<OrganizationCell>,
 }
@@ -641,6 +645,7 @@ fn by_organization(
         .then(|| cliffs::lost_by_team(data, scope, at));
     orgs.into_iter()
         .map(|((_, organization_id), members)| {
+            let trust = trust::of_organization(data, &organization_id, &members);
             let ranked = by_team.is_none().then(|| {
                 cliffs::report(
                     data,
@@ -683,6 +688,7 @@ fn by_organization(
                 })
                 .collect();
             OrganizationRow {
+                trust,
                 organization: members
                     .first()
                     .map(|t| t.organization.clone())

@@ -177,6 +177,36 @@ pub fn password_reset(email: &str, link: &str, minutes: i64) -> Result<Mail> {
 }
 
 #[derive(Template)]
+#[template(path = "mail/verify_email.txt")]
+struct VerifyEmailText<'a> {
+    email: &'a str,
+    link: &'a str,
+    hours: i64,
+}
+
+#[derive(Template)]
+#[template(path = "mail/verify_email.html")]
+struct VerifyEmailHtml<'a> {
+    subject: &'a str,
+    email: &'a str,
+    link: &'a str,
+    hours: i64,
+}
+
+/// The link that proves the account's address `email` is its owner's, valid `hours`.
+pub fn email_verification(email: &str, link: &str, hours: i64) -> Result<Mail> {
+    let subject = "Confirm your cohack e-mail address".to_owned();
+    let text = render(&VerifyEmailText { email, link, hours })?;
+    let html = render(&VerifyEmailHtml {
+        subject: &subject,
+        email,
+        link,
+        hours,
+    })?;
+    Ok(Mail::new(subject, text, html))
+}
+
+#[derive(Template)]
 #[template(path = "mail/reminder.txt")]
 struct ReminderText<'a> {
     event_name: &'a str,

@@ -1,5 +1,5 @@
-//! Mail through the organizer's own server: invitations, password resets, reminders and the
-//! report at the end of an event.
+//! Mail through the organizer's own server: invitations, password resets, e-mail
+//! verification links, reminders and the report at the end of an event.
 //!
 //! Nothing here sends on its own. An action composes a [`Mail`] ([`compose`]) and queues it
 //! with [`queue`] inside the transaction of the change that causes it, as a `mail` row of the

@@ -10,6 +10,7 @@ use crate::{
         schema::{organization_domains, organizations, users},
     },
     error::{Error, Result},
+    models::user::User,
 };
 
 /// Longest organization name accepted.
@@ -220,6 +221,45 @@ impl Organization {
             .select(Organization::as_select())
             .first(conn)
             .optional()?)
+    }
+
+    /// What a proven e-mail earns its account: call it once `user.email` is known to be its
+    /// owner's (a mailed link was used, or a provider said the address is verified). The
+    /// account is marked `email_verified`; if the address's domain is mapped to an
+    /// organization, the account moves there whatever was typed at sign-up, and its
+    /// organization is marked verified (`organization_verified`). An unmapped domain leaves
+    /// the organization, and whether it was verified another way, as they are.
+    ///
+    /// Only while the account still has that address (409 `email_changed` otherwise, so a
+    /// proof of an old address never vouches for a new one); the account as it is now.
+    pub fn apply_verified_email(conn: &mut DbConnection, user: &User) -> Result<User> {
+        conn.transaction(|conn| {
+            let mapped = Self::for_email(conn, &user.email)?;
+            let account = users::table
+                .find(&user.id)
+                .filter(users::email.eq(&user.email));
+            let updated = match &mapped {
+                Some(organization) => diesel::update(account)
+                    .set((
+                        users::email_verified.eq(true),
+                        users::organization_id.eq(&organization.id),
+                        users::organization_verified.eq(true),
+                    ))
+                    .execute(conn)?,
+                None => diesel::update(account)
+                    .set(users::email_verified.eq(true))
+                    .execute(conn)?,
+            };
+            if updated == 0 {
+                // Gone, or its address changed since the proof was made.
+                User::find(conn, &user.id)?;
+                return Err(Error::conflict(
+                    "email_changed",
+                    "the account's e-mail changed since this address was proven",
+                ));
+            }
+            User::find(conn, &user.id)
+        })
     }
 
     /// The e-mail domains mapped to each organization, by organization id.

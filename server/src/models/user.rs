@@ -31,6 +31,13 @@ pub struct User {
     pub is_portal_organizer: bool,
     /// When the account was created.
     pub created_at: NaiveDateTime,
+    /// The e-mail was proven: a verified identity carried it, or its owner opened a mailed
+    /// link. Only a verified e-mail maps the account to an organization or links an identity.
+    pub email_verified: bool,
+    /// Signed in through a `staff` provider (the vendor's own): offered as coach and author.
+    pub is_staff: bool,
+    /// The organization came from a verified identity, not from what the person typed.
+    pub organization_verified: bool,
 }
 
 /// What it takes to create an account; the password is already hashed.
@@ -84,6 +91,9 @@ impl User {
             organization_id: new.organization_id.to_owned(),
             is_portal_organizer: new.is_portal_organizer,
             created_at: now(),
+            email_verified: false,
+            is_staff: false,
+            organization_verified: false,
         };
         match diesel::insert_into(users::table)
             .values(&user)
@@ -127,6 +137,24 @@ impl User {
             .set(users::password_hash.eq(password_hash))
             .execute(conn)?;
         Ok(())
+    }
+
+    /// The vendor's staff (accounts that signed in through a `staff` provider) who hold no
+    /// author or engineer role in the event, by name: whom organizers are offered as coaches
+    /// and authors.
+    pub fn staff_without_role(conn: &mut DbConnection, event_id: &str) -> Result<Vec<User>> {
+        use crate::db::schema::event_roles;
+        let holding = event_roles::table
+            .filter(event_roles::event_id.eq(event_id))
+            .filter(event_roles::role.eq_any(["author", "engineer"]))
+            .select(event_roles::user_id);
+        Ok(users::table
+            .filter(users::is_staff.eq(true))
+            .filter(users::id.ne_all(holding))
+            .order((users::display_name.asc(), users::id.asc()))
+            .limit(500)
+            .select(User::as_select())
+            .load(conn)?)
     }
 
     /// Makes an existing account a portal organizer with a new password.

@@ -195,8 +195,9 @@ impl PageContext {
             .finish())
     }
 
-    /// Signs the browser out: ends its session and clears the cookie.
-    pub async fn sign_out(&self, req: &HttpRequest) -> Result<HttpResponse> {
+    /// Signs the browser out (ends its session, clears the cookie), then sends it to `location` (the home page, or a provider's
+    /// sign-out page).
+    pub async fn sign_out_to(&self, req: &HttpRequest, location: &str) -> Result<HttpResponse> {
         if let Some(cookie) = req.cookie(SESSION_COOKIE) {
             let token = cookie.value().to_owned();
             self.state
@@ -212,7 +213,7 @@ impl PageContext {
             .finish();
         gone.make_removal();
         Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/"))
+            .insert_header((header::LOCATION, location))
             .cookie(gone)
             .finish())
     }

@@ -43,6 +43,8 @@ use utoipa::{IntoParams, ToSchema};
 
 pub use ranking::{lost_by_team, report};
 
+use crate::insights::trust::OrganizationTrust;
+
 /// Filters of the report.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct CliffFilter {
@@ -64,6 +66,11 @@ pub struct CliffsReport {
     pub event: String,
     /// Ranked, worst first.
     pub cliffs: Vec<Cliff>,
+    /// Each organization of the teams within the filters, by name, with how many of the
+    /// people on its teams hold it through a verified identity
+    /// ([`crate::insights::trust`]).
+    #[serde(default)]
+    pub organizations: Vec<OrganizationTrust>,
 }
 
 /// One cliff.

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use crate::insights::{
     InsightScope,
     data::{Attempt, EventData},
+    trust,
 };
 
 use super::{
@@ -329,6 +330,12 @@ pub fn report(
         generated_at: now.and_utc(),
         event: data.event.slug.clone(),
         cliffs,
+        organizations: trust::organizations(
+            data,
+            data.teams
+                .iter()
+                .filter(|t| teams.contains_key(t.id.as_str())),
+        ),
     }
 }
 

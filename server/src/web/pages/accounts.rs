@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::{
     auth::{
         accounts::{self, SignUp},
+        oidc::{ProviderView, identities, logout},
         throttle::ClientAddress,
         web_sessions,
     },
@@ -43,6 +44,10 @@ struct SigninPage {
     next: String,
     email: String,
     error: Option<String>,
+    /// The OpenID Connect providers' buttons.
+    providers: Vec<ProviderView>,
+    /// Whether password sign-in is on (`password_sign_in`).
+    password: bool,
 }
 
 /// The sign-in form.
@@ -65,6 +70,8 @@ async fn signin_form(ctx: PageContext, query: web::Query<NextQuery>) -> Result<H
         next,
         email: String::new(),
         error: None,
+        providers: ctx.state().oidc.views(),
+        password: ctx.state().config.password_sign_in,
     })
 }
 
@@ -81,7 +88,9 @@ async fn signin(
         accounts::check_credentials(ctx.state(), &form.email, form.password, client).await;
     let user = match checked {
         Ok((user, _)) => user,
-        Err(error @ (Error::Unauthorized(_) | Error::TooManyRequests { .. })) => {
+        Err(
+            error @ (Error::Unauthorized(_) | Error::TooManyRequests { .. } | Error::Denied { .. }),
+        ) => {
             let status = actix_web::ResponseError::status_code(&error);
             return ctx.render_with_status(
                 status,
@@ -90,6 +99,8 @@ async fn signin(
                     next,
                     email: form.email,
                     error: Some(error.to_string()),
+                    providers: ctx.state().oidc.views(),
+                    password: ctx.state().config.password_sign_in,
                 },
             );
         }
@@ -116,6 +127,10 @@ struct SignupPage {
     error: Option<String>,
     /// The existing organizations, offered as the company field's suggestions.
     organizations: Vec<String>,
+    /// The OpenID Connect providers' buttons.
+    providers: Vec<ProviderView>,
+    /// Whether password sign-up is on (`password_sign_in`).
+    password: bool,
 }
 
 /// What the sign-up form shows again after an error (never the password).
@@ -227,6 +242,8 @@ async fn signup_page(
         values,
         error,
         organizations,
+        providers: ctx.state().oidc.views(),
+        password: ctx.state().config.password_sign_in,
     })
 }
 
@@ -285,7 +302,29 @@ async fn signout(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse> {
     ctx.verify_csrf(&form.csrf)?;
-    ctx.sign_out(&req).await
+    // Signed in through a provider whose table asks for it: sign out there too.
+    let at_provider = match &ctx.user {
+        Some(user) => {
+            let session = user.session_id.clone();
+            let through = ctx
+                .state()
+                .db
+                .run(move |conn| identities::of_session(conn, &session))
+                .await?;
+            match through {
+                Some((provider, id_token)) => match ctx.state().oidc.get(&provider) {
+                    Ok(provider) => {
+                        logout::provider_signout(ctx.state(), provider, &id_token).await
+                    }
+                    Err(_) => None,
+                },
+                None => None,
+            }
+        }
+        None => None,
+    };
+    ctx.sign_out_to(&req, at_provider.as_ref().map_or("/", url::Url::as_str))
+        .await
 }
 
 /// `POST /session/token` (header `X-CSRF-Token`): a fresh access token for the page's

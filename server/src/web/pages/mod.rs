@@ -5,7 +5,9 @@
 //! |---|---|---|
 //! | `/`, `/events/new`, `/events/{slug}` (+ `/register`, `/teams`) | [`events`] | everyone |
 //! | `/signin`, `/signup`, `/signout`, `/setup`, `/session/token` | [`accounts`] | everyone |
+//! | `/auth/oidc/{id}` (+ `/callback`, `/backchannel-logout`), `/account` | [`oidc`] | everyone; the provider; signed-in users |
 //! | `/reset-password?token=…` | [`reset`] | whoever holds a reset link |
+//! | `/verify-email?token=…`, `/account/email-verification` | [`verify_email`] | whoever holds a verification link; signed-in users |
 //! | `/account/tokens` | [`tokens`] | signed-in users |
 //! | `/people` | [`people`] | portal organizers |
 //! | `/teams/{id}` (+ `/join`, `/submit`, …) | [`workspace`] | members, coaches, organizers |
@@ -28,6 +30,7 @@ pub mod events;
 pub mod exchanges;
 pub mod hint_unlocks;
 pub mod mail;
+pub mod oidc;
 pub mod organizer;
 pub mod people;
 pub mod progress;
@@ -36,6 +39,7 @@ pub mod report;
 pub mod reset;
 pub mod sign_offs;
 pub mod tokens;
+pub mod verify_email;
 pub mod workspace;
 
 use actix_web::{middleware::from_fn, web};
@@ -48,7 +52,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("")
             .wrap(from_fn(security::html_errors))
             .configure(accounts::configure)
+            .configure(oidc::configure)
             .configure(reset::configure)
+            .configure(verify_email::configure)
             .configure(mail::configure)
             .configure(tokens::configure)
             .configure(people::configure)

@@ -16,6 +16,7 @@ use crate::{
         help_call::HelpCall,
         role::{self, RoleHolder},
         team::TeamDetails,
+        user::User,
     },
     scoring::{Board, BoardView},
     web::PageContext,
@@ -30,6 +31,9 @@ pub(super) struct ManageData {
     pub(super) ladder: Vec<Challenge>,
     pub(super) calls: Vec<HelpCall>,
     pub(super) cliffs: insights::CliffsReport,
+    /// The vendor's staff (signed in through a `staff` provider) without an author or
+    /// engineer role here yet: offered when granting one.
+    pub(super) staff: Vec<User>,
 }
 
 pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, Arc<Board>)> {
@@ -49,6 +53,7 @@ pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, A
                 ladder: Challenge::ladder(conn, &event.id)?,
                 calls: HelpCall::of_event(conn, &event.id, true, None)?,
                 cliffs: insights::cliffs_report_as(conn, &user, &owned, &CliffFilter::default())?,
+                staff: User::staff_without_role(conn, &event.id)?,
                 event,
             })
         })

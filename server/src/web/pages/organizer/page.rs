@@ -159,6 +159,8 @@ struct ManagePage {
     roles: Vec<RoleRow>,
     roles_shown: usize,
     engineers: Vec<Person>,
+    /// The vendor's staff without an author or engineer role here: (e-mail, name).
+    staff: Vec<(String, String)>,
     teams: Vec<TeamRow>,
     teams_shown: usize,
     organizations: Vec<String>,
@@ -411,6 +413,11 @@ pub(super) async fn render_page(
         roles,
         roles_shown,
         engineers,
+        staff: data
+            .staff
+            .iter()
+            .map(|u| (u.email.clone(), u.display_name.clone()))
+            .collect(),
         teams,
         teams_shown,
         organizations: organizations.into_iter().collect(),

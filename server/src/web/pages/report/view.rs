@@ -107,6 +107,20 @@ pub struct CliffView {
     pub quotes: Vec<Quote>,
 }
 
+/// An organization of section 5: whether its figures rest on verified identities.
+pub struct OrganizationTrustRow {
+    /// Name.
+    pub organization: String,
+    /// Its teams.
+    pub teams: u32,
+    /// The people on its teams.
+    pub people: u32,
+    /// Of them, those who hold it through a verified identity.
+    pub verified_people: u32,
+    /// All of them do.
+    pub verified: bool,
+}
+
 /// The report as pages and the file show it.
 pub struct ReportView {
     /// Event name.
@@ -141,6 +155,8 @@ pub struct ReportView {
     pub cliffs_total: usize,
     /// Section 5.
     pub organizations_chart: Chart,
+    /// Section 5: each organization's verified identities.
+    pub organizations: Vec<OrganizationTrustRow>,
     /// Section 6: the race (`None` for an author).
     pub race_chart: Option<Chart>,
     /// Section 6: submissions per ten minutes.
@@ -578,6 +594,17 @@ pub fn view(report: &Report) -> ReportView {
         cliffs,
         cliffs_total: report.cliffs.cliffs.len(),
         organizations_chart,
+        organizations: report
+            .by_organization
+            .iter()
+            .map(|o| OrganizationTrustRow {
+                organization: o.organization.clone(),
+                teams: o.teams,
+                people: o.trust.people,
+                verified_people: o.trust.verified_people,
+                verified: o.trust.verified(),
+            })
+            .collect(),
         race_chart,
         submissions_chart,
         organization_choices: report.organizations.clone(),
