@@ -157,7 +157,10 @@ fn oidc_tables_are_checked_in_one_line_and_their_secrets_masked() {
         "{stderr}"
     );
 
-    let secret = [("COHACK_OIDC_GOOGLE_CLIENT_SECRET", "x")];
+    let secret = [
+        ("COHACK_OIDC_GOOGLE_CLIENT_SECRET", "x"),
+        ("COHACK_OIDC_VENDOR_SSO_CLIENT_SECRET", "x"),
+    ];
     for (bad, named) in [
         (
             good.replace(

@@ -61,7 +61,7 @@ async fn providers_are_listed_and_shown_as_buttons_in_order() {
         let (status, body) = page(&app, path).await;
         assert_eq!(status, 200, "{path}");
         let vendor = body
-            .find("id=\"oidc-vendor\" href=\"/auth/oidc/vendor?next=%2Fevents%2Fx\"")
+            .find("id=\"oidc-vendor\" href=\"/auth/oidc/vendor?next=/events/x\"")
             .unwrap_or_else(|| panic!("no vendor button on {path}: {body}"));
         let google = body.find("id=\"oidc-google\"").expect("google button");
         assert!(vendor < google, "buttons out of the configuration's order");
