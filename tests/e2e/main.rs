@@ -2,6 +2,7 @@
 //! SQLite file, and — when `COHACK_TEST_POSTGRES` is set — a real PostgreSQL database.
 
 mod harness;
+mod oidc_provider;
 mod pg_proxy;
 mod plain_browser;
 mod python_tools;
@@ -19,6 +20,7 @@ mod browser_accounts;
 mod browser_aliases;
 mod browser_board;
 mod browser_hints;
+mod browser_oidc;
 mod browser_organizer;
 mod browser_portal;
 mod browser_progress;
