@@ -2,6 +2,7 @@
 //! SQLite file, and — when `COHACK_TEST_POSTGRES` is set — a real PostgreSQL database.
 
 mod harness;
+mod hostile_oidc;
 mod oidc_provider;
 mod pg_proxy;
 mod plain_browser;
@@ -51,6 +52,7 @@ mod live_client;
 mod live_instances;
 mod mail;
 mod network;
+mod oidc_hostile;
 mod progress;
 mod questions;
 mod report;
