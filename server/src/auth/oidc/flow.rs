@@ -162,6 +162,13 @@ fn stale() -> Error {
     )
 }
 
+/// A refusal saying `what` on the page, with the error's details (parser text, addresses)
+/// in the log only.
+fn logged(provider: &Provider, error: &dyn std::error::Error, what: &str) -> Error {
+    tracing::warn!(provider = %provider.config.id, error = %describe_error(error), "{what}");
+    refused(what)
+}
+
 /// A refusal of what the provider sent: the page says why, nothing is created.
 pub fn refused(why: impl std::fmt::Display) -> Error {
     Error::bad_request(
@@ -233,10 +240,18 @@ pub async fn finish(
         .await
         .map_err(|e| match &e {
             RequestTokenError::Request(_) => provider.unreachable(&describe_error(&e)),
-            _ => refused(format!(
-                "the provider refused the code ({})",
-                describe_error(&e)
-            )),
+            RequestTokenError::ServerResponse(answer) => {
+                logged(provider, &e, "the provider refused the code");
+                refused(format!(
+                    "the provider refused the code ({})",
+                    answer.error().as_ref()
+                ))
+            }
+            _ => logged(
+                provider,
+                &e,
+                "the provider's answer to the code could not be read",
+            ),
         })?;
     let id_token = tokens
         .id_token()
@@ -349,19 +364,33 @@ fn verify(
                 Ok(())
             }
         });
-    let claims = id_token.claims(&verifier, nonce).map_err(|e| match e {
+    let claims = id_token.claims(&verifier, nonce).map_err(|e| {
+        tracing::info!(provider = %provider.config.id, error = %e, "ID token refused");
+        e
+    });
+    let claims = claims.map_err(|e| match e {
         C::SignatureVerification(S::NoMatchingKey) => Unverified::UnknownKey,
-        C::Expired(_) => Unverified::Other("the ID token has expired".into()),
+        C::Expired(_) => Unverified::Other(
+            "the ID token has expired, or was issued at a time that is not now".into(),
+        ),
         C::InvalidAudience(_) => Unverified::Other("the ID token is for another client".into()),
         C::InvalidIssuer(_) => Unverified::Other("the ID token names another issuer".into()),
         C::InvalidNonce(_) => {
             Unverified::Other("the ID token does not belong to this sign-in (nonce)".into())
         }
-        C::SignatureVerification(why) => {
-            Unverified::Other(format!("the ID token's signature is not valid ({why})"))
+        C::SignatureVerification(_) => {
+            Unverified::Other("the ID token's signature is not valid".into())
         }
-        other => Unverified::Other(format!("the ID token is not valid ({other})")),
+        _ => Unverified::Other("the ID token is not valid".into()),
     })?;
+    // `azp`: when present it must name this client (the crate leaves this check to us).
+    if let Some(party) = claims.authorized_party()
+        && party.as_str() != provider.config.client_id
+    {
+        return Err(Unverified::Other(
+            "the ID token was issued to another client (azp)".into(),
+        ));
+    }
     Ok(claims.clone())
 }
 
@@ -412,7 +441,7 @@ async fn read_userinfo(
             openidconnect::UserInfoError::ClaimsVerification(_) => {
                 refused("userinfo is about someone else (its sub differs from the ID token's)")
             }
-            _ => refused(format!("userinfo ({})", describe_error(&e))),
+            _ => logged(provider, &e, "the provider's userinfo could not be read"),
         })?;
     if let Some(email) = info.email().map(|e| e.to_string()) {
         let verified = info.email_verified().unwrap_or(false);

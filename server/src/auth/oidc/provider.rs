@@ -201,10 +201,11 @@ impl Provider {
 
     /// The answer while the provider cannot be reached: a 503 saying so (never a 500), with
     /// the other ways in still open.
+    /// The reason (addresses, system errors) is logged, not shown.
     pub fn unreachable(&self, reason: &str) -> Error {
+        tracing::warn!(provider = %self.config.id, %reason, "OpenID provider unreachable");
         Error::Upstream(format!(
-            "{} cannot be reached right now ({reason}). Try again in a minute, or sign in \
-             another way.",
+            "{} cannot be reached right now. Try again in a minute, or sign in another way.",
             self.config.label
         ))
     }
