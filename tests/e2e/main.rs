@@ -53,6 +53,7 @@ mod live_instances;
 mod mail;
 mod network;
 mod oidc_hostile;
+mod oidc_settings;
 mod progress;
 mod questions;
 mod report;
