@@ -63,5 +63,6 @@ mod submissions;
 mod team_admin;
 mod teams;
 mod throttles;
+mod verification;
 mod web;
 mod webhooks;
