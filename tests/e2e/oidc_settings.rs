@@ -92,7 +92,10 @@ async fn providers_are_listed_and_shown_as_buttons_in_order() {
     );
     assert!(body.contains("Sign in another way"), "{body}");
     // Where it was looked for, and the system's error, are logged, not shown.
-    assert!(!body.contains("127.0.0.1:9") && !body.contains("os error"), "{body}");
+    assert!(
+        !body.contains("127.0.0.1:9") && !body.contains("os error"),
+        "{body}"
+    );
     // An unknown provider is a 404 page.
     let (status, _) = page(&app, "/auth/oidc/nobody").await;
     assert_eq!(status, 404);

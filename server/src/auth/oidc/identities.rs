@@ -15,9 +15,10 @@
 //!    owner now holds it, and a reset link gives them a password again.
 //! 5. Otherwise a new account is created, without a password.
 //!
-//! Then the verified facts apply: a staff provider makes the person staff; the organization
-//! claim, or else a verified e-mail's mapped domain, sets the organization (marked verified);
-//! a verified e-mail equal to the account's marks it verified.
+//! Then the verified facts apply: a verified e-mail equal to the account's proves it (and its
+//! domain's mapped organization applies, as after a mailed link); a staff provider makes the
+//! person staff; the organization claim sets the organization. Organizations set so are marked
+//! verified.
 
 use std::time::Duration;
 
@@ -276,42 +277,38 @@ fn create_account(
     Ok(user)
 }
 
-/// Staff from a staff provider; the organization from the claim or a verified e-mail's mapped
-/// domain; the account's e-mail verified when the provider verified the same address.
+/// The verified facts of `login`: its verified e-mail, when it is the account's, proves the
+/// account's (and applies the domain's mapped organization:
+/// [`Organization::apply_verified_email`], as a mailed link does); a staff provider makes the
+/// person staff; the organization claim, when given, names the organization (it wins over a
+/// mapped domain: the provider said so of this person).
 fn apply_verified_facts(
     conn: &mut DbConnection,
     provider: &OidcProviderConfig,
     login: &Login,
     mut user: User,
 ) -> Result<User> {
-    let verified_email = login
-        .email
-        .as_deref()
-        .filter(|_| login.email_verified)
-        .filter(|email| *email == user.email);
-    if verified_email.is_some() && !user.email_verified {
-        user.email_verified = true;
+    let proves_email = login.email_verified && login.email.as_deref() == Some(user.email.as_str());
+    if proves_email {
+        user = Organization::apply_verified_email(conn, &user)?;
     }
-    if provider.staff {
+    if provider.staff && !user.is_staff {
+        diesel::update(users::table.find(&user.id))
+            .set(users::is_staff.eq(true))
+            .execute(conn)?;
         user.is_staff = true;
     }
-    let organization = match &login.organization {
-        Some(name) => Some(Organization::find_or_create(conn, name)?),
-        None if user.email_verified => Organization::for_email(conn, &user.email)?,
-        None => None,
-    };
-    if let Some(organization) = organization {
+    if let Some(name) = &login.organization {
+        let organization = Organization::find_or_create(conn, name)?;
+        diesel::update(users::table.find(&user.id))
+            .set((
+                users::organization_id.eq(&organization.id),
+                users::organization_verified.eq(true),
+            ))
+            .execute(conn)?;
         user.organization_id = organization.id;
         user.organization_verified = true;
     }
-    diesel::update(users::table.find(&user.id))
-        .set((
-            users::email_verified.eq(user.email_verified),
-            users::is_staff.eq(user.is_staff),
-            users::organization_id.eq(&user.organization_id),
-            users::organization_verified.eq(user.organization_verified),
-        ))
-        .execute(conn)?;
     Ok(user)
 }
 

@@ -34,6 +34,7 @@ use crate::{
     web::{
         PageContext,
         context::{Chrome, safe_next},
+        pages::verify_email::EmailVerificationPanel,
         time::ShownTime,
     },
 };
@@ -270,6 +271,8 @@ struct IdentityRow {
 #[template(path = "account.html")]
 struct AccountPage {
     chrome: Chrome,
+    /// The e-mail's verification, with the button that mails a new link.
+    verification: EmailVerificationPanel,
     email: String,
     email_verified: bool,
     has_password: bool,
@@ -321,6 +324,7 @@ async fn account(
         status,
         &AccountPage {
             chrome: ctx.chrome("Your account", &[]),
+            verification: EmailVerificationPanel::of(ctx.state(), &user),
             email: user.email,
             email_verified: user.email_verified,
             has_password: !user.password_hash.is_empty(),
