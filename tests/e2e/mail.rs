@@ -28,29 +28,8 @@ use crate::{
     python_tools::venv_with,
 };
 
-/// Generates `NAME::sqlite` and `NAME::postgres` from `async fn NAME(backend: Backend)`: each
-/// test starts its own SMTP server first, then the portal pointed at it.
-macro_rules! mail_tests {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::harness::Backend::Sqlite).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    if crate::harness::PgDatabase::create().is_some() {
-                        super::$name(crate::harness::Backend::Postgres).await;
-                    }
-                }
-            }
-        )+
-    };
-}
-
-mail_tests!(
+crate::backend_tests!(
+    backend;
     an_invitation_signs_a_new_person_up_into_the_team,
     a_reset_link_works_once_and_an_unknown_address_gets_nothing,
     a_reminder_arrives_at_the_hour_and_the_report_at_the_end,

@@ -15,29 +15,8 @@ use crate::{
     plain_browser::PlainBrowser,
 };
 
-/// Generates `NAME::sqlite` and `NAME::postgres` from `async fn NAME(backend: Backend)`,
-/// each with its own SMTP sink.
-macro_rules! with_mail {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::harness::Backend::Sqlite).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    if crate::harness::PgDatabase::create().is_some() {
-                        super::$name(crate::harness::Backend::Postgres).await;
-                    }
-                }
-            }
-        )+
-    };
-}
-
-with_mail!(
+backend_tests!(
+    backend;
     a_verified_email_joins_the_organization_its_domain_is_mapped_to,
     expired_and_replaced_verification_links_are_refused_and_a_new_one_works,
     the_report_marks_organizations_whose_people_are_verified,
