@@ -243,7 +243,9 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn is_token_shaped(value: &str) -> bool {
+/// Whether a cookie's value has the shape of the random tokens cohack sets (anything else is
+/// ignored before it reaches the database).
+pub(crate) fn is_token_shaped(value: &str) -> bool {
     (20..=100).contains(&value.len())
         && value
             .bytes()

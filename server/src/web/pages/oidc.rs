@@ -33,7 +33,7 @@ use crate::{
     state::AppState,
     web::{
         PageContext,
-        context::{Chrome, safe_next},
+        context::{Chrome, is_token_shaped, safe_next},
         pages::verify_email::EmailVerificationPanel,
         time::ShownTime,
     },
@@ -107,11 +107,7 @@ fn flow_cookie(ctx_secure: bool, value: String) -> Cookie<'static> {
 fn flow_token(req: &HttpRequest) -> Option<String> {
     req.cookie(FLOW_COOKIE)
         .map(|c| c.value().to_owned())
-        .filter(|v| {
-            (20..=100).contains(&v.len())
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+        .filter(|v| is_token_shaped(v))
 }
 
 fn is_secure(req: &HttpRequest) -> bool {
