@@ -49,7 +49,10 @@ export async function launch() {
 export async function newPage(browser, { viewport = { width: 1280, height: 800 }, timezoneId, locale } = {}) {
   const context = await browser.newContext({ viewport, baseURL: base, timezoneId, locale });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  // Generous: on CI's two cores a sign-in (argon2id) and the page after it share the CPU with
+  // the rest of the suite, and have taken over 15 s there. A real hang still ends at the
+  // scenario's limit below.
+  page.setDefaultTimeout(30_000);
   page.problems = [];
   page.on("console", (message) => {
     if (message.type() === "error") page.problems.push(`console: ${message.text()}`);
