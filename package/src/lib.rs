@@ -51,7 +51,10 @@ pub use manifest::{
     HintSpec, Language, MANIFEST_FILE, MAX_HINTS, Manifest, NetworkCaps, NetworkSpec,
     STATEMENT_FILE, SignOff,
 };
-pub use package::{DEFAULT_TEAM, Expect, MAX_HINT_BYTES, Package, Sample, SampleLimits};
+pub use package::{
+    COACH_GUIDE_FILE, DEFAULT_TEAM, Expect, MAX_COACH_GUIDE_BYTES, MAX_HINT_BYTES, Package, Sample,
+    SampleLimits,
+};
 pub use sample_network::SampleNetwork;
 pub use scaffold::scaffold;
 pub use test::{SampleOutcome, SampleReport, SampleResult, test, test_with_limits};

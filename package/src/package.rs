@@ -110,10 +110,18 @@ pub struct Package {
     pub samples: Vec<Sample>,
     /// The text (Markdown) of each of the manifest's `[[hints]]`, in the manifest's order.
     pub hints: Vec<String>,
+    /// `coach.md`, the coach's guide (Markdown: the expected approach, common mistakes, the
+    /// shape of a solution, how long teams usually take), if the package has one. The server
+    /// shows it to the event's coaches and organizers only, never to a participant.
+    pub coach_guide: Option<String>,
 }
 
 /// The largest hint text, in bytes.
 pub const MAX_HINT_BYTES: usize = 64 << 10;
+/// The optional coach's guide of a package.
+pub const COACH_GUIDE_FILE: &str = "coach.md";
+/// The largest coach's guide, in bytes.
+pub const MAX_COACH_GUIDE_BYTES: usize = 64 << 10;
 
 impl Package {
     /// Reads a package folder with the default [`SampleLimits`].
@@ -140,6 +148,7 @@ impl Package {
             .iter()
             .map(|hint| load_hint(&root, &dir.join(&hint.file)))
             .collect::<Result<Vec<_>, _>>()?;
+        let coach_guide = load_coach_guide(&root, &dir.join(COACH_GUIDE_FILE))?;
         let mut samples = Vec::new();
         for expect in [Expect::Pass, Expect::Fail] {
             let group = dir.join(SAMPLES_DIR).join(expect.as_str());
@@ -172,6 +181,7 @@ impl Package {
             statement,
             samples,
             hints,
+            coach_guide,
         };
         // The same rules as an upload; their paths are relative to the package, so anchor them.
         package.validate(limits).map_err(|e| match e {
@@ -207,7 +217,11 @@ impl Package {
         for sample in &self.samples {
             sample.validate(&self.manifest, limits)?;
         }
-        self.validate_hints()
+        self.validate_hints()?;
+        if let Some(guide) = &self.coach_guide {
+            check_coach_guide(guide).map_err(|m| PackageError::invalid(COACH_GUIDE_FILE, m))?;
+        }
+        Ok(())
     }
 
     /// One text per `[[hints]]` entry, each non-empty and at most [`MAX_HINT_BYTES`].
@@ -382,6 +396,61 @@ fn load_hint(root: &Path, path: &Path) -> Result<String, PackageError> {
     let content = std::fs::read(&real).map_err(|e| PackageError::io(path, e))?;
     String::from_utf8(content)
         .map_err(|_| PackageError::invalid(path, "a hint must be UTF-8 text (Markdown)"))
+}
+
+fn check_coach_guide(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        Err(
+            "the coach's guide is empty: write the expected approach, or remove the file"
+                .to_owned(),
+        )
+    } else if text.contains('\0') {
+        Err("the coach's guide must be text (it contains a NUL character)".to_owned())
+    } else if text.len() > MAX_COACH_GUIDE_BYTES {
+        Err(format!(
+            "{} bytes, the limit for the coach's guide is {MAX_COACH_GUIDE_BYTES} bytes",
+            text.len()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Reads `coach.md` when the package has one; like a hint, it must stay inside the package
+/// (`root`, canonical) and be UTF-8.
+fn load_coach_guide(root: &Path, path: &Path) -> Result<Option<String>, PackageError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    let real = path.canonicalize().map_err(|e| PackageError::io(path, e))?;
+    if !real.starts_with(root) {
+        return Err(PackageError::invalid(
+            path,
+            "leads outside the package (a symbolic link?): the coach's guide must be in the package",
+        ));
+    }
+    if !real.is_file() {
+        return Err(PackageError::invalid(
+            path,
+            "the coach's guide must be a file",
+        ));
+    }
+    let size = real
+        .metadata()
+        .map_err(|e| PackageError::io(path, e))?
+        .len();
+    if size > MAX_COACH_GUIDE_BYTES as u64 {
+        return Err(PackageError::invalid(
+            path,
+            format!(
+                "{size} bytes, the limit for the coach's guide is {MAX_COACH_GUIDE_BYTES} bytes"
+            ),
+        ));
+    }
+    let content = std::fs::read(&real).map_err(|e| PackageError::io(path, e))?;
+    String::from_utf8(content)
+        .map(Some)
+        .map_err(|_| PackageError::invalid(path, "the coach's guide must be UTF-8 text (Markdown)"))
 }
 
 /// The entries of `dir`, sorted, hidden ones (`.DS_Store`, `.gitkeep`) skipped.

@@ -73,6 +73,7 @@ pub fn scaffold(
     let mut files = vec![
         (PathBuf::from("challenge.toml"), manifest(slug, language)),
         (PathBuf::from("README.md"), statement(slug)),
+        (PathBuf::from(crate::COACH_GUIDE_FILE), coach_guide(slug)),
     ];
     match language {
         Language::Rust => {
@@ -323,6 +324,35 @@ material they get, **what to submit**, and **how it is judged** (one line per ch
     )
 }
 
+/// `coach.md`: the coach's guide, for the event's coaches and organizers only.
+fn coach_guide(slug: &str) -> String {
+    format!(
+        r#"# {title}: the coach's guide
+
+Only the event's coaches and organizers read this, next to the statement; teams never see it.
+Replace it with what a coach needs at a team's table (or delete the file).
+
+## The expected approach
+
+Write `hello, telemetry` into `hello.txt` and answer `42`.
+
+## Common mistakes
+
+- A trailing space or a capital letter in `hello.txt`.
+- Answering in `hello.txt` instead of the short answer field.
+
+## The shape of a solution
+
+One file and one short answer; nothing to build.
+
+## How long teams usually take
+
+About 10 minutes.
+"#,
+        title = title_of(slug)
+    )
+}
+
 fn cargo_toml(slug: &str, sdk: &Path, standalone: bool) -> String {
     let sdk = sdk.to_string_lossy().replace('\\', "/");
     let mut text = format!(
@@ -471,6 +501,9 @@ mod tests {
             };
             assert!(dir.join(tests).is_file(), "{language}: {tests}");
             assert!(dir.join("samples/fail/missing-file/answer.txt").is_file());
+            let package = crate::Package::load(&dir).unwrap();
+            let guide = package.coach_guide.expect("a coach's guide");
+            assert!(guide.contains("## Common mistakes"), "{guide}");
             if language != Language::Rust {
                 let found = crate::SdkLocation::find(&dir.join("validator"), "wit").unwrap();
                 assert_eq!(found.root, sdk.canonicalize().unwrap());

@@ -22,6 +22,8 @@
 //!
 //! `hints` holds the Markdown text of each of the manifest's `[[hints]]`, in the manifest's
 //! order; it is left out when there are none, and an upload without it still reads.
+//! `coach_guide` is the package's `coach.md` (Markdown, for the event's coaches and organizers
+//! only); it is left out when the package has none, and an upload without it still reads.
 //! A sample's `network` is its `exchanges.json` as it is (see [`SampleNetwork`]); it is left
 //! out when the sample has none, and an upload without it (from an older CLI) still reads.
 //! Binary contents are standard base64 (with padding). The checksum lets the server detect a
@@ -59,6 +61,9 @@ pub struct Upload {
     /// The text (Markdown) of each `[[hints]]` entry of the manifest, in its order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
+    /// The package's `coach.md` (Markdown), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coach_guide: Option<String>,
 }
 
 /// A sample in an [`Upload`].
@@ -122,6 +127,7 @@ impl Package {
                 })
                 .collect(),
             hints: self.hints.clone(),
+            coach_guide: self.coach_guide.clone(),
         }
     }
 
@@ -178,6 +184,7 @@ impl Upload {
             statement: self.statement,
             samples,
             hints: self.hints,
+            coach_guide: self.coach_guide,
         };
         package.validate(limits)?;
         Ok((package, wasm))
@@ -217,6 +224,7 @@ mod tests {
                 network,
             }],
             hints: Vec::new(),
+            coach_guide: None,
         }
     }
 
@@ -360,5 +368,29 @@ mod tests {
         upload.manifest.hints[0].cost = 201;
         let error = through_json(&upload).unwrap_err().to_string();
         assert!(error.contains("field `hints[1].cost`"), "{error}");
+    }
+
+    #[test]
+    fn the_coach_guide_travels_when_there_is_one_and_an_upload_without_it_reads() {
+        let without = package(None).to_upload(b"\0asm");
+        let json = serde_json::to_value(&without).unwrap();
+        assert!(json.get("coach_guide").is_none(), "{json}");
+        let mut guided = package(None);
+        guided.coach_guide = Some("Expect **40 minutes**.".into());
+        let upload = guided.to_upload(b"\0asm");
+        let json = serde_json::to_value(&upload).unwrap();
+        assert_eq!(json["coach_guide"], "Expect **40 minutes**.");
+        let (read, _) = serde_json::from_value::<Upload>(json)
+            .unwrap()
+            .into_package(&SampleLimits::default())
+            .unwrap();
+        assert_eq!(read.coach_guide.as_deref(), Some("Expect **40 minutes**."));
+        let mut blank = guided.to_upload(b"\0asm");
+        blank.coach_guide = Some(" \n".into());
+        let error = blank
+            .into_package(&SampleLimits::default())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("coach.md"), "{error}");
     }
 }

@@ -54,6 +54,7 @@ mod mail;
 mod network;
 mod oidc_hostile;
 mod oidc_settings;
+mod openings;
 mod progress;
 mod questions;
 mod report;

@@ -158,6 +158,20 @@ pub enum Change {
         /// Whether the team's score changed now.
         moves_board: bool,
     },
+    /// A coach or an organizer opened a challenge for one team: its `opened` activity (the
+    /// team's ladder opens the rung live). The board shows solves only, so it does not move.
+    ChallengeOpened {
+        /// The team's event.
+        event_id: String,
+        /// The team.
+        team_id: String,
+        /// Challenge slug.
+        challenge: String,
+        /// Why.
+        reason: String,
+        /// Who opened it.
+        by: Person,
+    },
     /// A team asked a question: its activity, and the queue of the staff who oversee it.
     QuestionAsked {
         /// The question as its team and staff read it.
@@ -228,6 +242,8 @@ impl Change {
             } => None,
             // Questions are not on the board.
             Change::QuestionAsked { .. } | Change::QuestionAnswered { .. } => None,
+            // An opening opens; only a solve scores.
+            Change::ChallengeOpened { .. } => None,
             // A hint moves the board only when its cost is taken at once.
             Change::HintUnlocked {
                 event_id,
@@ -276,6 +292,16 @@ impl Change {
                 data: serde_json::json!({"challenge": challenge, "n": n, "title": title,
                     "cost": cost, "by": by}),
                 moves_board,
+            }],
+            Change::ChallengeOpened {
+                team_id,
+                challenge,
+                reason,
+                by,
+                ..
+            } => vec![LiveEvent::Opened {
+                team_id,
+                data: serde_json::json!({"challenge": challenge, "reason": reason, "by": by}),
             }],
             Change::QuestionAsked { question, asked_by } => vec![LiveEvent::Question {
                 team_id: question.team_id.clone(),

@@ -42,6 +42,7 @@ pub mod hints;
 pub mod invitations;
 pub mod mailings;
 pub mod observations;
+pub mod openings;
 pub mod organizations;
 pub mod progress;
 pub mod questions;

@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod leaderboard;
 pub mod live;
 pub mod observations;
+pub mod openings;
 pub mod organizations;
 pub mod progress;
 pub mod questions;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(questions::configure)
             .configure(hints::configure)
             .configure(progress::configure)
+            .configure(openings::configure)
             .configure(webhooks::configure),
     );
 }

@@ -184,6 +184,9 @@ fn test(dir: &Path) -> anyhow::Result<()> {
     let report = cohack_package::test(&package, &validator, &mut std::io::stderr());
     println!("{report}");
     print!("{}", playbook(&package));
+    if let Some(guide) = &package.coach_guide {
+        println!("{}", coach_guide_check(guide)?);
+    }
     if !report.all_ok() {
         let bad = report.mismatches().count();
         bail!(
@@ -366,6 +369,32 @@ pub fn render_table(table: &SampleTable) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Renders the coach's guide as the portal shows it to coaches (Markdown, sanitized) and says
+/// so in one line; a guide that renders to nothing (only comments, or markup the portal
+/// strips) is an error, since coaches would read an empty panel.
+fn coach_guide_check(guide: &str) -> anyhow::Result<String> {
+    let html = crate::web::markdown::to_safe_html(guide);
+    let text_len = html
+        .split(['<', '>'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, t)| t.trim().len())
+        .sum::<usize>();
+    if text_len == 0 {
+        bail!(
+            "{}: renders to nothing a coach could read (only comments or markup the portal removes)",
+            cohack_package::COACH_GUIDE_FILE
+        );
+    }
+    let headings = html.matches("<h").count() - html.matches("<hr").count();
+    Ok(format!(
+        "coach's guide: {} ({} bytes, renders to {} bytes of HTML, {headings} headings; coaches and organizers only)",
+        cohack_package::COACH_GUIDE_FILE,
+        guide.len(),
+        html.len()
+    ))
+}
+
 /// What the package declares for the coaches' playbook: its hints (title and cost), the
 /// expected time and the sign-off, one line each, or nothing when it declares none.
 fn playbook(package: &Package) -> String {
@@ -411,6 +440,19 @@ fn score(row: &SampleRow) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_coach_guide_must_render_to_something() {
+        let said = coach_guide_check("# Approach\n\nCount **devices**.").unwrap();
+        assert!(
+            said.contains("coach.md") && said.contains("1 headings"),
+            "{said}"
+        );
+        let error = coach_guide_check("<!-- todo -->\n<script>x()</script>")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("renders to nothing"), "{error}");
+    }
 
     #[test]
     fn the_portal_table_names_each_mismatch() {

@@ -111,6 +111,7 @@ diesel::table! {
         hints -> Text,
         expected_minutes -> Nullable<Integer>,
         sign_off -> Text,
+        coach_guide -> Nullable<Text>,
     }
 }
 
@@ -483,6 +484,21 @@ diesel::joinable!(hint_unlocks -> challenges (challenge_id));
 diesel::joinable!(questions -> teams (team_id));
 diesel::joinable!(questions -> challenges (challenge_id));
 diesel::joinable!(canned_answers -> challenges (challenge_id));
+diesel::table! {
+    staff_openings (id) {
+        id -> Text,
+        event_id -> Text,
+        team_id -> Text,
+        challenge_id -> Text,
+        skipped_challenge_id -> Nullable<Text>,
+        stuck_seconds -> BigInt,
+        reason -> Text,
+        opened_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(staff_openings -> teams (team_id));
 diesel::joinable!(nudges -> teams (team_id));
 diesel::joinable!(nudges -> challenges (challenge_id));
 diesel::joinable!(sign_offs -> submissions (submission_id));
@@ -649,6 +665,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     questions,
     canned_answers,
     nudges,
+    staff_openings,
     sign_offs,
     outbox,
     webhooks,

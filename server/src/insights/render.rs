@@ -68,7 +68,7 @@ fn header(columns: impl IntoIterator<Item = String>) -> Vec<CsvCell> {
 }
 
 /// Columns of the cliffs CSV, one row per cliff, in rank order.
-pub const CLIFF_COLUMNS: [&str; 19] = [
+pub const CLIFF_COLUMNS: [&str; 20] = [
     "rank",
     "challenge",
     "check",
@@ -88,6 +88,7 @@ pub const CLIFF_COLUMNS: [&str; 19] = [
     "questions_to_everyone",
     "nudges",
     "sign_offs_rejected",
+    "skips",
 ];
 
 /// The report as CSV.
@@ -122,6 +123,7 @@ pub fn cliffs_csv(report: &CliffsReport) -> String {
                 CsvCell::count(c.questions_to_everyone),
                 CsvCell::count(c.nudges),
                 CsvCell::count(c.sign_offs_rejected),
+                CsvCell::count(c.skips),
             ],
         );
     }
@@ -153,19 +155,22 @@ pub fn cliffs_markdown(report: &CliffsReport) -> String {
         "Generated {} UTC. Ranked by score: the time lost (the sum over affected teams of the \
          time each was stuck) plus what the coach's playbook saw — 10 min per hint unlocked, \
          10 min per question (30 min when answered to everyone), 20 min per nudge, 15 min per \
-         rejected sign-off (ties: time lost, failed attempts, then help calls).\n",
+         rejected sign-off, 60 min per skip (a coach opened the next challenge for a team stuck \
+         here) (ties: time lost, failed attempts, then help calls).\n",
         report.generated_at.format("%Y-%m-%d %H:%M:%S")
     );
     if report.cliffs.is_empty() {
         out.push_str("No cliffs: no team was stuck.\n");
         return out;
     }
-    out.push_str("| rank | challenge | check | score | time lost | teams affected | median stuck | failed attempts | help calls | hints | questions (to everyone) | nudges | sign-offs rejected | validator errors | organizations |\n");
-    out.push_str("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("| rank | challenge | check | score | time lost | teams affected | median stuck | failed attempts | help calls | hints | questions (to everyone) | nudges | sign-offs rejected | skips | validator errors | organizations |\n");
+    out.push_str(
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     for c in &report.cliffs {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {}/{} | {} | {} | {} | {} | {} ({}) | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {}/{} | {} | {} | {} | {} | {} ({}) | {} | {} | {} | {} | {} |",
             c.rank,
             md_cell(&c.challenge),
             md_cell(c.check.as_deref().unwrap_or("(whole challenge)")),
@@ -181,6 +186,7 @@ pub fn cliffs_markdown(report: &CliffsReport) -> String {
             c.questions_to_everyone,
             c.nudges,
             c.sign_offs_rejected,
+            c.skips,
             c.validator_errors,
             c.organizations_affected,
         );

@@ -145,6 +145,14 @@ pub enum LiveEvent {
         /// Whether the board changed (and was refreshed).
         moves_board: bool,
     },
+    /// A coach or an organizer opened a challenge for a team: an `opened` activity
+    /// (`{challenge, reason, by}`), which moves the team's ladder live.
+    Opened {
+        /// The team.
+        team_id: String,
+        /// The activity's fields.
+        data: Value,
+    },
     /// A question was asked or answered (or marked a duplicate): a `question` or `answer`
     /// activity of the asking team, then the staff queue and, for an answer to everyone,
     /// every team of the event (see `questions.rs`).
@@ -376,6 +384,9 @@ impl LiveHub {
                     self.push_board(state, &event_id).await;
                 }
                 Ok(())
+            }
+            LiveEvent::Opened { team_id, data } => {
+                self.record_activity(state, &team_id, "opened", data).await
             }
             LiveEvent::Question {
                 team_id,

@@ -15,6 +15,7 @@ pub mod hint;
 pub mod invitation;
 pub mod mailing;
 pub mod note;
+pub mod opening;
 pub mod organization;
 pub mod presence;
 pub mod progress;

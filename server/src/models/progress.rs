@@ -15,7 +15,11 @@
 //!   [`FAILING_STREAK`] or more judged submissions on it all failed), `working`;
 //! - the **order**, most in need first: a raised hand (oldest first), then `over_time` (the
 //!   furthest over first), `failing` (longest streak, then longest time), `working` (longest
-//!   time first), `not_started`, `done`; ties by open questions, then by name.
+//!   time first), `not_started`, `done`; ties by open questions, then by name;
+//! - a challenge a coach or an organizer **opened** for the team ([`crate::models::opening`])
+//!   is open like a solved predecessor's; the challenge the team was on when it was opened
+//!   (the one it skipped) is passed over when choosing the current challenge while any other
+//!   is left, and the clock on an opened challenge starts no earlier than its opening.
 
 use std::collections::{HashMap, HashSet};
 
@@ -27,8 +31,8 @@ use crate::{
     db::{
         DbConnection,
         schema::{
-            challenge_opens, challenges, hint_unlocks, nudges, questions, sign_offs, submissions,
-            verdicts,
+            challenge_opens, challenges, hint_unlocks, nudges, questions, sign_offs,
+            staff_openings, submissions, users, verdicts,
         },
     },
     error::Result,
@@ -36,8 +40,9 @@ use crate::{
         challenge::{self, Challenge, SIGN_OFF_COACH},
         event::{Event, Phase},
         help_call::HelpCall,
+        opening::Opening,
         submission::SubmissionStatus,
-        team::Team,
+        team::{Person, Team},
     },
 };
 
@@ -202,6 +207,26 @@ pub struct ProgressTeam {
     /// When its coaches were nudged about the current challenge (UTC; null: not nudged).
     #[schema(value_type = Option<String>, format = DateTime)]
     pub nudged_at: Option<DateTime<Utc>>,
+    /// The challenges a coach or an organizer opened for the team, oldest first.
+    pub openings: Vec<ProgressOpening>,
+}
+
+/// A challenge a coach or an organizer opened for a team without the solve before it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProgressOpening {
+    /// The challenge opened (slug).
+    pub challenge: String,
+    /// The challenge the team was on and skipped (slug; null: it was on none).
+    pub skipped: Option<String>,
+    /// Who opened it.
+    pub opened_by: Person,
+    /// Why.
+    pub reason: String,
+    /// Whole minutes the team had been on the skipped challenge.
+    pub stuck_minutes: i64,
+    /// When (UTC).
+    #[schema(value_type = String, format = DateTime)]
+    pub opened_at: DateTime<Utc>,
 }
 
 /// The progress of an event's teams, most in need first.
@@ -245,6 +270,10 @@ pub struct ProgressFacts {
     questions: HashMap<String, i64>,
     hints: HashMap<Pair, i64>,
     nudges: HashMap<Pair, NaiveDateTime>,
+    /// By team, oldest first.
+    openings: HashMap<String, Vec<Opening>>,
+    /// The names of the people who opened challenges.
+    openers: HashMap<String, String>,
 }
 
 impl ProgressFacts {
@@ -341,6 +370,15 @@ impl ProgressFacts {
             .into_iter()
             .map(|n| ((n.team_id, n.challenge_id), n.created_at))
             .collect();
+        let openings = Opening::by_team(conn, &event.id)?;
+        let openers = staff_openings::table
+            .inner_join(users::table.on(users::id.eq(staff_openings::opened_by)))
+            .filter(staff_openings::event_id.eq(event.id.clone()))
+            .select((users::id, users::display_name))
+            .distinct()
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect();
         Ok(ProgressFacts {
             event: event.clone(),
             ladder,
@@ -352,6 +390,8 @@ impl ProgressFacts {
             questions,
             hints,
             nudges,
+            openings,
+            openers,
         })
     }
 
@@ -408,11 +448,25 @@ impl ProgressFacts {
     fn of_team(&self, team: &Team, now: NaiveDateTime) -> ProgressTeam {
         let solves = self.solves(&team.id);
         let solved: HashSet<String> = solves.keys().cloned().collect();
-        let open = challenge::unlocked(&self.ladder, &solved);
-        let current = self
-            .ladder
+        let openings = self
+            .openings
+            .get(&team.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let opened: HashSet<String> = openings.iter().map(|o| o.challenge_id.clone()).collect();
+        let skipped: HashSet<&str> = openings
             .iter()
-            .find(|c| open.contains(&c.id) && !solved.contains(&c.id));
+            .filter_map(|o| o.skipped_challenge_id.as_deref())
+            .collect();
+        let open = challenge::open_to_team(&self.ladder, &solved, &opened);
+        let candidates = || {
+            self.ladder
+                .iter()
+                .filter(|c| open.contains(&c.id) && !solved.contains(&c.id))
+        };
+        let current = candidates()
+            .find(|c| !skipped.contains(c.id.as_str()))
+            .or_else(|| candidates().next());
         let calls = self.calls.get(&team.id).map(Vec::as_slice).unwrap_or(&[]);
         let mut row = ProgressTeam {
             team_id: team.id.clone(),
@@ -430,6 +484,7 @@ impl ProgressFacts {
             open_questions: self.questions.get(&team.id).copied().unwrap_or(0),
             hints_unlocked: 0,
             nudged_at: None,
+            openings: openings.iter().map(|o| self.opening_view(o)).collect(),
         };
         let Some(current) = current else {
             if self.ladder.is_empty() {
@@ -440,9 +495,15 @@ impl ProgressFacts {
         let pair = (team.id.clone(), current.id.clone());
         let started = now >= self.event.starts_at;
         let latest_solve = solves.values().max().copied();
+        let opened_at = openings
+            .iter()
+            .find(|o| o.challenge_id == current.id)
+            .map(|o| o.created_at);
         let since = self.opens.get(&pair).copied().unwrap_or_else(|| {
-            latest_solve.map_or(self.event.starts_at, |s| s.max(self.event.starts_at))
+            let after = latest_solve.map_or(self.event.starts_at, |s| s.max(self.event.starts_at));
+            opened_at.map_or(after, |o| o.max(after))
         });
+        let since = opened_at.map_or(since, |o| since.max(o));
         let since = since.max(self.event.starts_at);
         let until = now.min(self.event.ends_at);
         let seconds = (until - since).num_seconds().max(0);
@@ -488,6 +549,33 @@ impl ProgressFacts {
             expected_minutes: current.expected_minutes,
         });
         row
+    }
+}
+
+impl ProgressFacts {
+    fn opening_view(&self, opening: &Opening) -> ProgressOpening {
+        let slug = |id: &str| {
+            self.ladder
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.slug.clone())
+                .unwrap_or_default()
+        };
+        ProgressOpening {
+            challenge: slug(&opening.challenge_id),
+            skipped: opening.skipped_challenge_id.as_deref().map(slug),
+            opened_by: Person {
+                user_id: opening.opened_by.clone(),
+                display_name: self
+                    .openers
+                    .get(&opening.opened_by)
+                    .cloned()
+                    .unwrap_or_default(),
+            },
+            reason: opening.reason.clone(),
+            stuck_minutes: opening.stuck_seconds / 60,
+            opened_at: opening.created_at.and_utc(),
+        }
     }
 }
 
@@ -564,6 +652,7 @@ mod tests {
             open_questions: 0,
             hints_unlocked: 0,
             nudged_at: None,
+            openings: Vec::new(),
         }
     }
 

@@ -58,8 +58,20 @@ function row(team, before) {
     el("td", { class: "num", text: String(team.open_questions) }),
     el("td", { class: "num", text: String(team.hints_unlocked) }),
     el("td", {}, team.nudged_at ? timeElement(team.nudged_at, "time") : ""),
+    el(
+      "td",
+      { class: "stuck-openings" },
+      (team.openings ?? []).map((o) =>
+        el(
+          "p",
+          { class: "opening", "data-opening": o.challenge },
+          el("strong", { text: o.challenge }),
+          `${o.skipped ? `, skipping ${o.skipped} after ${o.stuck_minutes} min` : ""} · ${o.opened_by.display_name}: “${o.reason}”`,
+        ),
+      ),
+    ),
   );
-  const key = JSON.stringify([team.status, team.challenge?.slug, team.open_help_calls, team.failed_in_a_row, team.nudged_at]);
+  const key = JSON.stringify([team.status, team.challenge?.slug, team.open_help_calls, team.failed_in_a_row, team.nudged_at, (team.openings ?? []).length]);
   tr.dataset.key = key;
   if (before !== undefined && before !== key) tr.classList.add("is-changed");
   return tr;

@@ -1,4 +1,5 @@
-// The team's activity feed, newest first: submissions, verdicts, unlocks, people joining or
+// The team's activity feed, newest first: submissions, verdicts, unlocks (and challenges a
+// coach opened for the team), people joining or
 // leaving, the team renamed and coaches assigned. The feed is also how the page learns what happened elsewhere — a verdict
 // for a submission made here arrives as a `verdict` item, and unlocks move the ladder — so each
 // item's consequences run even when the item is already listed: history is re-sent after every
@@ -29,6 +30,8 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
         return `${item.challenge}: ${item.passed ? "passed" : "not yet"}, ${item.score}/${item.max_score}`;
       case "unlock":
         return `${item.challenge} unlocked`;
+      case "opened":
+        return `${item.by?.display_name ?? "A coach"} opened ${item.challenge} for the team${item.reason ? ` — “${item.reason}”` : ""}`;
       case "sign_off":
         return item.approved
           ? `${item.challenge}: a coach signed off — solved`
@@ -65,7 +68,7 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
     } else if (item.kind === "sign_off") {
       onSignOff?.(item);
       if (item.approved) markRung(item.challenge, "solved");
-    } else if (item.kind === "unlock") {
+    } else if (item.kind === "unlock" || item.kind === "opened") {
       markRung(item.challenge, "open");
     } else if (item.kind === "member_joined") {
       team.joined(item.user);

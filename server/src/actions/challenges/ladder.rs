@@ -60,9 +60,8 @@ pub(crate) fn ensure_unlocked(
     challenge: &Challenge,
     team_id: &str,
 ) -> Result<()> {
-    let ladder = Challenge::ladder(conn, &challenge.event_id)?;
-    let solved = Challenge::solved_by(conn, team_id)?;
-    if challenge::unlocked(&ladder, &solved).contains(&challenge.id) {
+    let (_, _, open) = Challenge::open_for_team(conn, &challenge.event_id, team_id)?;
+    if open.contains(&challenge.id) {
         Ok(())
     } else {
         Err(locked(challenge))
@@ -81,24 +80,31 @@ pub(crate) fn visible_to_team(
     if access.event.phase() == Phase::Upcoming {
         return Err(Error::NotFound("challenge"));
     }
-    let ladder = Challenge::ladder(conn, &access.event.id)?;
-    let solved = Challenge::solved_by(conn, &access.team.id)?;
-    if challenge::unlocked(&ladder, &solved).contains(&challenge.id) {
+    let (_, _, open) = Challenge::open_for_team(conn, &access.event.id, &access.team.id)?;
+    if open.contains(&challenge.id) {
         Ok(challenge)
     } else {
         Err(Error::NotFound("challenge"))
     }
 }
 
-/// One challenge as a rung of a ladder view; the statement only when `show_statement`.
+/// One challenge as a rung of a ladder view; the statement only when `show_statement`, the
+/// coach's guide only when `coaching` (the event's coaches and organizers, never a member).
 fn rung(
     c: Challenge,
     is_open: bool,
     solved: &HashSet<String>,
     config: Option<std::collections::BTreeMap<String, String>>,
     show_statement: bool,
+    coaching: bool,
 ) -> LadderChallenge {
+    let coach_guide = if coaching {
+        c.coach_guide.clone()
+    } else {
+        None
+    };
     LadderChallenge {
+        coach_guide,
         solved: solved.contains(&c.id),
         locked: !is_open,
         config,
@@ -135,23 +141,28 @@ pub fn ladder(conn: &mut DbConnection, user: &User, event_slug: &str) -> Result<
     if !staff && phase == Phase::Upcoming {
         return Ok(view);
     }
-    let ladder = Challenge::ladder(conn, &event.id)?;
-    let solved = match &team {
-        Some(team) => Challenge::solved_by(conn, &team.id)?,
-        None => HashSet::new(),
+    let (ladder, solved, team_open) = match &team {
+        Some(team) => Challenge::open_for_team(conn, &event.id, &team.id)?,
+        None => {
+            let ladder = Challenge::ladder(conn, &event.id)?;
+            let open = challenge::unlocked(&ladder, &HashSet::new());
+            (ladder, HashSet::new(), open)
+        }
     };
     let open = if staff {
         ladder.iter().map(|c| c.id.clone()).collect()
     } else {
-        challenge::unlocked(&ladder, &solved)
+        team_open
     };
     let show_config = standing.is_author();
+    // The coach's guide: the event's coaches and organizers, unless they are in a team.
+    let coaching = (standing.is_organizer() || standing.is_engineer()) && team.is_none();
     view.challenges = ladder
         .into_iter()
         .map(|c| {
             let is_open = open.contains(&c.id);
             let config = show_config.then(|| c.config_overrides());
-            rung(c, is_open, &solved, config, is_open)
+            rung(c, is_open, &solved, config, is_open, coaching)
         })
         .collect();
     Ok(view)
@@ -280,14 +291,12 @@ pub fn team_workspace(
         challenges: Vec::new(),
     };
     if !(member && phase == Phase::Upcoming) {
-        let ladder = Challenge::ladder(conn, &event.id)?;
-        let solved = Challenge::solved_by(conn, &access.team.id)?;
-        let open = challenge::unlocked(&ladder, &solved);
+        let (ladder, solved, open) = Challenge::open_for_team(conn, &event.id, &access.team.id)?;
         view.challenges = ladder
             .into_iter()
             .map(|c| {
                 let is_open = open.contains(&c.id);
-                rung(c, is_open, &solved, None, is_open || !member)
+                rung(c, is_open, &solved, None, is_open || !member, !member)
             })
             .collect();
     }

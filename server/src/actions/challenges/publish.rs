@@ -118,6 +118,7 @@ pub async fn publish(
     }
 
     let hints = StoredHint::encode(&StoredHint::from_package(&package));
+    let coach_guide = package.coach_guide;
     let manifest = package.manifest;
     let fields = PackageFields {
         slug: manifest.slug.clone(),
@@ -137,6 +138,7 @@ pub async fn publish(
             SignOff::Coach => SIGN_OFF_COACH,
         }
         .to_owned(),
+        coach_guide,
     };
     let manifest_json = serde_json::to_string(&manifest).map_err(Error::internal)?;
     let report_json = serde_json::to_string(&table).map_err(Error::internal)?;

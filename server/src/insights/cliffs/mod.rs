@@ -19,6 +19,8 @@
 //!              + 600 × questions asked (1800 × those answered to everyone)
 //!              + 1200 × nudges (a team past the challenge's expected time)
 //!              + 900 × sign-offs rejected
+//!              + 3600 × skips (a coach or organizer opened the next challenge for a team
+//!                              stuck on this one)
 //! ```
 //!
 //! i.e. time stuck × teams affected, plus what the coach's playbook saw, each signal weighed
@@ -27,8 +29,8 @@
 //! check name. Evidence is attached as follows: per affected team, the check's message from
 //! its first failing attempt; each help call to the cliff whose stuck window of that team
 //! contains the call (the team's longest if several); each coach note, feedback, hint unlock
-//! (`hint`), question (`question`), nudge (`nudge`) and rejected sign-off
-//! (`sign_off_rejected`) to the cliff of that challenge where that team lost the most time (a
+//! (`hint`), question (`question`), nudge (`nudge`), rejected sign-off
+//! (`sign_off_rejected`) and skip (`skip`, on the challenge the team skipped) to the cliff of that challenge where that team lost the most time (a
 //! signal of a team never stuck on that challenge is left out, as a note is).
 //!
 //! Modules: `windows` measures one team's stuck windows; `playbook` reads the playbook's
@@ -107,6 +109,8 @@ pub struct Cliff {
     pub nudges: u32,
     /// Passes of the teams stuck here that a coach or organizer rejected.
     pub sign_offs_rejected: u32,
+    /// Teams stuck here for which a coach or organizer opened the next challenge.
+    pub skips: u32,
     /// Validator errors on the challenge (on the `null` cliff and on every check cliff alike).
     pub validator_errors: u32,
     /// Distinct organizations of the affected teams.

@@ -1,6 +1,9 @@
 //! The coach's playbook as evidence of a cliff: hints a team unlocked, questions it asked
 //! (those answered to everyone weigh more: the whole event needed the answer), nudges to its
-//! coaches when it passed a challenge's expected time, and sign-offs a coach rejected.
+//! coaches when it passed a challenge's expected time, sign-offs a coach rejected, and
+//! skips: a coach or an organizer opened the next challenge for a team stuck on this one (the
+//! strongest evidence a cliff can have: someone who watched the team judged it would not get
+//! past without help).
 //!
 //! Each is a signal of one team on one challenge. Like coach notes, it is attached to the
 //! cliff of that challenge where that team lost the most time, and it adds its weight, in
@@ -14,7 +17,7 @@ use diesel::prelude::*;
 use crate::{
     db::{
         DbConnection,
-        schema::{challenges, hint_unlocks, nudges, questions, sign_offs},
+        schema::{challenges, hint_unlocks, nudges, questions, sign_offs, staff_openings},
     },
     error::Result,
 };
@@ -30,6 +33,9 @@ pub const NUDGE_SECONDS: i64 = 1200;
 /// The weight of a rejected sign-off (a pass the validator could not see was wrong): fifteen
 /// minutes.
 pub const SIGN_OFF_REJECTED_SECONDS: i64 = 900;
+/// The weight of a skip (a coach or organizer opened the next challenge for a team stuck on
+/// this one): one hour, the most of any signal.
+pub const SKIP_SECONDS: i64 = 3600;
 
 /// What kind of playbook signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +51,8 @@ pub enum SignalKind {
     Nudge,
     /// A coach or organizer rejected a pass.
     SignOffRejected,
+    /// A coach or organizer opened the next challenge for a team stuck on this one.
+    Skip,
 }
 
 impl SignalKind {
@@ -55,6 +63,7 @@ impl SignalKind {
             Self::Question { .. } => "question",
             Self::Nudge => "nudge",
             Self::SignOffRejected => "sign_off_rejected",
+            Self::Skip => "skip",
         }
     }
 
@@ -66,6 +75,7 @@ impl SignalKind {
             Self::Question { to_everyone: true } => QUESTION_TO_EVERYONE_SECONDS,
             Self::Nudge => NUDGE_SECONDS,
             Self::SignOffRejected => SIGN_OFF_REJECTED_SECONDS,
+            Self::Skip => SKIP_SECONDS,
         }
     }
 }
@@ -202,6 +212,30 @@ pub fn load(conn: &mut DbConnection, event_id: &str) -> Result<Vec<Signal>> {
             challenge_id,
             at: decided_at.unwrap_or(created_at),
             text: comment,
+        });
+    }
+
+    let skipped: Vec<(String, Option<String>, i64, String, NaiveDateTime)> = staff_openings::table
+        .filter(staff_openings::event_id.eq(event_id))
+        .filter(staff_openings::skipped_challenge_id.is_not_null())
+        .select((
+            staff_openings::team_id,
+            staff_openings::skipped_challenge_id,
+            staff_openings::stuck_seconds,
+            staff_openings::reason,
+            staff_openings::created_at,
+        ))
+        .load(conn)?;
+    for (team_id, challenge_id, stuck_seconds, reason, at) in skipped {
+        let Some(challenge_id) = challenge_id else {
+            continue;
+        };
+        signals.push(Signal {
+            kind: SignalKind::Skip,
+            team_id,
+            challenge_id,
+            at,
+            text: format!("skipped after {} minutes: {reason}", stuck_seconds / 60),
         });
     }
 

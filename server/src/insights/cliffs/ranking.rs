@@ -298,6 +298,7 @@ pub fn report(
                 questions_to_everyone: of(|k| *k == SignalKind::Question { to_everyone: true }),
                 nudges: of(|k| *k == SignalKind::Nudge),
                 sign_offs_rejected: of(|k| *k == SignalKind::SignOffRejected),
+                skips: of(|k| *k == SignalKind::Skip),
                 validator_errors: validator_errors.get(&ci).copied().unwrap_or(0),
                 organizations_affected: count(organizations.len()),
                 evidence: items,

@@ -38,6 +38,10 @@ pub struct LadderChallenge {
     /// `GET /teams/{id}/challenges/{challenge}/hints`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hints: Option<Vec<crate::models::hint::HintTitle>>,
+    /// The coach's guide (Markdown, the package's `coach.md`): the event's coaches and
+    /// organizers only, never a participant; absent when the package has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coach_guide: Option<String>,
 }
 
 /// The caller's ladder.

@@ -20,7 +20,7 @@ use crate::{
     error::{Error, Result},
 };
 
-pub use unlocking::unlocked;
+pub use unlocking::{next_locked, open_to_team, unlocked};
 pub use writes::{ChallengeChanges, PackageFields, Placement};
 
 /// A challenge of an event.
@@ -61,6 +61,9 @@ pub struct Challenge {
     pub expected_minutes: Option<i32>,
     /// Who confirms a validator pass: [`SIGN_OFF_NONE`] or [`SIGN_OFF_COACH`].
     pub sign_off: String,
+    /// The live version's `coach.md` (Markdown): the event's coaches and organizers only,
+    /// never a participant. `None`: the package has none.
+    pub coach_guide: Option<String>,
 }
 
 /// A validator pass is a solve.

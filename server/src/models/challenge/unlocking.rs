@@ -1,5 +1,7 @@
 //! What a team has solved and which rungs of the ladder that opens: the unlocking rule,
-//! written once, and the queries it needs.
+//! written once, and the queries it needs. A coach or an organizer may also open one rung for
+//! one team without the solve before it ([`crate::models::opening`]): [`open_to_team`] is the
+//! rule with those openings, and every reader of a team's ladder goes through it.
 
 use std::collections::HashSet;
 
@@ -11,7 +13,7 @@ use crate::{
         schema::{submissions, verdicts},
     },
     error::Result,
-    models::{sign_off::SignOff, submission::SubmissionStatus},
+    models::{opening::Opening, sign_off::SignOff, submission::SubmissionStatus},
 };
 
 use super::Challenge;
@@ -69,15 +71,30 @@ impl Challenge {
             return Ok(Vec::new());
         }
         let solved = Self::solved_by(conn, team_id)?;
+        let opened = Opening::opened_for(conn, team_id)?;
         let mut before = solved.clone();
         before.remove(&passed.id);
-        let open_now = unlocked(&ladder, &solved);
-        let open_before = unlocked(&ladder, &before);
+        let open_now = open_to_team(&ladder, &solved, &opened);
+        let open_before = open_to_team(&ladder, &before, &opened);
         Ok(ladder
             .iter()
             .filter(|c| open_now.contains(&c.id) && !open_before.contains(&c.id))
             .map(|c| c.slug.clone())
             .collect())
+    }
+
+    /// The event's ladder and the ids of its challenges open to `team_id` now, by
+    /// [`open_to_team`] (solves and openings).
+    pub fn open_for_team(
+        conn: &mut DbConnection,
+        event_id: &str,
+        team_id: &str,
+    ) -> Result<(Vec<Challenge>, HashSet<String>, HashSet<String>)> {
+        let ladder = Self::ladder(conn, event_id)?;
+        let solved = Self::solved_by(conn, team_id)?;
+        let opened = Opening::opened_for(conn, team_id)?;
+        let open = open_to_team(&ladder, &solved, &opened);
+        Ok((ladder, solved, open))
     }
 }
 
@@ -92,6 +109,30 @@ pub fn unlocked(ladder: &[Challenge], solved: &HashSet<String>) -> HashSet<Strin
         }
     }
     open
+}
+
+/// Which challenges of a ladder are open to a team that solved `solved` and for which a
+/// coach or an organizer opened `opened`: those [`unlocked`] opens, and every opened one. An
+/// opened challenge is open like any other: solving it opens the next.
+pub fn open_to_team(
+    ladder: &[Challenge],
+    solved: &HashSet<String>,
+    opened: &HashSet<String>,
+) -> HashSet<String> {
+    let mut open = unlocked(ladder, solved);
+    open.extend(
+        ladder
+            .iter()
+            .filter(|c| opened.contains(&c.id))
+            .map(|c| c.id.clone()),
+    );
+    open
+}
+
+/// The challenge a coach may open for a team: the first locked one of the ladder (`None`
+/// when every challenge is open to it).
+pub fn next_locked<'a>(ladder: &'a [Challenge], open: &HashSet<String>) -> Option<&'a Challenge> {
+    ladder.iter().find(|c| !open.contains(&c.id))
 }
 
 #[cfg(test)]
@@ -119,6 +160,7 @@ mod tests {
             hints: "[]".into(),
             expected_minutes: None,
             sign_off: crate::models::challenge::SIGN_OFF_NONE.into(),
+            coach_guide: None,
         }
     }
 
@@ -135,5 +177,25 @@ mod tests {
         assert!(none.contains("d"), "always open");
         let after_a = unlocked(&ladder, &HashSet::from(["a".to_owned()]));
         assert!(after_a.contains("b") && !after_a.contains("c"));
+    }
+
+    #[test]
+    fn an_opened_rung_is_open_and_its_solve_opens_the_next() {
+        let ladder = [
+            challenge("a", 1, false),
+            challenge("b", 2, false),
+            challenge("c", 3, false),
+        ];
+        let opened = HashSet::from(["b".to_owned()]);
+        let open = open_to_team(&ladder, &HashSet::new(), &opened);
+        assert!(open.contains("a") && open.contains("b") && !open.contains("c"));
+        assert_eq!(
+            next_locked(&ladder, &open).map(|c| c.id.as_str()),
+            Some("c")
+        );
+        let after_b = open_to_team(&ladder, &HashSet::from(["b".to_owned()]), &opened);
+        assert!(after_b.contains("a"), "the skipped rung stays open");
+        assert!(after_b.contains("c"));
+        assert_eq!(next_locked(&ladder, &after_b).map(|c| c.id.as_str()), None);
     }
 }

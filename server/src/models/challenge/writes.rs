@@ -34,6 +34,8 @@ pub struct PackageFields {
     pub expected_minutes: Option<i32>,
     /// [`super::SIGN_OFF_NONE`] or [`super::SIGN_OFF_COACH`].
     pub sign_off: String,
+    /// The package's `coach.md`, if it has one.
+    pub coach_guide: Option<String>,
 }
 
 /// Where a challenge goes on the ladder and whether it is always open, when given.
@@ -151,6 +153,7 @@ impl Challenge {
                         challenges::hints.eq(&fields.hints),
                         challenges::expected_minutes.eq(fields.expected_minutes),
                         challenges::sign_off.eq(&fields.sign_off),
+                        challenges::coach_guide.eq(&fields.coach_guide),
                         challenges::position.eq(position),
                         challenges::always_open
                             .eq(placement.always_open.unwrap_or(existing.always_open)),
@@ -192,6 +195,7 @@ impl Challenge {
                     hints: fields.hints,
                     expected_minutes: fields.expected_minutes,
                     sign_off: fields.sign_off,
+                    coach_guide: fields.coach_guide,
                 };
                 diesel::insert_into(challenges::table)
                     .values(&challenge)

@@ -217,6 +217,7 @@ fn playbook_text(cliff: &Cliff) -> String {
             "sign-off rejected",
             "sign-offs rejected",
         ),
+        (cliff.skips, "skip", "skips"),
     ]
     .iter()
     .filter(|(n, _, _)| *n > 0)

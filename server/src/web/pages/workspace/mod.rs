@@ -19,6 +19,9 @@
 //! - `POST /teams/{id}/questions`: a member asks about the selected challenge;
 //! - `POST /teams/{id}/challenges/{challenge}/hints/{n}/unlock`: a member unlocks a hint of
 //!   the selected challenge (`hints`: the panel under the statement);
+//! - `POST /teams/{id}/challenges/{challenge}/open`: a coach or an organizer opens a locked
+//!   challenge for the team without the solve before it (`openings`: the form above a locked
+//!   challenge; the coach's guide shows beside the statement to them);
 //! - `POST /teams/{id}/rename` and `POST /teams/{id}/leave`: a member renames the team, or
 //!   leaves it.
 //!
@@ -37,6 +40,7 @@ mod files;
 mod hints;
 mod materials;
 mod observations;
+mod openings;
 mod page;
 mod questions;
 mod submit;
@@ -56,6 +60,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(observations::write_note)
         .service(questions::ask_question)
         .service(hints::unlock_hint)
+        .service(openings::open_challenge)
         .service(team::rename_team)
         .service(team::leave_team);
 }

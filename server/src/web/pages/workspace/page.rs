@@ -31,6 +31,7 @@ use super::{
     hints::{self, HintsPanel},
     materials::material_href,
     observations::{self, ObservationRow, ObservationsPanel},
+    openings,
     questions::{self, QuestionsPanel},
     team,
     view::{
@@ -60,6 +61,9 @@ pub struct WorkspaceQuery {
     /// After a hint's unlock form: its number.
     #[serde(default)]
     hint_unlocked: Option<u32>,
+    /// After a coach's or organizer's opening form.
+    #[serde(default)]
+    opened: Option<String>,
 }
 
 /// What a form leaves on the page: a notice after it went through, or the reason the server
@@ -84,6 +88,9 @@ pub(super) struct FormOutcome {
     pub(super) hint_notice: Option<String>,
     /// Why the server refused unlocking a hint.
     pub(super) hint_error: Option<String>,
+    pub(super) opening_notice: Option<&'static str>,
+    /// Why the server refused opening a challenge for the team.
+    pub(super) opening_error: Option<String>,
 }
 
 /// Why a submission was refused before it was stored, shown in place of the verdict.
@@ -138,6 +145,9 @@ struct WorkspacePage {
     questions: Option<QuestionsPanel>,
     /// The selected challenge's hints (none when it has none or is locked).
     hints: Option<HintsPanel>,
+    /// What the opening form left.
+    opening_notice: Option<&'static str>,
+    opening_error: Option<String>,
 }
 
 #[get("/teams/{id}")]
@@ -159,6 +169,7 @@ pub(super) async fn workspace_page(
         team_notice: team::notice(query.renamed.is_some()),
         question_notice: questions::notice(query.asked.is_some()),
         hint_notice: hints::notice(query.hint_unlocked),
+        opening_notice: openings::notice(query.opened.is_some()),
         ..FormOutcome::default()
     };
     render_workspace(
@@ -297,6 +308,14 @@ pub(super) async fn render_workspace(
                     markdown::to_safe_html(statement_body(statement, &challenge.title))
                 })
                 .unwrap_or_default(),
+            coach_guide_html: challenge
+                .coach_guide
+                .as_deref()
+                .filter(|_| !is_member)
+                .map(markdown::to_safe_html),
+            can_open: !is_member
+                && challenge.locked
+                && matches!(ladder.phase, Phase::Running | Phase::Frozen),
             materials,
             materials_error,
         });
@@ -408,6 +427,8 @@ pub(super) async fn render_workspace(
         observations,
         questions,
         hints,
+        opening_notice: outcome.opening_notice,
+        opening_error: outcome.opening_error.clone(),
         submit_refusal: outcome.submit_refusal,
     };
     ctx.render_with_status(status, &page)

@@ -39,6 +39,10 @@ pub(super) struct Selected {
     pub(super) points: i32,
     pub(super) state: &'static str,
     pub(super) statement_html: String,
+    /// The coach's guide as safe HTML: the team's coaches and the event's organizers only.
+    pub(super) coach_guide_html: Option<String>,
+    /// A locked challenge the caller (a coach or an organizer) may open for the team.
+    pub(super) can_open: bool,
     pub(super) materials: Vec<MaterialLink>,
     pub(super) materials_error: Option<String>,
 }

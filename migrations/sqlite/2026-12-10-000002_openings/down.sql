@@ -1,0 +1,2 @@
+ALTER TABLE challenges DROP COLUMN coach_guide;
+DROP TABLE staff_openings;
