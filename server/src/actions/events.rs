@@ -4,7 +4,10 @@ use diesel::Connection;
 
 use crate::{
     access::{self, EventAccess, EventStanding},
-    actions::announce::{Change, announce},
+    actions::{
+        self,
+        announce::{Change, announce},
+    },
     auth::{constant_time_eq, throttle::ClientAddress},
     db::DbConnection,
     error::{Error, Result},
@@ -18,12 +21,14 @@ use crate::{
 };
 
 /// Creates an event as `creator`, who must be a portal organizer and becomes the event's
-/// first organizer (so the role survives if the portal flag is ever withdrawn).
+/// first organizer (so the role survives if the portal flag is ever withdrawn), with its
+/// `brackets` (400 `invalid_brackets`; see [`crate::models::bracket`]).
 pub async fn create(
     state: &AppState,
     creator: &User,
     settings: EventSettings,
     options: EventOptions,
+    brackets: Vec<String>,
 ) -> Result<EventStanding> {
     if !creator.is_portal_organizer {
         return Err(Error::Forbidden(
@@ -33,6 +38,7 @@ pub async fn create(
     let settings = settings.normalized();
     let options = options.normalized();
     options.validate()?;
+    let brackets = actions::brackets::checked(Some(brackets))?;
     let creator = creator.clone();
     state
         .db
@@ -40,6 +46,7 @@ pub async fn create(
             conn.transaction(|conn| {
                 let event = Event::create(conn, settings, &creator.id)?;
                 let event = options.store(conn, &event.id)?;
+                actions::brackets::replace_in(conn, &event.id, brackets.as_deref())?;
                 role::grant(
                     conn,
                     &event.id,
@@ -62,36 +69,22 @@ pub async fn create(
 
 /// Changes the settings of the event `slug` as `caller`, who must organize it; the result is
 /// validated exactly as on creation. The schedule decides when the public board freezes and
-/// unfreezes, so the board and every clock are refreshed.
+/// unfreezes, so the board and every clock are refreshed. `brackets` (`None`: kept) replaces
+/// the event's brackets (409 `bracket_in_use` when a removed one still has teams).
 pub async fn edit(
     state: &AppState,
     caller: &User,
     slug: &str,
     changes: EventChanges,
     options: EventOptionChanges,
+    brackets: Option<Vec<String>>,
 ) -> Result<EventStanding> {
     let (caller, slug) = (caller.clone(), slug.to_owned());
+    let brackets = actions::brackets::checked(brackets)?;
     let standing = state
         .db
         .write(move |conn| {
-            let standing = access::event_standing(conn, &caller, &slug)?;
-            standing.access.require_organizer()?;
-            let new_options = options.apply_to(&standing.access.event);
-            let settings = changes.apply_to(&standing.access.event)?;
-            new_options.clone().normalized().validate()?;
-            let event = Event::update(conn, &standing.access.event.id, settings)?;
-            let event = if new_options == EventOptions::of(&event) {
-                event
-            } else {
-                new_options.store(conn, &event.id)?
-            };
-            Ok::<_, Error>(EventStanding {
-                access: EventAccess {
-                    event,
-                    ..standing.access
-                },
-                ..standing
-            })
+            conn.transaction(|conn| edit_in(conn, &caller, &slug, changes, options, brackets))
         })
         .await?;
     announce(
@@ -101,6 +94,37 @@ pub async fn edit(
         },
     );
     Ok(standing)
+}
+
+/// Changing the settings, inside the caller's transaction: nothing is written unless all of
+/// it is valid.
+fn edit_in(
+    conn: &mut DbConnection,
+    caller: &User,
+    slug: &str,
+    changes: EventChanges,
+    options: EventOptionChanges,
+    brackets: Option<Vec<String>>,
+) -> Result<EventStanding> {
+    let standing = access::event_standing(conn, caller, slug)?;
+    standing.access.require_organizer()?;
+    let new_options = options.apply_to(&standing.access.event);
+    let settings = changes.apply_to(&standing.access.event)?;
+    new_options.clone().normalized().validate()?;
+    let event = Event::update(conn, &standing.access.event.id, settings)?;
+    let event = if new_options == EventOptions::of(&event) {
+        event
+    } else {
+        new_options.store(conn, &event.id)?
+    };
+    actions::brackets::replace_in(conn, &event.id, brackets.as_deref())?;
+    Ok(EventStanding {
+        access: EventAccess {
+            event,
+            ..standing.access
+        },
+        ..standing
+    })
 }
 
 /// Registers `user` as a participant of the event `slug`. Returns the caller's standing and

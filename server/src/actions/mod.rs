@@ -11,6 +11,7 @@
 //! [`crate::state::AppState`] and are `async`, because they announce after committing.
 //!
 //! - [`events`]: create, edit, register;
+//! - [`brackets`]: an event's brackets, and moving a team to another one;
 //! - [`teams`]: form, join (also through an invite link), view, list, coaches;
 //! - [`team_admin`]: leave, remove, move, rename, merge, delete;
 //! - [`endpoints`]: where a team's deployed service is (set, remove, list), for challenges
@@ -35,6 +36,7 @@
 
 pub mod announce;
 pub mod announcements;
+pub mod brackets;
 pub mod challenges;
 pub mod endpoints;
 pub mod events;

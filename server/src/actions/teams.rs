@@ -13,6 +13,7 @@ use crate::{
     db::DbConnection,
     error::{Error, Result},
     models::{
+        bracket,
         event::{Event, Phase},
         role::{self, EventRole},
         team::{Team, TeamDetails},
@@ -34,26 +35,35 @@ pub(crate) fn require_not_ended(event: &Event) -> Result<()> {
 
 /// Creates a team in the event `slug` with `caller` as its first member. The caller must be
 /// a registered participant (403) without a team in this event (409 `already_in_team`), and
-/// the event must not have ended (409 `event_ended`). The board gains a row.
+/// the event must not have ended (409 `event_ended`). On an event with brackets the team
+/// joins the one named by `bracket` (400 `bracket_required`, 422 `unknown_bracket`; see
+/// [`bracket::choose`]). The board gains a row.
 pub async fn create(
     state: &AppState,
     caller: &User,
     slug: &str,
     name: &str,
+    bracket: Option<&str>,
 ) -> Result<TeamDetails> {
     let (caller, slug, name) = (caller.clone(), slug.to_owned(), name.to_owned());
+    let asked = bracket.map(str::to_owned);
     let details = state
         .db
         .write(move |conn| {
-            let access = access::event_access(conn, &caller, &slug)?;
-            if !access.is_participant() {
-                return Err(Error::Forbidden(
-                    "register for the event before creating a team".into(),
-                ));
-            }
-            require_not_ended(&access.event)?;
-            let team = Team::create(conn, &access.event, &name, &caller.id)?;
-            Team::details(conn, team, access.event)
+            conn.transaction(|conn| {
+                let access = access::event_access(conn, &caller, &slug)?;
+                if !access.is_participant() {
+                    return Err(Error::Forbidden(
+                        "register for the event before creating a team".into(),
+                    ));
+                }
+                require_not_ended(&access.event)?;
+                let brackets = bracket::of_event(conn, &access.event.id)?;
+                let chosen = bracket::choose(&brackets, asked.as_deref())?;
+                let team = Team::create(conn, &access.event, &name, &caller.id)?;
+                bracket::set_team(conn, &access.event.id, &team.id, chosen.as_deref())?;
+                Team::details(conn, team, access.event)
+            })
         })
         .await?;
     announce(

@@ -34,6 +34,10 @@ pub(crate) fn configure(cfg: &mut ServiceConfig) {
 pub struct LeaderboardQuery {
     /// `public` to see what the audience sees; organizers get the live board by default.
     pub view: Option<String>,
+    /// One bracket of the event (its name, regardless of case): only that bracket's teams,
+    /// in the same order, each with its `bracket_rank`; 404 when the event has no such
+    /// bracket.
+    pub bracket: Option<String>,
 }
 
 /// The ranked teams with per-challenge progress. Anyone may read it (the big screen needs no
@@ -44,6 +48,10 @@ pub struct LeaderboardQuery {
 /// and the organizers' live one never share one) and `Cache-Control: no-cache`: clients
 /// revalidate with `If-None-Match` and get `304` without a body while the board they hold is
 /// still the one they would get. With `Accept-Encoding: gzip` the body comes gzipped.
+///
+/// On an event with brackets every row names its team's `bracket` and its `bracket_rank`
+/// (its rank among that bracket's teams); `?bracket=NAME` gives that bracket's board alone,
+/// cut from the same board (frozen exactly like it).
 #[utoipa::path(
     tag = "leaderboard",
     security((), ("bearer" = [])),
@@ -69,7 +77,8 @@ pub struct LeaderboardQuery {
                 ("Cache-Control" = String, description = "`no-cache`"),
                 ("Vary" = String, description = "`Accept-Encoding, Authorization`"),
             )),
-        (status = 404, body = crate::error::ErrorBody),
+        (status = 404, description = "no such event, or `?bracket=` names no bracket of it",
+            body = crate::error::ErrorBody),
     )
 )]
 #[get("/events/{slug}/leaderboard")]
@@ -97,7 +106,12 @@ pub async fn leaderboard(
         }
         _ => BoardView::Public,
     };
-    let board = LeaderboardCache::get_board(&state.leaderboard, &slug, view).await?;
+    let board = match query.bracket.as_deref() {
+        Some(bracket) => {
+            LeaderboardCache::get_bracket_board(&state.leaderboard, &slug, view, bracket).await?
+        }
+        None => LeaderboardCache::get_board(&state.leaderboard, &slug, view).await?,
+    };
     Ok(respond(&board, req.headers()))
 }
 

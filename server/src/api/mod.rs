@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod auth;
+pub mod brackets;
 pub mod challenges;
 pub mod endpoints;
 pub mod events;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(auth::configure)
             .configure(events::configure)
             .configure(teams::configure)
+            .configure(brackets::configure)
             .configure(organizations::configure)
             .configure(tokens::configure)
             .configure(endpoints::configure)

@@ -73,6 +73,11 @@ pub struct CreateTeamRequest {
     /// Display name, 1–60 characters, unique within the event.
     #[schema(schema_with = crate::api::schema::text::<60>)]
     pub name: String,
+    /// The team's bracket, one of the event's `brackets` (regardless of case): required when
+    /// the event has brackets (400 `bracket_required`), refused when it has none or names
+    /// another (422 `unknown_bracket`).
+    #[schema(schema_with = crate::api::schema::line_or_null::<40>)]
+    pub bracket: Option<String>,
 }
 
 /// `POST /teams/{id}/members`: a participant joins with the team's invite code, or an
@@ -128,6 +133,8 @@ pub struct TeamView {
     pub coaches: Vec<Person>,
     /// The team's event.
     pub event: TeamEventView,
+    /// The team's bracket, on an event with brackets (`null`: none).
+    pub bracket: Option<String>,
     /// Creation time (UTC).
     pub created_at: DateTime<Utc>,
 }
@@ -156,6 +163,7 @@ impl From<TeamDetails> for TeamView {
             event,
             members,
             coaches,
+            bracket,
         } = details;
         TeamView {
             id: team.id,
@@ -164,6 +172,7 @@ impl From<TeamDetails> for TeamView {
             invite_code: team.invite_code,
             members,
             coaches,
+            bracket,
             created_at: utc(team.created_at),
             event: TeamEventView {
                 phase: event.phase_at(now()),
@@ -178,7 +187,8 @@ impl From<TeamDetails> for TeamView {
 }
 
 /// Creates a team with the caller as its first member. The caller must be a registered
-/// participant of the event and not yet in one of its teams.
+/// participant of the event and not yet in one of its teams. On an event with brackets the
+/// team names its `bracket`.
 #[utoipa::path(
     tag = "teams",
     security(("bearer" = [])),
@@ -186,11 +196,13 @@ impl From<TeamDetails> for TeamView {
     request_body = CreateTeamRequest,
     responses(
         (status = 201, body = TeamView),
-        (status = 400, description = "`invalid_team_name`", body = ErrorBody),
+        (status = 400, description = "`invalid_team_name`, `bracket_required`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a participant of the event", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`already_in_team`, `team_name_taken`, `event_ended`",
+            body = ErrorBody),
+        (status = 422, description = "`unknown_bracket`: not one of the event's brackets",
             body = ErrorBody),
     )
 )]
@@ -202,8 +214,8 @@ pub async fn create_team(
     body: crate::http::Json<CreateTeamRequest>,
 ) -> Result<HttpResponse> {
     let slug = slug.into_inner();
-    let name = body.into_inner().name;
-    let details = teams::create(&state, &caller.user, &slug, &name).await?;
+    let CreateTeamRequest { name, bracket } = body.into_inner();
+    let details = teams::create(&state, &caller.user, &slug, &name, bracket.as_deref()).await?;
     Ok(HttpResponse::Created().json(TeamView::from(details)))
 }
 

@@ -680,3 +680,19 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     verdicts::passed,
     verdicts::score,
 );
+
+diesel::table! {
+    event_brackets (event_id, name) {
+        event_id -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    team_brackets (team_id) {
+        team_id -> Text,
+        event_id -> Text,
+        bracket -> Text,
+    }
+}

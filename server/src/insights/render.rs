@@ -218,6 +218,13 @@ pub fn cliffs_markdown(report: &CliffsReport) -> String {
 /// event's start (empty when unsolved).
 pub fn results_csv(results: &Results) -> String {
     let mut out = String::new();
+    // On an event with brackets, each team's bracket and its rank there follow its standing.
+    let bracketed = !results.brackets.is_empty();
+    let bracket_columns = if bracketed {
+        &["bracket", "bracket_rank"][..]
+    } else {
+        &[][..]
+    };
     let columns = [
         "rank",
         "team",
@@ -226,8 +233,9 @@ pub fn results_csv(results: &Results) -> String {
         "score",
         "last_solve_at",
     ]
-    .map(str::to_owned)
-    .into_iter()
+    .iter()
+    .chain(bracket_columns)
+    .map(|c| (*c).to_owned())
     .chain(results.challenges.iter().map(|c| format!("{c}_seconds")));
     csv_row(&mut out, &header(columns));
     for s in &results.standings {
@@ -239,6 +247,13 @@ pub fn results_csv(results: &Results) -> String {
             CsvCell::Number(s.score),
             CsvCell::text(s.last_solve_at.map(|t| t.to_rfc3339()).unwrap_or_default()),
         ];
+        if bracketed {
+            row.push(CsvCell::text(s.bracket.clone().unwrap_or_default()));
+            row.push(match s.bracket_rank {
+                Some(rank) => CsvCell::count(rank),
+                None => CsvCell::text(""),
+            });
+        }
         // Unsolved: an empty cell, not a number.
         row.extend(s.challenges.iter().map(|c| match c.solve_seconds {
             Some(seconds) => CsvCell::Number(seconds),

@@ -25,6 +25,9 @@ pub struct Results {
     pub event: String,
     /// Challenge slugs in ladder order (the CSV's columns).
     pub challenges: Vec<String>,
+    /// The event's brackets, in order (empty: none; the CSV then has no bracket columns).
+    #[serde(default)]
+    pub brackets: Vec<String>,
     /// Ranked teams.
     pub standings: Vec<ResultRow>,
 }
@@ -40,6 +43,12 @@ pub struct ResultRow {
     pub team: String,
     /// Organization of the team's creator.
     pub organization: String,
+    /// The team's bracket, on an event with brackets.
+    #[serde(default)]
+    pub bracket: Option<String>,
+    /// Competition rank within the team's bracket.
+    #[serde(default)]
+    pub bracket_rank: Option<u32>,
     /// Challenges solved.
     pub solved: u32,
     /// Sum of best scores.
@@ -86,14 +95,18 @@ pub fn results_as(conn: &mut DbConnection, caller: &User, slug: &str) -> Result<
         .map(|s| s.progress.iter().map(|p| p.challenge.clone()).collect())
         .unwrap_or_default();
     let start = event.starts_at.and_utc();
+    let brackets = crate::models::bracket::of_event(conn, &event.id)?;
     Ok(Results {
         event: event.slug,
         challenges,
+        brackets,
         standings: standings
             .into_iter()
             .map(|s| ResultRow {
                 rank: s.rank,
                 organization: orgs.get(&s.team.id).cloned().unwrap_or_default(),
+                bracket: s.bracket,
+                bracket_rank: s.bracket_rank,
                 team_id: s.team.id,
                 team: s.team.name,
                 solved: s.solved,

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod announcement;
+pub mod bracket;
 pub mod challenge;
 pub mod chat;
 pub mod document;

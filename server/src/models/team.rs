@@ -63,6 +63,8 @@ pub struct TeamDetails {
     pub members: Vec<Person>,
     /// Assigned coaches, in assignment order.
     pub coaches: Vec<Person>,
+    /// Its bracket, on an event with brackets ([`crate::models::bracket`]).
+    pub bracket: Option<String>,
 }
 
 /// A new random invite code: 10 characters without look-alikes, about 50 bits.
@@ -314,11 +316,13 @@ impl Team {
     pub fn details(conn: &mut DbConnection, team: Team, event: Event) -> Result<TeamDetails> {
         let members = Self::members(conn, &team.id)?;
         let coaches = Self::coaches(conn, &team.id)?;
+        let bracket = crate::models::bracket::of_team(conn, &team.id)?;
         Ok(TeamDetails {
             team,
             event,
             members,
             coaches,
+            bracket,
         })
     }
 
@@ -327,8 +331,8 @@ impl Team {
         Ok(diesel::delete(team_coaches::table.find((team_id, coach_id))).execute(conn)? > 0)
     }
 
-    /// Every team of an event with its members and coaches, by name: two queries, whatever
-    /// the number of teams.
+    /// Every team of an event with its members, coaches and brackets, by name: three
+    /// queries, whatever the number of teams.
     pub fn details_of(
         conn: &mut DbConnection,
         event: &Event,
@@ -351,6 +355,7 @@ impl Team {
                 .select((team_coaches::team_id, users::id, users::display_name))
                 .load(conn)?,
         );
+        let mut brackets = crate::models::bracket::of_teams(conn, &event.id)?;
         let mut teams = teams;
         teams.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(teams
@@ -358,6 +363,7 @@ impl Team {
             .map(|team| TeamDetails {
                 members: members.remove(&team.id).unwrap_or_default(),
                 coaches: coaches.remove(&team.id).unwrap_or_default(),
+                bracket: brackets.remove(&team.id),
                 event: event.clone(),
                 team,
             })

@@ -33,6 +33,7 @@ use crate::{
     db::{Database, now},
     error::{Error, Result},
     models::{
+        bracket,
         event::{Event, Phase},
         team_alias,
     },
@@ -80,6 +81,11 @@ pub struct LeaderboardBody {
     /// When this board was computed.
     #[schema(value_type = String, format = DateTime)]
     pub generated_at: chrono::DateTime<chrono::Utc>,
+    /// The bracket this board shows (`?bracket=`; absent: every team). Its rows are the
+    /// whole board's rows of that bracket, in the same order, each ranked in it by
+    /// `bracket_rank`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bracket: Option<String>,
     /// Ranked teams.
     pub rows: Vec<Standing>,
 }
@@ -182,6 +188,15 @@ struct Boards {
     valid_until: Instant,
     public: Arc<Board>,
     full: Arc<Board>,
+    /// The event's brackets, in order.
+    bracket_names: Vec<String>,
+    /// Per bracket of the event: its public and its full board, cut from the two above.
+    brackets: HashMap<String, BracketBoards>,
+}
+
+struct BracketBoards {
+    public: Arc<Board>,
+    full: Arc<Board>,
 }
 
 impl Boards {
@@ -190,6 +205,15 @@ impl Boards {
             BoardView::Public => Arc::clone(&self.public),
             BoardView::Full => Arc::clone(&self.full),
         }
+    }
+
+    /// The board of `bracket` (as the event spells it), if the event has that bracket.
+    fn pick_bracket(&self, view: BoardView, bracket: &str) -> Option<Arc<Board>> {
+        let boards = self.brackets.get(bracket)?;
+        Some(match view {
+            BoardView::Public => Arc::clone(&boards.public),
+            BoardView::Full => Arc::clone(&boards.full),
+        })
     }
 }
 
@@ -299,7 +323,26 @@ impl LeaderboardCache {
         self.board(slug, view, true).await
     }
 
+    /// The board of one bracket of the event `slug` (`bracket` matched regardless of case),
+    /// with the same freshness as [`LeaderboardCache::get`]: cut from the same computation
+    /// as the full board, so the two always agree. 404 when the event has no such bracket.
+    pub async fn get_bracket_board(
+        &self,
+        slug: &str,
+        view: BoardView,
+        bracket: &str,
+    ) -> Result<Arc<Board>> {
+        let boards = self.boards(slug, false).await?;
+        bracket::resolve(&boards.bracket_names, bracket)
+            .and_then(|name| boards.pick_bracket(view, name))
+            .ok_or(Error::NotFound("bracket"))
+    }
+
     async fn board(&self, slug: &str, view: BoardView, current: bool) -> Result<Arc<Board>> {
+        Ok(self.boards(slug, current).await?.pick(view))
+    }
+
+    async fn boards(&self, slug: &str, current: bool) -> Result<Arc<Boards>> {
         let event_id = self.event_id(slug).await?;
         let slot = self.slot(&event_id);
         let boards = match slot.fresh() {
@@ -311,7 +354,7 @@ impl LeaderboardCache {
                 let _single_flight = match slot.compute.try_lock() {
                     Ok(guard) => guard,
                     Err(_) => match slot.last() {
-                        Some(stale) if !current => return Ok(stale.pick(view)),
+                        Some(stale) if !current => return Ok(stale),
                         _ => slot.compute.lock().await,
                     },
                 };
@@ -332,7 +375,7 @@ impl LeaderboardCache {
                 }
             }
         };
-        Ok(boards.pick(view))
+        Ok(boards)
     }
 
     async fn compute(
@@ -342,10 +385,11 @@ impl LeaderboardCache {
         previous: Option<&Boards>,
     ) -> Result<Boards> {
         let id = event_id.to_owned();
-        let (event, full, frozen, aliases) = self
+        let (event, full, frozen, aliases, brackets) = self
             .db
             .run(move |conn| {
                 let event = Event::find(conn, &id)?;
+                let brackets = bracket::of_event(conn, &event.id)?;
                 let full = standings(conn, &event, None)?;
                 let frozen = match (event.phase(), event.freeze_at) {
                     (Phase::Frozen, Some(freeze_at)) => {
@@ -358,7 +402,7 @@ impl LeaderboardCache {
                 } else {
                     None
                 };
-                Ok::<_, Error>((event, full, frozen, aliases))
+                Ok::<_, Error>((event, full, frozen, aliases, brackets))
             })
             .await?;
         let generated_at = now();
@@ -369,6 +413,7 @@ impl LeaderboardCache {
                     frozen,
                     freeze_at: event.freeze_at.map(|f| f.and_utc()),
                     generated_at: generated_at.and_utc(),
+                    bracket: None,
                     rows,
                 },
                 previous,
@@ -390,6 +435,31 @@ impl LeaderboardCache {
             Some(rows) => body(rows, is_frozen, previous.map(|p| &p.public))?,
             None => Arc::clone(&full),
         };
+        // Each bracket's boards are cut from the two above, so they agree with them exactly
+        // (frozen, aliased, ranked) and change only when they do.
+        let mut bracket_boards = HashMap::with_capacity(brackets.len());
+        for name in &brackets {
+            let before = previous.and_then(|p| p.brackets.get(name));
+            let full_cut = Board::unless_unchanged(
+                super::brackets::bracket_body(&full.body, name),
+                before.map(|b| &b.full),
+            )?;
+            let public_cut = if Arc::ptr_eq(&public, &full) {
+                Arc::clone(&full_cut)
+            } else {
+                Board::unless_unchanged(
+                    super::brackets::bracket_body(&public.body, name),
+                    before.map(|b| &b.public),
+                )?
+            };
+            bracket_boards.insert(
+                name.clone(),
+                BracketBoards {
+                    public: public_cut,
+                    full: full_cut,
+                },
+            );
+        }
         // The public view can change by the clock alone at the next boundary (freeze, end).
         let until_boundary = event
             .until_next_boundary(generated_at)
@@ -399,6 +469,8 @@ impl LeaderboardCache {
             valid_until: Instant::now() + self.ttl.min(until_boundary),
             public,
             full,
+            brackets: bracket_boards,
+            bracket_names: brackets,
         })
     }
 }

@@ -142,6 +142,8 @@ mod tests {
                 first_solve: false,
                 solved_at: solved.then_some(at).flatten(),
             }],
+            bracket: None,
+            bracket_rank: None,
         }
     }
 

@@ -23,7 +23,12 @@
 //!
 //! The frozen (public, between `freeze_at` and `ends_at`) view applies the same rule to the
 //! submissions made, sign-offs approved and hints unlocked before `freeze_at`.
+//!
+//! On an event with brackets, every row also carries its team's bracket and its rank within
+//! it ([`brackets`]): the same order, counted among that bracket's teams only, so a bracket's
+//! board is the full board's rows of that bracket, frozen exactly as the full board is.
 
+pub mod brackets;
 pub mod cache;
 pub mod hints;
 pub mod race;
@@ -43,7 +48,7 @@ use crate::{
         schema::{challenges, sign_offs, submissions, teams, verdicts},
     },
     error::Result,
-    models::{event::Event, sign_off::SignOffState},
+    models::{bracket, event::Event, sign_off::SignOffState},
 };
 
 /// A team as the leaderboard names it.
@@ -90,6 +95,11 @@ pub struct Standing {
     pub last_solve_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Per challenge, in ladder order.
     pub progress: Vec<ChallengeProgress>,
+    /// The team's bracket, on an event with brackets (`null`: the team is in none).
+    pub bracket: Option<String>,
+    /// Competition rank within the team's bracket, by the same rule as `rank` (`null`
+    /// without a bracket).
+    pub bracket_rank: Option<u32>,
 }
 
 /// One judged submission, as the ranking sees it.
@@ -125,7 +135,11 @@ pub fn standings(
         .select((teams::id, teams::name))
         .load(conn)?;
     let attempts = outcomes(conn, event, cutoff)?;
-    hints::apply(conn, event, cutoff, rank(&ladder, &all_teams, &attempts))
+    let rows = hints::apply(conn, event, cutoff, rank(&ladder, &all_teams, &attempts))?;
+    Ok(brackets::rank_within(
+        rows,
+        &bracket::of_teams(conn, &event.id)?,
+    ))
 }
 
 /// The ladder of `event` as `(challenge id, slug)`, in order.
@@ -290,6 +304,8 @@ fn rank(
                 score: progress.iter().map(|p| p.score).sum(),
                 last_solve_at: raised_at.get(team_id.as_str()).copied().map(utc),
                 progress,
+                bracket: None,
+                bracket_rank: None,
             }
         })
         .collect();

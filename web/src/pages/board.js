@@ -19,6 +19,7 @@ import {
 import { Pager, pageSeconds } from "../board/pager.js";
 import { RacePanel, raceWanted } from "../board/race.js";
 import { applyDelta, deltaAction } from "../board/delta.js";
+import { BracketView, bracketBoard, cycleSeconds } from "../board/brackets.js";
 import { localTimes, setTime, timeElement } from "../lib/time.js";
 
 localTimes();
@@ -64,6 +65,38 @@ function start(root) {
   let lastAnnouncement = null;
   let announcementChanges = 0;
 
+  // On an event with brackets: the bracket shown (`?bracket=`), in turn with `?cycle_seconds=`.
+  let brackets = [];
+  try {
+    brackets = JSON.parse(root.dataset.brackets || "[]");
+  } catch {
+    brackets = [];
+  }
+  const view = new BracketView({ brackets, initial: root.dataset.bracket || null });
+  const bracketLabel = $("[data-board-bracket]");
+  const rankHead = $("[data-rank-head]");
+  function showBracket() {
+    root.dataset.bracket = view.current ?? "";
+    if (bracketLabel) {
+      bracketLabel.textContent = view.current ?? "";
+      bracketLabel.hidden = !view.current;
+    }
+    if (rankHead) rankHead.textContent = view.current ? "# in bracket" : "#";
+    for (const link of root.querySelectorAll("[data-bracket-link]")) {
+      if ((link.dataset.bracketLink || null) === view.current) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+  }
+  const cycle = brackets.length ? cycleSeconds(window.location.search) : 0;
+  if (cycle) {
+    setInterval(() => {
+      view.next();
+      showBracket();
+      previous = new Map();
+      render();
+    }, cycle * 1000);
+  }
+
   let deltasApplied = 0;
   function render() {
     if (!board) return;
@@ -73,10 +106,11 @@ function start(root) {
     root.dataset.boardDeltas = String(deltasApplied);
     columns = completeColumns(columns, board);
     renderHead(headRow, columns);
-    const result = renderRows(tbody, board, columns, { attempted: attempted ?? {}, previous, bigScreen: true });
+    const shown = bracketBoard(board, view.current);
+    const result = renderRows(tbody, shown, columns, { attempted: attempted ?? {}, previous, bigScreen: true });
     previous = result.states;
     if (result.news.length) news.textContent = result.news.join(" ");
-    if (empty) empty.hidden = (board.rows ?? []).length > 0;
+    if (empty) empty.hidden = (shown.rows ?? []).length > 0;
     renderFirsts(firstsList, firstSolves(board, columns));
     firsts.hidden = columns.length === 0;
     setFrozen(board.frozen, board.freeze_at);

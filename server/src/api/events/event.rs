@@ -4,9 +4,9 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::{
-    actions::events,
+    actions::{brackets, events},
     auth::{AuthUser, MaybeUser},
-    error::{ErrorBody, Result},
+    error::{Error, ErrorBody, Result},
     models::event::Event,
     state::AppState,
 };
@@ -25,7 +25,8 @@ use super::{
         (status = 201, body = EventView),
         (status = 400, description = "`invalid_slug`, `invalid_time`, `invalid_name`, \
             `invalid_description`, `invalid_schedule`, `invalid_registration`, \
-            `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, `invalid_json`",             body = ErrorBody),
+            `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, \
+            `invalid_brackets`, `invalid_json`",             body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a portal organizer", body = ErrorBody),
         (status = 409, description = "`slug_taken`", body = ErrorBody),
@@ -38,9 +39,10 @@ pub async fn create_event(
     caller: AuthUser,
     body: crate::http::Json<CreateEventRequest>,
 ) -> Result<HttpResponse> {
-    let (settings, options) = body.into_inner().into_settings()?;
-    let standing = events::create(&state, &caller.user, settings, options).await?;
-    Ok(HttpResponse::Created().json(EventView::for_caller(standing)))
+    let (settings, options, brackets) = body.into_inner().into_settings()?;
+    let standing = events::create(&state, &caller.user, settings, options, brackets).await?;
+    let brackets = read_brackets(&state, &standing.access.event.id).await?;
+    Ok(HttpResponse::Created().json(EventView::for_caller(standing, brackets)))
 }
 
 /// Every event, soonest first, upcoming ones included. Public.
@@ -50,8 +52,17 @@ pub async fn create_event(
 )]
 #[get("/events")]
 pub async fn list_events(state: web::Data<AppState>) -> Result<HttpResponse> {
-    let events = state.db.run(Event::list).await?;
-    let views: Vec<EventView> = events.into_iter().map(EventView::public).collect();
+    let (events, mut brackets) = state
+        .db
+        .run(|conn| Ok::<_, Error>((Event::list(conn)?, brackets::of_all_events(conn)?)))
+        .await?;
+    let views: Vec<EventView> = events
+        .into_iter()
+        .map(|event| {
+            let of_event = brackets.remove(&event.id).unwrap_or_default();
+            EventView::public(event, of_event)
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -75,16 +86,26 @@ pub async fn get_event(
 ) -> Result<HttpResponse> {
     let slug = slug.into_inner();
     let view = match caller.0 {
-        Some(caller) => state
-            .db
-            .run(move |conn| crate::access::event_standing(conn, &caller.user, &slug))
-            .await
-            .map(EventView::for_caller)?,
-        None => state
-            .db
-            .run(move |conn| Event::find_by_slug(conn, &slug))
-            .await
-            .map(EventView::public)?,
+        Some(caller) => {
+            state
+                .db
+                .run(move |conn| {
+                    let standing = crate::access::event_standing(conn, &caller.user, &slug)?;
+                    let brackets = brackets::of_event(conn, &standing.access.event.id)?;
+                    Ok::<_, Error>(EventView::for_caller(standing, brackets))
+                })
+                .await?
+        }
+        None => {
+            state
+                .db
+                .run(move |conn| {
+                    let event = Event::find_by_slug(conn, &slug)?;
+                    let brackets = brackets::of_event(conn, &event.id)?;
+                    Ok::<_, Error>(EventView::public(event, brackets))
+                })
+                .await?
+        }
     };
     Ok(HttpResponse::Ok().json(view))
 }
@@ -100,10 +121,13 @@ pub async fn get_event(
         (status = 200, body = EventView),
         (status = 400, description = "as on creation (`invalid_slug`, `invalid_time`, \
             `invalid_name`, `invalid_description`, `invalid_schedule`, `invalid_registration`, \
-            `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`), and             `slug_immutable`", body = ErrorBody),
+            `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, \
+            `invalid_brackets`), and `slug_immutable`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not an organizer of this event", body = ErrorBody),
         (status = 404, body = ErrorBody),
+        (status = 409, description = "`bracket_in_use`: a removed bracket still has teams",
+            body = ErrorBody),
         (status = 422, description = "`unknown_time_zone`: not an IANA time zone name",             body = ErrorBody),
     )
 )]
@@ -114,8 +138,18 @@ pub async fn update_event(
     caller: AuthUser,
     body: crate::http::Json<UpdateEventRequest>,
 ) -> Result<HttpResponse> {
-    let (changes, options) = body.into_inner().into_changes()?;
+    let (changes, options, brackets) = body.into_inner().into_changes()?;
     let slug = slug.into_inner();
-    let standing = events::edit(&state, &caller.user, &slug, changes, options).await?;
-    Ok(HttpResponse::Ok().json(EventView::for_caller(standing)))
+    let standing = events::edit(&state, &caller.user, &slug, changes, options, brackets).await?;
+    let brackets = read_brackets(&state, &standing.access.event.id).await?;
+    Ok(HttpResponse::Ok().json(EventView::for_caller(standing, brackets)))
+}
+
+/// The brackets of the event `event_id`, as its view lists them.
+async fn read_brackets(state: &AppState, event_id: &str) -> Result<Vec<String>> {
+    let event_id = event_id.to_owned();
+    state
+        .db
+        .run(move |conn| brackets::of_event(conn, &event_id))
+        .await
 }

@@ -67,6 +67,13 @@ pub struct CreateEventRequest {
     #[serde(default = "default_time_zone")]
     #[schema(schema_with = crate::api::schema::line::<64>)]
     pub time_zone: String,
+    /// Brackets ranked apart on the board besides the full ranking (`["On site",
+    /// "Remote"]`), in order; none by default. At most 16 names of 1–40 characters on one
+    /// line, unique regardless of case (400 `invalid_brackets`). Every team then names one
+    /// when it is created.
+    #[serde(default)]
+    #[schema(schema_with = crate::api::schema::brackets)]
+    pub brackets: Vec<String>,
 }
 
 fn default_team_size_min() -> i32 {
@@ -133,6 +140,11 @@ pub struct UpdateEventRequest {
     /// The home time zone, an IANA name.
     #[schema(schema_with = crate::api::schema::line_or_null::<64>)]
     pub time_zone: Option<String>,
+    /// The event's brackets, replacing the current list (`[]`: none; absent or `null`: kept).
+    /// Teams keep their bracket when it stays; a bracket that still has teams cannot be
+    /// removed (409 `bracket_in_use`).
+    #[schema(schema_with = crate::api::schema::brackets_or_null)]
+    pub brackets: Option<Vec<String>>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from an absent one (`None`, via `default`).
@@ -161,7 +173,8 @@ fn parse_optional_time(field: &str, value: Option<&str>) -> Result<Option<NaiveD
 }
 
 impl CreateEventRequest {
-    pub(crate) fn into_settings(self) -> Result<(EventSettings, EventOptions)> {
+    /// The settings, the options and the brackets (checked by the action) this body asks for.
+    pub(crate) fn into_settings(self) -> Result<(EventSettings, EventOptions, Vec<String>)> {
         let options = EventOptions {
             hint_cost: self.hint_cost,
             board_names: self.board_names,
@@ -179,12 +192,15 @@ impl CreateEventRequest {
             team_size_min: self.team_size_min,
             team_size_max: self.team_size_max,
         };
-        Ok((settings, options))
+        Ok((settings, options, self.brackets))
     }
 }
 
 impl UpdateEventRequest {
-    pub(crate) fn into_changes(self) -> Result<(EventChanges, EventOptionChanges)> {
+    /// The changes this body asks for; brackets `None`: kept.
+    pub(crate) fn into_changes(
+        self,
+    ) -> Result<(EventChanges, EventOptionChanges, Option<Vec<String>>)> {
         let options = EventOptionChanges {
             hint_cost: self.hint_cost,
             board_names: self.board_names,
@@ -205,6 +221,6 @@ impl UpdateEventRequest {
             team_size_min: self.team_size_min,
             team_size_max: self.team_size_max,
         };
-        Ok((changes, options))
+        Ok((changes, options, self.brackets))
     }
 }

@@ -43,6 +43,8 @@ pub struct EventView {
     pub board_names: String,
     /// The event's home time zone, an IANA name (times in the API stay UTC).
     pub time_zone: String,
+    /// The brackets its teams are ranked in besides the full board, in order (empty: none).
+    pub brackets: Vec<String>,
     /// Where the event is in its schedule at `server_time`.
     pub phase: Phase,
     /// The server's clock, so that clients can show a countdown that agrees with it.
@@ -72,8 +74,8 @@ pub(crate) fn utc(at: NaiveDateTime) -> DateTime<Utc> {
 }
 
 impl EventView {
-    /// What anyone may see.
-    pub(super) fn public(event: Event) -> Self {
+    /// What anyone may see, with the event's `brackets`.
+    pub(super) fn public(event: Event, brackets: Vec<String>) -> Self {
         let at = now();
         Self {
             phase: event.phase_at(at),
@@ -91,13 +93,14 @@ impl EventView {
             hint_cost: event.hint_cost,
             board_names: event.board_names,
             time_zone: event.time_zone,
+            brackets,
             invite_code: None,
             me: None,
         }
     }
 
-    /// What the caller in `standing` may see.
-    pub(super) fn for_caller(standing: EventStanding) -> Self {
+    /// What the caller in `standing` may see, with the event's `brackets`.
+    pub(super) fn for_caller(standing: EventStanding, brackets: Vec<String>) -> Self {
         let is_organizer = standing.access.is_organizer();
         let invite_code = standing
             .access
@@ -112,7 +115,7 @@ impl EventView {
                 is_organizer,
                 team_id: standing.team_id,
             }),
-            ..Self::public(standing.access.event)
+            ..Self::public(standing.access.event, brackets)
         }
     }
 }

@@ -315,12 +315,15 @@ mod tests {
             score: 100,
             last_solve_at: None,
             progress,
+            bracket: None,
+            bracket_rank: None,
         };
         let body = LeaderboardBody {
             event: "e".into(),
             frozen: false,
             freeze_at: None,
             generated_at: chrono::Utc::now(),
+            bracket: None,
             rows: vec![row("Later", vec![later]), row("First", vec![first])],
         };
         let columns = ["a", "b"].map(|slug| Column {
@@ -346,6 +349,8 @@ mod tests {
             score: 0,
             last_solve_at: None,
             progress,
+            bracket: None,
+            bracket_rank: None,
         };
         let mut tried = progress(false, false, 0);
         tried.attempted = true;
@@ -354,6 +359,7 @@ mod tests {
             frozen: false,
             freeze_at: None,
             generated_at: chrono::Utc::now(),
+            bracket: None,
             rows: vec![
                 row("a", vec![tried]),
                 row("b", vec![progress(false, false, 0)]),

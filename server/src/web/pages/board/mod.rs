@@ -11,6 +11,12 @@
 //! the leaderboard body does not carry (the latest announcement as sanitized HTML, the
 //! ladder's titles). Everything here is the public view: during the freeze, nothing submitted
 //! after `freeze_at` shows.
+//!
+//! On an event with brackets, `?bracket=NAME` shows one bracket (its teams, ranked within it:
+//! the board of `GET …/leaderboard?bracket=NAME`), and `?cycle_seconds=N` makes the screen
+//! take turns between the whole board and each bracket, every N seconds. `board.js` cuts the
+//! bracket it shows from the whole public board the event channel pushes, by the same rule
+//! (each row's `bracket` and `bracket_rank`), so a bracket stays live and frozen alike.
 
 pub mod grid;
 pub mod race;
@@ -99,6 +105,10 @@ struct BoardPage {
     rows: Vec<RowView>,
     firsts: Vec<FirstSolve>,
     announcement: Option<LatestAnnouncement>,
+    /// The event's brackets, in order (empty: none).
+    brackets: Vec<String>,
+    /// The bracket shown, if one is.
+    bracket: Option<String>,
 }
 
 fn rfc3339(at: NaiveDateTime) -> String {
@@ -118,26 +128,71 @@ impl BoardPage {
     fn freeze_at(&self) -> String {
         self.event.freeze_at.map(rfc3339).unwrap_or_default()
     }
+
+    /// The brackets as JSON, for `board.js`.
+    fn brackets_json(&self) -> String {
+        serde_json::to_string(&self.brackets).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    /// The link that shows `bracket` (`None`: the whole board).
+    fn bracket_href(&self, bracket: Option<&String>) -> String {
+        let base = format!("/events/{}/board", self.event.slug);
+        match bracket {
+            Some(name) => format!(
+                "{base}?bracket={}",
+                url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+            ),
+            None => base,
+        }
+    }
+}
+
+/// The big screen's query: one bracket to show.
+#[derive(Debug, serde::Deserialize)]
+struct BoardQuery {
+    bracket: Option<String>,
 }
 
 #[get("/events/{slug}/board")]
-async fn board_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpResponse> {
+async fn board_page(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    query: web::Query<BoardQuery>,
+) -> Result<HttpResponse> {
     let slug = slug.into_inner();
-    let board = ctx
+    let whole = ctx
         .state()
         .leaderboard
         .get_board(&slug, BoardView::Public)
         .await?;
+    let (board, bracket) = match query.into_inner().bracket.filter(|b| !b.trim().is_empty()) {
+        Some(bracket) => {
+            let board = ctx
+                .state()
+                .leaderboard
+                .get_bracket_board(&slug, BoardView::Public, &bracket)
+                .await?;
+            let name = board.body.bracket.clone();
+            (board, name)
+        }
+        None => (whole.clone(), None),
+    };
     let attempted = board.attempted();
-    let body = &board.body;
-    let (event, ladder, announcement) = ctx
+    let body = match &bracket {
+        // Ranked within the bracket: its rank column and podium are the bracket's.
+        Some(_) => crate::scoring::brackets::ranked_in_bracket(&board.body),
+        None => board.body.clone(),
+    };
+    let body = &body;
+    let (event, ladder, announcement, brackets) = ctx
         .state()
         .db
         .run(move |conn| {
             let event = Event::find_by_slug(conn, &slug)?;
             let ladder = Challenge::ladder(conn, &event.id)?;
             let announcement = latest_announcement(conn, &event)?;
-            Ok::<_, Error>((event, ladder, announcement))
+            let brackets = crate::actions::brackets::of_event(conn, &event.id)?;
+            Ok::<_, Error>((event, ladder, announcement, brackets))
         })
         .await?;
     let at = now();
@@ -154,7 +209,10 @@ async fn board_page(ctx: PageContext, slug: web::Path<String>) -> Result<HttpRes
         frozen: body.frozen,
         freeze: body.freeze_at.map(|f| ShownTime::time(f.naive_utc())),
         rows: rows(body, &columns, &attempted),
-        firsts: first_solves(body, &columns),
+        // First solves are the event's, whichever bracket is shown.
+        firsts: first_solves(&whole.body, &columns),
+        brackets,
+        bracket,
         columns,
         announcement,
         event,

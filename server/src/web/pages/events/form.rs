@@ -40,6 +40,9 @@ pub struct EventForm {
     /// The home time zone (IANA name); blank keeps the current one (`UTC` when creating).
     #[serde(default)]
     pub(crate) time_zone: String,
+    /// The brackets, one per line (blank lines skipped); a form without the field keeps them.
+    #[serde(default)]
+    pub(crate) brackets: Option<String>,
 }
 
 /// A `datetime-local` value (`2026-05-04T09:00`) read as UTC; RFC 3339 passes through.
@@ -57,6 +60,16 @@ fn parse_size(field: &'static str, value: &str) -> Result<i32> {
         .trim()
         .parse()
         .map_err(|_| Error::bad_request("invalid_team_size", format!("{field} must be a number")))
+}
+
+/// The brackets written one per line, blank lines skipped.
+fn bracket_lines(value: &str) -> Vec<String> {
+    value
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn optional(value: &str) -> Option<String> {
@@ -86,6 +99,7 @@ impl EventForm {
             hint_cost: event.hint_cost.clone(),
             board_names: event.board_names.clone(),
             time_zone: event.time_zone.clone(),
+            brackets: None,
         }
     }
 
@@ -105,6 +119,11 @@ impl EventForm {
             hint_cost: optional(&self.hint_cost).unwrap_or_else(|| HINT_COST_ON_SOLVE.into()),
             board_names: optional(&self.board_names).unwrap_or_else(|| BOARD_NAMES_TEAMS.into()),
             time_zone: optional(&self.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.into()),
+            brackets: self
+                .brackets
+                .as_deref()
+                .map(bracket_lines)
+                .unwrap_or_default(),
         })
     }
 
@@ -124,6 +143,7 @@ impl EventForm {
             hint_cost: optional(&self.hint_cost),
             board_names: optional(&self.board_names),
             time_zone: optional(&self.time_zone),
+            brackets: self.brackets.as_deref().map(bracket_lines),
         })
     }
 }

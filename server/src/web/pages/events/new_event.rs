@@ -53,7 +53,9 @@ pub(super) async fn create_event(
         .create_request()
         .and_then(CreateEventRequest::into_settings)
     {
-        Ok((settings, options)) => events::create(ctx.state(), &user, settings, options).await,
+        Ok((settings, options, brackets)) => {
+            events::create(ctx.state(), &user, settings, options, brackets).await
+        }
         Err(e) => Err(e),
     };
     match created {

@@ -43,6 +43,8 @@ struct EventPage {
     board_alias: Option<String>,
     /// The event's home time zone, and its start as a clock there reads it.
     home: HomeZone,
+    /// The event's brackets (a new team picks one), in order.
+    brackets: Vec<String>,
 }
 
 /// The event's home time zone, named, with the start in the zone's own time: what the event's
@@ -97,8 +99,15 @@ pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Res
             Ok::<_, Error>((event, organizers, standing, team, board_alias))
         })
         .await?;
+    let event_id = event.id.clone();
+    let brackets = ctx
+        .state()
+        .db
+        .run(move |conn| crate::actions::brackets::of_event(conn, &event_id))
+        .await?;
     let access = standing.as_ref().map(|s: &EventStanding| &s.access);
     let page = EventPage {
+        brackets,
         chrome: ctx.chrome(event.name.clone(), &["times.js"]),
         description_html: markdown::to_safe_html(&event.description),
         schedule: schedule(&event),
@@ -144,11 +153,13 @@ pub(super) async fn register(
     Ok(ctx.redirect(&target))
 }
 
-/// A new team's name.
+/// A new team's name, and its bracket on an event with brackets.
 #[derive(Debug, Deserialize)]
 pub struct TeamForm {
     csrf: String,
     name: String,
+    #[serde(default)]
+    bracket: Option<String>,
 }
 
 #[post("/events/{slug}/teams")]
@@ -160,7 +171,7 @@ pub(super) async fn create_team(
     ctx.verify_csrf(&form.csrf)?;
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
-    let name = form.into_inner().name;
-    let details = teams::create(ctx.state(), &user, &slug, &name).await?;
+    let TeamForm { name, bracket, .. } = form.into_inner();
+    let details = teams::create(ctx.state(), &user, &slug, &name, bracket.as_deref()).await?;
     Ok(ctx.redirect(&format!("/teams/{}", details.team.id)))
 }

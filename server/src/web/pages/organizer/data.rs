@@ -34,6 +34,8 @@ pub(super) struct ManageData {
     /// The vendor's staff (signed in through a `staff` provider) without an author or
     /// engineer role here yet: offered when granting one.
     pub(super) staff: Vec<User>,
+    /// The event's brackets, in order.
+    pub(super) brackets: Vec<String>,
 }
 
 pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, Arc<Board>)> {
@@ -54,6 +56,7 @@ pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, A
                 calls: HelpCall::of_event(conn, &event.id, true, None)?,
                 cliffs: insights::cliffs_report_as(conn, &user, &owned, &CliffFilter::default())?,
                 staff: User::staff_without_role(conn, &event.id)?,
+                brackets: crate::actions::brackets::of_event(conn, &event.id)?,
                 event,
             })
         })

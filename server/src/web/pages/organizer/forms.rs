@@ -62,9 +62,11 @@ pub(super) async fn update_settings(
         .update_request()
         .and_then(UpdateEventRequest::into_changes);
     let result = match changes {
-        Ok((changes, options)) => events::edit(ctx.state(), &user, &slug, changes, options)
-            .await
-            .map(|_| ()),
+        Ok((changes, options, brackets)) => {
+            events::edit(ctx.state(), &user, &slug, changes, options, brackets)
+                .await
+                .map(|_| ())
+        }
         Err(e) => Err(e),
     };
     after_form(&ctx, &slug, result, "settings", "", Some(form)).await

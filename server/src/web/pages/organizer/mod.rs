@@ -49,6 +49,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(team_forms::assign_coach_to_many)
         .service(team_forms::rename_team)
         .service(team_forms::set_alias)
+        .service(team_forms::set_bracket)
         .service(team_forms::remove_member)
         .service(team_forms::move_member)
         .service(team_forms::merge_teams)

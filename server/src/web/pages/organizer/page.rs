@@ -55,6 +55,8 @@ pub struct TeamRow {
     name: String,
     /// The alias an organizer set for aliased boards (empty: the derived one).
     alias: String,
+    /// Its bracket (empty: none).
+    bracket: String,
     members: Vec<MemberRow>,
     /// Its members' organizations, one each, `|`-separated (for `staff.js`).
     organizations: String,
@@ -161,6 +163,8 @@ struct ManagePage {
     engineers: Vec<Person>,
     /// The vendor's staff without an author or engineer role here: (e-mail, name).
     staff: Vec<(String, String)>,
+    /// The event's brackets, in order (a team moves between them).
+    brackets: Vec<String>,
     teams: Vec<TeamRow>,
     teams_shown: usize,
     organizations: Vec<String>,
@@ -314,6 +318,7 @@ pub(super) async fn render_page(
                 id: t.team.id.clone(),
                 name: t.team.name.clone(),
                 alias: t.team.alias.clone().unwrap_or_default(),
+                bracket: t.bracket.clone().unwrap_or_default(),
                 organizations: orgs.join("|"),
                 members,
                 coaches: t.coaches.clone(),
@@ -408,7 +413,13 @@ pub(super) async fn render_page(
         phase_class: phase_class(phase),
         error,
         notice: notice(query.done.as_deref()),
-        form: form.unwrap_or_else(|| EventForm::of(&data.event)),
+        form: {
+            let mut form = form.unwrap_or_else(|| EventForm::of(&data.event));
+            if form.brackets.is_none() {
+                form.brackets = Some(data.brackets.join("\n"));
+            }
+            form
+        },
         query,
         roles,
         roles_shown,
@@ -418,6 +429,7 @@ pub(super) async fn render_page(
             .iter()
             .map(|u| (u.email.clone(), u.display_name.clone()))
             .collect(),
+        brackets: data.brackets.clone(),
         teams,
         teams_shown,
         organizations: organizations.into_iter().collect(),
@@ -451,6 +463,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         }
         "renamed" => "Team renamed.",
         "aliased" => "Alias saved.",
+        "bracketed" => "Team moved to another bracket: the board ranks it there.",
         "member_removed" => "Member removed from the team.",
         "moved" => "Person moved.",
         "merged" => "Teams merged.",

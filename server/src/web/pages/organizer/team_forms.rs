@@ -109,6 +109,31 @@ pub(super) async fn set_alias(
     after_form(&ctx, &slug, result, "aliased", &anchor, None).await
 }
 
+/// A team and the bracket an organizer moves it to.
+#[derive(Debug, Deserialize)]
+pub struct BracketForm {
+    csrf: String,
+    team_id: String,
+    bracket: String,
+}
+
+#[post("/events/{slug}/manage/teams/bracket")]
+pub(super) async fn set_bracket(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<BracketForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let result =
+        crate::actions::brackets::move_team(ctx.state(), &user, &form.team_id, &form.bracket)
+            .await
+            .map(|_| ());
+    let anchor = team_anchor(&form.team_id);
+    after_form(&ctx, &slug, result, "bracketed", &anchor, None).await
+}
+
 /// A team and a person.
 #[derive(Debug, Deserialize)]
 pub struct MemberForm {

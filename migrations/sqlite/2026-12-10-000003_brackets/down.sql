@@ -1,0 +1,2 @@
+DROP TABLE team_brackets;
+DROP TABLE event_brackets;
