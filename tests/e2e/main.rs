@@ -23,6 +23,7 @@ mod browser_board;
 mod browser_brackets;
 mod browser_hints;
 mod browser_oidc;
+mod browser_openings;
 mod browser_organizer;
 mod browser_portal;
 mod browser_progress;

@@ -6,7 +6,11 @@
 //!   any time: they prepare and support the event;
 //! - participants see nothing before the event starts (`phase: upcoming`, no challenges);
 //!   afterwards every challenge's title and points, and the statement of those open to their
-//!   team: the first, the `always_open` ones, and each one whose predecessor the team solved;
+//!   team: the first, the `always_open` ones, each one whose predecessor the team solved, and
+//!   each one a coach or organizer opened for the team ([`challenge::open_to_team`]);
+//! - the coach's guide (`coach_guide`) goes to the event's coaches and organizers only (in the
+//!   ladder, unless they are in a team; in a workspace, to its coaches and organizers), never
+//!   to a member;
 //! - anyone else gets 403.
 
 use std::collections::HashSet;
