@@ -81,6 +81,11 @@ pub struct Manifest {
     /// Who confirms a validator pass; left out when [`SignOff::None`].
     #[serde(default, skip_serializing_if = "SignOff::is_none")]
     pub sign_off: SignOff,
+    /// What a team's first solve earns when the event gives rewards (`reward = "a coffee"`),
+    /// one line of at most 100 characters; the event may name its own instead. Left out when
+    /// none (the portal then says "a reward").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward: Option<String>,
 }
 
 /// One `[[hints]]` entry: a title shown with the statement, what unlocking it costs, and the

@@ -271,6 +271,10 @@ validator = "validator"
 # expected_minutes = 30
 # sign_off = "coach"
 
+# Optional: what a team's first solve earns when the event gives rewards (the event may name
+# its own); "a reward" when none.
+# reward = "a coffee"
+
 # Defaults of the settings the validator reads with `config::get`; organizers can change them
 # per event.
 [config]

@@ -48,6 +48,23 @@ impl EventAccess {
         self.roles.contains(&EventRole::Participant)
     }
 
+    /// May see the event's rewards and mark them delivered: its runners and organizers. A
+    /// runner holds no other right in the event: every other check here leaves them out.
+    pub fn sees_rewards(&self) -> bool {
+        self.is_organizer() || self.roles.contains(&EventRole::Runner)
+    }
+
+    /// 403 unless runner or organizer.
+    pub fn require_rewards(&self) -> Result<()> {
+        if self.sees_rewards() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "only the event's runners and organizers may do this".into(),
+            ))
+        }
+    }
+
     /// 403 unless organizer.
     pub fn require_organizer(&self) -> Result<()> {
         if self.is_organizer() {

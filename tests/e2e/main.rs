@@ -62,6 +62,7 @@ mod progress;
 mod questions;
 mod report;
 mod revocation;
+mod rewards;
 mod sign_off;
 mod submissions;
 mod team_admin;

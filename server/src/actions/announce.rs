@@ -17,6 +17,7 @@ use crate::{
     error::Result,
     live::{LiveEvent, stored::StoredActivity},
     models::help_call::HelpCall,
+    models::reward::Reward,
     models::{
         question::QuestionView, submission::SubmissionStatus, team::Person, verdict::Verdict,
     },
@@ -128,8 +129,14 @@ pub enum Change {
         /// layer only delivers it); `None`: the live layer records it.
         stored: Option<StoredActivity>,
     },
-    /// A challenge's submissions were judged again.
+    /// A challenge's submissions were judged again (rewards whose solve was taken back are
+    /// withdrawn, so the rewards pages read theirs again too).
     Rejudged {
+        /// The event.
+        event_id: String,
+    },
+    /// A runner or organizer marked a reward delivered: the rewards pages read theirs again.
+    RewardDelivered {
         /// The event.
         event_id: String,
     },
@@ -240,8 +247,10 @@ impl Change {
             Change::SignedOff {
                 approved: false, ..
             } => None,
-            // Questions are not on the board.
-            Change::QuestionAsked { .. } | Change::QuestionAnswered { .. } => None,
+            // Questions are not on the board, nor are rewards.
+            Change::QuestionAsked { .. }
+            | Change::QuestionAnswered { .. }
+            | Change::RewardDelivered { .. } => None,
             // An opening opens; only a solve scores.
             Change::ChallengeOpened { .. } => None,
             // A hint moves the board only when its cost is taken at once.
@@ -269,11 +278,16 @@ impl Change {
         match self {
             // The clock changes with the schedule; the live layer pushes board and clock.
             Change::EventUpdated { event_id } => vec![LiveEvent::EventUpdated { event_id }],
-            Change::TeamCreated { event_id }
-            | Change::TeamsChanged { event_id }
-            | Change::Rejudged { event_id } => {
+            Change::TeamCreated { event_id } | Change::TeamsChanged { event_id } => {
                 vec![LiveEvent::LeaderboardChanged { event_id }]
             }
+            Change::Rejudged { event_id } => vec![
+                LiveEvent::LeaderboardChanged {
+                    event_id: event_id.clone(),
+                },
+                LiveEvent::RewardsChanged { event_id },
+            ],
+            Change::RewardDelivered { event_id } => vec![LiveEvent::RewardsChanged { event_id }],
             Change::LadderChanged { event_id } => {
                 vec![LiveEvent::LeaderboardChanged { event_id }]
             }
@@ -503,6 +517,9 @@ pub enum Outgoing<'a> {
 ///
 /// Returns how many deliveries were queued. [`announce`] wakes the outbox for the judged
 /// and signed-off changes; a raised hand wakes it itself.
+///
+/// A solve's reward ([`Reward::record_solve`]) is written here too, for the same reason: a
+/// team's first solve has its reward if and only if it committed.
 pub fn record_outgoing(conn: &mut DbConnection, outgoing: Outgoing<'_>) -> Result<usize> {
     match outgoing {
         // A pass counts unless it awaits a coach's sign-off; a validator error never counts.
@@ -511,6 +528,7 @@ pub fn record_outgoing(conn: &mut DbConnection, outgoing: Outgoing<'_>) -> Resul
                 && verdict.error_kind.is_none()
                 && status != SubmissionStatus::AwaitingSignOff
             {
+                Reward::record_solve(conn, &verdict.submission_id)?;
                 news::solved(conn, &verdict.submission_id)
             } else {
                 Ok(0)
@@ -519,7 +537,10 @@ pub fn record_outgoing(conn: &mut DbConnection, outgoing: Outgoing<'_>) -> Resul
         Outgoing::SignedOff {
             submission_id,
             approved: true,
-        } => news::solved(conn, submission_id),
+        } => {
+            Reward::record_solve(conn, submission_id)?;
+            news::solved(conn, submission_id)
+        }
         Outgoing::SignedOff {
             approved: false, ..
         } => Ok(0),

@@ -28,6 +28,8 @@
 //!   nudges to coaches of teams over a challenge's expected time;
 //! - [`sign_offs`]: coaches and organizers approve or reject a pass on a challenge with
 //!   coach sign-off, and list the passes awaiting them;
+//! - [`rewards`]: the runners' queue of rewards and the organizers' remote solves, a reward
+//!   marked delivered, a team's location;
 //! - [`reads`]: what a workspace and an event show (documents, chat, help calls,
 //!   announcements);
 //! - [`announcements`]: organizers edit and delete announcements;
@@ -49,6 +51,7 @@ pub mod organizations;
 pub mod progress;
 pub mod questions;
 pub mod reads;
+pub mod rewards;
 pub mod roles;
 pub mod sign_offs;
 pub mod submissions;

@@ -1,7 +1,7 @@
 //! Role actions: grant, revoke and list the roles of an event.
 //!
 //! Who may grant what: a portal organizer grants any role; an event's organizers grant
-//! `author` and `engineer`; `participant` comes from registering. Nobody grants themselves
+//! `author`, `engineer` and `runner`; `participant` comes from registering. Nobody grants themselves
 //! anything.
 
 use diesel::Connection;
@@ -20,8 +20,8 @@ use crate::{
 };
 
 /// Whether the caller (standing `access` in the event) may grant or revoke `role` for
-/// `target_id`: organizers only; event organizers handle `author` and `engineer`, portal
-/// organizers every role; nobody changes their own roles.
+/// `target_id`: organizers only; event organizers handle `author`, `engineer` and `runner`,
+/// portal organizers every role; nobody changes their own roles.
 fn check_may_assign(
     access: &EventAccess,
     caller_id: &str,
@@ -34,9 +34,15 @@ fn check_may_assign(
             "nobody grants or revokes their own roles".into(),
         ));
     }
-    if !access.portal_organizer && !matches!(role, EventRole::Author | EventRole::Engineer) {
+    if !access.portal_organizer
+        && !matches!(
+            role,
+            EventRole::Author | EventRole::Engineer | EventRole::Runner
+        )
+    {
         return Err(Error::Forbidden(format!(
-            "event organizers grant and revoke author and engineer; {role} needs a portal organizer"
+            "event organizers grant and revoke author, engineer and runner; {role} needs a \
+             portal organizer"
         )));
     }
     Ok(())

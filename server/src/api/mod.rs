@@ -17,6 +17,7 @@ pub mod openings;
 pub mod organizations;
 pub mod progress;
 pub mod questions;
+pub mod rewards;
 pub mod schema;
 pub mod sign_offs;
 pub mod submissions;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(challenges::configure)
             .configure(submissions::configure)
             .configure(sign_offs::configure)
+            .configure(rewards::configure)
             .configure(live::configure)
             .configure(insights::configure)
             .configure(invitations::configure)

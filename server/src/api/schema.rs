@@ -101,6 +101,11 @@ pub fn optional_line<const MAX: usize>() -> ObjectBuilder {
     string().pattern(Some(trimmed(MAX, NOT_LINE_FEED, true)))
 }
 
+/// [`optional_line`], or `null`.
+pub fn optional_line_or_null<const MAX: usize>() -> ObjectBuilder {
+    optional_line::<MAX>().schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
 /// An event's URL name: 2–64 characters of `a-z`, `0-9` and inner dashes.
 pub fn slug() -> ObjectBuilder {
     ObjectBuilder::new()
@@ -271,6 +276,14 @@ pub fn manifest() -> ObjectBuilder {
             described("Who confirms a validator pass; default `none`.")
                 .enum_values(Some(["none", "coach"])),
         )
+        .property(
+            "reward",
+            described(
+                "What a team's first solve earns when the event gives rewards (\"a coffee\"); \
+                 kept to its first 100 characters, trimmed.",
+            )
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null])),
+        )
         .additional_properties(Some(
             utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
         ))
@@ -368,20 +381,6 @@ pub fn upload_sample() -> ObjectBuilder {
 /// The samples of an upload.
 pub fn upload_samples() -> ArrayBuilder {
     ArrayBuilder::new().items(upload_sample())
-}
-
-/// An event's brackets: at most 16 names, each one line of 1–40 characters once trimmed
-/// (unique regardless of case: 400 `invalid_brackets`, a rule the schema cannot state).
-pub fn brackets() -> ArrayBuilder {
-    ArrayBuilder::new()
-        .items(line::<40>())
-        .max_items(Some(crate::models::bracket::MAX_BRACKETS))
-        .unique_items(true)
-}
-
-/// [`brackets`], or `null` (keep the current ones).
-pub fn brackets_or_null() -> ArrayBuilder {
-    brackets().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
 }
 
 #[cfg(test)]
@@ -527,4 +526,18 @@ mod tests {
             }),
         );
     }
+}
+
+/// An event's brackets: at most 16 names, each one line of 1–40 characters once trimmed
+/// (unique regardless of case: 400 `invalid_brackets`, a rule the schema cannot state).
+pub fn brackets() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(line::<40>())
+        .max_items(Some(crate::models::bracket::MAX_BRACKETS))
+        .unique_items(true)
+}
+
+/// [`brackets`], or `null` (keep the current ones).
+pub fn brackets_or_null() -> ArrayBuilder {
+    brackets().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
 }

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    actions::{team_admin, teams},
+    actions::{rewards, team_admin, teams},
     api::events::utc,
     auth::AuthUser,
     db::now,
@@ -47,6 +47,12 @@ pub struct RenameTeamRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::api::schema::line_or_null::<40>)]
     pub alias: Option<Option<String>>,
+    /// Where the team sits on site (its members and the event's organizers): a table or a
+    /// room, at most 40 characters on one line, where runners bring its rewards; `null` or
+    /// blank for a remote team.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::api::schema::optional_line_or_null::<40>)]
+    pub location: Option<Option<String>>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from an absent one (`None`, via `default`).
@@ -133,6 +139,8 @@ pub struct TeamView {
     pub coaches: Vec<Person>,
     /// The team's event.
     pub event: TeamEventView,
+    /// Where the team sits on site (its rewards are brought there); `null`: a remote team.
+    pub location: Option<String>,
     /// The team's bracket, on an event with brackets (`null`: none).
     pub bracket: Option<String>,
     /// Creation time (UTC).
@@ -169,6 +177,7 @@ impl From<TeamDetails> for TeamView {
             id: team.id,
             name: team.name,
             alias: team.alias,
+            location: team.location,
             invite_code: team.invite_code,
             members,
             coaches,
@@ -399,7 +408,8 @@ pub async fn remove_member(
 }
 
 /// Renames the team (its members and the event's organizers), sets the alias it shows on an
-/// aliased board (the event's organizers), or both.
+/// aliased board (the event's organizers), sets where it sits on site (its members and the
+/// event's organizers), or any of these.
 #[utoipa::path(
     tag = "teams",
     security(("bearer" = [])),
@@ -407,7 +417,8 @@ pub async fn remove_member(
     request_body = RenameTeamRequest,
     responses(
         (status = 200, body = TeamView),
-        (status = 400, description = "`invalid_team_name`, `invalid_alias`", body = ErrorBody),
+        (status = 400, description = "`invalid_team_name`, `invalid_alias`, `invalid_location`",
+            body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "a coach, not a member or organizer; an alias set by \
             anyone but an organizer", body = ErrorBody),
@@ -424,7 +435,11 @@ pub async fn rename_team(
     body: crate::http::Json<RenameTeamRequest>,
 ) -> Result<HttpResponse> {
     let id = id.into_inner();
-    let RenameTeamRequest { name, alias } = body.into_inner();
+    let request = body.into_inner();
+    if let Some(location) = &request.location {
+        rewards::set_location(&state, &caller.user, &id, location.as_deref()).await?;
+    }
+    let RenameTeamRequest { name, alias, .. } = request;
     let details = match (name, alias) {
         // Nothing to change: the team as it is (for whoever may read it).
         (None, None) => {

@@ -49,6 +49,9 @@ diesel::table! {
         board_names -> Text,
         time_zone -> Text,
         stakeholders -> Text,
+        rewards -> Bool,
+        hold_rewards_until_end -> Bool,
+        remote_reward -> Text,
     }
 }
 
@@ -71,6 +74,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         alias -> Nullable<Text>,
+        location -> Nullable<Text>,
     }
 }
 
@@ -112,6 +116,8 @@ diesel::table! {
         expected_minutes -> Nullable<Integer>,
         sign_off -> Text,
         coach_guide -> Nullable<Text>,
+        reward -> Nullable<Text>,
+        event_reward -> Nullable<Text>,
     }
 }
 
@@ -666,6 +672,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     canned_answers,
     nudges,
     staff_openings,
+    rewards,
     sign_offs,
     outbox,
     webhooks,
@@ -696,3 +703,20 @@ diesel::table! {
         bracket -> Text,
     }
 }
+
+diesel::table! {
+    rewards (id) {
+        id -> Text,
+        event_id -> Text,
+        team_id -> Text,
+        challenge_id -> Text,
+        location -> Nullable<Text>,
+        reward -> Text,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+        delivered_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(rewards -> teams (team_id));
+diesel::joinable!(rewards -> challenges (challenge_id));

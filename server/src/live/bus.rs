@@ -82,6 +82,8 @@ pub enum Notice {
     },
     /// The sign-offs of team `t` of event `e` changed (awaiting or decided).
     SignOffs { o: String, e: String, t: String },
+    /// The rewards of event `e` may have changed.
+    Rewards { o: String, e: String },
 }
 
 impl Notice {
@@ -104,7 +106,8 @@ impl Notice {
             | Notice::Question { o, .. }
             | Notice::Reauthorize { o, .. }
             | Notice::Nudge { o, .. }
-            | Notice::SignOffs { o, .. } => o,
+            | Notice::SignOffs { o, .. }
+            | Notice::Rewards { o, .. } => o,
         }
     }
 }

@@ -70,6 +70,10 @@ impl LiveHub {
                 self.deliver_sign_offs(&e, &t);
                 Ok(())
             }
+            Notice::Rewards { e, .. } => {
+                self.deliver_rewards(&e);
+                Ok(())
+            }
         }
     }
 
@@ -115,7 +119,7 @@ impl LiveHub {
                         held.push((topic.clone(), room.team_id.clone()));
                     }
                 }
-                Topic::Staff(_) => {
+                Topic::Staff(_) | Topic::Rewards(_) => {
                     let stale = Frame::Close(4409, "roles changed: reconnect");
                     self.registry.close_user(&topic, user_id, &stale);
                 }
@@ -177,6 +181,14 @@ impl LiveHub {
         });
         for event in events.into_iter().collect::<HashSet<_>>() {
             self.catch_up_event(state, &event).await?;
+        }
+        // A rewards page reads its list again: whatever it missed is in it.
+        let rewards = self.registry.keys(|t| match t {
+            Topic::Rewards(id) => Some(id),
+            _ => None,
+        });
+        for event in rewards.into_iter().collect::<HashSet<_>>() {
+            self.deliver_rewards(&event);
         }
         Ok(())
     }

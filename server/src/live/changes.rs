@@ -171,6 +171,12 @@ pub enum LiveEvent {
         /// The event.
         event_id: String,
     },
+    /// The event's rewards may have changed (a rejudge, a delivery marked): its runners' and
+    /// organizers' rewards pages read their list again (see `rewards.rs`).
+    RewardsChanged {
+        /// The event.
+        event_id: String,
+    },
     /// The event's schedule (start, end, freeze) changed: push the board and the clock.
     EventUpdated {
         /// The event.
@@ -232,7 +238,7 @@ impl LiveHub {
     }
 
     /// Stores an activity item of a team, tells other instances, and pushes it here.
-    async fn record_activity(
+    pub(super) async fn record_activity(
         &self,
         state: &AppState,
         team_id: &str,
@@ -324,6 +330,8 @@ impl LiveHub {
                 self.sign_offs_staff(state, &event_id, &team_id).await;
                 if approved {
                     self.push_board(state, &event_id).await;
+                    self.after_solve_rewards(state, &event_id, &team_id, &challenge)
+                        .await?;
                     self.record_unlocks(state, &event_id, &team_id, challenge)
                         .await?;
                 }
@@ -371,6 +379,10 @@ impl LiveHub {
             }
             LiveEvent::LeaderboardChanged { event_id } => {
                 self.push_board(state, &event_id).await;
+                Ok(())
+            }
+            LiveEvent::RewardsChanged { event_id } => {
+                self.rewards_staff(state, &event_id).await;
                 Ok(())
             }
             LiveEvent::Hint {
@@ -480,6 +492,8 @@ impl LiveHub {
             self.sign_offs_staff(state, event_id, team_id).await;
         }
         if passed && status == SubmissionStatus::Judged {
+            self.after_solve_rewards(state, event_id, team_id, &challenge)
+                .await?;
             self.record_unlocks(state, event_id, team_id, challenge)
                 .await?;
         }

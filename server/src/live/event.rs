@@ -1,7 +1,8 @@
 //! The event channel (`GET /api/v1/events/{slug}/ws`): the public leaderboard (frozen for the
 //! public as over HTTP), the clock with the server's time, and announcements. No log-in is
 //! needed; an organizer (all teams) or coach (their teams) who sends a token also gets the
-//! event's help calls live. A client that opens it with `?board=deltas` gets board updates as
+//! event's help calls live, and a runner or organizer of an event that gives rewards gets a
+//! `rewards` frame whenever its rewards may have changed. A client that opens it with `?board=deltas` gets board updates as
 //! `leaderboard_delta` frames (see [`super::board_delta`]) and may ask for the whole board.
 
 use std::{collections::HashSet, sync::Arc};
@@ -60,19 +61,20 @@ pub async fn open(
         .0
         .as_ref()
         .map(|c| (c.user.id.clone(), c.session_id.clone()));
-    let (event, staff): (Event, StaffScope) = state
+    let (event, staff, rewards): (Event, StaffScope, bool) = state
         .db
         .run(move |conn| {
             let event = Event::find_by_slug(conn, &slug)?;
-            let staff = match caller.0 {
-                None => None,
+            let (staff, rewards) = match caller.0 {
+                None => (None, false),
                 Some(caller) => {
                     let access = access::event_access(conn, &caller.user, &slug)?;
-                    access::oversight(conn, &caller.user, &access)?
-                        .map(|oversight| oversight.team_ids().map(<[String]>::to_vec))
+                    let staff = access::oversight(conn, &caller.user, &access)?
+                        .map(|oversight| oversight.team_ids().map(<[String]>::to_vec));
+                    (staff, access.sees_rewards() && access.event.rewards)
                 }
             };
-            Ok::<_, Error>((event, staff))
+            Ok::<_, Error>((event, staff, rewards))
         })
         .await?;
     let permit = match &caller_id {
@@ -95,9 +97,15 @@ pub async fn open(
             .map(|teams| Arc::new(teams.iter().cloned().collect::<HashSet<_>>()));
         hub.registry
             .subscribe(Topic::Staff(event.id.clone()), conn, &tx, teams);
-        if let Some((user, session)) = &caller_id {
-            hub.registry.set_user(conn, user, session);
-        }
+    }
+    if rewards {
+        hub.registry
+            .subscribe(Topic::Rewards(event.id.clone()), conn, &tx, None);
+    }
+    if (staff.is_some() || rewards)
+        && let Some((user, session)) = &caller_id
+    {
+        hub.registry.set_user(conn, user, session);
     }
     drop(tx);
     hub.ensure_clock(&event.id);

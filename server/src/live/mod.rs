@@ -23,6 +23,8 @@
 //! - [`registry`]: this instance's connections by topic, and non-blocking delivery;
 //! - `deliver`: what each kind of change becomes for this instance's clients;
 //! - `questions`: a question or answer for the staff queue, a clarification for every team;
+//! - `rewards`: the `rewards` frame to runners and organizers, a remote team's `reward`
+//!   activity;
 //! - [`bus`]: the notices that cross instances (PostgreSQL LISTEN/NOTIFY);
 //! - [`docs`]: open documents, the Yjs sync and awareness protocols, persistence;
 //! - [`protocol`]: the JSON messages of the channels;
@@ -45,6 +47,7 @@ mod nudges;
 pub mod protocol;
 mod questions;
 pub mod registry;
+mod rewards;
 mod sign_offs;
 pub mod socket;
 pub mod stored;

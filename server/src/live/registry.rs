@@ -51,6 +51,8 @@ pub enum Topic {
     Event(String),
     /// Staff on the event channel (help calls of the teams they may see).
     Staff(String),
+    /// Runners and organizers on the event channel (the event's rewards).
+    Rewards(String),
     /// The Yjs socket of one document.
     Doc(String),
 }

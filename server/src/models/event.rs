@@ -50,6 +50,14 @@ pub struct Event {
     pub board_names: String,
     /// The event's home time zone, an IANA name (`Europe/Paris`); `UTC` by default.
     pub time_zone: String,
+    /// Whether a team's first solve of a challenge earns a reward (see
+    /// [`crate::models::reward`]).
+    pub rewards: bool,
+    /// Whether rewards earned while the public board is frozen reach the runners only at the
+    /// end.
+    pub hold_rewards_until_end: bool,
+    /// What a team without a location (a remote team) is told it gets for a solve.
+    pub remote_reward: String,
 }
 
 /// A hint's cost is taken only once the team solves the challenge (the default).
@@ -344,6 +352,9 @@ impl Event {
             hint_cost: HINT_COST_ON_SOLVE.to_owned(),
             board_names: BOARD_NAMES_TEAMS.to_owned(),
             time_zone: DEFAULT_TIME_ZONE.to_owned(),
+            rewards: false,
+            hold_rewards_until_end: false,
+            remote_reward: String::new(),
         };
         match diesel::insert_into(events::table)
             .values(&event)

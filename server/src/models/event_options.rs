@@ -1,6 +1,7 @@
 //! An event's playbook settings: how hint costs are taken, which names the public board shows,
-//! and the event's home time zone. They are kept apart from [`EventSettings`] (the schedule,
-//! registration and team sizes) so that the code which moves a schedule never resets them.
+//! the event's home time zone, and its rewards. They are kept apart from [`EventSettings`] (the
+//! schedule, registration and team sizes) so that the code which moves a schedule never resets
+//! them.
 //!
 //! [`EventSettings`]: crate::models::event::EventSettings
 
@@ -17,6 +18,8 @@ use crate::{
 
 /// The longest time zone name accepted, in characters (the longest IANA name has 32).
 pub const MAX_TIME_ZONE_CHARS: usize = 64;
+/// The longest words for a remote team's reward, in characters.
+pub const MAX_REMOTE_REWARD_CHARS: usize = 200;
 
 /// The playbook settings of an event, validated by [`EventOptions::validate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,13 @@ pub struct EventOptions {
     pub board_names: String,
     /// An IANA time zone name.
     pub time_zone: String,
+    /// Whether a team's first solve of a challenge earns a reward.
+    pub rewards: bool,
+    /// Whether rewards earned during the freeze reach the runners only at the end.
+    pub hold_rewards_until_end: bool,
+    /// What a remote team is told it gets for a solve (at most
+    /// [`MAX_REMOTE_REWARD_CHARS`] characters).
+    pub remote_reward: String,
 }
 
 impl Default for EventOptions {
@@ -35,6 +45,9 @@ impl Default for EventOptions {
             hint_cost: HINT_COST_ON_SOLVE.to_owned(),
             board_names: BOARD_NAMES_TEAMS.to_owned(),
             time_zone: DEFAULT_TIME_ZONE.to_owned(),
+            rewards: false,
+            hold_rewards_until_end: false,
+            remote_reward: String::new(),
         }
     }
 }
@@ -48,6 +61,12 @@ pub struct EventOptionChanges {
     pub board_names: Option<String>,
     /// New home time zone.
     pub time_zone: Option<String>,
+    /// Rewards on or off.
+    pub rewards: Option<bool>,
+    /// Hold the freeze's rewards until the end, or not.
+    pub hold_rewards_until_end: Option<bool>,
+    /// New words for a remote team's reward.
+    pub remote_reward: Option<String>,
 }
 
 /// The time zone named `name` (trimmed), if the tz database knows it.
@@ -66,11 +85,15 @@ impl EventOptions {
             hint_cost: event.hint_cost.clone(),
             board_names: event.board_names.clone(),
             time_zone: event.time_zone.clone(),
+            rewards: event.rewards,
+            hold_rewards_until_end: event.hold_rewards_until_end,
+            remote_reward: event.remote_reward.clone(),
         }
     }
 
     /// Every rule the options must satisfy: 400 `invalid_hint_cost`, 400
-    /// `invalid_board_names`, 422 `unknown_time_zone` (a name the tz database does not know).
+    /// `invalid_board_names`, 422 `unknown_time_zone` (a name the tz database does not know),
+    /// 400 `invalid_remote_reward` (more than [`MAX_REMOTE_REWARD_CHARS`] characters).
     pub fn validate(&self) -> Result<()> {
         if ![HINT_COST_ON_SOLVE, HINT_COST_ALWAYS].contains(&self.hint_cost.as_str()) {
             return Err(Error::bad_request(
@@ -90,12 +113,19 @@ impl EventOptions {
                 "time_zone must be an IANA time zone name such as Europe/Paris or UTC",
             ));
         }
+        if self.remote_reward.chars().count() > MAX_REMOTE_REWARD_CHARS {
+            return Err(Error::bad_request(
+                "invalid_remote_reward",
+                format!("remote_reward must have at most {MAX_REMOTE_REWARD_CHARS} characters"),
+            ));
+        }
         Ok(())
     }
 
     /// The options as stored: the zone's name trimmed.
     pub fn normalized(mut self) -> Self {
         self.time_zone = self.time_zone.trim().to_owned();
+        self.remote_reward = self.remote_reward.trim().to_owned();
         self
     }
 
@@ -108,6 +138,9 @@ impl EventOptions {
                 events::hint_cost.eq(&options.hint_cost),
                 events::board_names.eq(&options.board_names),
                 events::time_zone.eq(&options.time_zone),
+                events::rewards.eq(options.rewards),
+                events::hold_rewards_until_end.eq(options.hold_rewards_until_end),
+                events::remote_reward.eq(&options.remote_reward),
                 events::updated_at.eq(now()),
             ))
             .execute(conn)?;
@@ -123,12 +156,22 @@ impl EventOptionChanges {
             hint_cost: self.hint_cost.unwrap_or(current.hint_cost),
             board_names: self.board_names.unwrap_or(current.board_names),
             time_zone: self.time_zone.unwrap_or(current.time_zone),
+            rewards: self.rewards.unwrap_or(current.rewards),
+            hold_rewards_until_end: self
+                .hold_rewards_until_end
+                .unwrap_or(current.hold_rewards_until_end),
+            remote_reward: self.remote_reward.unwrap_or(current.remote_reward),
         }
     }
 
     /// Whether nothing is to change.
     pub fn is_empty(&self) -> bool {
-        self.hint_cost.is_none() && self.board_names.is_none() && self.time_zone.is_none()
+        self.hint_cost.is_none()
+            && self.board_names.is_none()
+            && self.time_zone.is_none()
+            && self.rewards.is_none()
+            && self.hold_rewards_until_end.is_none()
+            && self.remote_reward.is_none()
     }
 }
 

@@ -20,6 +20,7 @@ pub mod opening;
 pub mod organization;
 pub mod presence;
 pub mod progress;
+pub mod reward;
 pub mod question;
 pub mod role;
 pub mod sign_off;

@@ -1,7 +1,7 @@
-//! Per-event roles: organizer, author, engineer (coach), participant.
+//! Per-event roles: organizer, author, engineer (coach), participant, runner.
 //!
 //! Who may grant what: a portal organizer grants any role; an event's organizers grant
-//! `author` and `engineer`; `participant` comes from registering. Nobody grants themselves
+//! `author`, `engineer` and `runner`; `participant` comes from registering. Nobody grants themselves
 //! anything.
 
 use std::{fmt, str::FromStr};
@@ -31,6 +31,9 @@ pub enum EventRole {
     Engineer,
     /// A customer on a team.
     Participant,
+    /// Brings rewards to the teams' tables: sees the event's rewards page and nothing else
+    /// of the event (see [`crate::models::reward`]).
+    Runner,
 }
 
 impl EventRole {
@@ -41,6 +44,7 @@ impl EventRole {
             Self::Author => "author",
             Self::Engineer => "engineer",
             Self::Participant => "participant",
+            Self::Runner => "runner",
         }
     }
 }
@@ -60,9 +64,10 @@ impl FromStr for EventRole {
             "author" => Ok(Self::Author),
             "engineer" => Ok(Self::Engineer),
             "participant" => Ok(Self::Participant),
+            "runner" => Ok(Self::Runner),
             _ => Err(Error::bad_request(
                 "invalid_role",
-                "role must be organizer, author, engineer or participant",
+                "role must be organizer, author, engineer, participant or runner",
             )),
         }
     }

@@ -40,6 +40,9 @@ pub struct Team {
     /// The name shown on an aliased public board (`board_names = "aliases"`); `None` until
     /// set, when one is derived.
     pub alias: Option<String>,
+    /// Where the team sits on site (a table or a room), which its rewards are brought to;
+    /// `None` for a remote team (see [`crate::models::reward`]).
+    pub location: Option<String>,
 }
 
 /// A member or coach as teammates see them.
@@ -158,6 +161,7 @@ impl Team {
                 created_by: creator.to_owned(),
                 created_at: now(),
                 alias: None,
+                location: None,
             };
             diesel::insert_into(teams::table)
                 .values(&team)

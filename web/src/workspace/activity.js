@@ -53,6 +53,8 @@ export function activityFeed({ $, people, nameOf, channel }, { markRung, onVerdi
         return `${item.asked_by?.display_name ?? "A member"} asked about ${item.challenge}`;
       case "answer":
         return `${item.challenge}: your question was answered${item.to === "everyone" ? " (to every team)" : ""}`;
+      case "reward":
+        return `${item.challenge} solved: your reward is ${item.reward}`;
       case "coach_assigned":
         people.set(item.user.user_id, item.user.display_name);
         return `${item.user.display_name} now coaches the team`;

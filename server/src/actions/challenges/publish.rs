@@ -21,6 +21,7 @@ use crate::{
     models::{
         challenge::{Challenge, PackageFields, Placement, SIGN_OFF_COACH, SIGN_OFF_NONE},
         hint::StoredHint,
+        reward::Reward,
         user::User,
         validator_version::ValidatorVersion,
     },
@@ -120,6 +121,7 @@ pub async fn publish(
     let hints = StoredHint::encode(&StoredHint::from_package(&package));
     let coach_guide = package.coach_guide;
     let manifest = package.manifest;
+    let reward = manifest.reward.clone();
     let fields = PackageFields {
         slug: manifest.slug.clone(),
         title: manifest.title.clone(),
@@ -152,6 +154,7 @@ pub async fn publish(
             conn.transaction(|conn| {
                 ValidatorVersion::store_blob(conn, &blob_hash, &wasm)?;
                 let challenge = Challenge::upsert_for_package(conn, &event_id, fields, placement)?;
+                Reward::set_manifest_words(conn, &challenge.id, reward.as_deref())?;
                 let previous = challenge.live_version_id.clone();
                 let version = ValidatorVersion::add(
                     conn,

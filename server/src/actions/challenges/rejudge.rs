@@ -24,7 +24,7 @@ use crate::{
         views::{OutcomeView, RejudgeChange, RejudgeReport},
     },
     models::{
-        challenge::Challenge, submission::Submission, user::User,
+        challenge::Challenge, reward::RejudgedRewards, submission::Submission, user::User,
         validator_version::ValidatorVersion, verdict::Verdict,
     },
     state::AppState,
@@ -121,18 +121,34 @@ pub async fn rejudge_with(
         .buffered(16)
         .collect()
         .await;
+    let mut changed = Vec::new();
+    let mut failed = None;
+    for result in results {
+        match result {
+            Ok(Some(change)) => changed.push(change),
+            Ok(None) => {}
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    // What the new verdicts did to the teams' rewards, before anyone is told.
+    let rewards = rejudged_rewards(&changed);
+    if !rewards.is_empty() {
+        let challenge_id = challenge.id.clone();
+        state
+            .db
+            .write(move |conn| rewards.apply(conn, &challenge_id))
+            .await?;
+    }
     announce(
         state,
         Change::Rejudged {
             event_id: challenge.event_id.clone(),
         },
     );
-
-    let mut changed = Vec::new();
-    for result in results {
-        if let Some(change) = result? {
-            changed.push(change);
-        }
+    if let Some(e) = failed {
+        return Err(e);
     }
     tracing::info!(
         challenge = %challenge.slug,
@@ -149,6 +165,24 @@ pub async fn rejudge_with(
         rejudged,
         changed,
     })
+}
+
+/// Which teams a rejudge's changes may have given a first solve (a pass where there was none)
+/// or taken one from (no pass where there was one): their rewards are looked at again.
+fn rejudged_rewards(changes: &[RejudgeChange]) -> RejudgedRewards {
+    let mut rewards = RejudgedRewards::default();
+    for change in changes {
+        let before = change.before.as_ref().is_some_and(|o| o.passed);
+        let list = match (before, change.after.passed) {
+            (false, true) => &mut rewards.gained,
+            (true, false) => &mut rewards.lost,
+            _ => continue,
+        };
+        if !list.contains(&change.team) {
+            list.push(change.team.clone());
+        }
+    }
+    rewards
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use super::{
         (status = 400, description = "`invalid_slug`, `invalid_time`, `invalid_name`, \
             `invalid_description`, `invalid_schedule`, `invalid_registration`, \
             `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, \
-            `invalid_brackets`, `invalid_json`",             body = ErrorBody),
+            `invalid_brackets`, `invalid_remote_reward`, `invalid_json`",             body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a portal organizer", body = ErrorBody),
         (status = 409, description = "`slug_taken`", body = ErrorBody),
@@ -122,7 +122,7 @@ pub async fn get_event(
         (status = 400, description = "as on creation (`invalid_slug`, `invalid_time`, \
             `invalid_name`, `invalid_description`, `invalid_schedule`, `invalid_registration`, \
             `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, \
-            `invalid_brackets`), and `slug_immutable`", body = ErrorBody),
+            `invalid_brackets`, `invalid_remote_reward`), and `slug_immutable`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not an organizer of this event", body = ErrorBody),
         (status = 404, body = ErrorBody),

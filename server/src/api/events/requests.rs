@@ -67,6 +67,20 @@ pub struct CreateEventRequest {
     #[serde(default = "default_time_zone")]
     #[schema(schema_with = crate::api::schema::line::<64>)]
     pub time_zone: String,
+    /// Whether a team's first solve of a challenge earns a reward (default `false`): runners
+    /// bring it to teams on site, remote teams read `remote_reward`.
+    #[serde(default)]
+    pub rewards: bool,
+    /// Whether rewards earned while the public board is frozen reach the runners only at the
+    /// end (default `false`).
+    #[serde(default)]
+    pub hold_rewards_until_end: bool,
+    /// What a team without a location (a remote team) is told it gets for a solve, e.g. "a
+    /// coffee voucher, sent to you by mail after the event"; at most 200 characters after
+    /// trimming (400 `invalid_remote_reward`). Empty: the challenge's own reward.
+    #[serde(default)]
+    #[schema(schema_with = crate::api::schema::optional_text::<200>)]
+    pub remote_reward: String,
     /// Brackets ranked apart on the board besides the full ranking (`["On site",
     /// "Remote"]`), in order; none by default. At most 16 names of 1–40 characters on one
     /// line, unique regardless of case (400 `invalid_brackets`). Every team then names one
@@ -140,6 +154,14 @@ pub struct UpdateEventRequest {
     /// The home time zone, an IANA name.
     #[schema(schema_with = crate::api::schema::line_or_null::<64>)]
     pub time_zone: Option<String>,
+    /// Rewards on or off.
+    pub rewards: Option<bool>,
+    /// Hold the rewards earned during the freeze until the end, or not.
+    pub hold_rewards_until_end: Option<bool>,
+    /// What a remote team gets for a solve, at most 200 characters after trimming (empty:
+    /// the challenge's own reward).
+    #[schema(schema_with = crate::api::schema::optional_text_or_null::<200>)]
+    pub remote_reward: Option<String>,
     /// The event's brackets, replacing the current list (`[]`: none; absent or `null`: kept).
     /// Teams keep their bracket when it stays; a bracket that still has teams cannot be
     /// removed (409 `bracket_in_use`).
@@ -179,6 +201,9 @@ impl CreateEventRequest {
             hint_cost: self.hint_cost,
             board_names: self.board_names,
             time_zone: self.time_zone,
+            rewards: self.rewards,
+            hold_rewards_until_end: self.hold_rewards_until_end,
+            remote_reward: self.remote_reward,
         };
         let settings = EventSettings {
             starts_at: parse_time("starts_at", &self.starts_at)?,
@@ -205,6 +230,9 @@ impl UpdateEventRequest {
             hint_cost: self.hint_cost,
             board_names: self.board_names,
             time_zone: self.time_zone,
+            rewards: self.rewards,
+            hold_rewards_until_end: self.hold_rewards_until_end,
+            remote_reward: self.remote_reward,
         };
         let changes = EventChanges {
             starts_at: parse_optional_time("starts_at", self.starts_at.as_deref())?,

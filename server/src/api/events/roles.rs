@@ -19,7 +19,7 @@ use crate::{
 pub struct GrantRoleRequest {
     /// Who receives the role.
     pub user_id: String,
-    /// `organizer`, `author`, `engineer` or `participant`.
+    /// `organizer`, `author`, `engineer`, `participant` or `runner`.
     #[schema(value_type = EventRole)]
     pub role: String,
 }
@@ -29,7 +29,7 @@ fn parse_role(role: &str) -> Result<EventRole> {
 }
 
 /// Grants a role in the event. Portal organizers grant any role; the event's organizers grant
-/// `author` and `engineer`; nobody grants themselves anything. 201 when new, 200 when the
+/// `author`, `engineer` and `runner` (who sees the event's rewards and nothing else of it); nobody grants themselves anything. 201 when new, 200 when the
 /// user already held it.
 #[utoipa::path(
     tag = "events",

@@ -43,6 +43,12 @@ pub struct EventView {
     pub board_names: String,
     /// The event's home time zone, an IANA name (times in the API stay UTC).
     pub time_zone: String,
+    /// Whether a team's first solve of a challenge earns a reward.
+    pub rewards: bool,
+    /// Whether rewards earned during the freeze reach the runners only at the end.
+    pub hold_rewards_until_end: bool,
+    /// What a remote team gets for a solve (empty: the challenge's own reward).
+    pub remote_reward: String,
     /// The brackets its teams are ranked in besides the full board, in order (empty: none).
     pub brackets: Vec<String>,
     /// Where the event is in its schedule at `server_time`.
@@ -93,6 +99,9 @@ impl EventView {
             hint_cost: event.hint_cost,
             board_names: event.board_names,
             time_zone: event.time_zone,
+            rewards: event.rewards,
+            hold_rewards_until_end: event.hold_rewards_until_end,
+            remote_reward: event.remote_reward,
             brackets,
             invite_code: None,
             me: None,

@@ -118,6 +118,7 @@ impl Vetter {
             hint_cost: r.hint_cost.clone(),
             board_names: r.board_names.clone(),
             time_zone: r.time_zone.clone(),
+            ..EventOptions::default()
         }
         .normalized();
         options.validate().map_err(|e| invalid(e.to_string()))?;

@@ -27,6 +27,8 @@ pub use methods::MethodTable;
         crate::error::ErrorBody,
         crate::error::ErrorDetail,
         crate::api::questions::QuestionStateFilter,
+        crate::api::rewards::RewardDestination,
+        crate::models::reward::RewardState,
         crate::live::event::BoardUpdates,
     )),
     modifiers(&BearerAuth),

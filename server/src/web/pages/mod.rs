@@ -15,6 +15,7 @@
 //! | `/coach` | [`coach`] | coaches |
 //! | `/questions/…` (the queue's part and forms) | [`questions`] | coaches, organizers |
 //! | `/events/{slug}/progress` | [`progress`] | coaches (their teams), organizers |
+//! | `/events/{slug}/rewards`, `/rewards/{id}/delivered` | [`rewards`] | runners, organizers |
 //! | `/events/{slug}/author` | [`author`] | authors, organizers |
 //! | `/events/{slug}/manage` | [`organizer`] | organizers |
 //! | `/events/{slug}/report` (+ `/download`) | [`report`] | organizers; authors (their challenges) |
@@ -37,6 +38,7 @@ pub mod progress;
 pub mod questions;
 pub mod report;
 pub mod reset;
+pub mod rewards;
 pub mod sign_offs;
 pub mod tokens;
 pub mod verify_email;
@@ -64,6 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(coach::configure)
             .configure(questions::configure)
             .configure(sign_offs::configure)
+            .configure(rewards::configure)
             .configure(progress::configure)
             .configure(author::configure)
             .configure(organizer::configure)

@@ -240,6 +240,9 @@ mod tests {
             hint_cost: "on_solve".into(),
             board_names: "teams".into(),
             time_zone: "UTC".into(),
+            rewards: false,
+            hold_rewards_until_end: false,
+            remote_reward: String::new(),
         }
     }
 

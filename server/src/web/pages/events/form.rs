@@ -40,6 +40,19 @@ pub struct EventForm {
     /// The home time zone (IANA name); blank keeps the current one (`UTC` when creating).
     #[serde(default)]
     pub(crate) time_zone: String,
+    /// Present (`1`) when the form carries the reward settings below: an unticked box sends
+    /// nothing, so only a form that shows them changes them.
+    #[serde(default)]
+    pub(crate) reward_settings: Option<String>,
+    /// The "rewards" box, sent when ticked.
+    #[serde(default)]
+    pub(crate) rewards: Option<String>,
+    /// The "hold rewards until the end" box, sent when ticked.
+    #[serde(default)]
+    pub(crate) hold_rewards_until_end: Option<String>,
+    /// What a remote team gets for a solve.
+    #[serde(default)]
+    pub(crate) remote_reward: Option<String>,
     /// The brackets, one per line (blank lines skipped); a form without the field keeps them.
     #[serde(default)]
     pub(crate) brackets: Option<String>,
@@ -99,6 +112,10 @@ impl EventForm {
             hint_cost: event.hint_cost.clone(),
             board_names: event.board_names.clone(),
             time_zone: event.time_zone.clone(),
+            reward_settings: Some("1".into()),
+            rewards: event.rewards.then(|| "on".into()),
+            hold_rewards_until_end: event.hold_rewards_until_end.then(|| "on".into()),
+            remote_reward: Some(event.remote_reward.clone()),
             brackets: None,
         }
     }
@@ -119,6 +136,9 @@ impl EventForm {
             hint_cost: optional(&self.hint_cost).unwrap_or_else(|| HINT_COST_ON_SOLVE.into()),
             board_names: optional(&self.board_names).unwrap_or_else(|| BOARD_NAMES_TEAMS.into()),
             time_zone: optional(&self.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.into()),
+            rewards: self.rewards.is_some(),
+            hold_rewards_until_end: self.hold_rewards_until_end.is_some(),
+            remote_reward: self.remote_reward.clone().unwrap_or_default(),
             brackets: self
                 .brackets
                 .as_deref()
@@ -143,6 +163,15 @@ impl EventForm {
             hint_cost: optional(&self.hint_cost),
             board_names: optional(&self.board_names),
             time_zone: optional(&self.time_zone),
+            rewards: self.reward_settings.as_ref().map(|_| self.rewards.is_some()),
+            hold_rewards_until_end: self
+                .reward_settings
+                .as_ref()
+                .map(|_| self.hold_rewards_until_end.is_some()),
+            remote_reward: self
+                .reward_settings
+                .as_ref()
+                .map(|_| self.remote_reward.clone().unwrap_or_default()),
             brackets: self.brackets.as_deref().map(bracket_lines),
         })
     }
