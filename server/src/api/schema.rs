@@ -383,6 +383,20 @@ pub fn upload_samples() -> ArrayBuilder {
     ArrayBuilder::new().items(upload_sample())
 }
 
+/// An event's brackets: at most 16 names, each one line of 1–40 characters once trimmed
+/// (unique regardless of case: 400 `invalid_brackets`, a rule the schema cannot state).
+pub fn brackets() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(line::<40>())
+        .max_items(Some(crate::models::bracket::MAX_BRACKETS))
+        .unique_items(true)
+}
+
+/// [`brackets`], or `null` (keep the current ones).
+pub fn brackets_or_null() -> ArrayBuilder {
+    brackets().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -526,18 +540,4 @@ mod tests {
             }),
         );
     }
-}
-
-/// An event's brackets: at most 16 names, each one line of 1–40 characters once trimmed
-/// (unique regardless of case: 400 `invalid_brackets`, a rule the schema cannot state).
-pub fn brackets() -> ArrayBuilder {
-    ArrayBuilder::new()
-        .items(line::<40>())
-        .max_items(Some(crate::models::bracket::MAX_BRACKETS))
-        .unique_items(true)
-}
-
-/// [`brackets`], or `null` (keep the current ones).
-pub fn brackets_or_null() -> ArrayBuilder {
-    brackets().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
 }
