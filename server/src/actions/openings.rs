@@ -122,7 +122,7 @@ pub async fn open_challenge(
                 }
                 let at = now();
                 let facts =
-                    ProgressFacts::load(conn, &access.event, Some(&[access.team.id.clone()]))?;
+                    ProgressFacts::load(conn, &access.event, Some(std::slice::from_ref(&access.team.id)))?;
                 let row = facts.report(at).teams.into_iter().next();
                 let (skipped, stuck_seconds) = match row.and_then(|r| Some((r.challenge?, r.since?)))
                 {

@@ -443,13 +443,13 @@ mod tests {
 
     #[test]
     fn a_coach_guide_must_render_to_something() {
-        let said = coach_guide_check("# Approach\n\nCount **devices**.").unwrap();
+        let said = coach_guide_check("# Approach\n\nCount **devices**.").expect("renders");
         assert!(
             said.contains("coach.md") && said.contains("1 headings"),
             "{said}"
         );
         let error = coach_guide_check("<!-- todo -->\n<script>x()</script>")
-            .unwrap_err()
+            .expect_err("renders to nothing")
             .to_string();
         assert!(error.contains("renders to nothing"), "{error}");
     }
