@@ -28,6 +28,7 @@ mod browser_organizer;
 mod browser_portal;
 mod browser_progress;
 mod browser_questions;
+mod browser_rewards;
 mod browser_race;
 mod browser_report;
 mod browser_sign_off;
