@@ -66,6 +66,11 @@ pub struct PackageUpload {
     /// The Markdown text of each of the manifest's `[[hints]]`, in its order; default none.
     #[schema(schema_with = crate::api::schema::upload_hints)]
     pub hints: Option<Vec<String>>,
+    /// The package's `coach.md` (Markdown): the expected approach, common mistakes, the shape
+    /// of a solution, how long teams usually take. The event's coaches and organizers read it
+    /// beside the statement, never a participant; default none.
+    #[schema(schema_with = crate::api::schema::upload_coach_guide)]
+    pub coach_guide: Option<String>,
 }
 
 /// `PATCH /events/{slug}/challenges/{challenge}`: every field optional.

@@ -335,6 +335,15 @@ pub fn upload_hints() -> ArrayBuilder {
         .max_items(Some(cohack_package::MAX_HINTS))
 }
 
+/// The coach's guide of an upload (`coach.md`): not blank, at most
+/// [`cohack_package::MAX_COACH_GUIDE_BYTES`] bytes; `null` or absent when the package has none.
+pub fn upload_coach_guide() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .min_length(Some(1))
+        .max_length(Some(cohack_package::MAX_COACH_GUIDE_BYTES))
+}
+
 /// One sample of an upload (`cohack-package`'s `UploadSample`).
 pub fn upload_sample() -> ObjectBuilder {
     let file = ObjectBuilder::new()
