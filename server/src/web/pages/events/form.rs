@@ -163,7 +163,10 @@ impl EventForm {
             hint_cost: optional(&self.hint_cost),
             board_names: optional(&self.board_names),
             time_zone: optional(&self.time_zone),
-            rewards: self.reward_settings.as_ref().map(|_| self.rewards.is_some()),
+            rewards: self
+                .reward_settings
+                .as_ref()
+                .map(|_| self.rewards.is_some()),
             hold_rewards_until_end: self
                 .reward_settings
                 .as_ref()
