@@ -533,7 +533,7 @@ mod tests {
                 "language": "python",
                 "network": {"team_endpoints": ["api"]},
                 "hints": [{"title": "Look", "cost": 30, "file": "hints/look.md"}],
-                "expected_minutes": 45, "sign_off": "coach",
+                "expected_minutes": 45, "sign_off": "coach", "reward": "a coffee",
             }),
         );
     }
