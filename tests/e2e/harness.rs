@@ -109,6 +109,12 @@ impl TestApp {
     }
 
     async fn spawn_configured(dir: TempDir, config: Config, pg: Option<PgDatabase>) -> TestApp {
+        // The server's warnings and errors (an internal error's cause, say) go to the test's
+        // own output, which the runner shows only for a test that fails.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+            .with_test_writer()
+            .try_init();
         let app = Application::build(config).expect("server builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
