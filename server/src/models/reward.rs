@@ -25,10 +25,13 @@ use utoipa::ToSchema;
 use crate::{
     db::{
         DbConnection, new_id, now,
-        schema::{challenges, rewards, sign_offs, submissions, teams, verdicts},
+        schema::{challenges, rewards, submissions, teams},
     },
     error::{Error, Result},
-    models::event::Event,
+    models::{
+        event::Event,
+        verdict::{Whose, counted_passes},
+    },
 };
 
 /// What a challenge's reward is called when neither its manifest nor the event names one.
@@ -224,34 +227,6 @@ impl Reward {
         Ok(())
     }
 
-    /// How many counted passes (a current passing verdict, not awaiting or refused a coach's
-    /// sign-off) the team has of the challenge, reading at most `limit`.
-    fn counted_passes(
-        conn: &mut DbConnection,
-        team_id: &str,
-        challenge_id: &str,
-        limit: i64,
-    ) -> Result<usize> {
-        let ids: Vec<String> = submissions::table
-            .inner_join(verdicts::table.on(verdicts::submission_id.eq(submissions::id)))
-            .left_join(sign_offs::table.on(sign_offs::submission_id.eq(submissions::id)))
-            .filter(submissions::team_id.eq(team_id))
-            .filter(submissions::challenge_id.eq(challenge_id))
-            .filter(verdicts::is_current.eq(true))
-            .filter(verdicts::passed.eq(true))
-            .filter(verdicts::error_kind.is_null())
-            .filter(
-                sign_offs::state
-                    .nullable()
-                    .is_null()
-                    .or(sign_offs::state.nullable().eq("approved")),
-            )
-            .select(submissions::id)
-            .limit(limit)
-            .load(conn)?;
-        Ok(ids.len())
-    }
-
     /// After the submission `submission_id`'s pass counted (called inside the transaction
     /// that made it count): the team's reward for the challenge when this is its first
     /// counted pass and the event gives rewards. `None` when it earns none or the team
@@ -271,7 +246,7 @@ impl Reward {
             return Ok(None);
         }
         // The first counted pass only: a second one (a resubmission) earns nothing more.
-        if Self::counted_passes(conn, &team_id, &challenge_id, 2)? != 1 {
+        if counted_passes(conn, &challenge_id, Whose::Team(&team_id), 2)?.len() != 1 {
             return Ok(None);
         }
         Self::create(conn, &event_id, &team_id, &challenge_id)
@@ -285,7 +260,8 @@ impl Reward {
         team_id: &str,
         challenge_id: &str,
     ) -> Result<Option<Reward>> {
-        if !event.rewards || Self::counted_passes(conn, team_id, challenge_id, 1)? == 0 {
+        if !event.rewards || counted_passes(conn, challenge_id, Whose::Team(team_id), 1)?.is_empty()
+        {
             return Ok(None);
         }
         Self::create(conn, &event.id, team_id, challenge_id)
@@ -347,7 +323,7 @@ impl Reward {
         team_id: &str,
         challenge_id: &str,
     ) -> Result<bool> {
-        if Self::counted_passes(conn, team_id, challenge_id, 1)? > 0 {
+        if !counted_passes(conn, challenge_id, Whose::Team(team_id), 1)?.is_empty() {
             return Ok(false);
         }
         let deleted = diesel::delete(
@@ -381,7 +357,7 @@ impl Reward {
         let Some((challenge_id, None, words)) = found else {
             return Ok(None);
         };
-        if Self::counted_passes(conn, team_id, &challenge_id, 2)? != 1 {
+        if counted_passes(conn, &challenge_id, Whose::Team(team_id), 2)?.len() != 1 {
             return Ok(None);
         }
         let event = Event::find(conn, event_id)?;

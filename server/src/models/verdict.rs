@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use crate::{
     db::{
         DbConnection, new_id, now,
-        schema::{submissions, verdicts},
+        schema::{sign_offs, submissions, verdicts},
     },
     error::Result,
     models::{
@@ -292,4 +292,44 @@ impl Verdict {
             .map(|r| (r.submission_id.clone(), r))
             .collect())
     }
+}
+
+/// Whose counted passes [`counted_passes`] reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Whose<'a> {
+    /// The team's own.
+    Team(&'a str),
+    /// Every other team's.
+    OtherThan(&'a str),
+}
+
+/// The team ids of at most `limit` counted passes of challenge `challenge_id` (a current
+/// passing verdict, not awaiting or refused a coach's sign-off) by `whose`. Bounded: this
+/// runs in every pass's transaction, so it must not read every pass the challenge had.
+pub fn counted_passes(
+    conn: &mut DbConnection,
+    challenge_id: &str,
+    whose: Whose<'_>,
+    limit: i64,
+) -> Result<Vec<String>> {
+    let query = submissions::table
+        .inner_join(verdicts::table.on(verdicts::submission_id.eq(submissions::id)))
+        .left_join(sign_offs::table.on(sign_offs::submission_id.eq(submissions::id)))
+        .filter(submissions::challenge_id.eq(challenge_id))
+        .filter(verdicts::is_current.eq(true))
+        .filter(verdicts::passed.eq(true))
+        .filter(verdicts::error_kind.is_null())
+        .filter(
+            sign_offs::state
+                .nullable()
+                .is_null()
+                .or(sign_offs::state.nullable().eq("approved")),
+        )
+        .select(submissions::team_id)
+        .into_boxed();
+    let query = match whose {
+        Whose::Team(team_id) => query.filter(submissions::team_id.eq(team_id)),
+        Whose::OtherThan(team_id) => query.filter(submissions::team_id.ne(team_id)),
+    };
+    Ok(query.limit(limit).load(conn)?)
 }

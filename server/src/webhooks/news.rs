@@ -19,13 +19,14 @@ use serde_json::{Value, json};
 use crate::{
     db::{
         DbConnection, now,
-        schema::{challenges, sign_offs, submissions, teams, verdicts},
+        schema::{challenges, submissions, teams},
     },
     error::Result,
     models::{
         challenge::Challenge,
         event::{BOARD_NAMES_ALIASES, Event, Phase},
         team_alias,
+        verdict::{Whose, counted_passes},
         webhook::Webhook,
     },
     outbox::{Channel, NewDelivery, enqueue},
@@ -94,46 +95,6 @@ fn board_name(conn: &mut DbConnection, event: &Event, team_id: &str) -> Result<S
         return team_alias::alias_of(conn, &event.id, team_id);
     }
     Ok(teams::table.find(team_id).select(teams::name).first(conn)?)
-}
-
-/// Whose counted passes [`counted_passes`] reads.
-#[derive(Clone, Copy)]
-enum Whose<'a> {
-    /// The team's own.
-    Team(&'a str),
-    /// Every other team's.
-    OtherThan(&'a str),
-}
-
-/// The team ids of at most `limit` counted passes of challenge `challenge_id` (a current
-/// passing verdict, not awaiting or refused a coach's sign-off) by `whose`. Bounded: this
-/// runs in every pass's transaction, so it must not read every pass the challenge had.
-fn counted_passes(
-    conn: &mut DbConnection,
-    challenge_id: &str,
-    whose: Whose<'_>,
-    limit: i64,
-) -> Result<Vec<String>> {
-    let query = submissions::table
-        .inner_join(verdicts::table.on(verdicts::submission_id.eq(submissions::id)))
-        .left_join(sign_offs::table.on(sign_offs::submission_id.eq(submissions::id)))
-        .filter(submissions::challenge_id.eq(challenge_id))
-        .filter(verdicts::is_current.eq(true))
-        .filter(verdicts::passed.eq(true))
-        .filter(verdicts::error_kind.is_null())
-        .filter(
-            sign_offs::state
-                .nullable()
-                .is_null()
-                .or(sign_offs::state.nullable().eq("approved")),
-        )
-        .select(submissions::team_id)
-        .into_boxed();
-    let query = match whose {
-        Whose::Team(team_id) => query.filter(submissions::team_id.eq(team_id)),
-        Whose::OtherThan(team_id) => query.filter(submissions::team_id.ne(team_id)),
-    };
-    Ok(query.limit(limit).load(conn)?)
 }
 
 /// After a pass counted (judged without a sign-off, or approved): `challenge.solved` the
