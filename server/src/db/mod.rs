@@ -28,11 +28,13 @@ use crate::config::DatabaseUrl;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
-/// Set on every new SQLite connection: WAL so readers never block the writer, a busy timeout
-/// so a second process (the CLI) waits instead of failing, and foreign keys, which SQLite
-/// leaves off by default. `synchronous = NORMAL` is durable against process crashes in WAL
-/// mode; only a power loss can drop the last commits.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+/// Set on every new SQLite connection: a busy timeout so a second connection or process (the
+/// CLI) waits instead of failing, WAL so readers never block the writer, and foreign keys, which
+/// SQLite leaves off by default. `synchronous = NORMAL` is durable against process crashes in
+/// WAL mode; only a power loss can drop the last commits. The busy timeout comes first: setting
+/// the journal mode takes a lock, and a connection opened while the writer holds one (a pool
+/// growing under a burst of sign-ups) could otherwise fail at once with SQLITE_BUSY.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 /// How long a request waits for a pooled connection before the database counts as unavailable.
