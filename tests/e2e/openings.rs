@@ -20,6 +20,7 @@ use crate::{
 
 backend_tests!(
     a_coach_opens_the_next_challenge_for_a_stuck_team,
+    a_team_that_never_submitted_is_opened_past_a_cliff,
     who_may_open_what,
     the_coach_guide_reaches_coaches_and_organizers_only,
 );
@@ -284,6 +285,125 @@ async fn a_coach_opens_the_next_challenge_for_a_stuck_team(app: TestApp) {
         csv.lines().next().is_some_and(|h| h.ends_with(",skips")),
         "{csv}"
     );
+}
+
+/// A team stuck without a single submission (it read the statement, tried locally, asked its
+/// coach) is opened past the challenge: the cliffs report still ranks that challenge with the
+/// skip as evidence, on its `check: null` cliff, the team counted as affected, while a team
+/// that failed an attempt elsewhere keeps its own cliff and the organization filter applies.
+async fn a_team_that_never_submitted_is_opened_past_a_cliff(app: TestApp) {
+    let event = ladder_event(&app, "unblock-silent").await;
+    let (alice, team_id) = team(&app, &event, "alice").await;
+    let bob = coach(&app, &event, &team_id, "bob").await;
+    expect(
+        materials(&app, &alice.access_token, &team_id, "first-contact").await,
+        200,
+    )
+    .await;
+    let opened = expect(
+        open(
+            &app,
+            Some(&bob.access_token),
+            &team_id,
+            "pipeline-manifest",
+            "read it twice, never dared to submit",
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(opened["skipped"], "first-contact", "{opened}");
+    // Another team failed an attempt: a cliff measured from submissions, worth a few seconds.
+    let (carol, other_team) = team(&app, &event, "carol").await;
+    expect(
+        submit(
+            &app,
+            &carol.access_token,
+            &other_team,
+            &json!({"challenge": "first-contact", "answer": "0"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+
+    let report = expect(
+        app.get_as(
+            &event.organizer.access_token,
+            &format!("/api/v1/events/{}/insights", event.slug),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let cliffs = report["cliffs"].as_array().expect("cliffs");
+    let skipped = cliffs
+        .iter()
+        .find(|c| c["skips"] == 1)
+        .unwrap_or_else(|| panic!("a cliff with the skip: {report}"));
+    assert_eq!(skipped["challenge"], "first-contact", "{skipped}");
+    assert_eq!(skipped["rank"], 1, "the skip outweighs seconds: {report}");
+    assert_eq!(skipped["teams_affected"], 1, "{skipped}");
+    let evidence = skipped["evidence"].as_array().expect("evidence");
+    let skip = evidence
+        .iter()
+        .find(|e| e["kind"] == "skip")
+        .unwrap_or_else(|| panic!("skip evidence: {skipped}"));
+    assert!(
+        skip["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("never dared to submit")),
+        "{skip}"
+    );
+    assert!(
+        skipped["score"].as_i64().expect("score")
+            >= skipped["lost_seconds"].as_i64().expect("lost") + 3600,
+        "{skipped}"
+    );
+    // The skip is the silent team's alone: no cliff gives it to the team that submitted.
+    assert_eq!(
+        cliffs
+            .iter()
+            .flat_map(|c| c["evidence"].as_array().expect("evidence"))
+            .filter(|e| e["kind"] == "skip")
+            .count(),
+        1,
+        "{report}"
+    );
+    // Filtered to the challenge, the skip stays; filtered to another one, it is gone.
+    let only = expect(
+        app.get_as(
+            &event.organizer.access_token,
+            &format!(
+                "/api/v1/events/{}/insights?challenge=first-contact",
+                event.slug
+            ),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(
+        only["cliffs"]
+            .as_array()
+            .expect("cliffs")
+            .iter()
+            .any(|c| c["skips"] == 1),
+        "{only}"
+    );
+    let elsewhere = expect(
+        app.get_as(
+            &event.organizer.access_token,
+            &format!(
+                "/api/v1/events/{}/insights?challenge=clean-readings",
+                event.slug
+            ),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(elsewhere["cliffs"], json!([]), "{elsewhere}");
 }
 
 async fn who_may_open_what(app: TestApp) {

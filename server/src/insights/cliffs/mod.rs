@@ -30,8 +30,13 @@
 //! its first failing attempt; each help call to the cliff whose stuck window of that team
 //! contains the call (the team's longest if several); each coach note, feedback, hint unlock
 //! (`hint`), question (`question`), nudge (`nudge`), rejected sign-off
-//! (`sign_off_rejected`) and skip (`skip`, on the challenge the team skipped) to the cliff of that challenge where that team lost the most time (a
-//! signal of a team never stuck on that challenge is left out, as a note is).
+//! (`sign_off_rejected`) and skip (`skip`, on the challenge the team skipped) to the cliff of
+//! that challenge where that team lost the most time (a signal of a team never stuck on that
+//! challenge is left out, as a note is). The one exception is a skip of a team that never
+//! failed an attempt on the challenge (it read, tried locally, asked a coach, and was opened
+//! past it): it goes to the challenge's `check: null` cliff, made for it when no team failed
+//! there without a failing check, where the team counts as affected with no time measured
+//! (`lost_seconds` comes from attempts only; the skip's 3600 stands for it).
 //!
 //! Modules: `windows` measures one team's stuck windows; `playbook` reads the playbook's
 //! signals and their weights; `ranking` turns them into the ranked report.
@@ -89,7 +94,8 @@ pub struct Cliff {
     pub score: i64,
     /// Σ stuck seconds over affected teams.
     pub lost_seconds: i64,
-    /// Teams stuck here.
+    /// Teams stuck here (on the `null` cliff, with the teams opened past the challenge
+    /// without a failed attempt on it).
     pub teams_affected: u32,
     /// Teams (within the filters) that attempted the challenge.
     pub teams_total: u32,
@@ -122,12 +128,13 @@ pub struct Cliff {
 /// One piece of evidence.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Evidence {
-    /// `failing_check`, `coach_note`, `feedback`, `help_call`, `hint`, `question`, `nudge` or
-    /// `sign_off_rejected`.
+    /// `failing_check`, `coach_note`, `feedback`, `help_call`, `hint`, `question`, `nudge`,
+    /// `sign_off_rejected` or `skip`.
     pub kind: String,
     /// The check's message, the note, the feedback line (with its difficulty), the help
     /// call's context, the hint's title and cost, the question (marked when answered to
-    /// everyone), the expected time passed, or the rejection's comment.
+    /// everyone), the expected time passed, the rejection's comment, or how long the team was
+    /// on the challenge it was opened past and why.
     pub text: String,
     /// Team name.
     pub team: String,

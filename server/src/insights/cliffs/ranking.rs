@@ -239,6 +239,9 @@ pub fn report(
 
     // The playbook's signals, each to the cliff where its team lost the most on its challenge.
     let mut signals: HashMap<Key, Vec<SignalKind>> = HashMap::new();
+    // Teams skipped past a challenge they never failed an attempt on, by the cliff their skip
+    // went to.
+    let mut skipped_only: HashMap<Key, HashSet<&str>> = HashMap::new();
     for signal in &data.playbook {
         let (Some(team), Some(&ci)) = (
             team_of(&signal.team_id),
@@ -246,15 +249,29 @@ pub fn report(
         ) else {
             continue;
         };
-        if let Some((_, key)) = worst.get(&(ci, signal.team_id.as_str())) {
-            signals.entry(key.clone()).or_default().push(signal.kind);
-            evidence.entry(key.clone()).or_default().push(item(
-                signal.kind.name(),
-                signal.text.clone(),
-                team,
-                signal.at,
-            ));
-        }
+        let key = match worst.get(&(ci, signal.team_id.as_str())) {
+            Some((_, key)) => key.clone(),
+            // A team opened past a challenge it never failed an attempt on (it read, tried
+            // locally, asked a coach): no window measured it, yet a coach saw it stuck there.
+            // The skip goes to the challenge's `check: null` cliff, made for it if needed.
+            None if signal.kind == SignalKind::Skip => {
+                let key: Key = (ci, None);
+                per_cliff.entry(key.clone()).or_default();
+                skipped_only
+                    .entry(key.clone())
+                    .or_default()
+                    .insert(signal.team_id.as_str());
+                key
+            }
+            None => continue,
+        };
+        signals.entry(key.clone()).or_default().push(signal.kind);
+        evidence.entry(key).or_default().push(item(
+            signal.kind.name(),
+            signal.text.clone(),
+            team,
+            signal.at,
+        ));
     }
 
     let mut cliffs: Vec<Cliff> = per_cliff
@@ -267,9 +284,12 @@ pub fn report(
             let of =
                 |wanted: fn(&SignalKind) -> bool| count(seen.iter().filter(|k| wanted(k)).count());
             let score = lost_seconds + seen.iter().map(|k| k.weight()).sum::<i64>();
+            let skipped = skipped_only.remove(&key).unwrap_or_default();
             let organizations: HashSet<&str> = entries
                 .iter()
-                .filter_map(|(t, _)| team_of(t).map(|t| t.1))
+                .map(|(t, _)| *t)
+                .chain(skipped.iter().copied())
+                .filter_map(|t| team_of(t).map(|t| t.1))
                 .collect();
             let mut items: Vec<Evidence> = entries
                 .iter()
@@ -288,7 +308,7 @@ pub fn report(
                 challenge: data.challenges[ci].slug.clone(),
                 score,
                 lost_seconds,
-                teams_affected: count(entries.len()),
+                teams_affected: count(entries.len() + skipped.len()),
                 teams_total: teams_total.get(&ci).copied().unwrap_or(0),
                 median_stuck_seconds: median(&mut stuck),
                 failed_attempts: entries.iter().map(|(_, w)| w.failed_attempts).sum(),
