@@ -24,11 +24,20 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// The ladder is seeded as the end-to-end tests seed theirs (one copy of the direct inserts).
+#[path = "../../tests/e2e/seed.rs"]
+#[expect(
+    dead_code,
+    reason = "the bench seeds its ladder only: its verdicts go through its own PostgreSQL \
+              connection (`record_verdict`), as another instance's judge would write them"
+)]
+mod seed;
+
 use cohack_server::{
     config::{Config, DatabaseUrl},
     db::{
         Database, new_id,
-        schema::{challenges, submissions, validator_blobs, validator_versions, verdicts},
+        schema::{submissions, verdicts},
     },
     error::Error,
     models::{
@@ -402,47 +411,8 @@ async fn setup(db: &Database, team_count: usize) -> anyhow::Result<Fixture> {
                 },
                 &user_ids[0],
             )?;
-            diesel::insert_into(validator_blobs::table)
-                .values((
-                    validator_blobs::hash.eq("h"),
-                    validator_blobs::wasm.eq(vec![0u8]),
-                    validator_blobs::size_bytes.eq(1i64),
-                    validator_blobs::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            let mut challenge = String::new();
-            for position in 1..=5 {
-                let id = new_id();
-                diesel::insert_into(challenges::table)
-                    .values((
-                        challenges::id.eq(&id),
-                        challenges::event_id.eq(&event.id),
-                        challenges::slug.eq(format!("challenge-{position}")),
-                        challenges::title.eq(format!("Challenge {position}")),
-                        challenges::position.eq(position),
-                        challenges::points.eq(100),
-                        challenges::statement.eq("…"),
-                        challenges::created_at.eq(now),
-                        challenges::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                if position == 1 {
-                    challenge = id;
-                }
-            }
-            let version = new_id();
-            diesel::insert_into(validator_versions::table)
-                .values((
-                    validator_versions::id.eq(&version),
-                    validator_versions::challenge_id.eq(&challenge),
-                    validator_versions::version.eq(1),
-                    validator_versions::blob_hash.eq("h"),
-                    validator_versions::manifest.eq("{}"),
-                    validator_versions::sample_report.eq("{}"),
-                    validator_versions::published_by.eq(&user_ids[0]),
-                    validator_versions::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            let seeded = seed::ladder(conn, &event.id, &user_ids[0], 5, "challenge-", now)?;
+            let (challenge, version) = (seeded.challenges[0].clone(), seeded.version);
             let mut team_ids = Vec::new();
             for (i, user) in user_ids.iter().enumerate() {
                 cohack_server::models::role::grant(

@@ -5,20 +5,14 @@
 //! so that the times around the freeze are exact.
 
 use chrono::{Duration, NaiveDateTime, Utc};
-use cohack_server::{
-    db::{
-        new_id,
-        schema::{challenges, submissions, validator_blobs, validator_versions, verdicts},
-    },
-    error::Error,
-};
-use diesel::prelude::*;
+use cohack_server::error::Error;
 use serde_json::{Value, json};
 
 use crate::{
     backend_tests,
     events::body,
     harness::{Account, TestApp},
+    seed,
 };
 
 backend_tests!(
@@ -108,54 +102,15 @@ async fn team_in(app: &TestApp, slug: &str, name: &str, bracket: &str) -> (Strin
     (team["id"].as_str().expect("id").to_owned(), member)
 }
 
-/// Two challenges on the ladder of `event_id` with a validator version each, written
-/// straight into the database: their ids and the version's.
+/// Two challenges on the ladder of `event_id`, the first with a validator version, written
+/// straight into the database ([`seed::ladder`]): their ids and the version's.
 async fn ladder(app: &TestApp, event_id: &str, organizer_id: &str) -> (Vec<String>, String) {
     let (event_id, organizer_id) = (event_id.to_owned(), organizer_id.to_owned());
     app.state
         .db
         .write(move |conn| {
-            let now = minutes_ago(0);
-            diesel::insert_into(validator_blobs::table)
-                .values((
-                    validator_blobs::hash.eq("h"),
-                    validator_blobs::wasm.eq(vec![0u8]),
-                    validator_blobs::size_bytes.eq(1i64),
-                    validator_blobs::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            let mut ids = Vec::new();
-            for position in 1..=2 {
-                let id = new_id();
-                diesel::insert_into(challenges::table)
-                    .values((
-                        challenges::id.eq(&id),
-                        challenges::event_id.eq(&event_id),
-                        challenges::slug.eq(format!("c{position}")),
-                        challenges::title.eq(format!("Challenge {position}")),
-                        challenges::position.eq(position),
-                        challenges::points.eq(100),
-                        challenges::statement.eq("…"),
-                        challenges::created_at.eq(now),
-                        challenges::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                ids.push(id);
-            }
-            let version = new_id();
-            diesel::insert_into(validator_versions::table)
-                .values((
-                    validator_versions::id.eq(&version),
-                    validator_versions::challenge_id.eq(&ids[0]),
-                    validator_versions::version.eq(1),
-                    validator_versions::blob_hash.eq("h"),
-                    validator_versions::manifest.eq("{}"),
-                    validator_versions::sample_report.eq("{}"),
-                    validator_versions::published_by.eq(&organizer_id),
-                    validator_versions::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            Ok::<_, Error>((ids, version))
+            let seeded = seed::ladder(conn, &event_id, &organizer_id, 2, "c", minutes_ago(0))?;
+            Ok::<_, Error>((seeded.challenges, seeded.version))
         })
         .await
         .expect("ladder")
@@ -178,36 +133,18 @@ async fn solved(
     app.state
         .db
         .write(move |conn| {
-            let submission = new_id();
-            diesel::insert_into(submissions::table)
-                .values((
-                    submissions::id.eq(&submission),
-                    submissions::team_id.eq(&team),
-                    submissions::challenge_id.eq(&challenge),
-                    submissions::submitted_by.eq(&member),
-                    submissions::status.eq("judged"),
-                    submissions::created_at.eq(minutes_ago(minutes)),
-                ))
-                .execute(conn)?;
-            diesel::insert_into(verdicts::table)
-                .values((
-                    verdicts::id.eq(new_id()),
-                    verdicts::submission_id.eq(&submission),
-                    verdicts::validator_version_id.eq(&version),
-                    verdicts::is_current.eq(true),
-                    verdicts::passed.eq(true),
-                    verdicts::score.eq(100),
-                    verdicts::max_score.eq(100),
-                    verdicts::feedback.eq(""),
-                    verdicts::checks.eq("[]"),
-                    verdicts::notes.eq(""),
-                    verdicts::logs.eq("[]"),
-                    verdicts::fuel_used.eq(0i64),
-                    verdicts::duration_us.eq(0i64),
-                    verdicts::created_at.eq(minutes_ago(minutes)),
-                ))
-                .execute(conn)?;
-            Ok::<_, Error>(())
+            seed::judged(
+                conn,
+                seed::Judged {
+                    team: &team,
+                    challenge: &challenge,
+                    submitted_by: &member,
+                    version: &version,
+                    at: minutes_ago(minutes),
+                    passed: true,
+                    score: 100,
+                },
+            )
         })
         .await
         .expect("verdict");

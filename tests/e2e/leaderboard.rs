@@ -6,10 +6,7 @@
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use cohack_server::{
-    db::{
-        DbConnection, new_id,
-        schema::{challenges, submissions, validator_blobs, validator_versions, verdicts},
-    },
+    db::DbConnection,
     error::Error,
     models::{
         event::{Event, EventSettings},
@@ -17,7 +14,6 @@ use cohack_server::{
         team::Team,
     },
 };
-use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::{
@@ -26,6 +22,7 @@ use crate::{
         expect, first_contact_answer, materials, publish_all, running_event, submit, team,
     },
     harness::{Account, TestApp},
+    seed,
 };
 
 backend_tests!(
@@ -72,46 +69,7 @@ async fn fixture(app: &TestApp, organizer: &Account, freeze_minutes_ago: Option<
                 &organizer_id,
             )?;
             role::grant(conn, &event.id, &organizer_id, EventRole::Organizer, None)?;
-            let now = minutes_ago(0);
-            diesel::insert_into(validator_blobs::table)
-                .values((
-                    validator_blobs::hash.eq("h"),
-                    validator_blobs::wasm.eq(vec![0u8]),
-                    validator_blobs::size_bytes.eq(1i64),
-                    validator_blobs::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            let mut challenge_ids = Vec::new();
-            for position in 1..=2 {
-                let id = new_id();
-                diesel::insert_into(challenges::table)
-                    .values((
-                        challenges::id.eq(&id),
-                        challenges::event_id.eq(&event.id),
-                        challenges::slug.eq(format!("c{position}")),
-                        challenges::title.eq(format!("Challenge {position}")),
-                        challenges::position.eq(position),
-                        challenges::points.eq(100),
-                        challenges::statement.eq("…"),
-                        challenges::created_at.eq(now),
-                        challenges::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                challenge_ids.push(id);
-            }
-            let version_id = new_id();
-            diesel::insert_into(validator_versions::table)
-                .values((
-                    validator_versions::id.eq(&version_id),
-                    validator_versions::challenge_id.eq(&challenge_ids[0]),
-                    validator_versions::version.eq(1),
-                    validator_versions::blob_hash.eq("h"),
-                    validator_versions::manifest.eq("{}"),
-                    validator_versions::sample_report.eq("{}"),
-                    validator_versions::published_by.eq(&organizer_id),
-                    validator_versions::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            let seeded = seed::ladder(conn, &event.id, &organizer_id, 2, "c", minutes_ago(0))?;
             let mut teams = Vec::new();
             for (index, member) in members.iter().enumerate() {
                 role::grant(conn, &event.id, &member.id, EventRole::Participant, None)?;
@@ -124,9 +82,9 @@ async fn fixture(app: &TestApp, organizer: &Account, freeze_minutes_ago: Option<
             }
             Ok::<_, Error>(Fixture {
                 event,
-                challenges: challenge_ids,
+                challenges: seeded.challenges,
                 teams,
-                version_id,
+                version_id: seeded.version,
             })
         })
         .await
@@ -153,40 +111,22 @@ fn judged(
     passed: bool,
     score: i32,
 ) -> Result<(), Error> {
-    let submission = new_id();
     let member = Team::members(conn, &fixture.teams[team].id)?
         .first()
         .map(|p| p.user_id.clone())
         .ok_or(Error::NotFound("member"))?;
-    diesel::insert_into(submissions::table)
-        .values((
-            submissions::id.eq(&submission),
-            submissions::team_id.eq(&fixture.teams[team].id),
-            submissions::challenge_id.eq(&fixture.challenges[challenge]),
-            submissions::submitted_by.eq(member),
-            submissions::status.eq("judged"),
-            submissions::created_at.eq(minutes_ago(minutes)),
-        ))
-        .execute(conn)?;
-    diesel::insert_into(verdicts::table)
-        .values((
-            verdicts::id.eq(new_id()),
-            verdicts::submission_id.eq(&submission),
-            verdicts::validator_version_id.eq(&fixture.version_id),
-            verdicts::is_current.eq(true),
-            verdicts::passed.eq(passed),
-            verdicts::score.eq(score),
-            verdicts::max_score.eq(100),
-            verdicts::feedback.eq(""),
-            verdicts::checks.eq("[]"),
-            verdicts::notes.eq(""),
-            verdicts::logs.eq("[]"),
-            verdicts::fuel_used.eq(0i64),
-            verdicts::duration_us.eq(0i64),
-            verdicts::created_at.eq(minutes_ago(minutes)),
-        ))
-        .execute(conn)?;
-    Ok(())
+    seed::judged(
+        conn,
+        seed::Judged {
+            team: &fixture.teams[team].id,
+            challenge: &fixture.challenges[challenge],
+            submitted_by: &member,
+            version: &fixture.version_id,
+            at: minutes_ago(minutes),
+            passed,
+            score,
+        },
+    )
 }
 
 fn summary(board: &Value) -> Vec<(String, u64, u64, i64)> {

@@ -7,6 +7,7 @@ mod oidc_provider;
 mod pg_proxy;
 mod plain_browser;
 mod python_tools;
+mod seed;
 
 mod accounts;
 mod announcements;
