@@ -720,3 +720,66 @@ diesel::table! {
 
 diesel::joinable!(rewards -> teams (team_id));
 diesel::joinable!(rewards -> challenges (challenge_id));
+
+diesel::table! {
+    event_terms (event_id, version) {
+        event_id -> Text,
+        version -> Integer,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    terms_acceptances (event_id, user_id, version) {
+        event_id -> Text,
+        user_id -> Text,
+        version -> Integer,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_names (event_id, user_id) {
+        event_id -> Text,
+        user_id -> Text,
+        name_in_report -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(terms_acceptances -> users (user_id));
+diesel::joinable!(report_names -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(terms_acceptances, users);
+diesel::allow_tables_to_appear_in_same_query!(terms_acceptances, organizations);
+diesel::allow_tables_to_appear_in_same_query!(report_names, users);
+diesel::allow_tables_to_appear_in_same_query!(terms_acceptances, events);
+diesel::allow_tables_to_appear_in_same_query!(report_names, events);
+
+diesel::table! {
+    event_surveys (event_id) {
+        event_id -> Text,
+        questions -> Nullable<Text>,
+        opens_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    survey_responses (id) {
+        id -> Text,
+        event_id -> Text,
+        organization_id -> Text,
+        role -> Text,
+        answers -> Text,
+    }
+}
+
+diesel::table! {
+    survey_participants (event_id, user_id) {
+        event_id -> Text,
+        user_id -> Text,
+        answered -> Bool,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(survey_participants, events);

@@ -1,0 +1,3 @@
+DROP TABLE report_names;
+DROP TABLE terms_acceptances;
+DROP TABLE event_terms;
