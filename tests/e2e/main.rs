@@ -69,6 +69,7 @@ mod sign_off;
 mod submissions;
 mod team_admin;
 mod teams;
+mod terms;
 mod throttles;
 mod verification;
 mod web;

@@ -15,6 +15,7 @@ use crate::{
         event::{Event, EventChanges, EventSettings, Phase, REGISTRATION_INVITE},
         event_options::{EventOptionChanges, EventOptions},
         role::{self, EventRole},
+        terms,
         user::User,
     },
     state::AppState,
@@ -127,17 +128,31 @@ fn edit_in(
     })
 }
 
+/// What a registration says besides the invite code: the version of the event's terms it
+/// accepts and whether the report may name the person (`None`: no choice made).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegistrationChoices {
+    /// The version of the terms accepted.
+    pub accept_terms: Option<i32>,
+    /// Whether the report may print the person's name next to their words.
+    pub name_in_report: Option<bool>,
+}
+
 /// Registers `user` as a participant of the event `slug`. Returns the caller's standing and
-/// whether the registration is new: registering again is a no-op, not an error.
+/// whether the registration is new: registering again is a no-op, not an error, except that
+/// it records what `choices` says (a newer version of the terms accepted, the name choice).
 ///
 /// Invite-mode events need their code (403 `invite_code_required` / `invalid_invite_code`);
 /// nobody can register once the event has ended (409 `event_ended`). Wrong codes are
-/// throttled per user and per client address (429).
+/// throttled per user and per client address (429). An event with terms needs their current
+/// version ([`terms::check_acceptance`]: 400 `terms_acceptance_required`, 409
+/// `stale_terms_version`, 422 `unknown_terms_version`).
 pub async fn register(
     state: &AppState,
     user: &User,
     slug: &str,
     invite_code: Option<&str>,
+    choices: RegistrationChoices,
 ) -> Result<(EventStanding, bool)> {
     let guess = match invite_code.filter(|code| !code.trim().is_empty()) {
         Some(_) => Some(
@@ -155,7 +170,7 @@ pub async fn register(
     let registered = state
         .db
         .write(move |conn| {
-            conn.transaction(|conn| register_in(conn, &user, &slug, code.as_deref()))
+            conn.transaction(|conn| register_in(conn, &user, &slug, code.as_deref(), choices))
         })
         .await;
     if let Some(guess) = guess {
@@ -176,10 +191,24 @@ pub(crate) fn register_in(
     user: &User,
     slug: &str,
     invite_code: Option<&str>,
+    choices: RegistrationChoices,
 ) -> Result<(EventStanding, bool)> {
     Event::lock_user(conn, &user.id)?;
     let mut standing = access::event_standing(conn, user, slug)?;
+    let event_id = standing.access.event.id.clone();
+    let current_terms = terms::current(conn, &event_id)?;
     if standing.access.is_participant() {
+        // Already registered: the same call accepts a newer version, or changes the choice.
+        if choices.accept_terms.is_some() {
+            if let Some(version) =
+                terms::check_acceptance(current_terms.as_ref(), choices.accept_terms)?
+            {
+                terms::accept(conn, &event_id, &user.id, version)?;
+            }
+        }
+        if let Some(named) = choices.name_in_report {
+            terms::set_name_in_report(conn, &event_id, &user.id, named)?;
+        }
         return Ok((standing, false));
     }
     let event = &standing.access.event;
@@ -205,7 +234,17 @@ pub(crate) fn register_in(
             ));
         }
     }
+    let accepted = terms::check_acceptance(current_terms.as_ref(), choices.accept_terms)?;
     role::grant(conn, &event.id, &user.id, EventRole::Participant, None)?;
+    if let Some(version) = accepted {
+        terms::accept(conn, &event_id, &user.id, version)?;
+    }
+    terms::set_name_in_report(
+        conn,
+        &event_id,
+        &user.id,
+        choices.name_in_report.unwrap_or(false),
+    )?;
     standing.access.roles.push(EventRole::Participant);
     Ok((standing, true))
 }

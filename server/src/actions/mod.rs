@@ -11,6 +11,9 @@
 //! [`crate::state::AppState`] and are `async`, because they announce after committing.
 //!
 //! - [`events`]: create, edit, register;
+//! - [`terms`]: an event's participation terms and survey settings, who accepted which
+//!   version, a participant's choice whether the report names them;
+//! - [`survey`]: the closing survey: its questions, answering once, dismissing its card;
 //! - [`brackets`]: an event's brackets, and moving a team to another one;
 //! - [`teams`]: form, join (also through an invite link), view, list, coaches;
 //! - [`team_admin`]: leave, remove, move, rename, merge, delete;
@@ -55,8 +58,10 @@ pub mod rewards;
 pub mod roles;
 pub mod sign_offs;
 pub mod submissions;
+pub mod survey;
 pub mod team_admin;
 pub mod teams;
+pub mod terms;
 pub mod upload_gate;
 pub mod webhooks;
 pub mod workspace;

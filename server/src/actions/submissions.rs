@@ -156,6 +156,8 @@ pub async fn submit(
             if !matches!(access.event.phase(), Phase::Running | Phase::Frozen) {
                 return Err(not_running(&access.event));
             }
+            // A new version of the event's terms is accepted before the next submission.
+            crate::models::terms::require_current(conn, &access.event.id, &caller.id)?;
             ensure_unlocked(conn, &challenge, &access.team.id)?;
             // The limits come from the live version's manifest: nothing is loaded or
             // compiled before the submission is stored.

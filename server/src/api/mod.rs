@@ -23,6 +23,7 @@ pub mod sign_offs;
 pub mod submissions;
 pub mod teams;
 pub mod tokens;
+pub mod trust;
 pub mod webhooks;
 pub mod whole;
 
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(hints::configure)
             .configure(progress::configure)
             .configure(openings::configure)
+            .configure(trust::configure)
             .configure(webhooks::configure),
     );
 }

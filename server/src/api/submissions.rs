@@ -48,7 +48,7 @@ pub struct SubmissionsQuery {
         (status = 201, description = "judged", body = crate::judge::views::SubmissionView),
         (status = 202, description = "stored, still being judged", body = crate::judge::views::SubmissionView),
         (status = 400, description = "`invalid_path`, `duplicate_path`, `invalid_base64`, `empty_submission`, `too_many_files`", body = crate::error::ErrorBody),
-        (status = 403, description = "coaches and organizers do not submit", body = crate::error::ErrorBody),
+        (status = 403, description = "coaches and organizers do not submit; `terms_not_accepted`: the event's terms changed and the caller has not accepted the current version (the message names it)", body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody),
         (status = 409, description = "`not_running`, `locked`", body = crate::error::ErrorBody),
         (status = 413, body = crate::error::ErrorBody),

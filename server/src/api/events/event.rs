@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use crate::{
-    actions::{brackets, events},
+    actions::{brackets, events, terms},
     auth::{AuthUser, MaybeUser},
     error::{Error, ErrorBody, Result},
     models::event::Event,
@@ -26,7 +26,8 @@ use super::{
         (status = 400, description = "`invalid_slug`, `invalid_time`, `invalid_name`, \
             `invalid_description`, `invalid_schedule`, `invalid_registration`, \
             `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, \
-            `invalid_brackets`, `invalid_remote_reward`, `invalid_json`",             body = ErrorBody),
+            `invalid_brackets`, `invalid_remote_reward`, `invalid_terms`, `invalid_survey`, \
+            `invalid_json`",             body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not a portal organizer", body = ErrorBody),
         (status = 409, description = "`slug_taken`", body = ErrorBody),
@@ -39,10 +40,16 @@ pub async fn create_event(
     caller: AuthUser,
     body: crate::http::Json<CreateEventRequest>,
 ) -> Result<HttpResponse> {
-    let (settings, options, brackets) = body.into_inner().into_settings()?;
+    let mut body = body.into_inner();
+    let trust = body.take_trust()?;
+    let (settings, options, brackets) = body.into_settings()?;
     let standing = events::create(&state, &caller.user, settings, options, brackets).await?;
+    if !trust.is_empty() {
+        terms::configure(&state, &caller.user, &standing.access.event.slug, trust).await?;
+    }
     let brackets = read_brackets(&state, &standing.access.event.id).await?;
-    Ok(HttpResponse::Created().json(EventView::for_caller(standing, brackets)))
+    let view = with_trust(&state, EventView::for_caller(standing, brackets), &caller).await?;
+    Ok(HttpResponse::Created().json(view))
 }
 
 /// Every event, soonest first, upcoming ones included. Public.
@@ -52,15 +59,23 @@ pub async fn create_event(
 )]
 #[get("/events")]
 pub async fn list_events(state: web::Data<AppState>) -> Result<HttpResponse> {
-    let (events, mut brackets) = state
+    let (events, mut brackets, mut trust) = state
         .db
-        .run(|conn| Ok::<_, Error>((Event::list(conn)?, brackets::of_all_events(conn)?)))
+        .run(|conn| {
+            let events = Event::list(conn)?;
+            let mut trust = std::collections::HashMap::new();
+            for event in &events {
+                trust.insert(event.id.clone(), terms::trust_of(conn, &event.id)?);
+            }
+            Ok::<_, Error>((events, brackets::of_all_events(conn)?, trust))
+        })
         .await?;
     let views: Vec<EventView> = events
         .into_iter()
         .map(|event| {
             let of_event = brackets.remove(&event.id).unwrap_or_default();
-            EventView::public(event, of_event)
+            let of_trust = trust.remove(&event.id).unwrap_or_default();
+            EventView::public(event, of_event).with_trust(of_trust, None)
         })
         .collect();
     Ok(HttpResponse::Ok().json(views))
@@ -91,8 +106,13 @@ pub async fn get_event(
                 .db
                 .run(move |conn| {
                     let standing = crate::access::event_standing(conn, &caller.user, &slug)?;
-                    let brackets = brackets::of_event(conn, &standing.access.event.id)?;
-                    Ok::<_, Error>(EventView::for_caller(standing, brackets))
+                    let event_id = standing.access.event.id.clone();
+                    let brackets = brackets::of_event(conn, &event_id)?;
+                    let trust = terms::trust_of(conn, &event_id)?;
+                    let mine = terms::mine(conn, &event_id, &caller.user.id)?;
+                    Ok::<_, Error>(
+                        EventView::for_caller(standing, brackets).with_trust(trust, Some(mine)),
+                    )
                 })
                 .await?
         }
@@ -102,7 +122,8 @@ pub async fn get_event(
                 .run(move |conn| {
                     let event = Event::find_by_slug(conn, &slug)?;
                     let brackets = brackets::of_event(conn, &event.id)?;
-                    Ok::<_, Error>(EventView::public(event, brackets))
+                    let trust = terms::trust_of(conn, &event.id)?;
+                    Ok::<_, Error>(EventView::public(event, brackets).with_trust(trust, None))
                 })
                 .await?
         }
@@ -122,7 +143,8 @@ pub async fn get_event(
         (status = 400, description = "as on creation (`invalid_slug`, `invalid_time`, \
             `invalid_name`, `invalid_description`, `invalid_schedule`, `invalid_registration`, \
             `invalid_team_size`, `invalid_hint_cost`, `invalid_board_names`, \
-            `invalid_brackets`, `invalid_remote_reward`), and `slug_immutable`", body = ErrorBody),
+            `invalid_brackets`, `invalid_remote_reward`, `invalid_terms`, `invalid_survey`), \
+            and `slug_immutable`", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "not an organizer of this event", body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -138,11 +160,32 @@ pub async fn update_event(
     caller: AuthUser,
     body: crate::http::Json<UpdateEventRequest>,
 ) -> Result<HttpResponse> {
-    let (changes, options, brackets) = body.into_inner().into_changes()?;
+    let mut body = body.into_inner();
+    let trust = body.take_trust()?;
+    let (changes, options, brackets) = body.into_changes()?;
     let slug = slug.into_inner();
     let standing = events::edit(&state, &caller.user, &slug, changes, options, brackets).await?;
+    if !trust.is_empty() {
+        terms::configure(&state, &caller.user, &slug, trust).await?;
+    }
     let brackets = read_brackets(&state, &standing.access.event.id).await?;
-    Ok(HttpResponse::Ok().json(EventView::for_caller(standing, brackets)))
+    let view = with_trust(&state, EventView::for_caller(standing, brackets), &caller).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// `view` with its event's terms and survey, and the caller's own standing towards them.
+async fn with_trust(state: &AppState, view: EventView, caller: &AuthUser) -> Result<EventView> {
+    let (event_id, user_id) = (view.id.clone(), caller.user.id.clone());
+    let (trust, mine) = state
+        .db
+        .run(move |conn| {
+            Ok::<_, Error>((
+                terms::trust_of(conn, &event_id)?,
+                terms::mine(conn, &event_id, &user_id)?,
+            ))
+        })
+        .await?;
+    Ok(view.with_trust(trust, Some(mine)))
 }
 
 /// The brackets of the event `event_id`, as its view lists them.

@@ -2,14 +2,16 @@
 //! RFC 3339 times read into UTC at the database's precision, `null` told apart from absent.
 
 use chrono::{DateTime, NaiveDateTime};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
+    actions::terms::{EventTrustChanges, SurveyChoice},
     error::{Error, Result},
     models::{
         event::{EventChanges, EventSettings},
         event_options::{EventOptionChanges, EventOptions},
+        survey::Question,
     },
 };
 
@@ -88,6 +90,22 @@ pub struct CreateEventRequest {
     #[serde(default)]
     #[schema(schema_with = crate::api::schema::brackets)]
     pub brackets: Vec<String>,
+    /// Participation terms (Markdown, at most 65536 characters; 400 `invalid_terms`): who
+    /// owns what is built, what stays confidential, what the vendor keeps and may quote, for
+    /// how long. Registering then requires accepting their version (`terms_version`, 1 for
+    /// the first text). Empty or absent: none.
+    #[serde(default)]
+    #[schema(schema_with = crate::api::schema::chars::<65536>)]
+    pub terms: String,
+    /// The closing survey: `true` for the default set (recommend 0–10, the hardest challenge
+    /// and why, what to fix first), a list of questions for the event's own, `false` (the
+    /// default) for none. 400 `invalid_survey`.
+    #[serde(default)]
+    pub survey: Option<SurveyField>,
+    /// When the survey opens, RFC 3339 (default: the event's end).
+    #[serde(default)]
+    #[schema(schema_with = crate::api::schema::time_or_null)]
+    pub survey_opens_at: Option<String>,
 }
 
 fn default_team_size_min() -> i32 {
@@ -167,6 +185,41 @@ pub struct UpdateEventRequest {
     /// removed (409 `bracket_in_use`).
     #[schema(schema_with = crate::api::schema::brackets_or_null)]
     pub brackets: Option<Vec<String>>,
+    /// New participation terms (Markdown, at most 65536 characters): a text that differs
+    /// from the current one becomes the next `terms_version`, and participants accept it
+    /// before their next submission; the same text keeps its version; `""`: no terms from now
+    /// on. Absent or `null`: kept.
+    #[schema(max_length = 65536)]
+    pub terms: Option<String>,
+    /// The survey: `true` (the default set), a list of questions, or `false` (none). Absent
+    /// or `null`: kept.
+    pub survey: Option<SurveyField>,
+    /// When the survey opens, RFC 3339; `null`: at the event's end. Absent: kept.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::api::schema::time_or_null)]
+    pub survey_opens_at: Option<Option<String>>,
+}
+
+/// An event's survey in its settings: `true` for the default set, `false` for none, or the
+/// event's own questions (1–20; ids of `a-z`, `0-9`, `_`, `-`; `kind` `scale` (0–10),
+/// `choice` (with `choices`) or `text`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum SurveyField {
+    /// `true`: the default set; `false`: no survey.
+    Flag(bool),
+    /// The event's own questions.
+    Questions(Vec<Question>),
+}
+
+impl SurveyField {
+    fn into_choice(self) -> SurveyChoice {
+        match self {
+            Self::Flag(false) => SurveyChoice::Off,
+            Self::Flag(true) => SurveyChoice::Default,
+            Self::Questions(questions) => SurveyChoice::Own(questions),
+        }
+    }
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from an absent one (`None`, via `default`).
@@ -195,6 +248,30 @@ fn parse_optional_time(field: &str, value: Option<&str>) -> Result<Option<NaiveD
 }
 
 impl CreateEventRequest {
+    /// The terms and survey this body asks for, taken out of it (checked, nothing stored).
+    pub(crate) fn take_trust(&mut self) -> Result<EventTrustChanges> {
+        let survey_on = matches!(
+            self.survey,
+            Some(SurveyField::Flag(true) | SurveyField::Questions(_))
+        );
+        if self.survey_opens_at.is_some() && !survey_on {
+            return Err(Error::bad_request(
+                "invalid_survey",
+                "survey_opens_at needs a survey: set survey to true or to a list of questions",
+            ));
+        }
+        EventTrustChanges {
+            terms: Some(std::mem::take(&mut self.terms)).filter(|t| !t.trim().is_empty()),
+            survey: self.survey.take().map(SurveyField::into_choice),
+            survey_opens_at: parse_optional_time(
+                "survey_opens_at",
+                self.survey_opens_at.take().as_deref(),
+            )?
+            .map(Some),
+        }
+        .checked()
+    }
+
     /// The settings, the options and the brackets (checked by the action) this body asks for.
     pub(crate) fn into_settings(self) -> Result<(EventSettings, EventOptions, Vec<String>)> {
         let options = EventOptions {
@@ -222,6 +299,21 @@ impl CreateEventRequest {
 }
 
 impl UpdateEventRequest {
+    /// The terms and survey changes this body asks for, taken out of it (checked, nothing
+    /// stored).
+    pub(crate) fn take_trust(&mut self) -> Result<EventTrustChanges> {
+        EventTrustChanges {
+            terms: self.terms.take(),
+            survey: self.survey.take().map(SurveyField::into_choice),
+            survey_opens_at: self
+                .survey_opens_at
+                .take()
+                .map(|at| parse_optional_time("survey_opens_at", at.as_deref()))
+                .transpose()?,
+        }
+        .checked()
+    }
+
     /// The changes this body asks for; brackets `None`: kept.
     pub(crate) fn into_changes(
         self,

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::{
     access::EventStanding,
+    actions::{self, terms::EventTrust},
     db::now,
     models::{
         event::{Event, Phase},
@@ -51,6 +52,14 @@ pub struct EventView {
     pub remote_reward: String,
     /// The brackets its teams are ranked in besides the full board, in order (empty: none).
     pub brackets: Vec<String>,
+    /// The participation terms (Markdown; empty: none).
+    pub terms: String,
+    /// The version of `terms` registering accepts (`null`: the event has no terms).
+    pub terms_version: Option<i32>,
+    /// The closing survey: `false` (none), `true` (the default set) or its own questions.
+    pub survey: super::requests::SurveyField,
+    /// When the survey opens (UTC; the event's end unless set); `null` without a survey.
+    pub survey_opens_at: Option<DateTime<Utc>>,
     /// Where the event is in its schedule at `server_time`.
     pub phase: Phase,
     /// The server's clock, so that clients can show a countdown that agrees with it.
@@ -72,6 +81,12 @@ pub struct EventMembership {
     pub is_organizer: bool,
     /// The caller's team in this event, if any.
     pub team_id: Option<String>,
+    /// The newest version of the terms the caller accepted (`null`: none).
+    pub accepted_terms_version: Option<i32>,
+    /// Whether the caller must accept the current terms before submitting again.
+    pub must_accept_terms: bool,
+    /// Whether the report may print the caller's name next to their words.
+    pub name_in_report: bool,
 }
 
 /// A UTC timestamp as sent to clients.
@@ -103,9 +118,40 @@ impl EventView {
             hold_rewards_until_end: event.hold_rewards_until_end,
             remote_reward: event.remote_reward,
             brackets,
+            terms: String::new(),
+            terms_version: None,
+            survey: super::requests::SurveyField::Flag(false),
+            survey_opens_at: None,
             invite_code: None,
             me: None,
         }
+    }
+
+    /// The view with the event's terms and survey (`trust`) and, for a caller with a place
+    /// in it, their own standing towards the terms (`mine`).
+    pub(crate) fn with_trust(
+        mut self,
+        trust: EventTrust,
+        mine: Option<actions::terms::MyTerms>,
+    ) -> Self {
+        if let Some(terms) = trust.terms {
+            self.terms_version = terms.is_required().then_some(terms.version);
+            self.terms = terms.text;
+        }
+        if let Some(survey) = trust.survey {
+            let ends_at = self.ends_at;
+            self.survey_opens_at = Some(survey.opens_at.map_or(ends_at, utc));
+            self.survey = match survey.questions {
+                Some(questions) => super::requests::SurveyField::Questions(questions),
+                None => super::requests::SurveyField::Flag(true),
+            };
+        }
+        if let (Some(me), Some(mine)) = (self.me.as_mut(), mine) {
+            me.accepted_terms_version = mine.accepted_version;
+            me.must_accept_terms = mine.must_accept && me.roles.contains(&EventRole::Participant);
+            me.name_in_report = mine.name_in_report;
+        }
+        self
     }
 
     /// What the caller in `standing` may see, with the event's `brackets`.
@@ -123,6 +169,9 @@ impl EventView {
                 roles: standing.access.roles,
                 is_organizer,
                 team_id: standing.team_id,
+                accepted_terms_version: None,
+                must_accept_terms: false,
+                name_in_report: false,
             }),
             ..Self::public(standing.access.event, brackets)
         }

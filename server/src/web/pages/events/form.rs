@@ -56,6 +56,9 @@ pub struct EventForm {
     /// The brackets, one per line (blank lines skipped); a form without the field keeps them.
     #[serde(default)]
     pub(crate) brackets: Option<String>,
+    /// The participation terms (Markdown); a form without the field keeps them.
+    #[serde(default)]
+    pub(crate) terms: Option<String>,
 }
 
 /// A `datetime-local` value (`2026-05-04T09:00`) read as UTC; RFC 3339 passes through.
@@ -117,6 +120,7 @@ impl EventForm {
             hold_rewards_until_end: event.hold_rewards_until_end.then(|| "on".into()),
             remote_reward: Some(event.remote_reward.clone()),
             brackets: None,
+            terms: None,
         }
     }
 
@@ -144,6 +148,9 @@ impl EventForm {
                 .as_deref()
                 .map(bracket_lines)
                 .unwrap_or_default(),
+            terms: self.terms.clone().unwrap_or_default(),
+            survey: None,
+            survey_opens_at: None,
         })
     }
 
@@ -176,6 +183,9 @@ impl EventForm {
                 .as_ref()
                 .map(|_| self.remote_reward.clone().unwrap_or_default()),
             brackets: self.brackets.as_deref().map(bracket_lines),
+            terms: self.terms.clone(),
+            survey: None,
+            survey_opens_at: None,
         })
     }
 }

@@ -132,12 +132,17 @@ pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Res
     ctx.render(&page)
 }
 
-/// Registration: the event's invite code when it is by invitation.
+/// Registration: the event's invite code when it is by invitation, the version of its terms
+/// the accept box stands for (sent only when ticked), and the name-in-report box.
 #[derive(Debug, Deserialize)]
 pub struct RegisterForm {
     csrf: String,
     #[serde(default)]
     invite_code: String,
+    #[serde(default)]
+    accept_terms: Option<String>,
+    #[serde(default)]
+    name_in_report: Option<String>,
 }
 
 #[post("/events/{slug}/register")]
@@ -149,9 +154,16 @@ pub(super) async fn register(
     ctx.verify_csrf(&form.csrf)?;
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
-    let code = Some(form.into_inner().invite_code).filter(|c| !c.trim().is_empty());
+    let form = form.into_inner();
+    let code = Some(form.invite_code).filter(|c| !c.trim().is_empty());
+    let choices = events::RegistrationChoices {
+        // A box the browser sends with a version that is not a number accepts nothing: the
+        // action then says which version to accept.
+        accept_terms: form.accept_terms.and_then(|v| v.trim().parse().ok()),
+        name_in_report: Some(form.name_in_report.is_some()),
+    };
     let target = format!("/events/{slug}");
-    events::register(ctx.state(), &user, &slug, code.as_deref()).await?;
+    events::register(ctx.state(), &user, &slug, code.as_deref(), choices).await?;
     Ok(ctx.redirect(&target))
 }
 

@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use crate::{
     actions::{announcements, events, roles, teams},
-    api::events::UpdateEventRequest,
     error::{Error, Result},
     models::role::EventRole,
     web::{PageContext, pages::events::EventForm},
@@ -58,14 +57,20 @@ pub(super) async fn update_settings(
     let user = ctx.require_user()?.user.clone();
     let slug = slug.into_inner();
     let form = form.into_inner();
-    let changes = form
-        .update_request()
-        .and_then(UpdateEventRequest::into_changes);
+    let changes = form.update_request().and_then(|mut request| {
+        let trust = request.take_trust()?;
+        Ok((request.into_changes()?, trust))
+    });
     let result = match changes {
-        Ok((changes, options, brackets)) => {
-            events::edit(ctx.state(), &user, &slug, changes, options, brackets)
-                .await
-                .map(|_| ())
+        Ok(((changes, options, brackets), trust)) => {
+            match events::edit(ctx.state(), &user, &slug, changes, options, brackets).await {
+                Ok(_) if !trust.is_empty() => {
+                    crate::actions::terms::configure(ctx.state(), &user, &slug, trust)
+                        .await
+                        .map(|_| ())
+                }
+                other => other.map(|_| ()),
+            }
         }
         Err(e) => Err(e),
     };
