@@ -3,7 +3,10 @@
 //! the only pass back withdraws the open one — which the event's runners (a role granted on
 //! the roles endpoint) list and mark delivered, live on the event channel; a runner gets
 //! nothing else of the event; a team without a location gets the event's `remote_reward`
-//! words in its workspace instead, and the organizers the list of remote solves.
+//! words in its workspace instead (after a first solve, or a rejudge that gave it one), and
+//! the organizers the list of remote solves. An organizer overrides a challenge's reward words
+//! for the event; an event that holds its rewards until the end keeps what was earned since the
+//! freeze from the runners until then, and tells their pages when it ends.
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use reqwest::Method;
@@ -21,6 +24,9 @@ backend_tests!(
     a_runner_sees_nothing_else_of_the_event,
     a_rejudge_that_takes_the_only_pass_withdraws_the_open_delivery,
     a_remote_team_reads_the_remote_reward_and_organizers_fulfil_it,
+    an_organizer_sets_and_clears_a_challenges_reward_words,
+    held_rewards_reach_the_runner_when_the_event_ends,
+    a_rejudge_that_gives_a_remote_team_its_pass_tells_it_its_reward,
 );
 
 const REMOTE: &str = "a coffee voucher, sent to you by mail after the event";
@@ -554,6 +560,373 @@ async fn a_remote_team_reads_the_remote_reward_and_organizers_fulfil_it(app: Tes
 
     // A second solve of the same challenge tells the team nothing more.
     solve(&app, &alice.access_token, &team_id, &reference_pipeline()).await;
+    let later = workspace
+        .frames_for(std::time::Duration::from_millis(1500))
+        .await;
+    assert!(
+        !later
+            .iter()
+            .any(|f| f["type"] == "activity" && f["kind"] == "reward"),
+        "{later:?}"
+    );
+}
+
+/// `PUT …/challenges/{challenge}/reward` as `token`.
+async fn put_reward(
+    app: &TestApp,
+    token: Option<&str>,
+    slug: &str,
+    body: &Value,
+) -> reqwest::Response {
+    app.send(
+        Method::PUT,
+        token,
+        &format!("/api/v1/events/{slug}/challenges/pipeline-manifest/reward"),
+        body,
+    )
+    .await
+}
+
+async fn an_organizer_sets_and_clears_a_challenges_reward_words(app: TestApp) {
+    let event = rewarding_event(&app, "rewards-words").await;
+    let (alice, first) = team(&app, &event, "first").await;
+    let (bea, second) = team(&app, &event, "second").await;
+    for (who, team_id, location) in [(&alice, &first, "Table 1"), (&bea, &second, "Table 2")] {
+        expect(
+            set_location(&app, &who.access_token, team_id, json!(location)).await,
+            200,
+        )
+        .await;
+    }
+    let rita = runner(&app, &event, "rita").await;
+    let organizer = event.organizer.token();
+
+    // The event's words win over the manifest's (none here) and the default.
+    let set = expect(
+        put_reward(
+            &app,
+            organizer,
+            &event.slug,
+            &json!({"reward": "  a cookie "}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        set,
+        json!({"challenge": "pipeline-manifest", "reward": "a cookie",
+               "event_reward": "a cookie", "manifest_reward": null}),
+        "trimmed: {set}"
+    );
+    solve(&app, &alice.access_token, &first, &reference_pipeline()).await;
+    let queue = rewards(&app, &rita.access_token, &event, "").await;
+    assert_eq!(queue.as_array().map(Vec::len), Some(1), "{queue}");
+    assert_eq!(queue[0]["reward"], "a cookie", "{queue}");
+
+    // Cleared with null: back to the challenge's words; what was earned keeps its words.
+    let cleared = expect(
+        put_reward(&app, organizer, &event.slug, &json!({"reward": null})).await,
+        200,
+    )
+    .await;
+    assert_eq!(cleared["reward"], "a reward", "{cleared}");
+    assert_eq!(cleared["event_reward"], Value::Null, "{cleared}");
+    solve(&app, &bea.access_token, &second, &reference_pipeline()).await;
+    let queue = rewards(&app, &rita.access_token, &event, "").await;
+    let words: Vec<(&str, &str)> = queue
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["team"]["name"].as_str().unwrap_or_default(),
+                r["reward"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(words, [("first", "a cookie"), ("second", "a reward")]);
+    // Blank words clear too.
+    expect(
+        put_reward(&app, organizer, &event.slug, &json!({"reward": "a muffin"})).await,
+        200,
+    )
+    .await;
+    let blank = expect(
+        put_reward(&app, organizer, &event.slug, &json!({"reward": "   "})).await,
+        200,
+    )
+    .await;
+    assert_eq!(blank["event_reward"], Value::Null, "{blank}");
+
+    // Only the event's organizers: its runner, a member, and anyone else are refused.
+    for who in [&rita, &alice] {
+        let refused = expect(
+            put_reward(
+                &app,
+                who.token(),
+                &event.slug,
+                &json!({"reward": "free beer"}),
+            )
+            .await,
+            403,
+        )
+        .await;
+        assert_eq!(refused["error"]["code"], "forbidden", "{refused}");
+    }
+    let stranger = app.register("sly@elsewhere.example", "Else").await;
+    let status = put_reward(&app, stranger.token(), &event.slug, &json!({"reward": "x"}))
+        .await
+        .status();
+    assert!(status == 403 || status == 404, "a stranger: {status}");
+    let anonymous = put_reward(&app, None, &event.slug, &json!({"reward": "x"})).await;
+    assert_eq!(anonymous.status(), 401);
+    let unchanged = expect(
+        put_reward(&app, organizer, &event.slug, &json!({"reward": null})).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        unchanged["reward"], "a reward",
+        "no refused call changed it"
+    );
+
+    // Bad input: too long, two lines, not a string, an unknown field, an unknown challenge.
+    for (body, code) in [
+        (json!({"reward": "x".repeat(101)}), "invalid_reward"),
+        (json!({"reward": "a coffee\nand a cake"}), "invalid_reward"),
+    ] {
+        let refused = expect(put_reward(&app, organizer, &event.slug, &body).await, 400).await;
+        assert_eq!(refused["error"]["code"], code, "{body}: {refused}");
+    }
+    assert_eq!(
+        put_reward(
+            &app,
+            organizer,
+            &event.slug,
+            &json!({"reward": "é".repeat(100)})
+        )
+        .await
+        .status(),
+        200,
+        "100 characters, not bytes"
+    );
+    for body in [
+        json!({"reward": 7}),
+        json!({"reward": "x", "colour": "blue"}),
+    ] {
+        let status = put_reward(&app, organizer, &event.slug, &body)
+            .await
+            .status();
+        assert_eq!(status, 400, "{body}");
+    }
+    let missing = expect(
+        app.send(
+            Method::PUT,
+            organizer,
+            &format!(
+                "/api/v1/events/{}/challenges/no-such-thing/reward",
+                event.slug
+            ),
+            &json!({"reward": "x"}),
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_eq!(missing["error"]["code"], "not_found", "{missing}");
+}
+
+fn rfc3339_in(seconds: i64) -> String {
+    (chrono::Utc::now() + chrono::TimeDelta::seconds(seconds))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+async fn held_rewards_reach_the_runner_when_the_event_ends(app: TestApp) {
+    let event = rewarding_event(&app, "rewards-held").await;
+    let slug = event.slug.clone();
+    let organizer = event.organizer.token();
+    let held = expect(
+        app.send(
+            Method::PATCH,
+            organizer,
+            &format!("/api/v1/events/{slug}"),
+            &json!({"hold_rewards_until_end": true}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(held["hold_rewards_until_end"], true, "{held}");
+    let (alice, early) = team(&app, &event, "early").await;
+    let (bea, late) = team(&app, &event, "late").await;
+    for (who, team_id, location) in [(&alice, &early, "Table 1"), (&bea, &late, "Table 2")] {
+        expect(
+            set_location(&app, &who.access_token, team_id, json!(location)).await,
+            200,
+        )
+        .await;
+    }
+    let rita = runner(&app, &event, "rita").await;
+
+    // Before the freeze: shown at once.
+    solve(&app, &alice.access_token, &early, &reference_pipeline()).await;
+    expect(
+        app.send(
+            Method::PATCH,
+            organizer,
+            &format!("/api/v1/events/{slug}"),
+            &json!({"freeze_at": rfc3339_in(0)}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // After it: held from the runners (and the organizers' queue) until the end.
+    solve(&app, &bea.access_token, &late, &reference_pipeline()).await;
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["team"]["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&rewards(&app, &rita.access_token, &event, "").await),
+        ["early"]
+    );
+    assert_eq!(
+        names(&rewards(&app, &event.organizer.access_token, &event, "").await),
+        ["early"]
+    );
+    // Nor can a runner deliver what is held.
+    let late_id: String = {
+        let late = late.clone();
+        app.state
+            .db
+            .run(move |conn| {
+                use diesel::prelude::*;
+                cohack_server::db::schema::rewards::table
+                    .filter(cohack_server::db::schema::rewards::team_id.eq(&late))
+                    .select(cohack_server::db::schema::rewards::id)
+                    .first::<String>(conn)
+                    .map_err(cohack_server::error::Error::from)
+            })
+            .await
+            .expect("the held reward exists")
+    };
+    expect(
+        app.post(
+            rita.token(),
+            &format!("/api/v1/rewards/{late_id}/delivered"),
+            &json!({}),
+        )
+        .await,
+        404,
+    )
+    .await;
+
+    // The runner's page listens; the end comes a few seconds from now.
+    let mut channel = connect(&app, &format!("/api/v1/events/{slug}/ws"), rita.token()).await;
+    channel.expect("hello").await;
+    expect(
+        app.send(
+            Method::PATCH,
+            organizer,
+            &format!("/api/v1/events/{slug}"),
+            &json!({"ends_at": rfc3339_in(4)}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // The schedule's change is told at once (still held: the end has not come) ...
+    channel.expect("rewards").await;
+    assert_eq!(
+        names(&rewards(&app, &rita.access_token, &event, "").await),
+        ["early"]
+    );
+    // ... and the end itself, without anyone acting: now everything shows, oldest first.
+    channel.expect("rewards").await;
+    let after = rewards(&app, &rita.access_token, &event, "").await;
+    assert_eq!(names(&after), ["early", "late"], "{after}");
+    assert!(
+        chrono::Utc::now().naive_utc()
+            >= app
+                .state
+                .db
+                .run({
+                    let id = event.id.clone();
+                    move |conn| cohack_server::models::event::Event::find(conn, &id)
+                })
+                .await
+                .expect("event")
+                .ends_at,
+        "the frame came at the end, not before"
+    );
+    expect(
+        app.post(
+            rita.token(),
+            &format!("/api/v1/rewards/{late_id}/delivered"),
+            &json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+}
+
+async fn a_rejudge_that_gives_a_remote_team_its_pass_tells_it_its_reward(app: TestApp) {
+    let event = rewarding_event(&app, "rewards-remote-rejudge").await;
+    let (alice, remote) = team(&app, &event, "faraway").await;
+    // Strict: the team's submission with an unknown key fails.
+    allow_unknown_keys(&app, &event, false).await;
+    let failed = expect(
+        submit(
+            &app,
+            &alice.access_token,
+            &remote,
+            &pipeline_submission(&lenient_pipeline()),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(failed["verdict"]["passed"], false, "{failed}");
+    let mut workspace = connect(&app, &format!("/api/v1/teams/{remote}/ws"), alice.token()).await;
+    workspace.expect("hello").await;
+
+    // Lenient now, and rejudged: the failed submission passes; the team is told its reward.
+    allow_unknown_keys(&app, &event, true).await;
+    let report = rejudge(&app, &event).await;
+    assert_eq!(
+        report["changed"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
+    let is_reward = |a: &Value| a["kind"] == "reward";
+    let message = workspace.expect_where("activity", is_reward).await;
+    assert_eq!(message["challenge"], "pipeline-manifest", "{message}");
+    assert_eq!(message["reward"], REMOTE, "{message}");
+    let remote_list = rewards(&app, &event.organizer.access_token, &event, "?to=remote").await;
+    assert_eq!(
+        remote_list.as_array().map(Vec::len),
+        Some(1),
+        "{remote_list}"
+    );
+    // The activity is stored: a workspace opened afresh reads it in its history.
+    let mut fresh = connect(&app, &format!("/api/v1/teams/{remote}/ws"), alice.token()).await;
+    let history = fresh.expect("activity_history").await;
+    let told = history["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["kind"] == "reward")
+        .count();
+    assert_eq!(told, 1, "{history}");
+
+    // A rejudge that changes nothing tells it nothing again.
+    rejudge(&app, &event).await;
     let later = workspace
         .frames_for(std::time::Duration::from_millis(1500))
         .await;

@@ -17,7 +17,7 @@ use crate::{
     error::Result,
     live::{LiveEvent, stored::StoredActivity},
     models::help_call::HelpCall,
-    models::reward::Reward,
+    models::reward::{RemoteRegained, Reward},
     models::{
         question::QuestionView, submission::SubmissionStatus, team::Person, verdict::Verdict,
     },
@@ -130,10 +130,13 @@ pub enum Change {
         stored: Option<StoredActivity>,
     },
     /// A challenge's submissions were judged again (rewards whose solve was taken back are
-    /// withdrawn, so the rewards pages read theirs again too).
+    /// withdrawn, so the rewards pages read theirs again too; a team without a location whose
+    /// pass now counts is told its reward, as after a first solve).
     Rejudged {
         /// The event.
         event_id: String,
+        /// The rewards the rejudge gave teams without a location.
+        remote_rewards: Vec<RemoteRegained>,
     },
     /// A runner or organizer marked a reward delivered: the rewards pages read theirs again.
     RewardDelivered {
@@ -236,7 +239,7 @@ impl Change {
             | Change::TeamsChanged { event_id }
             | Change::TeamRenamed { event_id, .. }
             | Change::Judged { event_id, .. }
-            | Change::Rejudged { event_id }
+            | Change::Rejudged { event_id, .. }
             | Change::LadderChanged { event_id } => Some(event_id),
             Change::SignedOff {
                 event_id,
@@ -276,17 +279,37 @@ impl Change {
     /// What the live layer pushes for this change, in order.
     fn live_events(self) -> Vec<LiveEvent> {
         match self {
-            // The clock changes with the schedule; the live layer pushes board and clock.
-            Change::EventUpdated { event_id } => vec![LiveEvent::EventUpdated { event_id }],
-            Change::TeamCreated { event_id } | Change::TeamsChanged { event_id } => {
-                vec![LiveEvent::LeaderboardChanged { event_id }]
-            }
-            Change::Rejudged { event_id } => vec![
-                LiveEvent::LeaderboardChanged {
+            // The clock changes with the schedule; the live layer pushes board and clock. The
+            // rewards pages read theirs again: a moved end, or the hold turned off, lets held
+            // rewards through.
+            Change::EventUpdated { event_id } => vec![
+                LiveEvent::EventUpdated {
                     event_id: event_id.clone(),
                 },
                 LiveEvent::RewardsChanged { event_id },
             ],
+            Change::TeamCreated { event_id } | Change::TeamsChanged { event_id } => {
+                vec![LiveEvent::LeaderboardChanged { event_id }]
+            }
+            Change::Rejudged {
+                event_id,
+                remote_rewards,
+            } => {
+                let mut events = vec![LiveEvent::LeaderboardChanged {
+                    event_id: event_id.clone(),
+                }];
+                events.extend(
+                    remote_rewards
+                        .into_iter()
+                        .map(|gained| LiveEvent::RemoteReward {
+                            team_id: gained.team_id,
+                            challenge: gained.challenge,
+                            reward: gained.reward,
+                        }),
+                );
+                events.push(LiveEvent::RewardsChanged { event_id });
+                events
+            }
             Change::RewardDelivered { event_id } => vec![LiveEvent::RewardsChanged { event_id }],
             Change::LadderChanged { event_id } => {
                 vec![LiveEvent::LeaderboardChanged { event_id }]

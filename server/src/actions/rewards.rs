@@ -1,5 +1,6 @@
 //! Reward actions: the runners' queue and the organizers' list of remote solves, marking a
-//! reward delivered, a team's location, and what a team's workspace shows of its rewards.
+//! reward delivered, a team's location, the event's own reward words for a challenge, and
+//! what a team's workspace shows of its rewards.
 //!
 //! Who may: an event's runners and organizers see its rewards (a runner nothing else of the
 //! event); to anyone else a reward does not exist (404). Runners see and deliver what goes to
@@ -14,8 +15,9 @@ use crate::{
     db::{DbConnection, now},
     error::{Error, Result},
     models::{
+        challenge::Challenge,
         event::Event,
-        reward::{Destination, Reward, RewardQueue, RewardState, RewardView},
+        reward::{ChallengeReward, Destination, Reward, RewardQueue, RewardState, RewardView},
         team::{Team, TeamDetails},
         user::User,
     },
@@ -164,6 +166,49 @@ pub async fn set_location(
                 ..access.team
             };
             Team::details(conn, team, access.event)
+        })
+        .await
+}
+
+/// The reward words of every challenge of the event `slug`, in ladder order (its organizers:
+/// 403 otherwise).
+pub fn challenge_words(
+    conn: &mut DbConnection,
+    caller: &User,
+    slug: &str,
+) -> Result<Vec<ChallengeReward>> {
+    let access = access::event_access(conn, caller, slug)?;
+    access.require_organizer()?;
+    Reward::words_of_event(conn, &access.event.id)
+}
+
+/// Sets (or with `None` or blank words clears) the event's own reward words for its challenge
+/// `challenge`, which win over the manifest's from the next first solve on; rewards already
+/// earned keep their words. The event's organizers only (403); 404 for an unknown challenge;
+/// 400 `invalid_reward` for more than one line or more than 100 characters.
+pub async fn set_challenge_words(
+    state: &AppState,
+    caller: &User,
+    slug: &str,
+    challenge: &str,
+    words: Option<&str>,
+) -> Result<ChallengeReward> {
+    let (caller, slug, challenge, words) = (
+        caller.clone(),
+        slug.to_owned(),
+        challenge.to_owned(),
+        words.map(str::to_owned),
+    );
+    state
+        .db
+        .write(move |conn| {
+            conn.transaction(|conn| {
+                let access = access::event_access(conn, &caller, &slug)?;
+                access.require_organizer()?;
+                let challenge = Challenge::get_by_slug(conn, &access.event.id, &challenge)?;
+                Reward::set_event_words(conn, &challenge.id, words.as_deref())?;
+                Reward::challenge_words(conn, &challenge.id)
+            })
         })
         .await
 }

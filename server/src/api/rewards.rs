@@ -1,9 +1,10 @@
 //! Rewards over REST: an event's runners and organizers list the rewards to bring (and the
-//! organizers the remote solves to fulfil), and mark one delivered. A team's location is set
-//! with `PATCH /teams/{id}` (`api/teams.rs`).
+//! organizers the remote solves to fulfil), and mark one delivered; the organizers set the
+//! event's own reward words for one of its challenges. A team's location is set with
+//! `PATCH /teams/{id}` (`api/teams.rs`).
 
 use actix_web::{
-    HttpResponse, get, post,
+    HttpResponse, get, post, put,
     web::{self, Query},
 };
 use serde::Deserialize;
@@ -14,12 +15,25 @@ use crate::{
     actions::rewards,
     auth::AuthUser,
     error::{Error, ErrorBody, Result},
-    models::reward::{Destination, RewardState, RewardView},
+    models::reward::{ChallengeReward, Destination, RewardState, RewardView},
     state::AppState,
 };
 
 pub(crate) fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_rewards).service(mark_delivered);
+    cfg.service(list_rewards)
+        .service(mark_delivered)
+        .service(set_challenge_reward);
+}
+
+/// `PUT /events/{slug}/challenges/{challenge}/reward`
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeRewardRequest {
+    /// What a team's first solve of the challenge earns in this event ("a cookie"), over the
+    /// manifest's words: one line of at most 100 characters; `null` or blank clears it (back
+    /// to the manifest's words, else "a reward").
+    #[schema(schema_with = crate::api::schema::optional_line_or_null::<100>)]
+    pub reward: Option<String>,
 }
 
 /// Where the rewards of a list go.
@@ -123,5 +137,40 @@ pub async fn mark_delivered(
     caller: AuthUser,
 ) -> Result<HttpResponse> {
     let view = rewards::mark_delivered(&state, &caller.user, &id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Sets the event's own reward words for one of its challenges (the event's organizers), or
+/// clears them with `null` or blank words: a first solve from now on earns these words, on
+/// the runners' queue and the slip; rewards already earned keep theirs.
+#[utoipa::path(
+    tag = "rewards",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "event slug"),
+        ("challenge" = String, Path, description = "challenge slug"),
+    ),
+    request_body = ChallengeRewardRequest,
+    responses(
+        (status = 200, description = "the challenge's reward words now", body = ChallengeReward),
+        (status = 400, description = "`invalid_reward`: more than one line or 100 characters",
+            body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an organizer of the event", body = ErrorBody),
+        (status = 404, description = "no such event or challenge", body = ErrorBody),
+    )
+)]
+#[put("/events/{slug}/challenges/{challenge}/reward")]
+pub async fn set_challenge_reward(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    caller: AuthUser,
+    body: crate::http::Json<ChallengeRewardRequest>,
+) -> Result<HttpResponse> {
+    let (slug, challenge) = path.into_inner();
+    let words = body.into_inner().reward;
+    let view =
+        rewards::set_challenge_words(&state, &caller.user, &slug, &challenge, words.as_deref())
+            .await?;
     Ok(HttpResponse::Ok().json(view))
 }

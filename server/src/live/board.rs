@@ -1,6 +1,7 @@
 //! The event channel's board and clock: the public leaderboard pushed to every big screen
 //! here once per change, and the clock pushed at every schedule boundary and at least every
-//! minute while anyone watches.
+//! minute while anyone watches. At a boundary the rewards pages here are told to read their
+//! list again too (the end releases the rewards an event held since the freeze).
 //!
 //! Built with what it needs (the database, this instance's connections, the leaderboard
 //! cache), so that the tasks it spawns own their references and nothing points back into the
@@ -251,6 +252,14 @@ impl BoardChannel {
                 }
                 if at_boundary {
                     channel.push(&event_id);
+                    // At the end the rewards held since the freeze come through, at the
+                    // freeze they start being held: the rewards pages read theirs again.
+                    channel.registry.send(
+                        &Topic::Rewards(event_id.clone()),
+                        &super::rewards::rewards_frame(),
+                        None,
+                        None,
+                    );
                 }
             }
         });

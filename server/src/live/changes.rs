@@ -177,6 +177,17 @@ pub enum LiveEvent {
         /// The event.
         event_id: String,
     },
+    /// A team without a location gained a reward other than by a first verdict (a rejudge
+    /// made its pass count): the `reward` activity with the words it gets, as after a first
+    /// solve (see `rewards.rs`).
+    RemoteReward {
+        /// The team.
+        team_id: String,
+        /// The challenge's slug.
+        challenge: String,
+        /// The words the team gets.
+        reward: String,
+    },
     /// The event's schedule (start, end, freeze) changed: push the board and the clock.
     EventUpdated {
         /// The event.
@@ -384,6 +395,14 @@ impl LiveHub {
             LiveEvent::RewardsChanged { event_id } => {
                 self.rewards_staff(state, &event_id).await;
                 Ok(())
+            }
+            LiveEvent::RemoteReward {
+                team_id,
+                challenge,
+                reward,
+            } => {
+                self.remote_reward(state, &team_id, &challenge, &reward)
+                    .await
             }
             LiveEvent::Hint {
                 event_id,

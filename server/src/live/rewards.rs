@@ -2,7 +2,7 @@
 //! organizers whenever the queue may have changed (a solve, a rejudge, a delivery marked), here
 //! and, through a notice, on the other instances; their rewards page reads its list again.
 //! And a remote team's `reward` activity: the event's `remote_reward` words in its workspace,
-//! after its first solve of a challenge.
+//! after its first solve of a challenge, or after a rejudge that gave it one.
 
 use serde_json::json;
 
@@ -27,9 +27,12 @@ impl LiveHub {
 
     /// Pushes the `rewards` frame to this instance's rewards sockets of `event_id`.
     pub(super) fn deliver_rewards(&self, event_id: &str) {
-        let frame = Frame::json(&json!({"type": "rewards"}));
-        self.registry
-            .send(&Topic::Rewards(event_id.to_owned()), &frame, None, None);
+        self.registry.send(
+            &Topic::Rewards(event_id.to_owned()),
+            &rewards_frame(),
+            None,
+            None,
+        );
     }
 
     /// After a counted pass of `challenge` (slug): the rewards staff told, and for a remote
@@ -51,10 +54,29 @@ impl LiveHub {
             .run(move |conn| Reward::remote_of_first_pass(conn, &event, &team, &slug))
             .await?;
         if let Some(words) = remote {
-            let data = json!({"challenge": challenge, "reward": words});
-            self.record_activity(state, team_id, "reward", data).await?;
+            self.remote_reward(state, team_id, challenge, &words)
+                .await?;
         }
         self.rewards_staff(state, event_id).await;
         Ok(())
     }
+
+    /// Tells a team without a location, in its workspace (a `reward` activity), what it gets
+    /// for its solve of `challenge` (slug): after a first solve, and after a rejudge that made
+    /// its pass count.
+    pub(super) async fn remote_reward(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        challenge: &str,
+        words: &str,
+    ) -> Result<()> {
+        let data = json!({"challenge": challenge, "reward": words});
+        self.record_activity(state, team_id, "reward", data).await
+    }
+}
+
+/// `{"type": "rewards"}`: the rewards page's cue to read its list again.
+pub(super) fn rewards_frame() -> Frame {
+    Frame::json(&json!({"type": "rewards"}))
 }

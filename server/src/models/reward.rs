@@ -113,6 +113,36 @@ fn serialize_optional_utc<S: serde::Serializer>(
     Serialize::serialize(&at.map(|at| at.and_utc()), serializer)
 }
 
+/// A challenge's reward words in its event: what a first solve earns now, and where the words
+/// come from (the event's own override wins over the manifest's, and [`DEFAULT_REWARD`] over
+/// neither).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ChallengeReward {
+    /// Challenge slug.
+    pub challenge: String,
+    /// What a team's first solve of it earns now.
+    pub reward: String,
+    /// The event's own words for it (`PUT …/challenges/{challenge}/reward`); `null`: none,
+    /// the manifest's (or the default) apply.
+    pub event_reward: Option<String>,
+    /// The words its live version's manifest names (`reward = "a coffee"`); `null`: none.
+    pub manifest_reward: Option<String>,
+}
+
+impl ChallengeReward {
+    fn of(challenge: String, manifest: Option<String>, event: Option<String>) -> Self {
+        Self {
+            challenge,
+            reward: event
+                .clone()
+                .or_else(|| manifest.clone())
+                .unwrap_or_else(|| DEFAULT_REWARD.to_owned()),
+            event_reward: event,
+            manifest_reward: manifest,
+        }
+    }
+}
+
 /// Which rewards a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -192,6 +222,36 @@ impl Reward {
         Ok(event
             .or(manifest)
             .unwrap_or_else(|| DEFAULT_REWARD.to_owned()))
+    }
+
+    /// The reward words of the challenge `challenge_id` and where they come from.
+    pub fn challenge_words(conn: &mut DbConnection, challenge_id: &str) -> Result<ChallengeReward> {
+        let (slug, manifest, event): (String, Option<String>, Option<String>) = challenges::table
+            .find(challenge_id)
+            .select((
+                challenges::slug,
+                challenges::reward,
+                challenges::event_reward,
+            ))
+            .first(conn)?;
+        Ok(ChallengeReward::of(slug, manifest, event))
+    }
+
+    /// The reward words of every challenge of the event `event_id`, by slug.
+    pub fn words_of_event(conn: &mut DbConnection, event_id: &str) -> Result<Vec<ChallengeReward>> {
+        let rows: Vec<(String, Option<String>, Option<String>)> = challenges::table
+            .filter(challenges::event_id.eq(event_id))
+            .order(challenges::position.asc())
+            .select((
+                challenges::slug,
+                challenges::reward,
+                challenges::event_reward,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(slug, manifest, event)| ChallengeReward::of(slug, manifest, event))
+            .collect())
     }
 
     /// Stores the words the live version's manifest names for the challenge `challenge_id`
@@ -361,11 +421,7 @@ impl Reward {
             return Ok(None);
         }
         let event = Event::find(conn, event_id)?;
-        Ok(Some(if event.remote_reward.is_empty() {
-            words
-        } else {
-            event.remote_reward
-        }))
+        Ok(Some(remote_words(&event, words)))
     }
 
     /// The reward `id`.
@@ -488,6 +544,28 @@ impl Reward {
     }
 }
 
+/// What a team without a location is told it gets for a reward of `words`: the event's
+/// `remote_reward` words, or the reward's own when the event names none.
+pub fn remote_words(event: &Event, words: String) -> String {
+    if event.remote_reward.is_empty() {
+        words
+    } else {
+        event.remote_reward.clone()
+    }
+}
+
+/// A reward a team without a location gained from a rejudge: its workspace is told, as after
+/// a first solve (see [`RejudgedRewards::apply`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteRegained {
+    /// The team.
+    pub team_id: String,
+    /// The challenge's slug.
+    pub challenge: String,
+    /// The words the team gets ([`remote_words`]).
+    pub reward: String,
+}
+
 /// The teams whose rewards a rejudge may change (see [`Reward::rejudged`]).
 #[derive(Debug, Clone, Default)]
 pub struct RejudgedRewards {
@@ -504,21 +582,31 @@ impl RejudgedRewards {
     }
 
     /// Withdraws and records what the rejudge of the challenge `challenge_id` changed, in
-    /// one transaction.
-    pub fn apply(self, conn: &mut DbConnection, challenge_id: &str) -> Result<()> {
+    /// one transaction. Returns the rewards gained by teams without a location, whose
+    /// workspaces are told what they get, as after a first solve.
+    pub fn apply(self, conn: &mut DbConnection, challenge_id: &str) -> Result<Vec<RemoteRegained>> {
         conn.transaction(|conn| {
-            let event_id: String = challenges::table
+            let (event_id, slug): (String, String) = challenges::table
                 .find(challenge_id)
-                .select(challenges::event_id)
+                .select((challenges::event_id, challenges::slug))
                 .first(conn)?;
             let event = Event::find(conn, &event_id)?;
             for team in &self.lost {
                 Reward::withdraw_if_unsolved(conn, team, challenge_id)?;
             }
+            let mut remote = Vec::new();
             for team in &self.gained {
-                Reward::record_regained(conn, &event, team, challenge_id)?;
+                if let Some(reward) = Reward::record_regained(conn, &event, team, challenge_id)?
+                    && reward.location.is_none()
+                {
+                    remote.push(RemoteRegained {
+                        team_id: reward.team_id,
+                        challenge: slug.clone(),
+                        reward: remote_words(&event, reward.reward),
+                    });
+                }
             }
-            Ok(())
+            Ok(remote)
         })
     }
 }

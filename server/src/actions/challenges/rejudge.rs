@@ -134,17 +134,20 @@ pub async fn rejudge_with(
     }
     // What the new verdicts did to the teams' rewards, before anyone is told.
     let rewards = rejudged_rewards(&changed);
-    if !rewards.is_empty() {
+    let remote_rewards = if rewards.is_empty() {
+        Vec::new()
+    } else {
         let challenge_id = challenge.id.clone();
         state
             .db
             .write(move |conn| rewards.apply(conn, &challenge_id))
-            .await?;
-    }
+            .await?
+    };
     announce(
         state,
         Change::Rejudged {
             event_id: challenge.event_id.clone(),
+            remote_rewards,
         },
     );
     if let Some(e) = failed {
