@@ -3,6 +3,10 @@
 //! and the screen taking turns between the whole board and each bracket. The event, its
 //! brackets and its teams are made through the API; the teams solve `first-contact` with its
 //! real validator.
+//!
+//! The pages' own bracket fields (`tests/browser/brackets_pages.mjs`): `/events/new` creates a
+//! two-bracket event, a participant picks a bracket when forming a team on the event's page,
+//! and the organizer moves the team with the team list's select.
 
 use cohack_server::models::role::EventRole;
 use serde_json::json;
@@ -145,4 +149,33 @@ async fn the_big_screen_ranks_each_bracket_live_and_frozen() {
         .find(|row| row["team"]["id"] == cobalt.as_str())
         .expect("Cobalt's row");
     assert_eq!(cobalt_live["solved"], 1);
+}
+
+#[tokio::test]
+async fn the_pages_create_brackets_pick_one_and_move_a_team() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let organizer = app.portal_organizer("lead@vendor.example").await;
+    let participant = app.register("pia@acme.example", "Acme").await;
+    run_scenario(
+        &app,
+        "brackets_pages",
+        &json!({
+            "slug": "two-rooms",
+            "organizer": {"email": organizer.email, "token": organizer.access_token},
+            "participant": {"email": participant.email},
+        }),
+    )
+    .await;
+    // The scenario's event, as the API has it afterwards.
+    let event = expect(
+        app.get_as(&organizer.access_token, "/api/v1/events/two-rooms")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(event["brackets"], json!(["On site", "Remote"]));
+    app.stop().await;
 }

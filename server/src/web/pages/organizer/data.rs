@@ -14,6 +14,7 @@ use crate::{
         challenge::Challenge,
         event::Event,
         help_call::HelpCall,
+        reward::{ChallengeReward, Reward},
         role::{self, RoleHolder},
         team::TeamDetails,
         user::User,
@@ -36,6 +37,8 @@ pub(super) struct ManageData {
     pub(super) staff: Vec<User>,
     /// The event's brackets, in order.
     pub(super) brackets: Vec<String>,
+    /// Each challenge's reward words, in ladder order.
+    pub(super) rewards: Vec<ChallengeReward>,
 }
 
 pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, Arc<Board>)> {
@@ -57,6 +60,7 @@ pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, A
                 cliffs: insights::cliffs_report_as(conn, &user, &owned, &CliffFilter::default())?,
                 staff: User::staff_without_role(conn, &event.id)?,
                 brackets: crate::actions::brackets::of_event(conn, &event.id)?,
+                rewards: Reward::words_of_event(conn, &event.id)?,
                 event,
             })
         })

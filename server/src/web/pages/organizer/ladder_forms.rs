@@ -1,13 +1,18 @@
 //! The ladder on the organizer's page: a challenge's title and whether it is always open
 //! (`actions::challenges::ladder::update_challenge`, as `PATCH …/challenges/{challenge}`), its
-//! place in the order (moved one up or down by swapping positions with its neighbour), and a
-//! rejudge that runs only once confirmed (a checkbox the form requires, checked here too).
+//! place in the order (moved one up or down by swapping positions with its neighbour), the
+//! event's own reward words for it (`actions::rewards::set_challenge_words`, as
+//! `PUT …/challenges/{challenge}/reward`; blank clears them), and a rejudge that runs only
+//! once confirmed (a checkbox the form requires, checked here too).
 
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 
 use crate::{
-    actions::challenges::{ladder, rejudge},
+    actions::{
+        challenges::{ladder, rejudge},
+        rewards,
+    },
     error::{Error, Result},
     models::challenge::ChallengeChanges,
     web::PageContext,
@@ -48,6 +53,37 @@ pub(super) async fn save_rung(
         .map(|_| ());
     let anchor = rung_anchor(&form.challenge);
     after_form(&ctx, &slug, result, "ladder", &anchor, None).await
+}
+
+/// A challenge and the event's reward words for it (blank: back to the manifest's).
+#[derive(Debug, Deserialize)]
+pub struct RewardForm {
+    csrf: String,
+    challenge: String,
+    #[serde(default)]
+    reward: String,
+}
+
+#[post("/events/{slug}/manage/ladder/reward")]
+pub(super) async fn set_reward(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<RewardForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let result = rewards::set_challenge_words(
+        ctx.state(),
+        &user,
+        &slug,
+        &form.challenge,
+        Some(form.reward.as_str()),
+    )
+    .await
+    .map(|_| ());
+    let anchor = rung_anchor(&form.challenge);
+    after_form(&ctx, &slug, result, "reward", &anchor, None).await
 }
 
 /// A challenge and `up` or `down`.

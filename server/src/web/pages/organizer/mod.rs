@@ -50,6 +50,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(team_forms::rename_team)
         .service(team_forms::set_alias)
         .service(team_forms::set_bracket)
+        .service(team_forms::set_location)
         .service(team_forms::remove_member)
         .service(team_forms::move_member)
         .service(team_forms::merge_teams)
@@ -57,6 +58,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(ladder_forms::save_rung)
         .service(ladder_forms::move_rung)
         .service(ladder_forms::rejudge_rung)
+        .service(ladder_forms::set_reward)
         .service(downloads::cliffs_csv)
         .service(downloads::cliffs_markdown)
         .service(downloads::results_csv);

@@ -10,7 +10,9 @@ use askama::Template;
 use crate::{
     error::Result,
     insights::render,
-    models::{event::Event, help_call::HelpCall, role::EventRole, team::Person},
+    models::{
+        event::Event, help_call::HelpCall, reward::DEFAULT_REWARD, role::EventRole, team::Person,
+    },
     web::{
         PageContext,
         context::Chrome,
@@ -53,6 +55,8 @@ pub struct MemberRow {
 pub struct TeamRow {
     id: String,
     name: String,
+    /// Where it sits on site (empty: remote, or not said).
+    location: String,
     /// The alias an organizer set for aliased boards (empty: the derived one).
     alias: String,
     /// Its bracket (empty: none).
@@ -91,6 +95,10 @@ pub struct RungRow {
     live: bool,
     first: bool,
     last: bool,
+    /// The event's own reward words (empty: none).
+    event_reward: String,
+    /// What a first solve earns without them (the manifest's words, else the default).
+    base_reward: String,
 }
 
 /// People who may be moved into a team, grouped by where they are now.
@@ -318,6 +326,7 @@ pub(super) async fn render_page(
                 id: t.team.id.clone(),
                 name: t.team.name.clone(),
                 alias: t.team.alias.clone().unwrap_or_default(),
+                location: t.team.location.clone().unwrap_or_default(),
                 bracket: t.bracket.clone().unwrap_or_default(),
                 organizations: orgs.join("|"),
                 members,
@@ -373,6 +382,7 @@ pub(super) async fn render_page(
         })
         .collect();
     let count = data.ladder.len();
+    let reward_of = |slug: &str| data.rewards.iter().find(|r| r.challenge == slug);
     let ladder = data
         .ladder
         .iter()
@@ -385,6 +395,12 @@ pub(super) async fn render_page(
             live: c.live_version_id.is_some(),
             first: i == 0,
             last: i + 1 == count,
+            event_reward: reward_of(c.slug.as_str())
+                .and_then(|r| r.event_reward.clone())
+                .unwrap_or_default(),
+            base_reward: reward_of(c.slug.as_str())
+                .and_then(|r| r.manifest_reward.clone())
+                .unwrap_or_else(|| DEFAULT_REWARD.to_owned()),
         })
         .collect();
     let cliffs = data
@@ -469,6 +485,8 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "merged" => "Teams merged.",
         "team_deleted" => "Team deleted.",
         "ladder" => "Challenge saved.",
+        "reward" => "Reward words saved: the next first solve of the challenge earns them.",
+        "located" => "Location saved: runners bring the team's rewards there.",
         "reordered" => "Ladder reordered.",
         "rejudged" => {
             "Rejudged: every finished submission of the challenge was judged again on its live version."

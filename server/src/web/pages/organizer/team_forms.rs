@@ -1,5 +1,6 @@
 //! The organizer's team administration on the page: one coach for many teams at once, and
-//! renaming, removing a member, moving a person in, merging and deleting teams. Each form
+//! renaming, setting where a team sits, removing a member, moving a person in, merging and
+//! deleting teams. Each form
 //! calls the action the JSON API calls (`actions::teams`, `actions::team_admin`), and its
 //! refusals (`team_full`, `team_has_work`, …) come back on the page with their message.
 
@@ -107,6 +108,36 @@ pub(super) async fn set_alias(
         .map(|_| ());
     let anchor = team_anchor(&form.team_id);
     after_form(&ctx, &slug, result, "aliased", &anchor, None).await
+}
+
+/// A team and where it sits on site (blank: a remote team).
+#[derive(Debug, Deserialize)]
+pub struct LocationForm {
+    csrf: String,
+    team_id: String,
+    #[serde(default)]
+    location: String,
+}
+
+#[post("/events/{slug}/manage/teams/location")]
+pub(super) async fn set_location(
+    ctx: PageContext,
+    slug: web::Path<String>,
+    form: web::Form<LocationForm>,
+) -> Result<HttpResponse> {
+    ctx.verify_csrf(&form.csrf)?;
+    let user = ctx.require_user()?.user.clone();
+    let slug = slug.into_inner();
+    let result = crate::actions::rewards::set_location(
+        ctx.state(),
+        &user,
+        &form.team_id,
+        Some(form.location.as_str()),
+    )
+    .await
+    .map(|_| ());
+    let anchor = team_anchor(&form.team_id);
+    after_form(&ctx, &slug, result, "located", &anchor, None).await
 }
 
 /// A team and the bracket an organizer moves it to.

@@ -23,7 +23,9 @@
 //!   challenge for the team without the solve before it (`openings`: the form above a locked
 //!   challenge; the coach's guide shows beside the statement to them);
 //! - `POST /teams/{id}/rename` and `POST /teams/{id}/leave`: a member renames the team, or
-//!   leaves it.
+//!   leaves it;
+//! - `POST /teams/{id}/location`: a member (or an organizer) says where the team sits, while
+//!   the event gives rewards (`location`: the panel in the header).
 //!
 //! Members, assigned coaches and the event's organizers see the page; anyone else gets the
 //! same 404 as the API.
@@ -38,6 +40,7 @@ mod clock;
 mod endpoints;
 mod files;
 mod hints;
+mod location;
 mod materials;
 mod observations;
 mod openings;
@@ -62,5 +65,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(hints::unlock_hint)
         .service(openings::open_challenge)
         .service(team::rename_team)
-        .service(team::leave_team);
+        .service(team::leave_team)
+        .service(location::set_location);
 }

@@ -29,6 +29,7 @@ use super::{
     clock::ClockView,
     endpoints::{EndpointsPanel, SentEndpoint, notice},
     hints::{self, HintsPanel},
+    location::{self, LocationPanel},
     materials::material_href,
     observations::{self, ObservationRow, ObservationsPanel},
     openings,
@@ -64,6 +65,9 @@ pub struct WorkspaceQuery {
     /// After a coach's or organizer's opening form.
     #[serde(default)]
     opened: Option<String>,
+    /// After the location form.
+    #[serde(default)]
+    located: Option<String>,
 }
 
 /// What a form leaves on the page: a notice after it went through, or the reason the server
@@ -91,6 +95,10 @@ pub(super) struct FormOutcome {
     pub(super) opening_notice: Option<&'static str>,
     /// Why the server refused opening a challenge for the team.
     pub(super) opening_error: Option<String>,
+    pub(super) location_notice: Option<&'static str>,
+    /// Why the server refused the location, and what was sent.
+    pub(super) location_error: Option<String>,
+    pub(super) location_sent: Option<String>,
 }
 
 /// Why a submission was refused before it was stored, shown in place of the verdict.
@@ -148,6 +156,8 @@ struct WorkspacePage {
     /// What the opening form left.
     opening_notice: Option<&'static str>,
     opening_error: Option<String>,
+    /// Where the team sits (none while the event gives no rewards).
+    location: Option<LocationPanel>,
 }
 
 #[get("/teams/{id}")]
@@ -170,6 +180,7 @@ pub(super) async fn workspace_page(
         question_notice: questions::notice(query.asked.is_some()),
         hint_notice: hints::notice(query.hint_unlocked),
         opening_notice: openings::notice(query.opened.is_some()),
+        location_notice: location::notice(query.located.is_some()),
         ..FormOutcome::default()
     };
     render_workspace(
@@ -381,6 +392,17 @@ pub(super) async fn render_workspace(
     let team = details.team;
     let event = details.event;
     let clock = ClockView::of(&event, crate::db::now());
+    let location = event.rewards.then(|| LocationPanel {
+        value: outcome
+            .location_sent
+            .clone()
+            .unwrap_or_else(|| team.location.clone().unwrap_or_default()),
+        location: team.location.clone(),
+        remote_reward: event.remote_reward.clone(),
+        can_set: relation != TeamRelation::Coach,
+        notice: outcome.location_notice,
+        error: outcome.location_error.clone(),
+    });
     let rename_value = outcome
         .team_name_sent
         .clone()
@@ -429,6 +451,7 @@ pub(super) async fn render_workspace(
         hints,
         opening_notice: outcome.opening_notice,
         opening_error: outcome.opening_error.clone(),
+        location,
         submit_refusal: outcome.submit_refusal,
     };
     ctx.render_with_status(status, &page)
