@@ -483,6 +483,7 @@ fn strings(value: &Value, out: &mut Vec<String>) {
 backend_tests!(
     an_export_imports_as_a_new_event_beside_its_original,
     endpoints_and_recorded_exchanges_move_byte_for_byte,
+    the_floor_moves_with_the_event,
 );
 
 /// An event exported and imported into its own database (under another slug: slugs are
@@ -718,7 +719,7 @@ async fn endpoints_and_recorded_exchanges_move_byte_for_byte(app: TestApp) {
 
     let text = export_text(&app, "wired");
     let file = ExportFile::parse(&text);
-    assert_eq!(file.header["version"], 3);
+    assert_eq!(file.header["version"], 4);
     assert!(
         file.rows.iter().any(|r| r["table"] == "team_endpoints"),
         "no team_endpoints row"
@@ -851,6 +852,445 @@ async fn endpoints_and_recorded_exchanges_move_byte_for_byte(app: TestApp) {
             .all(|(_, _, endpoints, exchanges)| endpoints.is_none() && exchanges == "[]"),
         "{imported:?}"
     );
+    moved.stop().await;
+    drop(pg);
+}
+
+/// A coach's opening: `(team, challenge, skipped, stuck seconds, reason, opener, at)`.
+type OpeningByName = (
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+    String,
+    NaiveDateTime,
+);
+
+/// A reward: `(team, challenge, location, words, earned at, delivered at, deliverer)`.
+type RewardByName = (
+    String,
+    String,
+    Option<String>,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<String>,
+);
+
+/// The floor of an event, named by what an import keeps (team names, challenge slugs,
+/// e-mails, times) rather than by ids.
+#[derive(Debug, PartialEq, Eq)]
+struct Floor {
+    /// `(rewards, hold_rewards_until_end, remote_reward)`.
+    settings: (bool, bool, String),
+    /// The event's brackets, in order.
+    brackets: Vec<String>,
+    /// `(team, location, bracket)`.
+    teams: Vec<(String, Option<String>, Option<String>)>,
+    /// `(challenge, manifest words, event words)`.
+    words: Vec<(String, Option<String>, Option<String>)>,
+    /// The coaches' and organizers' openings, oldest first.
+    openings: Vec<OpeningByName>,
+    /// The rewards earned.
+    rewards: Vec<RewardByName>,
+}
+
+async fn floor(app: &TestApp, slug: &str) -> Floor {
+    use cohack_server::{
+        db::schema::{challenges, rewards},
+        models::{bracket, opening::Opening},
+    };
+    let slug = slug.to_owned();
+    app.state
+        .db
+        .run(move |conn| {
+            let event = Event::find_by_slug(conn, &slug)?;
+            let email = |conn: &mut cohack_server::db::DbConnection, id: &str| {
+                User::find(conn, id).map(|u| u.email)
+            };
+            let slug_of: std::collections::HashMap<String, String> = challenges::table
+                .filter(challenges::event_id.eq(&event.id))
+                .select((challenges::id, challenges::slug))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .collect();
+            let team_rows: Vec<(String, String, Option<String>)> = teams::table
+                .filter(teams::event_id.eq(&event.id))
+                .select((teams::id, teams::name, teams::location))
+                .load(conn)?;
+            let in_bracket = bracket::of_teams(conn, &event.id)?;
+            let name_of: std::collections::HashMap<String, String> = team_rows
+                .iter()
+                .map(|(id, name, _)| (id.clone(), name.clone()))
+                .collect();
+            let mut teams: Vec<_> = team_rows
+                .into_iter()
+                .map(|(id, name, location)| (name, location, in_bracket.get(&id).cloned()))
+                .collect();
+            teams.sort();
+            let words = challenges::table
+                .filter(challenges::event_id.eq(&event.id))
+                .order(challenges::position)
+                .select((
+                    challenges::slug,
+                    challenges::reward,
+                    challenges::event_reward,
+                ))
+                .load(conn)?;
+            let mut openings = Vec::new();
+            for o in Opening::of_event(conn, &event.id)? {
+                openings.push((
+                    name_of[&o.team_id].clone(),
+                    slug_of[&o.challenge_id].clone(),
+                    o.skipped_challenge_id.map(|c| slug_of[&c].clone()),
+                    o.stuck_seconds,
+                    o.reason,
+                    email(conn, &o.opened_by)?,
+                    o.created_at,
+                ));
+            }
+            let mut earned = Vec::new();
+            let rows: Vec<cohack_server::models::reward::Reward> = rewards::table
+                .filter(rewards::event_id.eq(&event.id))
+                .order(rewards::created_at)
+                .select(cohack_server::models::reward::Reward::as_select())
+                .load(conn)?;
+            for r in rows {
+                let by = match &r.delivered_by {
+                    Some(id) => Some(email(conn, id)?),
+                    None => None,
+                };
+                earned.push((
+                    name_of[&r.team_id].clone(),
+                    slug_of[&r.challenge_id].clone(),
+                    r.location,
+                    r.reward,
+                    r.created_at,
+                    r.delivered_at,
+                    by,
+                ));
+            }
+            earned.sort();
+            Ok::<_, Error>(Floor {
+                settings: (
+                    event.rewards,
+                    event.hold_rewards_until_end,
+                    event.remote_reward.clone(),
+                ),
+                brackets: bracket::of_event(conn, &event.id)?,
+                teams,
+                words,
+                openings,
+                rewards: earned,
+            })
+        })
+        .await
+        .expect("the floor")
+}
+
+/// The views of the floor a move must keep, ids and computation times taken out: the board
+/// of each bracket (per-bracket ranks), the open and the delivered rewards, the progress
+/// view's openings.
+async fn floor_views(app: &TestApp, token: &str, slug: &str) -> Vec<Value> {
+    let mut views = Vec::new();
+    for path in [
+        "leaderboard",
+        "leaderboard?bracket=On%20site",
+        "leaderboard?bracket=Remote",
+        "rewards?state=open",
+        "rewards?state=delivered",
+        "progress",
+    ] {
+        let mut body = expect(
+            app.get_as(token, &format!("/api/v1/events/{slug}/{path}"))
+                .await,
+            200,
+        )
+        .await;
+        if let Some(object) = body.as_object_mut() {
+            object.remove("generated_at");
+        }
+        if path == "progress" {
+            // Minutes on a challenge run with the clock: only the openings.
+            let mut teams: Vec<Value> = body["teams"]
+                .as_array()
+                .expect("teams")
+                .iter()
+                .map(|t| json!([t["team_name"], t["openings"]]))
+                .collect();
+            teams.sort_by_key(|t| t[0].as_str().unwrap_or_default().to_owned());
+            body = Value::Array(teams);
+        }
+        views.push(without_ids(body));
+    }
+    views
+}
+
+/// An event's floor moves with it: rewards settings, brackets and each team's, a team's
+/// location, a challenge's reward words (the manifest's and the event's override), a coach's
+/// opening past a stuck challenge, and the rewards earned (one delivered,
+/// one open for a remote team to fulfil). Imported into a fresh database of the same backend,
+/// the per-bracket boards, the rewards lists, the openings and the words read the same. The
+/// same file made version 3 (before the floor) still imports, without any of it.
+async fn the_floor_moves_with_the_event(app: TestApp) {
+    use crate::challenges::{
+        coach, first_contact_answer, materials, publish_all, running_event, submit, team,
+    };
+    let event = running_event(&app, "floor").await;
+    publish_all(
+        &app,
+        &event,
+        &[
+            "01-first-contact",
+            "02-pipeline-manifest",
+            "03-clean-readings",
+        ],
+    )
+    .await;
+    let organizer = event.organizer.token();
+    expect(
+        app.send(
+            reqwest::Method::PATCH,
+            organizer,
+            "/api/v1/events/floor",
+            &json!({"rewards": true, "remote_reward": "a voucher, by mail",
+                    "brackets": ["On site", "Remote"]}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let (alice, on_site) = team(&app, &event, "anvil").await;
+    let (carol, remote) = team(&app, &event, "beacon").await;
+    let bob = coach(&app, &event, &remote, "bob").await;
+    for (team_id, bracket) in [(&on_site, "On site"), (&remote, "Remote")] {
+        expect(
+            app.send(
+                reqwest::Method::PUT,
+                organizer,
+                &format!("/api/v1/teams/{team_id}/bracket"),
+                &json!({"bracket": bracket}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    }
+    expect(
+        app.send(
+            reqwest::Method::PATCH,
+            alice.token(),
+            &format!("/api/v1/teams/{on_site}"),
+            &json!({"location": "Table 7"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let event_id = event.id.clone();
+    app.state
+        .db
+        .write(move |conn| {
+            let id: String = cohack_server::db::schema::challenges::table
+                .filter(cohack_server::db::schema::challenges::event_id.eq(&event_id))
+                .filter(cohack_server::db::schema::challenges::slug.eq("first-contact"))
+                .select(cohack_server::db::schema::challenges::id)
+                .first(conn)?;
+            cohack_server::models::reward::Reward::set_event_words(
+                conn,
+                &id,
+                Some("a cup of coffee"),
+            )
+        })
+        .await
+        .expect("the event's words");
+    // Both teams solve the first challenge: a reward each, the on-site one to a table.
+    for (member, team_id) in [(&alice, &on_site), (&carol, &remote)] {
+        let own = expect(
+            materials(&app, &member.access_token, team_id, "first-contact").await,
+            200,
+        )
+        .await;
+        let solved = expect(
+            submit(
+                &app,
+                &member.access_token,
+                team_id,
+                &json!({"challenge": "first-contact", "answer": first_contact_answer(&own)}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert_eq!(solved["verdict"]["passed"], true, "{solved}");
+    }
+    let open = expect(
+        app.get_as(
+            &event.organizer.access_token,
+            "/api/v1/events/floor/rewards",
+        )
+        .await,
+        200,
+    )
+    .await;
+    let on_site_reward = open
+        .as_array()
+        .or_else(|| open["rewards"].as_array())
+        .expect("rewards")
+        .iter()
+        .find(|r| r["location"] == "Table 7")
+        .unwrap_or_else(|| panic!("the on-site reward: {open}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    expect(
+        app.post(
+            organizer,
+            &format!("/api/v1/rewards/{on_site_reward}/delivered"),
+            &json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // The remote team's coach opens the next challenge past the one it is stuck on.
+    expect(
+        app.post(
+            Some(&bob.access_token),
+            &format!("/api/v1/teams/{remote}/challenges/clean-readings/open"),
+            &json!({"reason": "stuck on the manifest all morning"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let before = floor(&app, "floor").await;
+    assert_eq!(before.brackets, ["On site", "Remote"]);
+    assert_eq!(before.openings.len(), 1, "{before:?}");
+    assert_eq!(before.rewards.len(), 2, "{before:?}");
+    assert_eq!(before.rewards[0].3, "a cup of coffee", "{before:?}");
+    assert!(
+        before.rewards.iter().any(|r| r.5.is_some())
+            && before.rewards.iter().any(|r| r.5.is_none()),
+        "one delivered, one open: {before:?}"
+    );
+    let views = floor_views(&app, &event.organizer.access_token, "floor").await;
+
+    let text = export_text(&app, "floor");
+    let file = ExportFile::parse(&text);
+    assert_eq!(file.header["version"], 4);
+    for table in [
+        "event_brackets",
+        "team_brackets",
+        "staff_openings",
+        "rewards",
+    ] {
+        assert!(
+            file.rows.iter().any(|r| r["table"] == table),
+            "no {table} row"
+        );
+    }
+
+    // A fresh database of the same backend.
+    let dir = tempfile::tempdir().expect("dir");
+    let pg = app
+        .state
+        .config
+        .database_url
+        .starts_with("postgres")
+        .then(|| PgDatabase::create().expect("PostgreSQL tests are on"));
+    let target = match &pg {
+        Some(pg) => pg.url.clone(),
+        None => format!("sqlite://{}", dir.path().join("target.db").display()),
+    };
+    let path = dir.path().join("floor.cohack.jsonl");
+    std::fs::write(&path, &text).expect("write");
+    let out = import(dir.path(), &path, &target);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let moved = TestApp::spawn_on(target).await;
+    assert_eq!(floor(&moved, "floor").await, before);
+    let email = event.organizer.email.clone();
+    moved
+        .state
+        .db
+        .write(move |conn| {
+            let user = User::find_by_email(conn, &email)?.ok_or(Error::NotFound("user"))?;
+            let hash = cohack_server::auth::password::hash(PASSWORD)?;
+            User::promote_to_organizer(conn, &user.id, &hash)
+        })
+        .await
+        .expect("organizer promoted");
+    let organizer = moved.login(&event.organizer.email).await;
+    assert_eq!(
+        floor_views(&moved, &organizer.access_token, "floor").await,
+        views
+    );
+
+    // Written before the floor (version 3): none of it. It imports, without any.
+    let mut v3 = file.clone();
+    v3.header["version"] = json!(3);
+    v3.header["event"] = json!("floor-v3");
+    v3.rows_of("events").for_each(|event| {
+        event["slug"] = json!("floor-v3");
+        let event = event.as_object_mut().expect("a row");
+        for column in ["rewards", "hold_rewards_until_end", "remote_reward"] {
+            event.remove(column);
+        }
+    });
+    v3.rows_of("teams").for_each(|team| {
+        team.as_object_mut().expect("a row").remove("location");
+    });
+    v3.rows_of("challenges").for_each(|challenge| {
+        let challenge = challenge.as_object_mut().expect("a row");
+        for column in ["reward", "event_reward"] {
+            challenge.remove(column);
+        }
+    });
+    v3.rows.retain(|r| {
+        ![
+            "event_brackets",
+            "team_brackets",
+            "staff_openings",
+            "rewards",
+        ]
+        .contains(&r["table"].as_str().unwrap_or_default())
+    });
+    let out = import_text(&moved, &v3.render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let old = floor(&moved, "floor-v3").await;
+    assert_eq!(old.settings, (false, false, String::new()));
+    assert!(old.brackets.is_empty() && old.openings.is_empty() && old.rewards.is_empty());
+    assert!(
+        old.teams
+            .iter()
+            .all(|(_, location, bracket)| location.is_none() && bracket.is_none())
+    );
+    assert!(
+        old.words
+            .iter()
+            .all(|(_, manifest, event)| manifest.is_none() && event.is_none()),
+        "{old:?}"
+    );
+    let board = expect(
+        moved
+            .get_as(
+                &organizer.access_token,
+                "/api/v1/events/floor-v3/leaderboard",
+            )
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(board["rows"].as_array().map(Vec::len), Some(2), "{board}");
     moved.stop().await;
     drop(pg);
 }

@@ -275,7 +275,11 @@ impl Snapshot {
                     live_instances,
                     coach_notes,
                     challenge_feedback,
-                    challenge_opens
+                    challenge_opens,
+                    event_brackets,
+                    team_brackets,
+                    staff_openings,
+                    rewards
                 );
                 let users = users::table
                     .order(users::id)
@@ -322,6 +326,7 @@ backend_tests!(
     team_size_and_one_team_per_person_are_reapplied,
     attacker_files_are_refused_line_by_line,
     endpoints_and_recorded_exchanges_are_vetted,
+    the_floor_is_held_to_the_portals_rules,
 );
 
 /// The file of issue #13: a user row claiming the portal-organizer flag, and a membership in
@@ -911,13 +916,13 @@ async fn endpoints_and_recorded_exchanges_are_vetted(app: TestApp) {
     .await;
     // A version this cohack does not read.
     let mut future = networked("future");
-    future.header["version"] = json!(4);
+    future.header["version"] = json!(5);
     let before = Snapshot::take(&app).await;
     let out = import_text(&app, &future.render());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "imported: {stderr}");
     assert!(
-        stderr.contains("version 4 (this cohack reads versions 1 to 3)"),
+        stderr.contains("version 5 (this cohack reads versions 1 to 4)"),
         "{stderr}"
     );
     assert_eq!(Snapshot::take(&app).await, before);
@@ -953,4 +958,284 @@ async fn endpoints_and_recorded_exchanges_are_vetted(app: TestApp) {
         vec![("api".to_owned(), "https://staplers.example/".to_owned())]
     );
     assert_eq!(stored, vec![exchanges]);
+}
+
+/// A small valid file of version 4 with the floor: rewards on, two brackets (lines 8, 9),
+/// team `t1` at a table (line 10) in the first bracket (line 12), two challenges (lines 13,
+/// 14) with reward words, `t1` opened past the first by `alice` (line 15) and rewarded for it,
+/// delivered (line 16).
+pub fn floor_file(slug: &str) -> ExportFile {
+    let mut file = ExportFile::new(slug);
+    file.header["version"] = json!(4);
+    let mut event = event("e1", slug, "alice", 5);
+    event["rewards"] = json!(true);
+    event["remote_reward"] = json!("a voucher, by mail");
+    let mut team = team_row("t1", "e1", "Staplers", "bob");
+    team["location"] = json!("Table 7");
+    let challenge = |id: &str, slug: &str, position: i32| {
+        json!({
+            "id": id, "event_id": "e1", "slug": slug, "title": slug, "summary": "",
+            "position": position, "points": 100, "statement": "Hello.", "always_open": false,
+            "config": "{}", "limits": "{}", "live_version_id": null, "created_at": T,
+            "updated_at": T, "reward": "a coffee", "event_reward": null,
+        })
+    };
+    let mut first = challenge("c1", "first-contact", 1);
+    first["event_reward"] = json!("a cup of tea");
+    file.row("organizations", org("o1", "Initech"))
+        .row("users", user("alice", "alice@initech.example", "o1", false))
+        .row("users", user("bob", "bob@initech.example", "o1", false))
+        .row("events", event)
+        .row("event_roles", role("e1", "alice", "organizer"))
+        .row("event_roles", role("e1", "bob", "participant"))
+        .row(
+            "event_brackets",
+            json!({"event_id": "e1", "name": "On site", "position": 0}),
+        )
+        .row(
+            "event_brackets",
+            json!({"event_id": "e1", "name": "Remote", "position": 1}),
+        )
+        .row("teams", team)
+        .row("team_members", member("t1", "bob", "e1"))
+        .row(
+            "team_brackets",
+            json!({"team_id": "t1", "event_id": "e1", "bracket": "On site"}),
+        )
+        .row("challenges", first)
+        .row("challenges", challenge("c2", "pipeline", 2))
+        .row(
+            "staff_openings",
+            json!({
+                "id": "op1", "event_id": "e1", "team_id": "t1", "challenge_id": "c2",
+                "skipped_challenge_id": "c1", "stuck_seconds": 3000,
+                "reason": "stuck on counting", "opened_by": "alice", "created_at": T,
+            }),
+        )
+        .row(
+            "rewards",
+            json!({
+                "id": "r1", "event_id": "e1", "team_id": "t1", "challenge_id": "c1",
+                "location": "Table 7", "reward": "a cup of tea", "created_at": T,
+                "delivered_at": "2026-03-01T09:05:00", "delivered_by": "alice",
+            }),
+        )
+}
+
+/// The floor of a file (version 4) is held to what the portal itself would store: brackets
+/// (named once regardless of case, at most 40 characters), a team's one bracket among the
+/// event's, locations and reward words, openings of the file's own challenges with a reason,
+/// rewards once per team and challenge, delivered with a time. Each fault is refused at its
+/// line; the file without them imports, brackets, openings and rewards and all.
+async fn the_floor_is_held_to_the_portals_rules(app: TestApp) {
+    let victim = running_event(&app, "victim").await;
+    let (_member, victim_team) = team(&app, &victim, "victims").await;
+    let valid = || floor_file("floor");
+    let edit = |table: &str, index: usize, change: &dyn Fn(&mut Value)| {
+        let mut file = valid();
+        let row = file.rows_of(table).nth(index).expect("the row");
+        change(row);
+        file
+    };
+    let faults: Vec<(ExportFile, Vec<String>)> = vec![
+        (
+            edit("team_brackets", 0, &|r| r["bracket"] = json!("Moon")),
+            vec![
+                "line 12 (team_brackets)".into(),
+                "`bracket` names bracket `Moon`".into(),
+            ],
+        ),
+        (
+            valid().insert(
+                8,
+                "event_brackets",
+                json!({"event_id": "e1", "name": " remote ", "position": 2}),
+            ),
+            vec![
+                "line 10 (event_brackets)".into(),
+                "the bracket \"remote\" appears twice".into(),
+            ],
+        ),
+        (
+            edit("event_brackets", 0, &|r| r["name"] = json!("x".repeat(41))),
+            vec!["line 8 (event_brackets)".into(), "`name`".into()],
+        ),
+        (
+            valid().insert(
+                11,
+                "team_brackets",
+                json!({"team_id": "t1", "event_id": "e1", "bracket": "Remote"}),
+            ),
+            vec![
+                "line 13 (team_brackets)".into(),
+                "the bracket of team `t1` appears twice".into(),
+            ],
+        ),
+        (
+            edit("team_brackets", 0, &|r| r["team_id"] = json!(victim_team)),
+            vec![
+                "line 12 (team_brackets)".into(),
+                format!("`team_id` names team `{victim_team}`"),
+            ],
+        ),
+        (
+            edit("teams", 0, &|r| r["location"] = json!("T".repeat(41))),
+            vec![
+                "line 10 (teams)".into(),
+                "`location`: location must be one line of at most 40 characters".into(),
+            ],
+        ),
+        (
+            edit("events", 0, &|r| {
+                r["remote_reward"] = json!("v".repeat(201))
+            }),
+            vec!["line 5 (events)".into(), "remote_reward".into()],
+        ),
+        (
+            edit("challenges", 0, &|r| {
+                r["event_reward"] = json!("a cup of tea\nand a free laptop");
+            }),
+            vec![
+                "line 13 (challenges)".into(),
+                "`event_reward`: reward must be one line".into(),
+            ],
+        ),
+        (
+            edit("challenges", 1, &|r| r["reward"] = json!("c".repeat(101))),
+            vec!["line 14 (challenges)".into(), "`reward`".into()],
+        ),
+        (
+            edit("staff_openings", 0, &|r| r["challenge_id"] = json!("c9")),
+            vec![
+                "line 15 (staff_openings)".into(),
+                "`challenge_id` names challenge `c9`, which the file does not define".into(),
+            ],
+        ),
+        (
+            edit("staff_openings", 0, &|r| {
+                r["skipped_challenge_id"] = json!("c2")
+            }),
+            vec![
+                "line 15 (staff_openings)".into(),
+                "`skipped_challenge_id` is the challenge the opening opened".into(),
+            ],
+        ),
+        (
+            edit("staff_openings", 0, &|r| r["reason"] = json!("   ")),
+            vec!["line 15 (staff_openings)".into(), "`reason`".into()],
+        ),
+        (
+            edit("staff_openings", 0, &|r| r["stuck_seconds"] = json!(-5)),
+            vec![
+                "line 15 (staff_openings)".into(),
+                "`stuck_seconds` -5".into(),
+            ],
+        ),
+        (
+            edit("staff_openings", 0, &|r| r["opened_by"] = json!("mallory")),
+            vec![
+                "line 15 (staff_openings)".into(),
+                "`opened_by` names user `mallory`".into(),
+            ],
+        ),
+        (
+            edit("rewards", 0, &|r| r["delivered_at"] = Value::Null),
+            vec![
+                "line 16 (rewards)".into(),
+                "`delivered_by` names who delivered a reward that has no `delivered_at`".into(),
+            ],
+        ),
+        (
+            edit("rewards", 0, &|r| r["reward"] = json!("")),
+            vec!["line 16 (rewards)".into(), "`reward` is empty".into()],
+        ),
+        (
+            valid().row(
+                "rewards",
+                json!({
+                    "id": "r2", "event_id": "e1", "team_id": "t1", "challenge_id": "c1",
+                    "location": null, "reward": "a second coffee", "created_at": T,
+                    "delivered_at": null, "delivered_by": null,
+                }),
+            ),
+            vec![
+                "line 17 (rewards)".into(),
+                "the reward of team `t1` for challenge `c1` appears twice".into(),
+            ],
+        ),
+        (
+            edit("rewards", 0, &|r| r["event_id"] = json!(victim.id)),
+            vec![
+                "line 16 (rewards)".into(),
+                format!("`event_id` names event `{}`", victim.id),
+            ],
+        ),
+    ];
+    for (file, needles) in &faults {
+        let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+        expect_refused(&app, file, &needles).await;
+    }
+
+    // The file without its faults imports, its floor as written.
+    let out = import_text(&app, &valid().render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let floor = app
+        .state
+        .db
+        .run(|conn| {
+            let event = Event::find_by_slug(conn, "floor")?;
+            let brackets = cohack_server::models::bracket::of_event(conn, &event.id)?;
+            let team: (String, Option<String>) = teams::table
+                .filter(teams::event_id.eq(&event.id))
+                .select((teams::id, teams::location))
+                .first(conn)?;
+            let bracket = cohack_server::models::bracket::of_team(conn, &team.0)?;
+            let words: Vec<(String, Option<String>, Option<String>)> = challenges::table
+                .filter(challenges::event_id.eq(&event.id))
+                .order(challenges::position)
+                .select((
+                    challenges::slug,
+                    challenges::reward,
+                    challenges::event_reward,
+                ))
+                .load(conn)?;
+            let openings = cohack_server::models::opening::Opening::of_event(conn, &event.id)?;
+            let delivered: Vec<(Option<String>, String, Option<String>)> = rewards::table
+                .filter(rewards::event_id.eq(&event.id))
+                .select((rewards::location, rewards::reward, rewards::delivered_by))
+                .load(conn)?;
+            let alice = User::find_by_email(conn, "alice@initech.example")?
+                .ok_or(cohack_server::error::Error::NotFound("alice"))?;
+            Ok::<_, cohack_server::error::Error>((
+                event, brackets, team, bracket, words, openings, delivered, alice,
+            ))
+        })
+        .await
+        .expect("the imported floor");
+    let (event, brackets, team, bracket, words, openings, delivered, alice) = floor;
+    assert!(event.rewards);
+    assert_eq!(event.remote_reward, "a voucher, by mail");
+    assert_eq!(brackets, ["On site", "Remote"]);
+    assert_eq!(team.1.as_deref(), Some("Table 7"));
+    assert_eq!(bracket.as_deref(), Some("On site"));
+    assert_eq!(words[0].1.as_deref(), Some("a coffee"));
+    assert_eq!(words[0].2.as_deref(), Some("a cup of tea"));
+    assert_eq!(openings.len(), 1, "{openings:?}");
+    assert_eq!(openings[0].team_id, team.0);
+    assert_eq!(openings[0].opened_by, alice.id);
+    assert_eq!(openings[0].stuck_seconds, 3000);
+    assert_eq!(openings[0].reason, "stuck on counting");
+    assert_ne!(openings[0].id, "op1", "an opening gets a new id");
+    assert_eq!(
+        delivered,
+        [(
+            Some("Table 7".to_owned()),
+            "a cup of tea".to_owned(),
+            Some(alice.id.clone())
+        )]
+    );
 }

@@ -133,6 +133,7 @@ pub fn insert_all(
                 event_id.clone_from(&r.id);
             }
             Row::EventRoleRow(r) => insert!(event_roles, &*r),
+            Row::EventBracketRow(r) => insert!(event_brackets, &*r),
             Row::TeamRow(r) => {
                 // The file's codes are the source portal's secrets, and may collide here.
                 r.invite_code = new_invite_code().map_err(store)?;
@@ -141,6 +142,7 @@ pub fn insert_all(
             Row::TeamMemberRow(r) => insert!(team_members, &*r),
             Row::TeamCoachRow(r) => insert!(team_coaches, &*r),
             Row::TeamEndpointRow(r) => insert!(team_endpoints, &*r),
+            Row::TeamBracketRow(r) => insert!(team_brackets, &*r),
             Row::ChallengeRow(r) => insert!(challenges, &*r),
             // Vetted: the hash is the sha256 of the bytes, so a blob already stored under it
             // is the same validator.
@@ -164,6 +166,8 @@ pub fn insert_all(
             Row::CannedAnswerRow(r) => insert!(canned_answers, &*r),
             Row::NudgeRow(r) => insert!(nudges, &*r),
             Row::SignOffRow(r) => insert!(sign_offs, &*r),
+            Row::OpeningRow(r) => insert!(staff_openings, &*r),
+            Row::RewardRow(r) => insert!(rewards, &*r),
         };
         let count = counts.entry(table.to_owned()).or_default();
         *count += 1;

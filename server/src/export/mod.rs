@@ -1,17 +1,19 @@
 //! Export and import of one whole event, as one self-describing, versioned file.
 //!
-//! # The format (`cohack-event-export`, version 3)
+//! # The format (`cohack-event-export`, version 4)
 //!
 //! JSON Lines, UTF-8, one JSON object per line:
-//! 1. a **header**: `{"format":"cohack-event-export","version":3,"event":SLUG,
+//! 1. a **header**: `{"format":"cohack-event-export","version":4,"event":SLUG,
 //!    "exported_at":…,"anonymized":bool,"tables":[…]}`;
 //! 2. one line per **row**: `{"table":NAME,"row":{column: value, …}}`, tables in the
 //!    header's order (parents before children): organizations, users, events, event_roles,
-//!    teams, team_members, team_coaches, team_endpoints, challenges, validator_blobs,
-//!    validator_versions, submissions, submission_files, verdicts, chat_messages, documents,
-//!    document_updates, help_calls, announcements, coach_notes, challenge_feedback,
-//!    challenge_opens, hint_unlocks, questions, canned_answers, nudges, sign_offs. Columns are the database's; binary columns (validator bytes, files,
-//!    document updates) are base64; timestamps are UTC without offset;
+//!    event_brackets, teams, team_members, team_coaches, team_endpoints, team_brackets,
+//!    challenges, validator_blobs, validator_versions, submissions, submission_files,
+//!    verdicts, chat_messages, documents, document_updates, help_calls, announcements,
+//!    coach_notes, challenge_feedback, challenge_opens, hint_unlocks, questions,
+//!    canned_answers, nudges, sign_offs, staff_openings, rewards. Columns are the database's;
+//!    binary columns (validator bytes, files, document updates) are base64; timestamps are
+//!    UTC without offset;
 //! 3. a **trailer**: `{"trailer":{"rows":N,"counts":{table:n,…},"sha256":HEX}}`, where `sha256`
 //!    is over every byte before the trailer line. A missing trailer means a truncated file, a
 //!    wrong digest or count a tampered one: import refuses both before writing anything.
@@ -25,14 +27,27 @@
 //! `time_zone`, a team's `alias`, a challenge's `hints`, `expected_minutes` and `sign_off`, and
 //! the tables `hint_unlocks`, `questions`, `canned_answers`, `nudges` and `sign_offs`. Import
 //! reads version 2 (and 1) files as version 3 files without them: the settings' defaults
-//! (`on_solve`, `teams`, `UTC`), derived aliases, no hints, no expectation, no sign-off. A
-//! change an older cohack could misread (a new table, a new column) raises the version, so
+//! (`on_solve`, `teams`, `UTC`), derived aliases, no hints, no expectation, no sign-off.
+//! Version 4 added the floor of the event: the event's `rewards`, `hold_rewards_until_end`
+//! and `remote_reward`, a team's `location`, a challenge's `reward` (the manifest's words) and
+//! `event_reward` (the event's own, which win), and the tables
+//! `event_brackets`, `team_brackets`, `staff_openings` (challenges a coach or an organizer
+//! opened for one team, with who, why, the challenge skipped and how long the team was on
+//! it) and `rewards` (the deliveries: open ones stay open, delivered ones keep who and when,
+//! and a remote team's, without a location, stay on the organizers' list to fulfil). Import
+//! reads version 3 (and older) files as version 4 files without them: rewards off, no
+//! remote words, no locations, no reward words, no brackets, openings or rewards.
+//! A change an older cohack could misread (a new table, a new column) raises the version, so
 //! that it refuses the file by its header instead of at a row.
 //!
 //! Users and organizations are those the event's rows reference (creator, roles, members,
 //! coaches, whoever last set an endpoint, authors, publishers, submitters, chat, notes,
-//! feedback). Presence, the activity feed and sessions are not exported: they are live
-//! state, not the event's record.
+//! feedback, openings, deliveries). Presence, the activity feed and sessions are not
+//! exported: they are live state, not the event's record. Reward deliveries are: a remote
+//! team's reward is fulfilled after the event, so the list must survive a move, and a
+//! delivered one is part of what happened. A challenge's coach's guide (`coach.md`) is not
+//! exported, like everything the portal keeps from participants beyond the event's own
+//! record: an imported challenge has none until its package is published again.
 //!
 //! # Import: one new event, nothing else changed
 //!
@@ -61,6 +76,11 @@
 //!   team; coaches hold the engineer role; unique team names, challenge slugs and positions;
 //!   roles, statuses and difficulties from their fixed sets; a verdict's validator version
 //!   belongs to its submission's challenge;
+//! - the **floor** as the portal makes it: bracket names as `bracket::normalized` (each once
+//!   regardless of case, at most 16), a team in at most one of the event's brackets (a team
+//!   made before its event had brackets may be in none, as on the portal); locations and reward words as the API accepts them; an opening's reason as
+//!   `opening::check_reason`, once per team and challenge, naming the file's own challenges;
+//!   a reward once per team and challenge, delivered with a time or not at all;
 //! - **endpoints** as a team may set them: names as `team_endpoint::is_endpoint_name`, URLs
 //!   absolute without credentials or fragment (`http://` included: whether the target calls
 //!   one is its own `validator_network_allow_*` settings' decision, when the judge sends a
@@ -104,7 +124,7 @@ use crate::db::DbConnection;
 /// The header's `format`.
 pub const FORMAT: &str = "cohack-event-export";
 /// The header's `version` an export writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// The oldest `version` import reads; older and newer ones are refused.
 pub const OLDEST_VERSION: u32 = 1;
 

@@ -112,16 +112,23 @@ rows! {
         #[serde(default = "default_hint_cost")] hint_cost: String,
         #[serde(default = "default_board_names")] board_names: String,
         #[serde(default = "default_time_zone")] time_zone: String,
+        // Version 4: the floor's rewards settings.
+        #[serde(default)] rewards: bool,
+        #[serde(default)] hold_rewards_until_end: bool,
+        #[serde(default)] remote_reward: String,
     }
     EventRoleRow => event_roles {
         event_id: String, user_id: String, role: String, granted_by: Option<String>,
         created_at: NaiveDateTime,
     }
+    EventBracketRow => event_brackets { event_id: String, name: String, position: i32 }
     TeamRow => teams {
         id: String, event_id: String, name: String, invite_code: String, created_by: String,
         created_at: NaiveDateTime,
         // Version 3: the alias an aliased board shows.
         #[serde(default)] alias: Option<String>,
+        // Version 4: where the team sits on site (none: a remote team).
+        #[serde(default)] location: Option<String>,
     }
     TeamMemberRow => team_members {
         team_id: String, user_id: String, event_id: String, joined_at: NaiveDateTime,
@@ -132,6 +139,7 @@ rows! {
     TeamEndpointRow => team_endpoints {
         team_id: String, name: String, url: String, updated_at: NaiveDateTime, updated_by: String,
     }
+    TeamBracketRow => team_brackets { team_id: String, event_id: String, bracket: String }
     ChallengeRow => challenges {
         id: String, event_id: String, slug: String, title: String, summary: String,
         position: i32, points: i32, statement: String, always_open: bool, config: String,
@@ -141,6 +149,10 @@ rows! {
         #[serde(default = "no_hints")] hints: String,
         #[serde(default)] expected_minutes: Option<i32>,
         #[serde(default = "no_sign_off")] sign_off: String,
+        // Version 4: the manifest's reward words and the event's own. (The coach's guide is
+        // not exported: see the module `export`.)
+        #[serde(default)] reward: Option<String>,
+        #[serde(default)] event_reward: Option<String>,
     }
     ValidatorBlobRow => validator_blobs {
         hash: String, #[serde(with = "b64")] wasm: Vec<u8>, size_bytes: i64,
@@ -221,6 +233,16 @@ rows! {
         comment: String, decided_by: Option<String>, decided_at: Option<NaiveDateTime>,
         created_at: NaiveDateTime,
     }
+    OpeningRow => staff_openings {
+        id: String, event_id: String, team_id: String, challenge_id: String,
+        skipped_challenge_id: Option<String>, stuck_seconds: i64, reason: String,
+        opened_by: String, created_at: NaiveDateTime,
+    }
+    RewardRow => rewards {
+        id: String, event_id: String, team_id: String, challenge_id: String,
+        location: Option<String>, reward: String, created_at: NaiveDateTime,
+        delivered_at: Option<NaiveDateTime>, delivered_by: Option<String>,
+    }
 }
 
 /// A column naming a user, and its value.
@@ -249,6 +271,8 @@ impl Row {
             Row::QuestionRow(r) => (vec![&r.asked_by], vec![&r.answered_by]),
             Row::CannedAnswerRow(r) => (vec![&r.created_by], vec![]),
             Row::SignOffRow(r) => (vec![], vec![&r.decided_by]),
+            Row::OpeningRow(r) => (vec![&r.opened_by], vec![]),
+            Row::RewardRow(r) => (vec![], vec![&r.delivered_by]),
             _ => (vec![], vec![]),
         };
         ids.into_iter()
@@ -293,6 +317,8 @@ impl Row {
             ),
             Row::CannedAnswerRow(r) => (vec![("created_by", &mut r.created_by)], vec![]),
             Row::SignOffRow(r) => (vec![], vec![("decided_by", &mut r.decided_by)]),
+            Row::OpeningRow(r) => (vec![("opened_by", &mut r.opened_by)], vec![]),
+            Row::RewardRow(r) => (vec![], vec![("delivered_by", &mut r.delivered_by)]),
             _ => (vec![], vec![]),
         };
         ids.into_iter()

@@ -85,6 +85,13 @@ fn load(conn: &mut DbConnection, slug: &str) -> Result<Vec<Row>> {
             .select(EventRoleRow::as_select())
     );
     push!(
+        EventBracketRow,
+        event_brackets::table
+            .filter(event_brackets::event_id.eq(&id))
+            .order(event_brackets::position)
+            .select(EventBracketRow::as_select())
+    );
+    push!(
         TeamRow,
         teams::table
             .filter(teams::event_id.eq(&id))
@@ -113,6 +120,13 @@ fn load(conn: &mut DbConnection, slug: &str) -> Result<Vec<Row>> {
             .filter(teams::event_id.eq(&id))
             .order((team_endpoints::team_id, team_endpoints::name))
             .select(TeamEndpointRow::as_select())
+    );
+    push!(
+        TeamBracketRow,
+        team_brackets::table
+            .filter(team_brackets::event_id.eq(&id))
+            .order(team_brackets::team_id)
+            .select(TeamBracketRow::as_select())
     );
     push!(
         ChallengeRow,
@@ -268,6 +282,20 @@ fn load(conn: &mut DbConnection, slug: &str) -> Result<Vec<Row>> {
             .filter(challenges::event_id.eq(&id))
             .order(sign_offs::submission_id)
             .select(SignOffRow::as_select())
+    );
+    push!(
+        OpeningRow,
+        staff_openings::table
+            .filter(staff_openings::event_id.eq(&id))
+            .order((staff_openings::created_at, staff_openings::id))
+            .select(OpeningRow::as_select())
+    );
+    push!(
+        RewardRow,
+        rewards::table
+            .filter(rewards::event_id.eq(&id))
+            .order((rewards::created_at, rewards::id))
+            .select(RewardRow::as_select())
     );
     // The people the rows reference, and their organizations, go first.
     let user_ids: BTreeSet<String> = rows

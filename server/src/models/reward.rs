@@ -211,6 +211,19 @@ pub fn checked_reward(words: Option<&str>) -> Option<String> {
         .map(|w| w.chars().take(MAX_REWARD_CHARS).collect())
 }
 
+/// The event's own reward words for a challenge as stored: trimmed, blank meaning none; 400
+/// `invalid_reward` for more than [`MAX_REWARD_CHARS`] characters or a line break.
+pub fn checked_event_words(words: Option<&str>) -> Result<Option<String>> {
+    let words = words.map(str::trim).filter(|w| !w.is_empty());
+    if words.is_some_and(|w| w.chars().count() > MAX_REWARD_CHARS || w.contains('\n')) {
+        return Err(Error::bad_request(
+            "invalid_reward",
+            format!("reward must be one line of at most {MAX_REWARD_CHARS} characters"),
+        ));
+    }
+    Ok(words.map(str::to_owned))
+}
+
 impl Reward {
     /// What the challenge `challenge_id` rewards: the event's words, else the manifest's,
     /// else [`DEFAULT_REWARD`].
@@ -274,13 +287,7 @@ impl Reward {
         challenge_id: &str,
         words: Option<&str>,
     ) -> Result<()> {
-        let words = words.map(str::trim).filter(|w| !w.is_empty());
-        if words.is_some_and(|w| w.chars().count() > MAX_REWARD_CHARS || w.contains('\n')) {
-            return Err(Error::bad_request(
-                "invalid_reward",
-                format!("reward must be one line of at most {MAX_REWARD_CHARS} characters"),
-            ));
-        }
+        let words = checked_event_words(words)?;
         diesel::update(challenges::table.find(challenge_id))
             .set(challenges::event_reward.eq(words))
             .execute(conn)?;

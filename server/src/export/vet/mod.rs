@@ -11,8 +11,10 @@
 //! The portal's rules live beside: accounts, event settings and team membership in [`rules`];
 //! teams' endpoints and what networked validator runs recorded in [`network`]; the coach's
 //! playbook (hints, questions, nudges, sign-offs, the challenge columns they read) in
-//! [`playbook`].
+//! [`playbook`]; the floor (brackets, locations, reward words, openings, rewards) in
+//! [`floor`].
 
+mod floor;
 mod network;
 mod playbook;
 mod rules;
@@ -51,6 +53,8 @@ enum Kind {
     Feedback,
     Question,
     CannedAnswer,
+    Opening,
+    Reward,
 }
 
 impl Kind {
@@ -73,6 +77,8 @@ impl Kind {
             Kind::Feedback => "feedback",
             Kind::Question => "question",
             Kind::CannedAnswer => "canned answer",
+            Kind::Opening => "opening",
+            Kind::Reward => "reward",
         }
     }
 }
@@ -150,6 +156,16 @@ struct Vetter {
     nudges: HashSet<(String, String)>,
     /// Submissions with a sign-off.
     sign_offs: HashSet<String>,
+    /// The event's brackets so far, as it spells them, in the file's order.
+    brackets: Vec<String>,
+    /// The positions of those brackets.
+    bracket_positions: HashSet<i32>,
+    /// Teams (new ids) given a bracket.
+    team_brackets: HashSet<String>,
+    /// `(team, challenge)` opened by a coach or an organizer.
+    openings: HashSet<(String, String)>,
+    /// `(team, challenge)` rewarded.
+    rewards: HashSet<(String, String)>,
 }
 
 /// Vets a parsed file: the first row found wrong, reading top to bottom, refuses it.
@@ -284,7 +300,8 @@ impl Vetter {
                 self.in_event("event_id", &mut r.event_id)?;
                 let role: EventRole = r.role.parse().map_err(|_| {
                     invalid(format!(
-                        "`role` {:?} is not one of organizer, author, engineer, participant",
+                        "`role` {:?} is not one of organizer, author, engineer, participant, \
+                         runner",
                         r.role
                     ))
                 })?;
@@ -294,6 +311,7 @@ impl Vetter {
                     || format!("role `{role}` of user `{}`", r.user_id),
                 )
             }
+            Row::EventBracketRow(r) => self.event_bracket(r),
             Row::TeamRow(r) => {
                 self.in_event("event_id", &mut r.event_id)?;
                 let name = r.name.trim();
@@ -311,6 +329,7 @@ impl Vetter {
                         format!("the team alias {alias:?}")
                     })?;
                 }
+                floor::check_location(&mut r.location)?;
                 self.define(Kind::Team, &mut r.id)
             }
             Row::TeamMemberRow(r) => {
@@ -336,6 +355,7 @@ impl Vetter {
                 )
             }
             Row::TeamEndpointRow(r) => self.team_endpoint(r),
+            Row::TeamBracketRow(r) => self.team_bracket(r),
             Row::ChallengeRow(r) => {
                 self.in_event("event_id", &mut r.event_id)?;
                 validate_slug(&r.slug, "a challenge's").map_err(|e| invalid(e.to_string()))?;
@@ -346,6 +366,7 @@ impl Vetter {
                     format!("the challenge position {}", r.position)
                 })?;
                 playbook::check_challenge(r)?;
+                floor::check_challenge(r)?;
                 self.define(Kind::Challenge, &mut r.id)?;
                 if let Some(version) = r.live_version_id.take() {
                     self.live_versions.push((self.line, r.id.clone(), version));
@@ -490,6 +511,8 @@ impl Vetter {
             }
             Row::NudgeRow(r) => self.nudge(r),
             Row::SignOffRow(r) => self.sign_off(r),
+            Row::OpeningRow(r) => self.opening(r),
+            Row::RewardRow(r) => self.reward(r),
         }
     }
 

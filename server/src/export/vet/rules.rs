@@ -118,11 +118,14 @@ impl Vetter {
             hint_cost: r.hint_cost.clone(),
             board_names: r.board_names.clone(),
             time_zone: r.time_zone.clone(),
-            ..EventOptions::default()
+            rewards: r.rewards,
+            hold_rewards_until_end: r.hold_rewards_until_end,
+            remote_reward: r.remote_reward.clone(),
         }
         .normalized();
         options.validate().map_err(|e| invalid(e.to_string()))?;
         r.time_zone = options.time_zone;
+        r.remote_reward = options.remote_reward;
         let file_id = r.id.clone();
         self.define(Kind::Event, &mut r.id)?;
         self.event = Some(FileEvent {
