@@ -11,6 +11,8 @@
 //! [`crate::state::AppState`] and are `async`, because they announce after committing.
 //!
 //! - [`events`]: create, edit, register;
+//! - [`data_rights`]: a person's own data as one archive, erasing their account (a tombstone
+//!   that keeps the team's work as "former member"), and the record of erasures;
 //! - [`terms`]: an event's participation terms and survey settings, who accepted which
 //!   version, a participant's choice whether the report names them;
 //! - [`survey`]: the closing survey: its questions, answering once, dismissing its card;
@@ -43,6 +45,7 @@ pub mod announce;
 pub mod announcements;
 pub mod brackets;
 pub mod challenges;
+pub mod data_rights;
 pub mod endpoints;
 pub mod events;
 pub mod hints;

@@ -12,6 +12,7 @@ pub mod insights;
 pub mod invitations;
 pub mod leaderboard;
 pub mod live;
+pub mod me;
 pub mod observations;
 pub mod openings;
 pub mod organizations;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             // routes in registration order, and the public board is the most read route.
             .configure(leaderboard::configure)
             .configure(auth::configure)
+            .configure(me::configure)
             .configure(events::configure)
             .configure(teams::configure)
             .configure(brackets::configure)

@@ -7,8 +7,10 @@ use clap::Subcommand;
 
 use super::DatabaseArgs;
 use crate::{
+    actions::data_rights,
     auth::{password, password_reset},
     models::{
+        erasure::{ErasedBy, FORMER_MEMBER},
         organization::Organization,
         user::{NewUser, User},
     },
@@ -51,6 +53,26 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Erase a person's account, for an erasure request that reached the organizers.
+    ///
+    /// Their name, e-mail, password, sign-in identities, sessions and tokens go (open sockets
+    /// close on every running instance within a second); their team's work stays, attributed
+    /// to "former member", and scores do not change. Refused for the last organizer of the
+    /// portal or of an event. Asks nothing: run it only once the request is confirmed. The
+    /// erasure is recorded as made by `admin CLI` (see `cohack admin erasures`).
+    EraseUser {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// List the recorded erasures, newest first: when and by whom (`self`, `admin CLI` or an
+    /// organizer's user id), never who.
+    Erasures {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 /// Runs an administration task.
@@ -67,7 +89,52 @@ pub fn run(command: AdminCommand) -> anyhow::Result<()> {
             base_url,
             db,
         } => reset_password(&email, base_url.as_deref(), &db),
+        AdminCommand::EraseUser { email, db } => erase_user(&email, &db),
+        AdminCommand::Erasures { db } => list_erasures(&db),
     }
+}
+
+fn erase_user(email: &str, args: &DatabaseArgs) -> anyhow::Result<()> {
+    let config = args.load(None)?;
+    let email = crate::models::user::normalize_email(email)?;
+    let db = open_database(&config)?;
+    let mut conn = db.checkout(std::time::Duration::from_secs(10))?;
+    let erased = match data_rights::erase_by_email(&mut conn, &email, &ErasedBy::AdminCli) {
+        Err(crate::error::Error::NotFound(_)) => bail!("no account has the email {email}"),
+        other => other?,
+    };
+    println!(
+        "erased the account of {email}: now \"{FORMER_MEMBER}\"; {} session(s) ended (their \
+         sockets close on every instance), {} sign-in identit(y/ies) and {} personal token(s) \
+         removed, {} stored message(s) rewritten, {} unsent mail(s) dropped; recorded as \
+         erasure {}",
+        erased.sessions_ended,
+        erased.identities_removed,
+        erased.tokens_removed,
+        erased.rows_rewritten,
+        erased.mail_dropped,
+        erased.erasure_id,
+    );
+    Ok(())
+}
+
+fn list_erasures(args: &DatabaseArgs) -> anyhow::Result<()> {
+    let config = args.load(None)?;
+    let db = open_database(&config)?;
+    let mut conn = db.checkout(std::time::Duration::from_secs(10))?;
+    let erasures = crate::models::erasure::list(&mut conn)?;
+    if erasures.is_empty() {
+        println!("no erasures recorded");
+    }
+    for erasure in erasures {
+        println!(
+            "{}\t{}\t{}",
+            erasure.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            erasure.erased_by,
+            erasure.id
+        );
+    }
+    Ok(())
 }
 
 fn create_organizer(

@@ -783,3 +783,11 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(survey_participants, events);
+
+diesel::table! {
+    erasures (id) {
+        id -> Text,
+        erased_by -> Text,
+        created_at -> Timestamp,
+    }
+}

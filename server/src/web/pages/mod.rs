@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod author;
 pub mod board;
 pub mod coach;
+pub mod data_rights;
 pub mod events;
 pub mod exchanges;
 pub mod hint_unlocks;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(security::html_errors))
             .configure(accounts::configure)
             .configure(oidc::configure)
+            .configure(data_rights::configure)
             .configure(reset::configure)
             .configure(verify_email::configure)
             .configure(mail::configure)
