@@ -69,6 +69,7 @@ mod revocation;
 mod rewards;
 mod sign_off;
 mod submissions;
+mod survey;
 mod team_admin;
 mod teams;
 mod terms;

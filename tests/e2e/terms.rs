@@ -85,8 +85,8 @@ async fn registering_needs_the_current_terms_and_is_recorded(app: TestApp) {
     let future =
         refusal(register(&app, &ada, "legal-hack", json!({"accept_terms": 2})).await).await;
     assert_eq!(future, (422, "unknown_terms_version".into()));
-    let stale = refusal(register(&app, &ada, "legal-hack", json!({"accept_terms": 0})).await).await;
-    assert_eq!(stale, (409, "stale_terms_version".into()));
+    let zero = refusal(register(&app, &ada, "legal-hack", json!({"accept_terms": 0})).await).await;
+    assert_eq!(zero, (400, "invalid_accept_terms".into()));
     let bad = refusal(register(&app, &ada, "legal-hack", json!({"accept_terms": "1"})).await).await;
     assert_eq!(bad.0, 400, "a version is a number");
     // Nothing was recorded by the refusals: she is not a participant.

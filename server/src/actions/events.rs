@@ -199,12 +199,11 @@ pub(crate) fn register_in(
     let current_terms = terms::current(conn, &event_id)?;
     if standing.access.is_participant() {
         // Already registered: the same call accepts a newer version, or changes the choice.
-        if choices.accept_terms.is_some() {
-            if let Some(version) =
+        if choices.accept_terms.is_some()
+            && let Some(version) =
                 terms::check_acceptance(current_terms.as_ref(), choices.accept_terms)?
-            {
-                terms::accept(conn, &event_id, &user.id, version)?;
-            }
+        {
+            terms::accept(conn, &event_id, &user.id, version)?;
         }
         if let Some(named) = choices.name_in_report {
             terms::set_name_in_report(conn, &event_id, &user.id, named)?;

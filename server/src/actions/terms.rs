@@ -59,7 +59,7 @@ impl EventTrustChanges {
         if let Some(text) = &self.terms {
             terms::validate_terms(text.trim())?;
         }
-        if let Some(SurveyChoice::Own(questions)) = self.survey.take() {
+        if let Some(SurveyChoice::Own(questions)) = self.survey {
             self.survey = Some(SurveyChoice::Own(survey::validate_questions(questions)?));
         }
         Ok(self)

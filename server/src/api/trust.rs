@@ -6,7 +6,13 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{
+    ToSchema,
+    openapi::{
+        ObjectBuilder, OneOfBuilder, Type,
+        schema::{AdditionalProperties, SchemaType},
+    },
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
@@ -16,7 +22,7 @@ use crate::{
     },
     auth::AuthUser,
     error::{ErrorBody, Result},
-    models::survey::AnswerValue,
+    models::survey::{AnswerValue, MAX_ANSWER_CHARS, QUESTION_ID_PATTERN},
     state::AppState,
 };
 
@@ -128,8 +134,33 @@ pub struct SurveyAnswersRequest {
     /// Answers by question id: a whole number 0–10 for a `scale`, one of the `choices` for a
     /// `choice`, a text of at most 2000 characters for a `text`. Questions left out are left
     /// unanswered; at least one must be answered.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = answers_schema)]
     pub answers: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An answers object: question ids as keys, a whole number or a text (no NUL) as values.
+fn answers_schema() -> ObjectBuilder {
+    let value = OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::Integer))
+                .minimum(Some(0))
+                .maximum(Some(10)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .max_length(Some(MAX_ANSWER_CHARS))
+                .pattern(Some(crate::api::schema::NO_NUL)),
+        );
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Object))
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .pattern(Some(QUESTION_ID_PATTERN)),
+        ))
+        .additional_properties(Some(AdditionalProperties::RefOr(value.into())))
 }
 
 /// What was recorded.

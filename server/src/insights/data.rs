@@ -3,7 +3,7 @@
 //! organization is verified), every judged attempt with its current verdict, notes,
 //! feedback, help calls and first openings.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -13,14 +13,15 @@ use crate::{
     db::{
         DbConnection,
         schema::{
-            challenge_opens, challenges, help_calls, organizations, submissions, team_members,
-            teams, users, validator_versions, verdicts,
+            challenge_opens, challenges, help_calls, organizations, report_names, submissions,
+            team_members, teams, users, validator_versions, verdicts,
         },
     },
     error::Result,
     insights::{
         InsightScope,
         cliffs::playbook::{self, Signal},
+        survey::{self, SurveyData},
     },
     models::{event::Event, feedback::Feedback, help_call::HelpCall, note::CoachNote},
 };
@@ -138,6 +139,11 @@ pub struct EventData {
     pub opens: Vec<(String, String, NaiveDateTime)>,
     /// The coach's playbook: hint unlocks, questions, nudges, rejected sign-offs.
     pub playbook: Vec<Signal>,
+    /// The people who let the report print their name next to their words: user id →
+    /// display name. Everyone else is quoted by role and organization only.
+    pub named: HashMap<String, String>,
+    /// The closing survey, if the event has one.
+    pub survey: Option<SurveyData>,
 }
 
 impl EventData {
@@ -225,7 +231,17 @@ impl EventData {
                 challenge_opens::opened_at,
             ))
             .load(conn)?;
+        let named: HashMap<String, String> = report_names::table
+            .inner_join(users::table)
+            .filter(report_names::event_id.eq(&event.id))
+            .filter(report_names::name_in_report.eq(true))
+            .select((users::id, users::display_name))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect();
         Ok(EventData {
+            named,
+            survey: survey::load(conn, &event)?,
             playbook: playbook::load(conn, &event.id)?,
             notes: CoachNote::of_event(conn, &event.id)?,
             feedback: Feedback::of_event(conn, &event.id)?,

@@ -13,7 +13,9 @@
 //! - [`analytics`] is the author's pictures of a challenge (pass rate over time, attempts
 //!   until pass, failing checks with their messages, validator errors, run times);
 //! - [`authoring`] is the author's page: versions, recent failures and statistics;
-//! - [`trust`] says which organizations came from verified identities (the reports' badge).
+//! - [`trust`] says which organizations came from verified identities (the reports' badge);
+//! - [`survey`] is the closing survey's figures (anonymous answers, organizations with at
+//!   least three answers only).
 //!
 //! Who sees what: the event's organizers see everything; an author sees the challenges they
 //! published a validator version of ("own" challenges); anyone else gets 404.
@@ -27,6 +29,7 @@ pub mod render;
 pub mod report;
 pub mod results;
 pub mod stats;
+pub mod survey;
 pub mod trust;
 
 use std::collections::HashSet;

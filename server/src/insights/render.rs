@@ -13,7 +13,10 @@
 
 use std::fmt::Write as _;
 
-use crate::insights::{cliffs::CliffsReport, results::Results};
+use crate::{
+    insights::{cliffs::CliffsReport, results::Results, survey::SurveySummary},
+    models::survey::QuestionKind,
+};
 
 /// The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
 const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -200,10 +203,16 @@ pub fn cliffs_markdown(report: &CliffsReport) -> String {
             c.check.as_deref().unwrap_or("(whole challenge)")
         );
         for e in &c.evidence {
+            let by = e
+                .author
+                .as_deref()
+                .map(|name| format!("{}, ", md_cell(name)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- **{}** ({}, {}, {}): {}",
+                "- **{}** ({}{}, {}, {}): {}",
                 e.kind,
+                by,
                 md_cell(&e.team),
                 md_cell(&e.organization),
                 e.at.format("%Y-%m-%d %H:%M"),
@@ -211,7 +220,66 @@ pub fn cliffs_markdown(report: &CliffsReport) -> String {
             );
         }
     }
+    if let Some(survey) = &report.survey {
+        survey_markdown(&mut out, survey);
+    }
     out
+}
+
+/// The closing survey's section of the Markdown brief.
+fn survey_markdown(out: &mut String, survey: &SurveySummary) {
+    let _ = writeln!(
+        out,
+        "\n## The closing survey\n\n{} of {} participants answered ({:.0}%); the answers are anonymous.",
+        survey.respondents,
+        survey.participants,
+        survey.response_rate * 100.0
+    );
+    if let Some(nps) = survey.net_promoter_score {
+        let _ = writeln!(out, "\nNet promoter score: **{nps}**.");
+    }
+    for q in &survey.questions {
+        let _ = writeln!(out, "\n### {} ({} answers)\n", md_cell(&q.text), q.answers);
+        match q.kind {
+            QuestionKind::Scale => {
+                out.push_str("| answer | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 |\n");
+                out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                let cells: Vec<String> = q.distribution.iter().map(u32::to_string).collect();
+                let _ = writeln!(out, "| people | {} |", cells.join(" | "));
+                if let Some(mean) = q.mean {
+                    let _ = writeln!(out, "\nMean: {mean:.1}.");
+                }
+            }
+            QuestionKind::Choice => {
+                for c in &q.choices {
+                    let _ = writeln!(out, "- {}: {}", md_cell(&c.choice), c.count);
+                }
+            }
+            QuestionKind::Text => {
+                for text in &q.texts {
+                    let _ = writeln!(out, "> {}\n", md_cell(text));
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n### By organization\n\nOnly organizations with at least {} answers are shown.\n",
+        survey.min_per_organization
+    );
+    for o in &survey.by_organization {
+        let nps = o
+            .net_promoter_score
+            .map(|n| format!(", net promoter score {n}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- {}: {} answers{}",
+            md_cell(&o.organization),
+            o.respondents,
+            nps
+        );
+    }
 }
 
 /// The results as CSV: one row per team, with each challenge's solve time in seconds from the

@@ -67,14 +67,35 @@ pub enum QuestionKind {
 #[serde(deny_unknown_fields)]
 pub struct Question {
     /// Stable id, the key of its answer: 1–40 characters of `a-z`, `0-9`, `_` and `-`.
+    #[schema(schema_with = question_id_schema)]
     pub id: String,
     /// `scale`, `choice` or `text`.
     pub kind: QuestionKind,
-    /// The question as people read it.
+    /// The question as people read it (1–500 characters).
+    #[schema(schema_with = crate::api::schema::text::<500>)]
     pub text: String,
-    /// A choice question's choices; empty for the other kinds.
+    /// A choice question's choices (1–50, distinct, 1–500 characters each); empty for the
+    /// other kinds.
     #[serde(default)]
+    #[schema(schema_with = choices_schema)]
     pub choices: Vec<String>,
+}
+
+/// The pattern of a question id (also the keys of an answers object).
+pub const QUESTION_ID_PATTERN: &str = "^[a-z0-9_-]{1,40}$";
+
+fn question_id_schema() -> utoipa::openapi::ObjectBuilder {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::Type(
+            utoipa::openapi::Type::String,
+        ))
+        .pattern(Some(QUESTION_ID_PATTERN))
+}
+
+fn choices_schema() -> utoipa::openapi::ArrayBuilder {
+    utoipa::openapi::ArrayBuilder::new()
+        .items(crate::api::schema::text::<500>())
+        .max_items(Some(MAX_CHOICES))
 }
 
 /// An event's survey settings as stored.

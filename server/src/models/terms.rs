@@ -187,11 +187,18 @@ pub fn require_current(conn: &mut DbConnection, event_id: &str, user_id: &str) -
     ))
 }
 
-/// Checks the version a registration accepts against the event's current terms: `None` when
-/// the event has none; 400 `terms_acceptance_required` without a version, 409
-/// `stale_terms_version` for an older one, 422 `unknown_terms_version` for one the event
-/// does not have yet. Returns the version to record.
+/// Checks the version a registration accepts against the event's current terms: 400
+/// `invalid_accept_terms` for a version below 1 (none exists); `None` when the event has no
+/// terms; 400 `terms_acceptance_required` without a version, 409 `stale_terms_version` for
+/// an older one, 422 `unknown_terms_version` for one the event does not have yet. Returns
+/// the version to record.
 pub fn check_acceptance(current: Option<&Terms>, presented: Option<i32>) -> Result<Option<i32>> {
+    if presented.is_some_and(|v| v < 1) {
+        return Err(Error::bad_request(
+            "invalid_accept_terms",
+            "accept_terms is a version of the event's terms: 1 or more",
+        ));
+    }
     let Some(terms) = current else {
         return Ok(None);
     };
@@ -418,6 +425,11 @@ mod tests {
         };
         assert_eq!(code(None), Some("terms_acceptance_required"));
         assert_eq!(code(Some(1)), Some("stale_terms_version"));
+        assert_eq!(code(Some(0)), Some("invalid_accept_terms"));
+        assert_eq!(
+            check_acceptance(None, Some(-1)).err().map(|e| e.code()),
+            Some("invalid_accept_terms")
+        );
         assert_eq!(code(Some(3)), Some("unknown_terms_version"));
     }
 }

@@ -69,7 +69,8 @@ pub struct RegistrationView {
         (status = 201, description = "registered", body = RegistrationView),
         (status = 200, description = "already registered", body = RegistrationView),
         (status = 400, description = "`terms_acceptance_required`: the event has terms and \
-            `accept_terms` is missing; `invalid_json`", body = ErrorBody),
+            `accept_terms` is missing; `invalid_accept_terms`: below 1; `invalid_json`",
+            body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "`invite_code_required`, `invalid_invite_code`", body = ErrorBody),
         (status = 404, body = ErrorBody),

@@ -50,7 +50,7 @@ use utoipa::{IntoParams, ToSchema};
 
 pub use ranking::{lost_by_team, report};
 
-use crate::insights::trust::OrganizationTrust;
+use crate::insights::{survey::SurveySummary, trust::OrganizationTrust};
 
 /// Filters of the report.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -78,6 +78,10 @@ pub struct CliffsReport {
     /// ([`crate::insights::trust`]).
     #[serde(default)]
     pub organizations: Vec<OrganizationTrust>,
+    /// The closing survey's figures ([`crate::insights::survey`]); `null` when the event has
+    /// no survey, or the organization filter names one with fewer than three answers.
+    #[serde(default)]
+    pub survey: Option<SurveySummary>,
 }
 
 /// One cliff.
@@ -129,7 +133,9 @@ pub struct Cliff {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Evidence {
     /// `failing_check`, `coach_note`, `feedback`, `help_call`, `hint`, `question`, `nudge`,
-    /// `sign_off_rejected` or `skip`.
+    /// `sign_off_rejected`, `skip` or `survey` (a closing survey's answer saying why this
+    /// challenge was the hardest: no team, the organization only when it has at least three
+    /// answers).
     pub kind: String,
     /// The check's message, the note, the feedback line (with its difficulty), the help
     /// call's context, the hint's title and cost, the question (marked when answered to
@@ -140,7 +146,11 @@ pub struct Evidence {
     pub team: String,
     /// The team's organization.
     pub organization: String,
-    /// When (UTC).
+    /// When (UTC); for a survey answer, when the survey opened (answers carry no time).
     #[schema(value_type = String, format = DateTime)]
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The author's name, only when they let the report print it (`name_in_report`);
+    /// absent otherwise: the words are attributed to a role and an organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
 }

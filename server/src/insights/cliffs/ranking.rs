@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use crate::insights::{
     InsightScope,
     data::{Attempt, EventData},
-    trust,
+    survey, trust,
 };
 
 use super::{
@@ -165,7 +165,10 @@ pub fn report(
         team: team.0.to_owned(),
         organization: team.1.to_owned(),
         at: at.and_utc(),
+        author: None,
     };
+    // The name of an author who let the report print it; nobody else's.
+    let named = |user_id: &str| data.named.get(user_id).cloned();
     for call in &data.help_calls {
         let Some(team) = team_of(&call.team_id) else {
             continue;
@@ -212,12 +215,10 @@ pub fn report(
             } else {
                 format!("{} [{}]", note.text, tags.join(", "))
             };
-            evidence.entry(key.clone()).or_default().push(item(
-                "coach_note",
-                text,
-                team,
-                note.created_at,
-            ));
+            evidence.entry(key.clone()).or_default().push(Evidence {
+                author: named(&note.author_id),
+                ..item("coach_note", text, team, note.created_at)
+            });
         }
     }
     for feedback in &data.feedback {
@@ -228,12 +229,15 @@ pub fn report(
             continue;
         };
         if let Some((_, key)) = worst.get(&(ci, feedback.team_id.as_str())) {
-            evidence.entry(key.clone()).or_default().push(item(
-                "feedback",
-                format!("difficulty {}/5: {}", feedback.difficulty, feedback.text),
-                team,
-                feedback.created_at,
-            ));
+            evidence.entry(key.clone()).or_default().push(Evidence {
+                author: named(&feedback.user_id),
+                ..item(
+                    "feedback",
+                    format!("difficulty {}/5: {}", feedback.difficulty, feedback.text),
+                    team,
+                    feedback.created_at,
+                )
+            });
         }
     }
 
@@ -347,6 +351,19 @@ pub fn report(
     for (i, cliff) in cliffs.iter_mut().enumerate() {
         cliff.rank = count(i + 1);
     }
+    let survey = data.survey.as_ref().and_then(|s| {
+        // The organization filter as a name (it may name an organization by id).
+        let organization = filter.organization.as_deref().map(|o| {
+            data.teams
+                .iter()
+                .find(|t| t.organization_id == o)
+                .map_or(o, |t| t.organization.as_str())
+        });
+        if organization.is_none() {
+            attach_survey_evidence(&mut cliffs, data, s);
+        }
+        survey::summarize(s, organization)
+    });
     CliffsReport {
         generated_at: now.and_utc(),
         event: data.event.slug.clone(),
@@ -357,6 +374,28 @@ pub fn report(
                 .iter()
                 .filter(|t| teams.contains_key(t.id.as_str())),
         ),
+        survey,
+    }
+}
+
+/// Each survey answer naming the hardest challenge adds its "why" as `survey` evidence to
+/// that challenge's worst cliff (none when nobody was stuck on it). Answers carry no team
+/// and no time: the evidence names no team, and is dated when the survey opened.
+fn attach_survey_evidence(cliffs: &mut [Cliff], data: &EventData, s: &survey::SurveyData) {
+    for (title, why, organization) in survey::why_evidence(s) {
+        let Some(challenge) = data.challenges.iter().find(|c| c.title == title) else {
+            continue;
+        };
+        if let Some(cliff) = cliffs.iter_mut().find(|c| c.challenge == challenge.slug) {
+            cliff.evidence.push(Evidence {
+                kind: "survey".to_owned(),
+                text: why,
+                team: String::new(),
+                organization,
+                at: s.opens_at.and_utc(),
+                author: None,
+            });
+        }
     }
 }
 

@@ -7,7 +7,9 @@ use crate::{
     insights::{
         cliffs::{Cliff, Evidence},
         report::{BIN_SECONDS, Report},
+        survey::SurveySummary,
     },
+    models::survey::QuestionKind,
     web::charts::{
         self, Chart, Figure, Unit,
         bars::{BarGroup, Bars},
@@ -65,14 +67,38 @@ pub struct MessageRow {
     pub teams: usize,
 }
 
-/// A quote, attributed to a role and an organization (never a person).
+/// A quote, attributed to a role and an organization, and to a person only when they let
+/// the report print their name (`name_in_report`).
 pub struct Quote {
     /// What they wrote.
     pub text: String,
-    /// `coach` or `participant`.
+    /// `coach`, `participant`, or `participant, in the closing survey`.
     pub role: &'static str,
-    /// The team's organization.
+    /// The team's organization (empty for a survey answer of an organization with fewer than
+    /// three answers).
     pub organization: String,
+    /// The author's name, when they said yes.
+    pub name: Option<String>,
+}
+
+/// The closing survey's section of the report.
+pub struct SurveySection {
+    /// How many answered.
+    pub respondents: u32,
+    /// The event's participants.
+    pub participants: u32,
+    /// The response rate, written (`40%`).
+    pub rate: String,
+    /// The net promoter score, when the default "recommend" question is asked.
+    pub net_promoter_score: Option<i32>,
+    /// One chart per scale and choice question.
+    pub charts: Vec<Chart>,
+    /// The free texts of each text question: `(question, answers)`.
+    pub texts: Vec<(String, Vec<String>)>,
+    /// Organizations with at least three answers: `(name, answers, net promoter score)`.
+    pub organizations: Vec<(String, u32, Option<i32>)>,
+    /// The fewest answers an organization needs to be listed.
+    pub min_per_organization: u32,
 }
 
 /// A cliff of section 4.
@@ -161,6 +187,8 @@ pub struct ReportView {
     pub race_chart: Option<Chart>,
     /// Section 6: submissions per ten minutes.
     pub submissions_chart: Chart,
+    /// Section 7: the closing survey, when the event has one (and the filter allows it).
+    pub survey: Option<SurveySection>,
     /// The filter form's choices: organizations.
     pub organization_choices: Vec<String>,
     /// The filter form's choices: `(slug, title)`.
@@ -253,16 +281,83 @@ fn quotes(evidence: &[Evidence]) -> Vec<Quote> {
             let role = match e.kind.as_str() {
                 "coach_note" => "coach",
                 "feedback" => "participant",
+                "survey" => "participant, in the closing survey",
                 _ => return None,
             };
             Some(Quote {
                 text: e.text.clone(),
                 role,
                 organization: e.organization.clone(),
+                name: e.author.clone(),
             })
         })
         .take(EVIDENCE_SHOWN)
         .collect()
+}
+
+/// The survey's section: its figures, a bar chart per scale and choice question.
+fn survey_section(survey: &SurveySummary) -> SurveySection {
+    let charts = survey
+        .questions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| {
+            let groups: Vec<BarGroup> = match q.kind {
+                QuestionKind::Scale => q
+                    .distribution
+                    .iter()
+                    .enumerate()
+                    .map(|(n, count)| BarGroup {
+                        label: n.to_string(),
+                        values: vec![f64::from(*count)],
+                    })
+                    .collect(),
+                QuestionKind::Choice => q
+                    .choices
+                    .iter()
+                    .map(|c| BarGroup {
+                        label: c.choice.clone(),
+                        values: vec![f64::from(c.count)],
+                    })
+                    .collect(),
+                QuestionKind::Text => return None,
+            };
+            Some(charts::bars::render(
+                &Figure::new(
+                    format!("chart-survey-{i}"),
+                    q.text.clone(),
+                    format!(
+                        "How many of the {} who answered gave each answer.",
+                        q.answers
+                    ),
+                ),
+                &Bars {
+                    unit: Unit::Count,
+                    series: vec!["people".into()],
+                    groups,
+                },
+            ))
+        })
+        .collect();
+    SurveySection {
+        respondents: survey.respondents,
+        participants: survey.participants,
+        rate: format!("{:.0}%", survey.response_rate * 100.0),
+        net_promoter_score: survey.net_promoter_score,
+        charts,
+        texts: survey
+            .questions
+            .iter()
+            .filter(|q| q.kind == QuestionKind::Text && !q.texts.is_empty())
+            .map(|q| (q.text.clone(), q.texts.clone()))
+            .collect(),
+        organizations: survey
+            .by_organization
+            .iter()
+            .map(|o| (o.organization.clone(), o.respondents, o.net_promoter_score))
+            .collect(),
+        min_per_organization: survey.min_per_organization,
+    }
 }
 
 /// The view of `report`.
@@ -608,6 +703,7 @@ pub fn view(report: &Report) -> ReportView {
             .collect(),
         race_chart,
         submissions_chart,
+        survey: report.cliffs.survey.as_ref().map(survey_section),
         organization_choices: report.organizations.clone(),
         challenge_choices: report.challenge_choices.clone(),
         organization: text(&f.organization),
