@@ -834,7 +834,7 @@ async fn held_rewards_reach_the_runner_when_the_event_ends(app: TestApp) {
             Method::PATCH,
             organizer,
             &format!("/api/v1/events/{slug}"),
-            &json!({"ends_at": rfc3339_in(4)}),
+            &json!({"ends_at": rfc3339_in(6)}),
         )
         .await,
         200,
