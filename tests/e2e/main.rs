@@ -37,6 +37,7 @@ mod browser_rewards;
 mod browser_sign_off;
 mod browser_staff;
 mod browser_team_pages;
+mod browser_trust;
 mod browser_workspace;
 mod challenges;
 mod cli;

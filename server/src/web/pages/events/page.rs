@@ -46,6 +46,11 @@ struct EventPage {
     home: HomeZone,
     /// The event's brackets (a new team picks one), in order.
     brackets: Vec<String>,
+    /// The current terms as HTML, and their version (`None`: the event asks for none).
+    terms_html: String,
+    terms_version: Option<i32>,
+    /// The caller's standing towards the terms and the report (signed in only).
+    my_terms: Option<crate::actions::terms::MyTerms>,
 }
 
 /// The event's home time zone, named, with the start in the zone's own time: what the event's
@@ -101,14 +106,30 @@ pub(super) async fn event_page(ctx: PageContext, slug: web::Path<String>) -> Res
         })
         .await?;
     let event_id = event.id.clone();
-    let brackets = ctx
+    let reader = ctx.user.as_ref().map(|u| u.user.id.clone());
+    let (brackets, terms, my_terms) = ctx
         .state()
         .db
-        .run(move |conn| crate::actions::brackets::of_event(conn, &event_id))
+        .run(move |conn| {
+            let my_terms = reader
+                .map(|user_id| crate::actions::terms::mine(conn, &event_id, &user_id))
+                .transpose()?;
+            Ok::<_, Error>((
+                crate::actions::brackets::of_event(conn, &event_id)?,
+                crate::models::terms::current(conn, &event_id)?,
+                my_terms,
+            ))
+        })
         .await?;
     let access = standing.as_ref().map(|s: &EventStanding| &s.access);
     let page = EventPage {
         brackets,
+        terms_html: terms
+            .as_ref()
+            .map(|t| markdown::to_safe_html(&t.text))
+            .unwrap_or_default(),
+        terms_version: terms.map(|t| t.version),
+        my_terms,
         chrome: ctx.chrome(event.name.clone(), &["times.js"]),
         description_html: markdown::to_safe_html(&event.description),
         schedule: schedule(&event),
@@ -143,6 +164,9 @@ pub struct RegisterForm {
     accept_terms: Option<String>,
     #[serde(default)]
     name_in_report: Option<String>,
+    /// Present when the form carries the name-in-report box (an unticked box sends nothing).
+    #[serde(default)]
+    name_choice: Option<String>,
 }
 
 #[post("/events/{slug}/register")]
@@ -160,7 +184,7 @@ pub(super) async fn register(
         // A box the browser sends with a version that is not a number accepts nothing: the
         // action then says which version to accept.
         accept_terms: form.accept_terms.and_then(|v| v.trim().parse().ok()),
-        name_in_report: Some(form.name_in_report.is_some()),
+        name_in_report: form.name_choice.map(|_| form.name_in_report.is_some()),
     };
     let target = format!("/events/{slug}");
     events::register(ctx.state(), &user, &slug, code.as_deref(), choices).await?;

@@ -47,6 +47,7 @@ mod openings;
 mod page;
 mod questions;
 mod submit;
+mod survey;
 mod team;
 mod view;
 
@@ -66,5 +67,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(openings::open_challenge)
         .service(team::rename_team)
         .service(team::leave_team)
-        .service(location::set_location);
+        .service(location::set_location)
+        .service(survey::answer_survey)
+        .service(survey::dismiss_survey);
 }

@@ -68,6 +68,9 @@ pub struct WorkspaceQuery {
     /// After the location form.
     #[serde(default)]
     located: Option<String>,
+    /// After answering the closing survey.
+    #[serde(default)]
+    surveyed: Option<String>,
 }
 
 /// What a form leaves on the page: a notice after it went through, or the reason the server
@@ -99,6 +102,7 @@ pub(super) struct FormOutcome {
     /// Why the server refused the location, and what was sent.
     pub(super) location_error: Option<String>,
     pub(super) location_sent: Option<String>,
+    pub(super) survey_notice: Option<&'static str>,
 }
 
 /// Why a submission was refused before it was stored, shown in place of the verdict.
@@ -158,6 +162,10 @@ struct WorkspacePage {
     opening_error: Option<String>,
     /// Where the team sits (none while the event gives no rewards).
     location: Option<LocationPanel>,
+    /// The closing survey's card, once, for a member who has not answered or dismissed it.
+    survey: Option<super::survey::SurveyCard>,
+    /// After answering the survey.
+    survey_notice: Option<&'static str>,
 }
 
 #[get("/teams/{id}")]
@@ -181,6 +189,7 @@ pub(super) async fn workspace_page(
         hint_notice: hints::notice(query.hint_unlocked),
         opening_notice: openings::notice(query.opened.is_some()),
         location_notice: location::notice(query.located.is_some()),
+        survey_notice: super::survey::notice(query.surveyed.is_some()),
         ..FormOutcome::default()
     };
     render_workspace(
@@ -391,6 +400,15 @@ pub(super) async fn render_workspace(
     let phase = ladder.phase;
     let team = details.team;
     let event = details.event;
+    let survey = if is_member {
+        let (event, user_id) = (event.clone(), user.id.clone());
+        ctx.state()
+            .db
+            .run(move |conn| super::survey::card_for(conn, &event, &user_id))
+            .await?
+    } else {
+        None
+    };
     let clock = ClockView::of(&event, crate::db::now());
     let location = event.rewards.then(|| LocationPanel {
         value: outcome
@@ -452,6 +470,8 @@ pub(super) async fn render_workspace(
         opening_notice: outcome.opening_notice,
         opening_error: outcome.opening_error.clone(),
         location,
+        survey,
+        survey_notice: outcome.survey_notice,
         submit_refusal: outcome.submit_refusal,
     };
     ctx.render_with_status(status, &page)
