@@ -3,7 +3,8 @@
 // name) and registers; the API then says she accepted version 1. Bob, a member of a team,
 // opens his workspace once the closing survey is open: the card asks the default set, he
 // answers, the card is gone (also after a reload) and the API says he answered. Cara dismisses
-// it: it does not come back. Screenshots in target/screenshots/trust/.
+// it: it does not come back. The organizer's page lists who accepted which version.
+// Screenshots in target/screenshots/trust/.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { assert, assertAccessible, base, fixture, newPage, scenario, screenshotDir, shot, signIn } from "./lib.mjs";
@@ -76,4 +77,14 @@ await scenario("trust", async (browser) => {
   const dismissed = await api(`/api/v1/events/${f.event}/survey`, f.cara.token);
   assert.equal(dismissed.body.dismissed, true);
   assert.equal(dismissed.body.answered, false);
+
+  // The organizer reads who accepted which version, and the terms in the settings.
+  const org = await newPage(browser, { viewport });
+  await signIn(org, f.organizer.email, `/events/${f.event}/manage`);
+  const section = org.locator("#terms-acceptances");
+  await section.locator("tr", { hasText: f.ada.email }).waitFor();
+  assert.equal(await section.locator("tr", { hasText: f.ada.email }).getAttribute("data-acceptance-version"), "1");
+  assert.match(await org.locator("#terms").inputValue(), /What you build stays yours/);
+  await section.scrollIntoViewIfNeeded();
+  await shot(org, "trust/organizer-acceptances", { fullPage: false });
 });

@@ -70,6 +70,7 @@ async fn browser_trust_terms_at_registration_and_the_survey_card_once() {
     .await;
     let fixture = json!({
         "event": event.slug,
+        "organizer": {"email": event.organizer.email},
         "ada": {"email": ada.email, "token": ada.access_token},
         "bob": {"email": bob.email, "token": bob.access_token, "team": bob_team},
         "cara": {"email": cara.email, "token": cara.access_token, "team": cara_team},

@@ -39,6 +39,8 @@ pub(super) struct ManageData {
     pub(super) brackets: Vec<String>,
     /// Each challenge's reward words, in ladder order.
     pub(super) rewards: Vec<ChallengeReward>,
+    /// The participation terms' versions and who accepted which.
+    pub(super) terms: crate::actions::terms::TermsRecord,
 }
 
 pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, Arc<Board>)> {
@@ -61,6 +63,7 @@ pub(super) async fn load(ctx: &PageContext, slug: &str) -> Result<(ManageData, A
                 staff: User::staff_without_role(conn, &event.id)?,
                 brackets: crate::actions::brackets::of_event(conn, &event.id)?,
                 rewards: Reward::words_of_event(conn, &event.id)?,
+                terms: crate::actions::terms::record_of(conn, &event.id)?,
                 event,
             })
         })

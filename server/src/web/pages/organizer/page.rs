@@ -185,6 +185,8 @@ struct ManagePage {
     cliffs: Vec<CliffRow>,
     /// The event's question queue.
     queue: crate::web::pages::questions::QueuePanel,
+    /// The participation terms' versions and who accepted which.
+    terms: crate::actions::terms::TermsRecord,
 }
 
 impl ManagePage {
@@ -434,8 +436,18 @@ pub(super) async fn render_page(
             if form.brackets.is_none() {
                 form.brackets = Some(data.brackets.join("\n"));
             }
+            if form.terms.is_none() {
+                form.terms = Some(
+                    data.terms
+                        .versions
+                        .last()
+                        .map(|t| t.text.clone())
+                        .unwrap_or_default(),
+                );
+            }
             form
         },
+        terms: data.terms.clone(),
         query,
         roles,
         roles_shown,
