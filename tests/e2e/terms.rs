@@ -11,6 +11,8 @@ use crate::{
     challenges::{expect, publish_all, running_event, submit, team},
     events::{body, create_event, event_as, refusal},
     harness::{Account, TestApp},
+    harness::{path_str, run_cohack},
+    import_hostile::{ExportFile, import_text},
 };
 
 backend_tests!(
@@ -18,6 +20,7 @@ backend_tests!(
     a_new_version_blocks_submitting_until_accepted,
     only_organizers_see_who_accepted,
     the_name_choice_is_kept_and_changed,
+    the_export_carries_the_terms_and_who_accepted_them,
 );
 
 const TERMS_V1: &str = "## Terms\n\nWhat you build stays yours. The vendor may quote your words.";
@@ -347,4 +350,98 @@ async fn the_name_choice_is_kept_and_changed(app: TestApp) {
     )
     .await;
     assert_eq!(refused, (403, "not_a_participant".into()));
+}
+
+/// The event `slug` of `app` exported with the real binary: the file's text.
+fn export_text(app: &TestApp, slug: &str) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("export.jsonl");
+    let out = run_cohack(
+        dir.path(),
+        &[
+            "export",
+            "--event",
+            slug,
+            "--out",
+            &path_str(&file),
+            "--database-url",
+            &app.state.config.database_url,
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(&file).expect("export")
+}
+
+async fn the_export_carries_the_terms_and_who_accepted_them(app: TestApp) {
+    let organizer = app.portal_organizer("org@vendor.example").await;
+    create_event(&app, &organizer, "terms-export", json!({"terms": TERMS_V1})).await;
+    let ada = app.register("ada@acme.example", "Acme").await;
+    assert_eq!(
+        register(&app, &ada, "terms-export", json!({"accept_terms": 1}))
+            .await
+            .status(),
+        201
+    );
+    patch_event(&app, &organizer, "terms-export", json!({"terms": TERMS_V2})).await;
+    register(&app, &ada, "terms-export", json!({"accept_terms": 2})).await;
+
+    let text = export_text(&app, "terms-export");
+    let mut file = ExportFile::parse(&text);
+    let versions: Vec<(i64, String)> = file
+        .rows_of("event_terms")
+        .map(|r| {
+            (
+                r["version"].as_i64().unwrap_or_default(),
+                r["text"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [(1, TERMS_V1.to_owned()), (2, TERMS_V2.to_owned())]
+    );
+    let accepted: Vec<(String, i64)> = file
+        .rows_of("terms_acceptances")
+        .map(|r| {
+            (
+                r["user_id"].as_str().unwrap_or_default().to_owned(),
+                r["version"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(accepted, [(ada.id.clone(), 1), (ada.id.clone(), 2)]);
+
+    // Imported beside the original, the copy asks for version 2 and knows Ada accepted it.
+    file.header["event"] = json!("terms-copy");
+    file.rows_of("events")
+        .for_each(|event| event["slug"] = json!("terms-copy"));
+    let out = import_text(&app, &file.render());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = event_as(&app, &ada, "terms-copy").await;
+    assert_eq!(copy["terms"], TERMS_V2);
+    assert_eq!(copy["terms_version"], 2);
+    assert_eq!(copy["me"]["accepted_terms_version"], 2);
+    let record = expect(acceptances(&app, &organizer, "terms-copy").await, 200).await;
+    assert_eq!(record["acceptances"].as_array().map(Vec::len), Some(2));
+
+    // An acceptance of a version the file does not have is refused, naming its line.
+    let mut bad = ExportFile::parse(&text);
+    bad.header["event"] = json!("terms-bad");
+    bad.rows_of("events")
+        .for_each(|event| event["slug"] = json!("terms-bad"));
+    bad.rows_of("terms_acceptances")
+        .for_each(|row| row["version"] = json!(7));
+    let out = import_text(&app, &bad.render());
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("version 7"), "{stderr}");
 }

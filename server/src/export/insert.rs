@@ -168,6 +168,8 @@ pub fn insert_all(
             Row::SignOffRow(r) => insert!(sign_offs, &*r),
             Row::OpeningRow(r) => insert!(staff_openings, &*r),
             Row::RewardRow(r) => insert!(rewards, &*r),
+            Row::TermsRow(r) => insert!(event_terms, &*r),
+            Row::TermsAcceptanceRow(r) => insert!(terms_acceptances, &*r),
         };
         let count = counts.entry(table.to_owned()).or_default();
         *count += 1;

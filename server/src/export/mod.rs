@@ -11,7 +11,8 @@
 //!    challenges, validator_blobs, validator_versions, submissions, submission_files,
 //!    verdicts, chat_messages, documents, document_updates, help_calls, announcements,
 //!    coach_notes, challenge_feedback, challenge_opens, hint_unlocks, questions,
-//!    canned_answers, nudges, sign_offs, staff_openings, rewards. Columns are the database's;
+//!    canned_answers, nudges, sign_offs, staff_openings, rewards, event_terms,
+//!    terms_acceptances. Columns are the database's;
 //!    binary columns (validator bytes, files, document updates) are base64; timestamps are
 //!    UTC without offset;
 //! 3. a **trailer**: `{"trailer":{"rows":N,"counts":{table:n,…},"sha256":HEX}}`, where `sha256`
@@ -37,6 +38,10 @@
 //! and a remote team's, without a location, stay on the organizers' list to fulfil). Import
 //! reads version 3 (and older) files as version 4 files without them: rewards off, no
 //! remote words, no locations, no reward words, no brackets, openings or rewards.
+//! Version 4 also carries the event's participation terms (`event_terms`: every version's
+//! text) and who accepted which version when (`terms_acceptances`); a file without them
+//! imports an event without terms. The closing survey's anonymous answers and the
+//! name-in-report choices are not exported: they are the people's, not the event's record.
 //! A change an older cohack could misread (a new table, a new column) raises the version, so
 //! that it refuses the file by its header instead of at a row.
 //!

@@ -243,6 +243,12 @@ rows! {
         location: Option<String>, reward: String, created_at: NaiveDateTime,
         delivered_at: Option<NaiveDateTime>, delivered_by: Option<String>,
     }
+    TermsRow => event_terms {
+        event_id: String, version: i32, text: String, created_at: NaiveDateTime,
+    }
+    TermsAcceptanceRow => terms_acceptances {
+        event_id: String, user_id: String, version: i32, accepted_at: NaiveDateTime,
+    }
 }
 
 /// A column naming a user, and its value.
@@ -273,6 +279,7 @@ impl Row {
             Row::SignOffRow(r) => (vec![], vec![&r.decided_by]),
             Row::OpeningRow(r) => (vec![&r.opened_by], vec![]),
             Row::RewardRow(r) => (vec![], vec![&r.delivered_by]),
+            Row::TermsAcceptanceRow(r) => (vec![&r.user_id], vec![]),
             _ => (vec![], vec![]),
         };
         ids.into_iter()
@@ -319,6 +326,7 @@ impl Row {
             Row::SignOffRow(r) => (vec![], vec![("decided_by", &mut r.decided_by)]),
             Row::OpeningRow(r) => (vec![("opened_by", &mut r.opened_by)], vec![]),
             Row::RewardRow(r) => (vec![], vec![("delivered_by", &mut r.delivered_by)]),
+            Row::TermsAcceptanceRow(r) => (vec![("user_id", &mut r.user_id)], vec![]),
             _ => (vec![], vec![]),
         };
         ids.into_iter()

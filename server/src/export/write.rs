@@ -297,6 +297,24 @@ fn load(conn: &mut DbConnection, slug: &str) -> Result<Vec<Row>> {
             .order((rewards::created_at, rewards::id))
             .select(RewardRow::as_select())
     );
+    push!(
+        TermsRow,
+        event_terms::table
+            .filter(event_terms::event_id.eq(&id))
+            .order(event_terms::version)
+            .select(TermsRow::as_select())
+    );
+    push!(
+        TermsAcceptanceRow,
+        terms_acceptances::table
+            .filter(terms_acceptances::event_id.eq(&id))
+            .order((
+                terms_acceptances::accepted_at,
+                terms_acceptances::user_id,
+                terms_acceptances::version,
+            ))
+            .select(TermsAcceptanceRow::as_select())
+    );
     // The people the rows reference, and their organizations, go first.
     let user_ids: BTreeSet<String> = rows
         .iter()

@@ -166,6 +166,10 @@ struct Vetter {
     openings: HashSet<(String, String)>,
     /// `(team, challenge)` rewarded.
     rewards: HashSet<(String, String)>,
+    /// The versions of the event's terms so far.
+    terms_versions: HashSet<i32>,
+    /// `(user, version)` accepted.
+    acceptances: HashSet<(String, i32)>,
 }
 
 /// Vets a parsed file: the first row found wrong, reading top to bottom, refuses it.
@@ -513,7 +517,43 @@ impl Vetter {
             Row::SignOffRow(r) => self.sign_off(r),
             Row::OpeningRow(r) => self.opening(r),
             Row::RewardRow(r) => self.reward(r),
+            Row::TermsRow(r) => self.terms(r),
+            Row::TermsAcceptanceRow(r) => self.terms_acceptance(r),
         }
+    }
+
+    /// A version of the event's terms: numbered from 1, once each, no longer than the API
+    /// takes.
+    fn terms(&mut self, r: &mut crate::export::rows::TermsRow) -> Result<(), Refusal> {
+        self.in_event("event_id", &mut r.event_id)?;
+        if r.version < 1 {
+            return Err(invalid("`version`: terms are numbered from 1"));
+        }
+        crate::models::terms::validate_terms(&r.text)
+            .map_err(|e| invalid(format!("`text`: {e}")))?;
+        once(&mut self.terms_versions, r.version, || {
+            format!("version {} of the terms", r.version)
+        })
+    }
+
+    /// An acceptance: of a version of the file's terms, once per person and version (the
+    /// person is checked with every user reference).
+    fn terms_acceptance(
+        &mut self,
+        r: &mut crate::export::rows::TermsAcceptanceRow,
+    ) -> Result<(), Refusal> {
+        self.in_event("event_id", &mut r.event_id)?;
+        if !self.terms_versions.contains(&r.version) {
+            return Err(Refusal::Inconsistent(format!(
+                "an acceptance of version {} of the terms, which the file does not have",
+                r.version
+            )));
+        }
+        once(
+            &mut self.acceptances,
+            (r.user_id.clone(), r.version),
+            || format!("the acceptance of version {} by {}", r.version, r.user_id),
+        )
     }
 
     /// What only the whole file tells: an event at all, live versions that are their
