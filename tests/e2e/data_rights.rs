@@ -4,17 +4,26 @@
 //! person's name and e-mail appear in no response of the event (API, pages, reports in every
 //! form, CSVs, the event export file), while the team's solves and the board stay the same and
 //! the person's open sockets close here and on a sibling instance; the last organizer, a wrong
-//! or missing password and a second erasure are refused; `cohack admin erase-user` erases and
-//! `cohack admin erasures` lists the record.
+//! or missing password and, for an account without a password, a sign-in older than ten
+//! minutes are refused; `cohack admin erase-user` erases (refusing an unknown address and the
+//! last organizer) and `cohack admin erasures` lists the record.
 
 use std::io::{Cursor, Read};
 
 use base64::{Engine, engine::general_purpose::STANDARD};
-use cohack_server::models::{
-    event::Event,
-    role::{self, EventRole},
-    team::Team,
+use chrono::TimeDelta;
+use cohack_server::{
+    db::{
+        now,
+        schema::{sessions, users},
+    },
+    models::{
+        event::Event,
+        role::{self, EventRole},
+        team::Team,
+    },
 };
+use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::{
@@ -584,8 +593,14 @@ async fn erasure_is_refused_when_it_must_be(app: TestApp) {
     )
     .await;
     assert_eq!(wrong["error"]["code"], "wrong_password");
-    let missing = expect(erase(&s.zed, json!({})).await, 400).await;
-    assert_eq!(missing["error"]["code"], "password_required");
+    for missing in [
+        json!({}),
+        json!({"password": ""}),
+        json!({"password": null}),
+    ] {
+        let missing = expect(erase(&s.zed, missing).await, 403).await;
+        assert_eq!(missing["error"]["code"], "password_required");
+    }
     let unknown = erase(&s.zed, json!({"password": "x", "also": 1})).await;
     assert_eq!(unknown.status(), 400);
     assert_eq!(
@@ -640,6 +655,48 @@ async fn erasure_is_refused_when_it_must_be(app: TestApp) {
     )
     .await;
     assert_eq!(none, json!([]), "refusals record nothing");
+
+    // An account without a password (as a sign-in provider makes them): a sign-in older than
+    // ten minutes is refused, a fresh one erases it.
+    let pat = app.register("pat@acme.example", "Acme").await;
+    let pat_id = pat.id.clone();
+    app.state
+        .db
+        .write(move |conn| {
+            diesel::update(users::table.find(&pat_id))
+                .set(users::password_hash.eq(""))
+                .execute(conn)?;
+            diesel::update(sessions::table.filter(sessions::user_id.eq(&pat_id)))
+                .set(sessions::created_at.eq(now() - TimeDelta::minutes(11)))
+                .execute(conn)?;
+            Ok::<_, cohack_server::error::Error>(())
+        })
+        .await
+        .expect("a provider-made account signed in 11 minutes ago");
+    let stale = expect(erase(&pat, json!({})).await, 403).await;
+    assert_eq!(stale["error"]["code"], "fresh_sign_in_required");
+    assert!(
+        stale["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("sign in again")),
+        "{stale}"
+    );
+    let pat_id = pat.id.clone();
+    app.state
+        .db
+        .write(move |conn| {
+            diesel::update(sessions::table.filter(sessions::user_id.eq(&pat_id)))
+                .set(sessions::created_at.eq(now()))
+                .execute(conn)?;
+            Ok::<_, cohack_server::error::Error>(())
+        })
+        .await
+        .expect("a fresh sign-in");
+    assert_eq!(erase(&pat, json!({})).await.status(), 204);
+    assert_eq!(
+        app.get_as(&pat.access_token, "/api/v1/me").await.status(),
+        401
+    );
 }
 
 async fn the_command_line_erases_and_lists_erasures(app: TestApp) {

@@ -141,7 +141,7 @@ impl Write for ChannelWriter {
 }
 
 /// Erases the caller's own account. With a password set, `password` must be it (403
-/// `wrong_password`, throttled like a sign-in); an account without one (made through a sign-in
+/// `wrong_password`, throttled like a sign-in; 403 `password_required` without one); an account without one (made through a sign-in
 /// provider) must have signed in within [`FRESH_SIGN_IN`] (403 `fresh_sign_in_required`).
 pub async fn erase_self(
     state: &AppState,
@@ -168,7 +168,7 @@ pub async fn erase_self(
         }
     } else {
         let Some(secret) = password.filter(|p| !p.is_empty()) else {
-            return Err(Error::bad_request(
+            return Err(Error::forbidden(
                 "password_required",
                 "send the account's password to erase it: {\"password\": \"…\"}",
             ));

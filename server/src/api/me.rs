@@ -70,10 +70,9 @@ pub async fn export(state: web::Data<AppState>, caller: AuthUser) -> Result<Http
     request_body = EraseRequest,
     responses(
         (status = 204, description = "erased; the caller's tokens no longer work"),
-        (status = 400, description = "`password_required`: the account has a password and none \
-            was sent", body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, description = "`wrong_password`; `fresh_sign_in_required`: an account \
+        (status = 403, description = "`wrong_password`; `password_required`: the account has a \
+            password and none (or an empty one) was sent; `fresh_sign_in_required`: an account \
             without a password signed in more than 10 minutes ago", body = ErrorBody),
         (status = 409, description = "`last_portal_organizer`, `last_organizer` (of the event \
             named): make someone else an organizer first; `already_erased`", body = ErrorBody),
