@@ -155,6 +155,7 @@ fn answers_schema() -> ObjectBuilder {
         );
     ObjectBuilder::new()
         .schema_type(SchemaType::Type(Type::Object))
+        .min_properties(Some(1))
         .property_names(Some(
             ObjectBuilder::new()
                 .schema_type(SchemaType::Type(Type::String))
