@@ -7,8 +7,9 @@
 //! What a person would see: an invitation's link signs a new person up into the right team;
 //! a reset link works once, and an unknown address answers the same 202 and gets nothing; a
 //! reminder arrives an hour before the start with a one-click unsubscribe that works; the
-//! cliffs report reaches the organizers and stakeholders at the end; and a mail server that
-//! is down gets the mail once it is back. Each test runs on SQLite and on PostgreSQL.
+//! cliffs report reaches the organizers and stakeholders at the end; the closing survey's
+//! reminder links the card in the team's workspace when the survey opens; and a mail server
+//! that is down gets the mail once it is back. Each test runs on SQLite and on PostgreSQL.
 
 use std::{
     fs,
@@ -22,6 +23,7 @@ use cohack_server::config::Config;
 use serde_json::{Value, json};
 
 use crate::{
+    challenges::{running_event, team, user_with_role},
     events::{body, create_event, hours_from_now, refusal, register_for},
     harness::{Backend, TestApp, free_port, repo_root},
     plain_browser::PlainBrowser,
@@ -33,6 +35,7 @@ crate::backend_tests!(
     an_invitation_signs_a_new_person_up_into_the_team,
     a_reset_link_works_once_and_an_unknown_address_gets_nothing,
     a_reminder_arrives_at_the_hour_and_the_report_at_the_end,
+    the_surveys_reminder_links_the_card_when_it_opens,
     a_mail_server_that_is_down_gets_the_mail_once_back,
 );
 
@@ -181,6 +184,18 @@ pub(crate) async fn portal(
     })
     .await
     .expect("backend available")
+}
+
+/// A second instance of `app` on its database, mailing through `sink` and looking for due
+/// mailings every 100 ms.
+async fn mailing_sibling(app: &TestApp, sink: &SmtpSink) -> TestApp {
+    app.spawn_sibling(|config| {
+        config.smtp_url = sink.url();
+        config.public_url = PUBLIC_URL.to_owned();
+        config.reminder_check_ms = 100;
+        config.outbox_poll_ms = 100;
+    })
+    .await
 }
 
 /// The path and query of the link in `mail`'s text that starts with `PUBLIC_URL` + `page`.
@@ -642,14 +657,7 @@ async fn a_reminder_arrives_at_the_hour_and_the_report_at_the_end(backend: Backe
         assert!(!file.contains("<script"), "no script in the file");
     }
     // A second instance on the same database does not send it again.
-    let sibling = app
-        .spawn_sibling(|config| {
-            config.smtp_url = sink.url();
-            config.public_url = PUBLIC_URL.to_owned();
-            config.reminder_check_ms = 100;
-            config.outbox_poll_ms = 100;
-        })
-        .await;
+    let sibling = mailing_sibling(&app, &sink).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(sink.mails_to("cpo@vendor.example").len(), 1);
     assert_eq!(
@@ -657,6 +665,85 @@ async fn a_reminder_arrives_at_the_hour_and_the_report_at_the_end(backend: Backe
         1,
         "one hour reminder"
     );
+    sibling.stop().await;
+    app.stop().await;
+}
+
+async fn the_surveys_reminder_links_the_card_when_it_opens(backend: Backend) {
+    use cohack_server::models::role::EventRole;
+
+    let sink = SmtpSink::start().await;
+    let app = portal(backend, &sink, |config| config.reminder_check_ms = 100).await;
+    let event = running_event(&app, "survey-mail").await;
+    // Ada and Bob have teams (Bob turned reminders off), Dan registered and never joined one,
+    // Eve's team has no survey to remind her of in another event.
+    let (ada, ada_team) = team(&app, &event, "ada").await;
+    let (bob, _) = team(&app, &event, "bob").await;
+    let dan = user_with_role(&app, &event, "dan", EventRole::Participant).await;
+    let quiet = running_event(&app, "no-survey").await;
+    let (eve, _) = team(&app, &quiet, "eve").await;
+    let off = app
+        .send(
+            reqwest::Method::PUT,
+            bob.token(),
+            "/api/v1/me/reminders",
+            &json!({"reminders": false}),
+        )
+        .await;
+    assert_eq!(off.status(), 200);
+    let survey = app
+        .send(
+            reqwest::Method::PATCH,
+            event.organizer.token(),
+            "/api/v1/events/survey-mail",
+            &json!({"survey": true}),
+        )
+        .await;
+    assert_eq!(survey.status(), 200);
+
+    // Running, the survey (opening at the end) is not open: no mail yet.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(sink.mails_about(&ada.email, "closing survey").is_empty());
+
+    // Both events end (moved in the database, as time would): the survey opens.
+    move_event(&app, "survey-mail", -121, -1).await;
+    move_event(&app, "no-survey", -121, -1).await;
+    let mail = sink
+        .wait_for(
+            &ada.email,
+            "Hack survey-mail: the closing survey is open",
+            1,
+        )
+        .await;
+    assert_well_formed(&mail);
+    assert!(
+        mail["headers"]["list-unsubscribe"].is_string(),
+        "a reminder, with its one-click opt-out: {mail}"
+    );
+    let text = mail["text"].as_str().expect("text");
+    assert!(text.contains("with ada"), "names the team: {text}");
+    let link = link_in(&mail, &format!("/teams/{ada_team}"));
+    assert!(link.ends_with("#survey-card"), "{link}");
+    // The link opens the workspace with the card waiting.
+    let mut page = PlainBrowser::sign_in(&app, &ada.email).await;
+    let workspace = page.page(&format!("/teams/{ada_team}")).await;
+    assert!(workspace.contains(r#"id="survey-card""#), "{workspace}");
+
+    // Once, whatever the instances: a sibling on the same database sends nothing more.
+    let sibling = mailing_sibling(&app, &sink).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(sink.mails_about(&ada.email, "closing survey").len(), 1);
+    // Bob opted out, Dan has no team (no card to answer), Eve's event has no survey.
+    for (who, email) in [
+        ("Bob", &bob.email),
+        ("Dan", &dan.email),
+        ("Eve", &eve.email),
+    ] {
+        assert!(
+            sink.mails_about(email, "closing survey").is_empty(),
+            "{who} got the survey's reminder"
+        );
+    }
     sibling.stop().await;
     app.stop().await;
 }

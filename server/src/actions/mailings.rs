@@ -1,6 +1,9 @@
 //! The mail an event sends on its own schedule: a reminder to everyone registered a day and
-//! an hour before the start, and the cliffs report to the organizers and stakeholders at the
-//! end; and the settings behind them (stakeholders, a person's opt-out).
+//! an hour before the start, the cliffs report to the organizers and stakeholders at the end,
+//! and, for an event with a closing survey, a reminder with its link when it opens (to
+//! everyone registered in a team whose card still waits: neither answered nor dismissed); and
+//! the settings behind them (stakeholders, a person's opt-out, which covers the survey's
+//! reminder too).
 //!
 //! Every instance runs [`watch`] (every `reminder_check_ms`, only with mail on). A mailing
 //! goes out once per event and kind across instances: [`mailing::once`] records it in
@@ -8,7 +11,7 @@
 //! neither, and a second instance finds the record and does nothing. A mailing is due only
 //! inside its window ([`due`]): an event made 30 minutes before its start gets the hour
 //! reminder and no day reminder, and a server started a week after an event's end sends no
-//! report of it.
+//! report of it (nor, a week after its survey opened, the survey's reminder).
 
 use std::time::Duration;
 
@@ -17,6 +20,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::{
     access,
+    actions::survey,
     db::{DbConnection, now},
     error::{Error, Result},
     insights::{
@@ -29,6 +33,7 @@ use crate::{
     models::{
         event::Event,
         mailing::{self, MailingKind},
+        survey as survey_model,
         user::User,
     },
     state::AppState,
@@ -38,8 +43,13 @@ use crate::{
 /// when it is back; one upgraded long after does not mail old events).
 const REPORT_WINDOW: TimeDelta = TimeDelta::days(1);
 
-/// The mailings of `event` due at `at`.
-pub fn due(event: &Event, at: NaiveDateTime) -> Vec<MailingKind> {
+/// The mailings of `event` due at `at`; `survey_opens`: when its closing survey opens, if it
+/// has one ([`survey::opens_at`]).
+pub fn due(
+    event: &Event,
+    survey_opens: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> Vec<MailingKind> {
     let (day, hour) = (TimeDelta::days(1), TimeDelta::hours(1));
     let mut kinds = Vec::new();
     if event.starts_at - day <= at && at < event.starts_at - hour {
@@ -50,6 +60,9 @@ pub fn due(event: &Event, at: NaiveDateTime) -> Vec<MailingKind> {
     }
     if event.ends_at <= at && at < event.ends_at + REPORT_WINDOW {
         kinds.push(MailingKind::Report);
+    }
+    if survey_opens.is_some_and(|opens| opens <= at && at < opens + REPORT_WINDOW) {
+        kinds.push(MailingKind::Survey);
     }
     kinds
 }
@@ -70,7 +83,9 @@ pub async fn send_due(state: &AppState, report_file: ReportFile) -> Result<usize
         .write(move |conn| {
             let mut queued = 0;
             for event in Event::list(conn)? {
-                for kind in due(&event, at) {
+                let survey_opens = survey_model::settings(conn, &event.id)?
+                    .map(|settings| survey::opens_at(&event, &settings));
+                for kind in due(&event, survey_opens, at) {
                     if mailing::done(conn, &event.id, kind)? {
                         continue;
                     }
@@ -117,6 +132,29 @@ fn queue(
                 mail::queue(conn, Some(&event.id), &person.email, &mail)?;
             }
             Ok(recipients.len())
+        }
+        MailingKind::Survey => {
+            let mut queued = 0;
+            for person in mailing::reminder_recipients(conn, &event.id)? {
+                // The survey's card is in the team's workspace, shown until answered or
+                // dismissed: the mail goes where the card still waits. Someone who never
+                // joined a team took no part in the challenges it asks about.
+                let Some(team_id) = &person.team_id else {
+                    continue;
+                };
+                if survey_model::standing(conn, &event.id, &person.user_id)?.is_some() {
+                    continue;
+                }
+                let mail = compose::survey(
+                    event,
+                    person.team.as_deref(),
+                    &links.link(&format!("/teams/{team_id}#survey-card")),
+                    &links.unsubscribe(&person.user_id)?,
+                )?;
+                mail::queue(conn, Some(&event.id), &person.email, &mail)?;
+                queued += 1;
+            }
+            Ok(queued)
         }
         MailingKind::Report => {
             // The whole report, as the organizers' "Download report" gives it; its cliffs

@@ -264,6 +264,49 @@ pub fn reminder(
 }
 
 #[derive(Template)]
+#[template(path = "mail/survey.txt")]
+struct SurveyText<'a> {
+    event_name: &'a str,
+    team: Option<&'a str>,
+    link: &'a str,
+    unsubscribe: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/survey.html")]
+struct SurveyHtml<'a> {
+    subject: &'a str,
+    event_name: &'a str,
+    team: Option<&'a str>,
+    link: &'a str,
+    unsubscribe: &'a str,
+}
+
+/// The reminder that `event`'s closing survey is open, to someone registered in `team`, with
+/// the `link` to its card in their workspace and their one-click `unsubscribe` link (it is a
+/// reminder: the same opt-out stops it).
+pub fn survey(event: &Event, team: Option<&str>, link: &str, unsubscribe: &str) -> Result<Mail> {
+    let subject = format!("{}: the closing survey is open", event.name);
+    let text = render(&SurveyText {
+        event_name: &event.name,
+        team,
+        link,
+        unsubscribe,
+    })?;
+    let html = render(&SurveyHtml {
+        subject: &subject,
+        event_name: &event.name,
+        team,
+        link,
+        unsubscribe,
+    })?;
+    Ok(Mail {
+        unsubscribe: Some(unsubscribe.to_owned()),
+        ..Mail::new(subject, text, html)
+    })
+}
+
+#[derive(Template)]
 #[template(path = "mail/report.txt")]
 struct ReportText<'a> {
     event_name: &'a str,

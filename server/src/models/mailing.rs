@@ -29,6 +29,8 @@ pub enum MailingKind {
     Hour,
     /// At the end, the cliffs report to the organizers and stakeholders.
     Report,
+    /// When the closing survey opens, to everyone registered who has not answered it.
+    Survey,
 }
 
 impl MailingKind {
@@ -38,6 +40,7 @@ impl MailingKind {
             Self::Day => "day",
             Self::Hour => "hour",
             Self::Report => "report",
+            Self::Survey => "survey",
         }
     }
 }
@@ -51,6 +54,8 @@ pub struct Recipient {
     pub email: String,
     /// Their team's name at the event, if they are in one.
     pub team: Option<String>,
+    /// Their team's id at the event, if they are in one (its workspace links the survey).
+    pub team_id: Option<String>,
 }
 
 /// Records that `kind` of `event_id` goes out now, then runs `send` (which queues the mails)
@@ -113,16 +118,20 @@ pub fn reminder_recipients(conn: &mut DbConnection, event_id: &str) -> Result<Ve
     let teams_of = team_members::table
         .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
         .filter(team_members::event_id.eq(event_id))
-        .select((team_members::user_id, teams::name))
-        .load::<(String, String)>(conn)?
+        .select((team_members::user_id, (teams::id, teams::name)))
+        .load::<(String, (String, String))>(conn)?
         .into_iter()
         .collect::<std::collections::HashMap<_, _>>();
     Ok(people
         .into_iter()
-        .map(|(user_id, email)| Recipient {
-            team: teams_of.get(&user_id).cloned(),
-            user_id,
-            email,
+        .map(|(user_id, email)| {
+            let team = teams_of.get(&user_id);
+            Recipient {
+                team: team.map(|(_, name)| name.clone()),
+                team_id: team.map(|(id, _)| id.clone()),
+                user_id,
+                email,
+            }
         })
         .collect())
 }
