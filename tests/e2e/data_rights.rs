@@ -29,7 +29,8 @@ use serde_json::{Value, json};
 use crate::{
     backend_tests,
     challenges::{TestEvent, coach, expect, publish_all, running_event, submit},
-    harness::{Account, TestApp, path_str, repo_root, run_cohack},
+    export::export_text,
+    harness::{Account, TestApp, repo_root, run_cohack},
     live_client::{Ws, connect},
     plain_browser::PlainBrowser,
 };
@@ -397,30 +398,7 @@ async fn every_view(app: &TestApp, s: &Scene) -> Vec<(String, String)> {
     }
 
     // The event export file (`cohack export`).
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("rights.cohack.jsonl");
-    let out = run_cohack(
-        dir.path(),
-        &[
-            "export",
-            "--event",
-            slug,
-            "--out",
-            &path_str(&file),
-            "--database-url",
-            &app.state.config.database_url,
-        ],
-        &[],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bodies.push((
-        "cohack export".into(),
-        std::fs::read_to_string(&file).expect("export file"),
-    ));
+    bodies.push(("cohack export".into(), export_text(app, slug)));
     bodies
 }
 

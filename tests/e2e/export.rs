@@ -440,7 +440,7 @@ async fn anonymized_exports_keep_organizations_and_drop_people() {
 }
 
 /// Exports the event `slug` of `app` with the real binary and returns the file's text.
-fn export_text(app: &TestApp, slug: &str) -> String {
+pub(crate) fn export_text(app: &TestApp, slug: &str) -> String {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("export.jsonl");
     let out = run_cohack(

@@ -10,8 +10,8 @@ use crate::{
     backend_tests,
     challenges::{expect, publish_all, running_event, submit, team},
     events::{body, create_event, event_as, refusal},
+    export::export_text,
     harness::{Account, TestApp},
-    harness::{path_str, run_cohack},
     import_hostile::{ExportFile, import_text},
 };
 
@@ -350,31 +350,6 @@ async fn the_name_choice_is_kept_and_changed(app: TestApp) {
     )
     .await;
     assert_eq!(refused, (403, "not_a_participant".into()));
-}
-
-/// The event `slug` of `app` exported with the real binary: the file's text.
-fn export_text(app: &TestApp, slug: &str) -> String {
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("export.jsonl");
-    let out = run_cohack(
-        dir.path(),
-        &[
-            "export",
-            "--event",
-            slug,
-            "--out",
-            &path_str(&file),
-            "--database-url",
-            &app.state.config.database_url,
-        ],
-        &[],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::read_to_string(&file).expect("export")
 }
 
 async fn the_export_carries_the_terms_and_who_accepted_them(app: TestApp) {
