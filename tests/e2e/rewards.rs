@@ -159,6 +159,16 @@ async fn allow_unknown_keys(app: &TestApp, event: &TestEvent, allow: bool) {
     .await;
 }
 
+/// `who` marks the reward `id` delivered (`POST /api/v1/rewards/{id}/delivered`).
+async fn deliver(app: &TestApp, who: &Account, id: &str) -> reqwest::Response {
+    app.post(
+        who.token(),
+        &format!("/api/v1/rewards/{id}/delivered"),
+        &json!({}),
+    )
+    .await
+}
+
 async fn a_first_solve_is_one_delivery_the_runner_marks_delivered(app: TestApp) {
     let event = rewarding_event(&app, "rewards-one").await;
     let (alice, team_id) = team(&app, &event, "acme").await;
@@ -246,16 +256,7 @@ async fn a_first_solve_is_one_delivery_the_runner_marks_delivered(app: TestApp) 
     assert_eq!(rewards(&app, &rita.access_token, &event, "").await, queue);
 
     // Marked delivered with one request; again is a conflict; the list moves.
-    let delivered = expect(
-        app.post(
-            rita.token(),
-            &format!("/api/v1/rewards/{id}/delivered"),
-            &json!({}),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let delivered = expect(deliver(&app, &rita, &id).await, 200).await;
     assert_eq!(delivered["id"], id.as_str());
     assert!(delivered["delivered_at"].as_str().is_some(), "{delivered}");
     runner_channel.expect("rewards").await;
@@ -299,16 +300,7 @@ async fn a_first_solve_is_one_delivery_the_runner_marks_delivered(app: TestApp) 
             403,
         )
         .await;
-        expect(
-            app.post(
-                who.token(),
-                &format!("/api/v1/rewards/{id}/delivered"),
-                &json!({}),
-            )
-            .await,
-            404,
-        )
-        .await;
+        expect(deliver(&app, &who, &id).await, 404).await;
     }
 }
 
@@ -455,16 +447,7 @@ async fn a_rejudge_that_takes_the_only_pass_withdraws_the_open_delivery(app: Tes
         .and_then(|r| r["id"].as_str())
         .expect("the strict team's delivery")
         .to_owned();
-    expect(
-        app.post(
-            rita.token(),
-            &format!("/api/v1/rewards/{strict_id}/delivered"),
-            &json!({}),
-        )
-        .await,
-        200,
-    )
-    .await;
+    expect(deliver(&app, &rita, &strict_id).await, 200).await;
 
     // Strict again: the lenient team's only pass fails now; its open delivery is withdrawn.
     allow_unknown_keys(&app, &event, false).await;
@@ -533,16 +516,7 @@ async fn a_remote_team_reads_the_remote_reward_and_organizers_fulfil_it(app: Tes
     assert_eq!(remote[0]["team"]["name"], "faraway");
     let id = remote[0]["id"].as_str().expect("id");
     // A runner cannot mark it; the organizers do once fulfilled.
-    expect(
-        app.post(
-            rita.token(),
-            &format!("/api/v1/rewards/{id}/delivered"),
-            &json!({}),
-        )
-        .await,
-        404,
-    )
-    .await;
+    expect(deliver(&app, &rita, &id).await, 404).await;
     expect(
         app.post(
             event.organizer.token(),
@@ -815,16 +789,7 @@ async fn held_rewards_reach_the_runner_when_the_event_ends(app: TestApp) {
             .await
             .expect("the held reward exists")
     };
-    expect(
-        app.post(
-            rita.token(),
-            &format!("/api/v1/rewards/{late_id}/delivered"),
-            &json!({}),
-        )
-        .await,
-        404,
-    )
-    .await;
+    expect(deliver(&app, &rita, &late_id).await, 404).await;
 
     // The runner's page listens; the end comes a few seconds from now.
     let mut channel = connect(&app, &format!("/api/v1/events/{slug}/ws"), rita.token()).await;
@@ -864,16 +829,7 @@ async fn held_rewards_reach_the_runner_when_the_event_ends(app: TestApp) {
                 .ends_at,
         "the frame came at the end, not before"
     );
-    expect(
-        app.post(
-            rita.token(),
-            &format!("/api/v1/rewards/{late_id}/delivered"),
-            &json!({}),
-        )
-        .await,
-        200,
-    )
-    .await;
+    expect(deliver(&app, &rita, &late_id).await, 200).await;
 }
 
 async fn a_rejudge_that_gives_a_remote_team_its_pass_tells_it_its_reward(app: TestApp) {
