@@ -300,7 +300,7 @@ async fn a_first_solve_is_one_delivery_the_runner_marks_delivered(app: TestApp) 
             403,
         )
         .await;
-        expect(deliver(&app, &who, &id).await, 404).await;
+        expect(deliver(&app, who, &id).await, 404).await;
     }
 }
 
@@ -516,7 +516,7 @@ async fn a_remote_team_reads_the_remote_reward_and_organizers_fulfil_it(app: Tes
     assert_eq!(remote[0]["team"]["name"], "faraway");
     let id = remote[0]["id"].as_str().expect("id");
     // A runner cannot mark it; the organizers do once fulfilled.
-    expect(deliver(&app, &rita, &id).await, 404).await;
+    expect(deliver(&app, &rita, id).await, 404).await;
     expect(
         app.post(
             event.organizer.token(),
